@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { AuditLog } from './auth/audit-log.js';
+import { authMigrations } from './auth/migrations.js';
+import { TokenService } from './auth/tokens.js';
+import { UserDirectory } from './auth/users.js';
+import type { GatewayConfig } from './config/schema.js';
+import { EventBus } from './core/event-bus.js';
+import { ServiceGroup, type Service } from './core/lifecycle.js';
+import type { Logger } from './core/logger.js';
+import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
+import { createApp } from './http/app.js';
+import { feedEndpoint } from './http/feed.js';
+import { mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
+import { authRoutes } from './http/routes/auth.js';
+import { systemRoutes } from './http/routes/system.js';
+import { HttpServer } from './http/server.js';
+import { WsRouter } from './http/ws-router.js';
+import { Metrics } from './metrics/registry.js';
+import { MqttConnection } from './mqtt/connection.js';
+import { inboundTopics } from './mqtt/contract.js';
+import { ContractRouter } from './mqtt/contract-router.js';
+import { DeviceAcl, INTERNAL_IDENTITY } from './mqtt/device-acl.js';
+import { DevicePresenceTracker } from './mqtt/device-presence.js';
+import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { GatewayBridge } from './mqtt/gateway-bridge.js';
+import { gatewayState } from './mqtt/gateway-topics.js';
+import { ContractMirror } from './mqtt/mirror.js';
+import { MqttPublisher } from './mqtt/publisher.js';
+import { Database } from './store/database.js';
+import { VERSION } from './version.js';
+
+/** Features beyond the core; each issue adds its factory here. */
+export const FEATURES: readonly FeatureFactory[] = [];
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Printed once when the first admin password is generated. */
+  onGeneratedAdminPassword?: (name: string, password: string) => void;
+  /** Replaces FEATURES (tests). */
+  features?: readonly FeatureFactory[];
+  /** Collect Node's default process metrics (off in tests that run several gateways). */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * The composition root: builds every service, starts them in dependency order and stops them in
+ * reverse. The constructor only wires objects together; nothing is opened before start().
+ */
+export class Gateway implements Service {
+  readonly name = 'gateway';
+  readonly bus: EventBus;
+  readonly metrics: Metrics;
+  readonly database: Database;
+  readonly users: UserDirectory;
+  readonly tokens: TokenService;
+  readonly audit: AuditLog;
+  readonly broker: EmbeddedBroker | undefined;
+  readonly mqtt: MqttConnection;
+  readonly router: ContractRouter;
+  readonly publisher: MqttPublisher;
+  readonly mirror: ContractMirror;
+  readonly bridge: GatewayBridge;
+  readonly presence: DevicePresenceTracker;
+  readonly http: HttpServer;
+  readonly ws: WsRouter;
+  readonly features: readonly Feature[];
+  private readonly group: ServiceGroup;
+
+  constructor(private readonly options: GatewayOptions) {
+    const { config, log } = options;
+    const env = options.env ?? process.env;
+    const base = config.mqtt.baseTopic;
+    this.bus = new EventBus((event, err) => log.error({ event, err }, 'event listener failed'));
+    this.metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+    this.mirror = new ContractMirror();
+
+    const featureFactories = options.features ?? FEATURES;
+    // Migrations must be known before the database starts; features are built after, so
+    // collect migrations lazily through a getter the database reads at start.
+    const migrations = [authMigrations];
+    this.database = new Database({ dataDir: config.storage.dataDir, migrations, log });
+    this.users = new UserDirectory({
+      database: this.database,
+      users: config.auth.users,
+      dataDir: config.storage.dataDir,
+      env,
+      log,
+      ...(options.onGeneratedAdminPassword ? { onGeneratedAdminPassword: options.onGeneratedAdminPassword } : {}),
+    });
+    this.tokens = new TokenService(this.database, config.auth.sessionTtlHours * 3600_000);
+    this.audit = new AuditLog(this.database);
+
+    const internalPassword = randomBytes(24).toString('base64url');
+    const external = config.mqtt.url !== null;
+    if (!external) {
+      const acl = new DeviceAcl(base, config.mqtt.devices, internalPassword);
+      this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
+    }
+    const broker = this.broker;
+    this.mqtt = new MqttConnection({
+      url: external ? config.mqtt.url! : () => `mqtt://${loopbackOf(config.mqtt.embedded.host)}:${broker!.port}`,
+      clientId: config.mqtt.clientId ?? `community-gateway-${config.site.id}`,
+      username: external ? (config.mqtt.username ?? undefined) : INTERNAL_IDENTITY.id,
+      password: external ? (config.mqtt.password ?? undefined) : internalPassword,
+      protocolVersion: external ? config.mqtt.protocolVersion : 4,
+      keepaliveSeconds: config.mqtt.keepaliveSeconds,
+      tls: external ? config.mqtt.tls : null,
+      will: { topic: `${base}/${gatewayState.pattern}`, payload: JSON.stringify({ state: 'offline', siteId: config.site.id }), qos: 1, retain: true },
+      log: log.child({ component: 'mqtt' }),
+    });
+    this.publisher = new MqttPublisher(base, this.mqtt, this.mirror);
+    this.router = new ContractRouter({
+      base,
+      inbound: inboundTopics(),
+      connection: this.mqtt,
+      publisher: this.publisher,
+      mirror: this.mirror,
+      bus: this.bus,
+      metrics: this.metrics,
+      log: log.child({ component: 'mqtt-router' }),
+    });
+    this.bridge = new GatewayBridge({ siteId: config.site.id, version: VERSION, connection: this.mqtt, router: this.router, publisher: this.publisher, log });
+    this.presence = new DevicePresenceTracker({ devices: config.mqtt.devices, router: this.router, bus: this.bus });
+    this.bridge.operation('devices', () => ({ devices: this.presence.list() }));
+
+    const ctx: GatewayContext = {
+      config,
+      log,
+      bus: this.bus,
+      metrics: this.metrics,
+      database: this.database,
+      audit: this.audit,
+      tokens: this.tokens,
+      router: this.router,
+      publisher: this.publisher,
+      bridge: this.bridge,
+      presence: this.presence,
+    };
+    this.features = featureFactories.map((factory) => factory(ctx));
+    for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
+
+    this.ws = new WsRouter(this.tokens, log);
+    this.ws.add(feedEndpoint(this.mirror));
+    if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
+    for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
+
+    const app = createApp({
+      modules: [
+        systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
+        authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+        ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
+      ],
+      tokens: this.tokens,
+      audit: this.audit,
+      log,
+      staticDirs: this.features.flatMap((f) => f.staticDirs ?? []),
+      corsOrigins: config.http.corsOrigins,
+    });
+    this.http = new HttpServer({ host: config.http.host, port: config.http.port, app, ws: this.ws, log });
+
+    this.group = new ServiceGroup(
+      'gateway',
+      [
+        this.database,
+        this.users,
+        this.tokens,
+        this.audit,
+        ...(broker ? [broker] : []),
+        this.mqtt,
+        this.bridge,
+        this.presence,
+        ...this.features.flatMap((f) => f.services),
+        // The router subscribes last, once every handler is registered, so retained state reaches them.
+        this.router,
+        this.http,
+      ],
+      log,
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.group.start();
+    this.options.log.info({ url: this.http.url, site: this.options.config.site.id, version: VERSION }, 'gateway started');
+  }
+
+  async stop(): Promise<void> {
+    await this.group.stop();
+    this.options.log.info('gateway stopped');
+  }
+}
+
+function loopbackOf(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}

@@ -1,0 +1,40 @@
+import type { WebSocket } from 'ws';
+import type { ContractMirror, MirroredMessage } from '../mqtt/mirror.js';
+import type { WsEndpoint } from './ws-router.js';
+
+/** Most a dashboard may lag behind before it is sent a fresh snapshot instead of every message. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * `/api/feed`: the dashboards' one WebSocket. It mirrors the MQTT contract: first
+ * `{ type: 'snapshot', messages }` with every retained topic, then `{ type: 'message', topic, name, payload }`
+ * for each message in either direction. A dashboard too slow to keep up is resynchronised with a
+ * snapshot rather than buffered without bound.
+ */
+export function feedEndpoint(mirror: ContractMirror): WsEndpoint {
+  return {
+    path: '/api/feed',
+    access: 'viewer',
+    summary: 'Live mirror of the MQTT contract for dashboards (retained snapshot, then every message).',
+    handle(ws: WebSocket) {
+      let lagging = false;
+      const send = (message: MirroredMessage) => {
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          lagging = true;
+          return;
+        }
+        if (lagging) {
+          lagging = false;
+          ws.send(JSON.stringify({ type: 'snapshot', messages: mirror.snapshot() }));
+        }
+        ws.send(JSON.stringify({ type: 'message', ...message }));
+      };
+      ws.send(JSON.stringify({ type: 'snapshot', messages: mirror.snapshot() }));
+      const off = mirror.subscribe(send);
+      ws.on('message', (data) => {
+        if (data.toString() === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+      });
+      ws.once('close', off);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { AuditLog } from '../../auth/audit-log.js';
+import type { TokenService } from '../../auth/tokens.js';
+import type { UserDirectory } from '../../auth/users.js';
+import { NotFoundError, UserError } from '../../core/errors.js';
+import { TOKEN_COOKIE } from '../credentials.js';
+import { defineRoutes, type RouteModule } from '../route.js';
+import { parseBody } from '../validate.js';
+
+const loginBody = z.object({ name: z.string().min(1), password: z.string().min(1) });
+const passwordBody = z.object({ currentPassword: z.string().min(1), newPassword: z.string().min(10, 'at least 10 characters') });
+const wallBody = z.object({ label: z.string().min(1).max(64) });
+
+export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; audit: AuditLog; sessionTtlMs: number }): RouteModule {
+  return defineRoutes([
+    {
+      method: 'post',
+      path: '/api/auth/login',
+      access: 'public',
+      audit: 'auth.login',
+      summary: 'Log in with name and password; answers a token for HTTP (Authorization: Bearer) and WebSocket (?token=), and sets it as a cookie.',
+      handler: async (req, res, ctx) => {
+        const body = parseBody(loginBody, req.body);
+        const user = await deps.users.authenticate(body.name, body.password);
+        if (!user) {
+          deps.audit.record({ principal: { name: body.name, role: 'viewer', via: 'session' }, action: 'auth.login.refused', remote: ctx.remote, outcome: 'refused' });
+          throw new UserError('wrong name or password', 401, 'unauthorized');
+        }
+        const issued = deps.tokens.issueSession(user);
+        req.principal = { name: user.name, role: user.role, via: 'session', tokenId: issued.id };
+        res.cookie(TOKEN_COOKIE, issued.token, { httpOnly: true, sameSite: 'strict', maxAge: deps.sessionTtlMs, path: '/' });
+        return { token: issued.token, expiresAt: issued.expiresAt, user };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/auth/logout',
+      access: 'viewer',
+      audit: 'auth.logout',
+      summary: 'Ends this login (the token stops working).',
+      handler: (_req, res, ctx) => {
+        if (ctx.principal?.tokenId && ctx.principal.via === 'session') deps.tokens.revoke(ctx.principal.tokenId);
+        res.clearCookie(TOKEN_COOKIE, { path: '/' });
+        return { ok: true };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/auth/me',
+      access: 'viewer',
+      summary: 'Who the token belongs to, and its role.',
+      handler: (_req, _res, ctx) => ({ name: ctx.principal!.name, role: ctx.principal!.role, via: ctx.principal!.via }),
+    },
+    {
+      method: 'post',
+      path: '/api/auth/password',
+      access: 'viewer',
+      audit: 'auth.password.change',
+      summary: 'Changes your own password (not for wall tokens).',
+      handler: async (req, _res, ctx) => {
+        const body = parseBody(passwordBody, req.body);
+        if (ctx.principal!.via !== 'session') throw new UserError('a wall token has no password', 403, 'forbidden');
+        if (!(await deps.users.authenticate(ctx.principal!.name, body.currentPassword))) throw new UserError('the current password is wrong', 400, 'wrong_password');
+        deps.users.changePassword(ctx.principal!.name, body.newPassword);
+        return { ok: true };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/wall-tokens',
+      access: 'admin',
+      summary: 'Every TV-wall token (never the token itself).',
+      handler: () => ({ tokens: deps.tokens.listWalls() }),
+    },
+    {
+      method: 'post',
+      path: '/api/wall-tokens',
+      access: 'admin',
+      audit: 'auth.wall-token.create',
+      created: true,
+      summary: 'Creates a long-lived read-only token for a TV wall; the token is shown only in this answer.',
+      handler: (req, _res, ctx) => {
+        const body = parseBody(wallBody, req.body);
+        const issued = deps.tokens.issueWall(body.label, ctx.principal!.name);
+        return { id: issued.id, token: issued.token, label: body.label };
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/wall-tokens/:id',
+      access: 'admin',
+      audit: 'auth.wall-token.revoke',
+      summary: 'Revokes a wall token: walls using it show a refusal at their next request.',
+      handler: (req) => {
+        if (!deps.tokens.revoke(String(req.params.id))) throw new NotFoundError(`no active wall token ${String(req.params.id)}`);
+        return { ok: true };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/users',
+      access: 'admin',
+      summary: 'Users and their roles.',
+      handler: () => ({ users: deps.users.list() }),
+    },
+    {
+      method: 'get',
+      path: '/api/audit',
+      access: 'admin',
+      summary: 'The audit log, newest first (`limit`, `before` id, `action`).',
+      handler: (req) => {
+        const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+        const before = req.query.before === undefined ? undefined : Number(req.query.before);
+        const action = typeof req.query.action === 'string' ? req.query.action : undefined;
+        return { entries: deps.audit.list({ limit, beforeId: before, action }) };
+      },
+    },
+  ]);
+}

@@ -1,0 +1,17 @@
+import type { TopicSpec } from '../core/mqtt-contract.js';
+import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
+import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
+import { gatewayTopics } from './gateway-topics.js';
+
+/**
+ * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
+ * Inbound messages are validated against it, and docs/mqtt.md is generated from it.
+ */
+export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics] as readonly TopicSpec<
+  unknown,
+  string
+>[];
+
+export function inboundTopics(): TopicSpec<unknown, string>[] {
+  return contract.filter((t) => t.direction === 'to-gateway');
+}
