@@ -1,7 +1,8 @@
 import type { TopicSpec } from '../core/mqtt-contract.js';
 import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
-import { gatewayTopics } from './gateway-topics.js';
+import type { ContractChapter } from './contract-docs.js';
+import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
 
 /**
  * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
@@ -15,3 +16,6 @@ export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics
 export function inboundTopics(): TopicSpec<unknown, string>[] {
   return contract.filter((t) => t.direction === 'to-gateway');
 }
+
+/** The prose chapters of docs/mqtt.md, one per owner of topics. */
+export const chapters: readonly ContractChapter[] = [gatewayChapter];

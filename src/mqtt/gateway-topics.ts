@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTopic, jsonPayload } from '../core/mqtt-contract.js';
+import type { ContractChapter } from './contract-docs.js';
 
 export const gatewayStateSchema = z.object({
   state: z.enum(['online', 'offline']),
@@ -75,3 +76,15 @@ export const gatewayResponse = defineTopic({
 });
 
 export const gatewayTopics = [gatewayState, gatewayErrors, gatewayRequest, gatewayResponse] as const;
+
+export const gatewayChapter: ContractChapter = {
+  owner: 'gateway',
+  title: 'The gateway',
+  intro: `
+The gateway announces itself on the retained \`gateway/state\` topic (its last will sets it offline).
+Every inbound message is validated against this contract; a message that does not fit is not
+processed, and the reason is published on \`gateway/errors\`, logged and counted in
+\`gateway_mqtt_invalid_messages_total\`. Integrations with privileged credentials may call
+operations with \`gateway/request/<op>\` and read the answer on \`gateway/response/<op>\`.
+`,
+};
