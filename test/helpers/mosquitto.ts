@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/core/net.js';
+import type { GatewayConfig } from '../../src/config/schema.js';
+import { renderMosquittoFiles } from '../../src/mqtt/mosquitto-config.js';
+
+export const MOSQUITTO_BIN = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
+
+export interface RunningMosquitto {
+  url: string;
+  port: number;
+  /** Stops and starts it again on the same port with the same persistence file (broker restart). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`mosquitto did not open port ${port}`);
+}
+
+/**
+ * Starts Debian's mosquitto on a free loopback port with the password and ACL files the gateway's
+ * `mosquitto-config` command renders from `config` (gateway user + every device).
+ */
+export async function startMosquitto(config: Pick<GatewayConfig, 'mqtt'>, options: { persistence?: boolean } = {}): Promise<RunningMosquitto> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-mosquitto-'));
+  const port = await freePort();
+  const files = renderMosquittoFiles(config as GatewayConfig);
+  writeFileSync(join(dir, 'passwd'), files.passwordFile, { mode: 0o600 });
+  writeFileSync(join(dir, 'acl'), files.aclFile);
+  writeFileSync(
+    join(dir, 'mosquitto.conf'),
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous false',
+      `password_file ${join(dir, 'passwd')}`,
+      `acl_file ${join(dir, 'acl')}`,
+      `persistence ${options.persistence === false ? 'false' : 'true'}`,
+      `persistence_location ${dir}/`,
+      'autosave_interval 1',
+      'max_queued_messages 100000',
+      'log_dest none',
+      '',
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', () => {});
+    await waitForPort(port);
+  };
+  const kill = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  };
+  await launch();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    async restart() {
+      await kill();
+      await launch();
+    },
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
