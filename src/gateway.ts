@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
 import { AuditLog } from './auth/audit-log.js';
 import { authMigrations } from './auth/migrations.js';
 import { TokenService } from './auth/tokens.js';
@@ -65,6 +66,7 @@ export class Gateway implements Service {
   readonly presence: DevicePresenceTracker;
   readonly http: HttpServer;
   readonly ws: WsRouter;
+  readonly app: Express;
   readonly features: readonly Feature[];
   private readonly group: ServiceGroup;
 
@@ -95,7 +97,7 @@ export class Gateway implements Service {
     const internalPassword = randomBytes(24).toString('base64url');
     const external = config.mqtt.url !== null;
     if (!external) {
-      const acl = new DeviceAcl(base, config.mqtt.devices, internalPassword);
+      const acl = new DeviceAcl(base, config.mqtt.devices, internalPassword, config.mqtt.integrations);
       this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
     const broker = this.broker;
@@ -146,7 +148,7 @@ export class Gateway implements Service {
     if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
-    const app = createApp({
+    const app = (this.app = createApp({
       modules: [
         systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
         authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
@@ -157,7 +159,7 @@ export class Gateway implements Service {
       log,
       staticDirs: this.features.flatMap((f) => f.staticDirs ?? []),
       corsOrigins: config.http.corsOrigins,
-    });
+    }));
     this.http = new HttpServer({ host: config.http.host, port: config.http.port, app, ws: this.ws, log });
 
     this.group = new ServiceGroup(

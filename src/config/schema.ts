@@ -42,6 +42,14 @@ export const mqttDeviceSchema = z
   })
   .refine(...exactlyOneCredential);
 
+/** Privileged MQTT clients (home automation, a city-level bridge): full access under the base topic. */
+export const mqttIntegrationSchema = z
+  .strictObject({
+    name: identifier,
+    ...credential,
+  })
+  .refine(...exactlyOneCredential);
+
 export const userSchema = z
   .strictObject({
     name: z.string().min(1).max(64),
@@ -92,6 +100,7 @@ export const configSchema = z.strictObject({
       maxClientsIdLength: z.number().int().min(23),
     }),
     devices: z.array(mqttDeviceSchema),
+    integrations: z.array(mqttIntegrationSchema),
   }),
   auth: z.strictObject({
     users: z.array(userSchema),
@@ -116,3 +125,4 @@ export const configSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
+export type MqttIntegrationConfig = z.infer<typeof mqttIntegrationSchema>;

@@ -8,7 +8,6 @@ import { EventEmitter } from 'node:events';
  *     interface GatewayEvents { 'camera.motion': { cameraId: string; at: number } }
  *   }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface GatewayEvents {
   'mqtt.invalid': { topic: string; reason: string };
   'mqtt.refused': { clientId: string; operation: 'connect' | 'publish' | 'subscribe'; topic?: string; reason: string };

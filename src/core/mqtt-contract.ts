@@ -110,6 +110,7 @@ export function defineTopic<T, const S extends string>(
 export type PayloadOf<S> = S extends TopicSpec<infer T, string> ? T : never;
 export type TopicParams<S> = S extends TopicSpec<unknown, infer P> ? Record<P, string> : never;
 
+// eslint-disable-next-line no-control-regex -- NUL is not allowed in MQTT topics
 const LEVEL_OK = /^[^/#+\u0000]+$/;
 
 /** Builds the full topic for a spec; throws when a variable is empty or would add levels or wildcards. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MqttDeviceConfig } from '../config/schema.js';
+import type { MqttDeviceConfig, MqttIntegrationConfig } from '../config/schema.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 
 export interface DeviceIdentity {
@@ -10,6 +10,8 @@ export interface DeviceIdentity {
 
 /** The gateway's own client: privileged on every topic. */
 export const INTERNAL_IDENTITY: DeviceIdentity = { id: '__gateway__', kind: '__gateway__', groups: [] };
+/** Kind of a configured integration (mqtt.integrations): anything under the base topic. */
+export const INTEGRATION_KIND = '__integration__';
 
 /**
  * Who may connect to the embedded broker and what each may touch: a device publishes and
@@ -25,9 +27,14 @@ export class DeviceAcl {
     private readonly base: string,
     devices: readonly MqttDeviceConfig[],
     private readonly internalPassword: string,
+    integrations: readonly MqttIntegrationConfig[] = [],
   ) {
     for (const d of devices) {
       this.devices.set(d.id, { identity: { id: d.id, kind: d.kind, groups: d.groups }, hash: d.passwordHash ?? hashPassword(d.password!) });
+    }
+    for (const i of integrations) {
+      if (this.devices.has(i.name)) throw new Error(`mqtt.integrations: "${i.name}" is also a device id`);
+      this.devices.set(i.name, { identity: { id: i.name, kind: INTEGRATION_KIND, groups: [] }, hash: i.passwordHash ?? hashPassword(i.password!) });
     }
   }
 
@@ -51,12 +58,14 @@ export class DeviceAcl {
   /** Why a publish is refused, or undefined when allowed. */
   checkPublish(identity: DeviceIdentity, topic: string): string | undefined {
     if (identity === INTERNAL_IDENTITY) return undefined;
+    if (identity.kind === INTEGRATION_KIND) return topic.startsWith(`${this.base}/`) ? undefined : `may publish only under ${this.base}/`;
     return topic.startsWith(this.ownPrefix(identity)) && !/[+#]/.test(topic) ? undefined : `may publish only under ${this.ownPrefix(identity)}`;
   }
 
   /** Why a subscription is refused, or undefined when allowed. */
   checkSubscribe(identity: DeviceIdentity, filter: string): string | undefined {
     if (identity === INTERNAL_IDENTITY) return undefined;
+    if (identity.kind === INTEGRATION_KIND) return filter.startsWith(`${this.base}/`) ? undefined : `may subscribe only under ${this.base}/`;
     const allowed = [this.ownPrefix(identity), ...identity.groups.map((g) => `${this.base}/${identity.kind}/group/${g}/`)];
     // The allowed prefix must appear literally: a wildcard cannot stand in for the device id.
     return allowed.some((prefix) => filter.startsWith(prefix) || filter === prefix.slice(0, -1)) ? undefined : `may subscribe only under ${allowed.join(' or ')}`;

@@ -30,6 +30,14 @@ export function renderMosquittoFiles(config: GatewayConfig): MosquittoFiles {
     passwords.push(mosquittoPasswordLine(gatewayUser, config.mqtt.password));
     acl.push('', `user ${gatewayUser}`, `topic readwrite ${base}/#`);
   }
+  for (const integration of config.mqtt.integrations) {
+    if (!integration.password) {
+      skipped.push(integration.name);
+      continue;
+    }
+    passwords.push(mosquittoPasswordLine(integration.name, integration.password));
+    acl.push('', `user ${integration.name}`, `topic readwrite ${base}/#`);
+  }
   for (const device of config.mqtt.devices) {
     if (!device.password) {
       skipped.push(device.id);

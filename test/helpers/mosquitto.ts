@@ -55,15 +55,21 @@ export async function startMosquitto(config: Pick<GatewayConfig, 'mqtt'>, option
       `persistence_location ${dir}/`,
       'autosave_interval 1',
       'max_queued_messages 100000',
-      'log_dest none',
+      'log_dest stderr',
+      'log_type error',
+      // Run as root (CI), mosquitto would switch to its own user and could not write here.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
       '',
     ].join('\n'),
   );
   let child: ChildProcess | undefined;
   const launch = async () => {
+    let stderr = '';
     child = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', () => {});
-    await waitForPort(port);
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitForPort(port).catch((err: Error) => {
+      throw new Error(`${err.message}: ${stderr.trim()}`);
+    });
   };
   const kill = async () => {
     const c = child;
