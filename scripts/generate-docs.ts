@@ -1,14 +1,12 @@
-/** Regenerates the contract part of docs/mqtt.md (`npm run docs`). */
+/** Regenerates the generated parts of docs/ (`npm run docs`): the MQTT contract and the API reference. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { chapters, contract } from '../src/mqtt/contract.js';
-import { renderContractDocs, spliceGenerated } from '../src/mqtt/contract-docs.js';
+import { spliceGenerated } from '../src/mqtt/contract-docs.js';
+import { generatedDocs } from './docs-sources.js';
 
-const file = new URL('../docs/mqtt.md', import.meta.url);
-const current = readFileSync(file, 'utf8');
-const next = spliceGenerated(current, renderContractDocs(contract, chapters));
-if (next !== current) {
-  writeFileSync(file, next);
-  console.log('docs/mqtt.md updated');
-} else {
-  console.log('docs/mqtt.md is up to date');
+for (const { file, generated } of generatedDocs()) {
+  const url = new URL(`../${file}`, import.meta.url);
+  const current = readFileSync(url, 'utf8');
+  const next = spliceGenerated(current, generated);
+  if (next !== current) writeFileSync(url, next);
+  console.log(`${file}: ${next !== current ? 'updated' : 'up to date'}`);
 }

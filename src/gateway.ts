@@ -10,6 +10,7 @@ import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
 import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
 import { createApp } from './http/app.js';
+import type { RouteModule } from './http/route.js';
 import { feedEndpoint } from './http/feed.js';
 import { mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -67,6 +68,8 @@ export class Gateway implements Service {
   readonly http: HttpServer;
   readonly ws: WsRouter;
   readonly app: Express;
+  /** Every HTTP route module (for the generated API reference). */
+  readonly routeModules: readonly RouteModule[];
   readonly features: readonly Feature[];
   private readonly group: ServiceGroup;
 
@@ -148,12 +151,13 @@ export class Gateway implements Service {
     if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
+    this.routeModules = [
+      systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
+      authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+      ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
+    ];
     const app = (this.app = createApp({
-      modules: [
-        systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
-        authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
-        ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
-      ],
+      modules: this.routeModules,
       tokens: this.tokens,
       audit: this.audit,
       log,

@@ -153,7 +153,7 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], tree: unknown): Config
       });
     }
     const path = formatPath(issue.path);
-    return [{ path, found: describeValue(path, valueAt(tree, issue.path)), expected: issue.message.replace(/^Invalid input: /, '') }];
+    return [{ path, found: describeValue(path, valueAt(tree, issue.path)), expected: issue.message.replace(/^Invalid input: /, '').replace(/^expected /, '') }];
   });
 }
 
@@ -199,7 +199,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (Object.keys(env).some((k) => k.startsWith(ENV_OVERRIDE_PREFIX))) sources.push('environment');
   tree = resolveSecrets(tree, [], env, baseDir, problems);
   const parsed = configSchema.safeParse(tree);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, tree));
+  if (!parsed.success) {
+    // A secret that could not be read is already reported; do not report its emptiness again.
+    const unreadable = problems.map((p) => p.path);
+    const related = (path: string) => unreadable.some((u) => u === path || u.startsWith(`${path}.`) || path.startsWith(`${u}.`));
+    problems.push(...zodProblems(parsed.error.issues, tree).filter((p) => !related(p.path)));
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file ?? 'defaults', problems);
   return { config: parsed.data, sources };
 }

@@ -1,0 +1,28 @@
+# community-gateway: multi-stage build on Debian (bookworm) with Node 20.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+# ffmpeg for video, espeak-ng for text-to-speech, fonts-noto-cjk for Chinese text.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk tini \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production FFMPEG_PATH=/usr/bin/ffmpeg
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY devices ./devices
+COPY simulators ./simulators
+COPY config ./config
+RUN mkdir -p /var/lib/community-gateway /etc/community-gateway && chown node:node /var/lib/community-gateway
+VOLUME ["/var/lib/community-gateway"]
+EXPOSE 8080 1883
+USER node
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/community-gateway.js"]
+CMD ["start", "--config", "/etc/community-gateway/config.yaml"]

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { spliceGenerated } from '../../src/mqtt/contract-docs.js';
+import { generatedDocs } from '../../scripts/docs-sources.js';
+
+describe('generated docs', () => {
+  for (const { file, generated } of generatedDocs()) {
+    it(`${file} is current (run \`npm run docs\`)`, () => {
+      const current = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(spliceGenerated(current, generated)).toBe(current);
+    });
+  }
+});
