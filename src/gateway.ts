@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config/schema.js';
 import { EventBus } from './core/event-bus.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
+import type { TopicSpec } from './core/mqtt-contract.js';
 import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
 import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   onGeneratedAdminPassword?: (name: string, password: string) => void;
   /** Replaces FEATURES (tests). */
   features?: readonly FeatureFactory[];
+  /** Inbound topics beyond the contract (benchmarks and tests of the router itself). */
+  extraInboundTopics?: readonly TopicSpec<unknown, string>[];
   /** Collect Node's default process metrics (off in tests that run several gateways). */
   defaultMetrics?: boolean;
 }
@@ -118,7 +121,7 @@ export class Gateway implements Service {
     this.publisher = new MqttPublisher(base, this.mqtt, this.mirror);
     this.router = new ContractRouter({
       base,
-      inbound: inboundTopics(),
+      inbound: [...inboundTopics(), ...(options.extraInboundTopics ?? [])],
       connection: this.mqtt,
       publisher: this.publisher,
       mirror: this.mirror,

@@ -58,6 +58,11 @@ function sample(roots: readonly number[]): ProcSample {
   return { cpuTicks, rssBytes };
 }
 
+/** Resident memory of the given process trees now, MiB. */
+export function residentMb(roots: readonly number[]): number {
+  return sample(roots).rssBytes / (1024 * 1024);
+}
+
 export interface UsageResult {
   /** Percent of one core over the window (100 = one core busy). */
   cpuPct: number;

@@ -12,6 +12,8 @@ export const MOSQUITTO_BIN = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto'
 export interface RunningMosquitto {
   url: string;
   port: number;
+  /** Process id of the running broker (undefined while stopped). */
+  readonly pid: number | undefined;
   /** Stops and starts it again on the same port with the same persistence file (broker restart). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -84,6 +86,9 @@ export async function startMosquitto(config: Pick<GatewayConfig, 'mqtt'>, option
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     async restart() {
       await kill();
       await launch();
