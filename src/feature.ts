@@ -1,6 +1,7 @@
 import type { AuditLog } from './auth/audit-log.js';
 import type { TokenService } from './auth/tokens.js';
 import type { GatewayConfig } from './config/schema.js';
+import type { CapabilityRegistry } from './core/capabilities.js';
 import type { EventBus } from './core/event-bus.js';
 import type { Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   publisher: MqttPublisher;
   bridge: GatewayBridge;
   presence: DevicePresenceTracker;
+  /** Interfaces features offer each other (e.g. STREAM_SOURCES from cameras to streaming). */
+  capabilities: CapabilityRegistry;
 }
 
 /**

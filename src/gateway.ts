@@ -5,6 +5,7 @@ import { authMigrations } from './auth/migrations.js';
 import { TokenService } from './auth/tokens.js';
 import { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
+import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
@@ -145,6 +146,7 @@ export class Gateway implements Service {
       publisher: this.publisher,
       bridge: this.bridge,
       presence: this.presence,
+      capabilities: new CapabilityRegistry(),
     };
     this.features = featureFactories.map((factory) => factory(ctx));
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
