@@ -48,10 +48,12 @@ function accessGate(access: Access, tokens: TokenService): TaggedHandler {
 function runRoute(route: RouteDef, audit: AuditLog): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = { principal: req.principal, remote: req.ip };
-    const record = (outcome: 'ok' | 'failed', error?: string) => {
+    const record = (outcome: 'ok' | 'failed' | 'refused', error?: string) => {
       if (!route.audit) return;
+      // A public route (login) names who it was about in res.locals.auditSubject.
+      const subject = res.locals.auditSubject as string | undefined;
       audit.record({
-        principal: ctx.principal ?? { name: 'anonymous', role: 'viewer', via: 'session' },
+        principal: req.principal ?? { name: subject ?? 'anonymous', role: 'viewer', via: 'session' },
         action: route.audit,
         target: Object.values(req.params ?? {}).join('/') || undefined,
         detail: error ? { request: auditDetail(req.body), error } : auditDetail(req.body),
@@ -67,7 +69,8 @@ function runRoute(route: RouteDef, audit: AuditLog): RequestHandler {
         else res.status(route.created ? 201 : 200).json(result);
       }
     } catch (err) {
-      record('failed', err instanceof Error ? err.message : String(err));
+      const refused = err instanceof UserError && (err.status === 401 || err.status === 403);
+      record(refused ? 'refused' : 'failed', err instanceof Error ? err.message : String(err));
       next(err);
     }
   };

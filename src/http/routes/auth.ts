@@ -19,13 +19,11 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       access: 'public',
       audit: 'auth.login',
       summary: 'Log in with name and password; answers a token for HTTP (Authorization: Bearer) and WebSocket (?token=), and sets it as a cookie.',
-      handler: async (req, res, ctx) => {
+      handler: async (req, res) => {
         const body = parseBody(loginBody, req.body);
+        res.locals.auditSubject = body.name;
         const user = await deps.users.authenticate(body.name, body.password);
-        if (!user) {
-          deps.audit.record({ principal: { name: body.name, role: 'viewer', via: 'session' }, action: 'auth.login.refused', remote: ctx.remote, outcome: 'refused' });
-          throw new UserError('wrong name or password', 401, 'unauthorized');
-        }
+        if (!user) throw new UserError('wrong name or password', 401, 'unauthorized');
         const issued = deps.tokens.issueSession(user);
         req.principal = { name: user.name, role: user.role, via: 'session', tokenId: issued.id };
         res.cookie(TOKEN_COOKIE, issued.token, { httpOnly: true, sameSite: 'strict', maxAge: deps.sessionTtlMs, path: '/' });
