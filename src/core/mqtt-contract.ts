@@ -128,25 +128,37 @@ export function topicFilter(base: string, spec: TopicSpec<unknown, string>): str
   return `${base}/${spec.pattern.replace(/\{[A-Za-z]+\}/g, '+')}`;
 }
 
-/** Matches a concrete topic against a spec; returns its variables or undefined. */
-export function matchTopic(base: string, spec: TopicSpec<unknown, string>, topic: string): Record<string, string> | undefined {
-  if (!topic.startsWith(`${base}/`)) return undefined;
-  const levels = topic.slice(base.length + 1).split('/');
-  const pattern = spec.pattern.split('/');
-  if (levels.length !== pattern.length) return undefined;
+/** A pattern split into levels once: literal strings, or the name of a variable. */
+export type CompiledPattern = ReadonlyArray<{ literal: string } | { variable: string }>;
+
+export function compilePattern(pattern: string): CompiledPattern {
+  return pattern.split('/').map((level) => {
+    const variable = /^\{([A-Za-z]+)\}$/.exec(level);
+    return variable ? { variable: variable[1]! } : { literal: level };
+  });
+}
+
+/** Matches the levels below the base topic against a compiled pattern; returns its variables. */
+export function matchLevels(compiled: CompiledPattern, levels: readonly string[]): Record<string, string> | undefined {
+  if (levels.length !== compiled.length) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const want = pattern[i]!;
+  for (let i = 0; i < compiled.length; i++) {
+    const want = compiled[i]!;
     const got = levels[i]!;
-    const variable = /^\{([A-Za-z]+)\}$/.exec(want);
-    if (variable) {
+    if ('variable' in want) {
       if (!got) return undefined;
-      params[variable[1]!] = got;
-    } else if (want !== got) {
+      params[want.variable] = got;
+    } else if (want.literal !== got) {
       return undefined;
     }
   }
   return params;
+}
+
+/** Matches a concrete topic against a spec; returns its variables or undefined. */
+export function matchTopic(base: string, spec: TopicSpec<unknown, string>, topic: string): Record<string, string> | undefined {
+  if (!topic.startsWith(`${base}/`)) return undefined;
+  return matchLevels(compilePattern(spec.pattern), topic.slice(base.length + 1).split('/'));
 }
 
 export const availabilitySchema = z.enum(['online', 'offline']);

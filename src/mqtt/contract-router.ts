@@ -2,7 +2,7 @@ import type { Counter } from 'prom-client';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import { PayloadError, matchTopic, topicFilter, type TopicSpec } from '../core/mqtt-contract.js';
+import { PayloadError, compilePattern, matchLevels, topicFilter, type CompiledPattern, type TopicSpec } from '../core/mqtt-contract.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { MqttConnection } from './connection.js';
 import type { ContractMirror } from './mirror.js';
@@ -30,6 +30,7 @@ export class ContractRouter implements Service {
   private unsubscribers: Array<() => void> = [];
   private invalid: Counter<'topic_name'> | undefined;
   private received: Counter<'topic_name'> | undefined;
+  private readonly compiled: ReadonlyArray<{ spec: TopicSpec<unknown, string>; pattern: CompiledPattern }>;
 
   constructor(
     private readonly deps: {
@@ -42,7 +43,9 @@ export class ContractRouter implements Service {
       metrics: Metrics;
       log: Logger;
     },
-  ) {}
+  ) {
+    this.compiled = deps.inbound.map((spec) => ({ spec, pattern: compilePattern(spec.pattern) }));
+  }
 
   /** Registers the handler of an inbound topic (one per topic). Call before start(). */
   handle<T, P extends string>(spec: TopicSpec<T, P>, handler: InboundHandler<T, P>): void {
@@ -72,8 +75,10 @@ export class ContractRouter implements Service {
 
   private dispatch(topic: string, raw: Buffer, retained: boolean): void {
     const { deps } = this;
-    for (const spec of deps.inbound) {
-      const params = matchTopic(deps.base, spec, topic);
+    if (!topic.startsWith(`${deps.base}/`)) return;
+    const levels = topic.slice(deps.base.length + 1).split('/');
+    for (const { spec, pattern } of this.compiled) {
+      const params = matchLevels(pattern, levels);
       if (!params) continue;
       let payload: unknown;
       try {
