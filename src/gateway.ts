@@ -7,6 +7,7 @@ import { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
 import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
+import { dashboardFeature } from './dashboard/feature.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
 import type { TopicSpec } from './core/mqtt-contract.js';
@@ -34,7 +35,7 @@ import { Database } from './store/database.js';
 import { VERSION } from './version.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [];
+export const FEATURES: readonly FeatureFactory[] = [dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

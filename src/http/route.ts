@@ -22,7 +22,10 @@ export interface RouteDef {
   /** Audit action written for every call (required for every method but GET). */
   audit?: string;
   summary: string;
-  /** Return a value to answer it as JSON (200, or 201 for POST when `created` is set); or write `res` yourself. */
+  /**
+   * Return a value to answer it as JSON (200, or 201 when `created` is set), or write `res` yourself
+   * before the returned promise settles; returning nothing without writing answers 204.
+   */
   handler: (req: Request, res: Response, ctx: RouteContext) => unknown;
   created?: boolean;
 }

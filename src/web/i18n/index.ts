@@ -1,0 +1,32 @@
+import { signal } from '@preact/signals';
+import { en } from './en.js';
+import { zhCN, type MessageKey } from './zh-CN.js';
+
+export type Locale = 'zh-CN' | 'en';
+const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'cg_locale';
+
+function initialLocale(): Locale {
+  const fromUrl = new URLSearchParams(location.search).get('lang');
+  if (fromUrl === 'en' || fromUrl === 'zh-CN') return fromUrl;
+  const stored = localStorage.getItem(STORAGE_KEY);
+  return stored === 'en' ? 'en' : 'zh-CN';
+}
+
+/** The current language; zh-CN unless the user chose English. */
+export const locale = signal<Locale>(initialLocale());
+
+export function setLocale(next: Locale): void {
+  locale.value = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  document.documentElement.lang = next;
+  document.title = t('app.title');
+}
+
+/** Translates a key, filling `{name}` placeholders. Reading `locale` makes components re-render on change. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = catalogs[locale.value][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+export type { MessageKey };

@@ -1,0 +1,44 @@
+import { forgetLogin, token } from './session.js';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the gateway's JSON API with the session's token; errors carry the gateway's own message. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token.value) headers.authorization = `Bearer ${token.value}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const error = body as { error?: string; code?: string; details?: Record<string, unknown> } | undefined;
+    // A login that expired: back to the login form (walls keep their URL token and show a refusal).
+    if (res.status === 401 && !new URLSearchParams(location.search).has('token')) forgetLogin();
+    throw new ApiError(error?.error ?? `${res.status} ${res.statusText}`, res.status, error?.code ?? 'error', error?.details);
+  }
+  return body as T;
+}
+
+/** ws(s)://host/path?token=… for the gateway's WebSocket endpoints. */
+export function wsUrl(path: string, params: Record<string, string> = {}): string {
+  const url = new URL(path, location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  if (token.value) url.searchParams.set('token', token.value);
+  return url.toString();
+}

@@ -1,0 +1,28 @@
+import { signal } from '@preact/signals';
+import { t, type MessageKey } from '../i18n/index.js';
+import { DeviceHealth } from '../components/DeviceHealth.js';
+import { Header } from '../components/Header.js';
+
+type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
+const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
+const active = signal<Tab>('cameras');
+
+/** The duty officer's console: cameras, gates, broadcast and device health. */
+export function Console() {
+  return (
+    <div class="console">
+      <Header>
+        <div role="tablist">
+          {tabs.map((tab) => (
+            <button key={tab} type="button" role="tab" aria-selected={active.value === tab} class={active.value === tab ? 'tab active' : 'tab'} onClick={() => (active.value = tab)}>
+              {t(`nav.${tab}` as MessageKey)}
+            </button>
+          ))}
+        </div>
+      </Header>
+      <main class="content" role="tabpanel">
+        {active.value === 'health' && <DeviceHealth />}
+      </main>
+    </div>
+  );
+}

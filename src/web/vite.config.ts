@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** The dashboards (console, TV wall, phone): built to src/web/dist and served by the gateway. */
+export default defineConfig({
+  root,
+  base: '/',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 600,
+  },
+  logLevel: 'warn',
+});
