@@ -3,6 +3,7 @@
  * sessions, slow or failing SOAP, reboots, clock jumps) and scene events (a moving figure that
  * raises a motion alarm). Used by tests and demos; every timer it starts is freed by dispose().
  */
+import type { PtzPhysical } from '../../devices/onvif-camera/protocol.js';
 import type { CameraSimulator } from './camera.js';
 import { SoapFault } from './soap/envelope.js';
 import type { HttpFaults } from './soap/http-server.js';
@@ -113,6 +114,11 @@ export class CameraControl {
         resolve();
       }, figure.durationMs);
     });
+  }
+
+  /** Puts the head at a position at once (test set-up; ONVIF clients move it at real speed). */
+  setPosition(position: Partial<PtzPhysical>): void {
+    this.cam.ptz.teleport({ ...this.cam.ptz.position(), ...position });
   }
 
   /** Raises a MotionAlarm event directly, without anything in the picture. */
