@@ -152,7 +152,6 @@ export class SceneRenderer {
 
   private drawFigure(y: Uint8Array, u: Uint8Array, v: Uint8Array, view: PtzPhysical, f: SceneFigure): void {
     const hfov = horizontalFovDeg(view.zoom);
-    const vfov = (hfov * this.height) / this.width;
     let dAz = wrapDeg(f.azDeg - view.panDeg);
     if (dAz > 180) dAz -= 360;
     if (Math.abs(dAz) > hfov) return;
