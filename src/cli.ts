@@ -18,6 +18,7 @@ Usage:
   community-gateway check-config FILE                validate a configuration file (exit 2 when invalid)
   community-gateway sim [KIND...] [--mqtt-url URL] [--data-dir DIR]
                                                      run simulated devices (all kinds when none is named)
+  community-gateway sim camera [--help]              run one ONVIF camera simulator with its own options
   community-gateway hash-password                    read a password on stdin, print its hash for passwordHash
   community-gateway mosquitto-config --config FILE --out DIR
                                                      write mosquitto password and ACL files for an external broker
@@ -124,6 +125,13 @@ function checkConfig(argv: string[]): number {
 }
 
 async function sim(argv: string[]): Promise<number> {
+  // `sim camera [options]`: one (or --count N) camera simulators with their own options.
+  if (argv[0] === 'camera') {
+    const { runCameraSimulatorCli } = await import('../simulators/onvif-camera/cli.js');
+    const running = await runCameraSimulatorCli(argv.slice(1));
+    onShutdown(createLogger({ level: 'info' }), () => running.stop());
+    return -1;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
