@@ -6,6 +6,16 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The dashboards are built with Vite (a dev dependency) in a stage of their own.
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src/web ./src/web
+RUN npm run build:web
+
 FROM node:20-bookworm-slim
 # ffmpeg for video, espeak-ng for text-to-speech, fonts-noto-cjk for Chinese text.
 RUN apt-get update \
@@ -17,6 +27,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
+COPY --from=web /app/src/web/dist ./src/web/dist
 COPY devices ./devices
 COPY simulators ./simulators
 COPY config ./config
