@@ -5,6 +5,7 @@ import { authMigrations } from './auth/migrations.js';
 import { TokenService } from './auth/tokens.js';
 import { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
+import { camerasFeature } from './cameras/feature.js';
 import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
@@ -34,7 +35,7 @@ import { Database } from './store/database.js';
 import { VERSION } from './version.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
