@@ -22,9 +22,9 @@ export const camerasFeature: FeatureFactory = (ctx) => {
   const registry = new CameraRegistry({ config, store, bus: ctx.bus, log });
   const lock = new ControlLock(config.lock.idleMs);
   const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics });
-  let definitions: TourDefinitions | undefined;
-  const presets = new PresetService({ registry, store, ptz, usedByTours: (cameraId, token) => definitions!.usingPreset(cameraId, token) });
-  definitions = new TourDefinitions({ store, presets });
+  // Presets ask tours whether a preset is in use; tours resolve presets: tie the knot lazily.
+  const presets: PresetService = new PresetService({ registry, store, ptz, usedByTours: (cameraId, token) => definitions.usingPreset(cameraId, token) });
+  const definitions = new TourDefinitions({ store, presets });
   const tours = new TourRunner({ registry, definitions, store, ptz, lock, config, log });
   const mirror = new CameraMqttMirror({ registry, lock, tours, ptz, presets, router: ctx.router, publisher: ctx.publisher, bus: ctx.bus, audit: ctx.audit, log });
   ctx.capabilities.provide(STREAM_SOURCES, new CameraStreamSources(registry));

@@ -57,7 +57,8 @@ export class JoystickSession {
 
   open(takeover: boolean): void {
     try {
-      const holder = this.deps.ptz.control(this.cameraId, this.principal, takeover).id && this.deps.lock.holder(this.cameraId);
+      this.deps.ptz.control(this.cameraId, this.principal, takeover);
+      const holder = this.deps.lock.holder(this.cameraId);
       this.send({ type: 'ready', camera: this.cameraId, controller: holder ? { name: holder.name, since: holder.since } : null, deadmanMs: this.deps.config.ptz.deadmanMs });
     } catch (err) {
       const e = err instanceof UserError ? err : new UserError(errorMessage(err), 500, 'internal');
