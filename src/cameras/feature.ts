@@ -1,5 +1,5 @@
 /** The cameras feature: registry, PTZ control, presets, tours, MQTT mirror, routes, STREAM_SOURCES. */
-import type { FeatureFactory } from '../feature.js';
+import type { Feature, FeatureFactory, GatewayContext } from '../feature.js';
 import { defineRoutes } from '../http/route.js';
 import { joystickEndpoint } from './joystick.js';
 import { ControlLock } from './lock.js';
@@ -15,13 +15,25 @@ import { STREAM_SOURCES } from './stream-sources.js';
 import { TourRunner } from './tour-runner.js';
 import { TourDefinitions } from './tours.js';
 
-export const camerasFeature: FeatureFactory = (ctx) => {
+export interface CamerasFeatureOptions {
+  /** Called with every joystick-message -> SOAP-bytes-written latency, ms (benchmarks). */
+  onWireLatency?: (cameraId: string, ms: number) => void;
+}
+
+export const camerasFeature: FeatureFactory = (ctx) => createCamerasFeature()(ctx);
+
+export function createCamerasFeature(options: CamerasFeatureOptions = {}): FeatureFactory {
+  return (ctx) => buildCamerasFeature(ctx, options);
+}
+
+function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions): Feature {
   const config = ctx.config.cameras;
   const log = ctx.log.child({ component: 'cameras' });
   const store = new CameraStore(() => ctx.database.db);
   const registry = new CameraRegistry({ config, store, bus: ctx.bus, log });
   const lock = new ControlLock(config.lock.idleMs);
   const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics });
+  if (options.onWireLatency) ptz.onWireLatency(options.onWireLatency);
   // Presets ask tours whether a preset is in use; tours resolve presets: tie the knot lazily.
   const presets: PresetService = new PresetService({ registry, store, ptz, usedByTours: (cameraId, token) => definitions.usingPreset(cameraId, token) });
   const definitions = new TourDefinitions({ store, presets });
@@ -48,4 +60,4 @@ export const camerasFeature: FeatureFactory = (ctx) => {
     ]),
     wsEndpoints: [joystickEndpoint({ ptz, lock, audit: ctx.audit, config, log, exists: (id) => registry.has(id) })],
   };
-};
+}
