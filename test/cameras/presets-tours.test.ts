@@ -77,7 +77,7 @@ describe('tours', () => {
 
     // Record arrivals (IDLE) and departures (MOVING) at the simulator.
     const visits: Array<{ pan: number; arrived: number; left?: number }> = [];
-    let wasMoving = true;
+    let wasMoving = false; // idle at 停车场 before the tour: that is no visit
     const sampler = setInterval(() => {
       const s = rig.sim.state.ptz;
       const moving = s.panTiltStatus === 'MOVING';
