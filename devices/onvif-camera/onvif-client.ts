@@ -94,6 +94,14 @@ export class OnvifClient {
       autoconnect: false,
       agent: this.agent,
     });
+    // Requests to an explicit URL (PullMessages, Renew, Unsubscribe at the subscription address)
+    // bypass the client's agent and would use Node's global one: route them through ours too.
+    const original = this.cam._requestPart2.bind(this.cam);
+    this.cam._requestPart2 = (options: unknown, cb: Callback) => {
+      const o = options as { url?: Record<string, unknown> };
+      if (o.url && !o.url.agent) o.url = { ...o.url, agent: this.agent };
+      original(options, cb);
+    };
   }
 
   /** GetSystemDateAndTime (clock offset), GetServices, GetProfiles, GetVideoSources. */
