@@ -5,6 +5,7 @@ import { authMigrations } from './auth/migrations.js';
 import { TokenService } from './auth/tokens.js';
 import { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
+import { camerasFeature } from './cameras/feature.js';
 import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
 import { dashboardFeature } from './dashboard/feature.js';
@@ -35,7 +36,7 @@ import { Database } from './store/database.js';
 import { VERSION } from './version.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -66,6 +66,56 @@ const tlsFiles = z.strictObject({
   rejectUnauthorized: z.boolean().default(true),
 });
 
+export const cameraConfigSchema = z.strictObject({
+  id: identifier,
+  name: z.string().min(1).max(64),
+  /** ONVIF device service address. */
+  host,
+  port,
+  /** Device service path; absent: /onvif/device_service. */
+  path: z.string().startsWith('/').optional(),
+  username: z.string().min(1).optional(),
+  password: secret.optional(),
+  location: z.string().max(128).optional(),
+});
+
+export const camerasSchema = z.strictObject({
+  /** Cameras of the installation; more can be added at run time (kept in the database). */
+  list: z.array(cameraConfigSchema),
+  /** How long one SOAP call may take. */
+  requestTimeoutMs: z.number().int().min(200).max(120_000),
+  /** How often each camera is asked for its PTZ status (availability and position). */
+  pollIntervalMs: z.number().int().min(200).max(600_000),
+  reconnect: z.strictObject({ initialMs: z.number().int().min(50), maxMs: z.number().int().min(100) }),
+  /** Subscribe to the cameras' PullPoint events (motion, tamper). */
+  events: z.boolean(),
+  ptz: z.strictObject({
+    /** Timeout of every ContinuousMove: the camera stops by itself this long after the last one. */
+    moveTimeoutMs: z.number().int().min(200).max(10_000),
+    /** A joystick silent this long is released (Stop). */
+    deadmanMs: z.number().int().min(100).max(5_000),
+    /** A held, unchanged joystick repeats its ContinuousMove this often (before moveTimeoutMs lapses). */
+    refreshMs: z.number().int().min(100).max(5_000),
+  }),
+  lock: z.strictObject({
+    /** The control lock lapses after this long without a command. */
+    idleMs: z.number().int().min(1_000),
+  }),
+  tours: z.strictObject({
+    /** A tour paused by manual control resumes this long after the lock is released or lapses. */
+    resumeAfterIdleMs: z.number().int().min(0),
+    /** How often the camera is asked whether it has reached a tour's preset. */
+    arrivalPollMs: z.number().int().min(20).max(5_000),
+    /** The longest a move to a preset may take before the dwell starts anyway. */
+    maxTravelMs: z.number().int().min(500),
+  }),
+  discovery: z.strictObject({
+    /** Where WS-Discovery probes go (host:port); the standard is 239.255.255.250:3702. */
+    targets: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')),
+    maxDurationMs: z.number().int().min(100).max(60_000),
+  }),
+});
+
 export const configSchema = z.strictObject({
   site: z.strictObject({
     id: identifier,
@@ -119,10 +169,13 @@ export const configSchema = z.strictObject({
     /** Full path to ffmpeg; null: FFMPEG_PATH, then PATH, then the binary shipped in npm. */
     path: z.string().nullable(),
   }),
+  cameras: camerasSchema,
 });
 
 /** The configuration as the gateway uses it, after defaults, file and environment are merged. */
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type CamerasConfig = z.infer<typeof camerasSchema>;
+export type CameraConfig = z.infer<typeof cameraConfigSchema>;
 export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type MqttIntegrationConfig = z.infer<typeof mqttIntegrationSchema>;

@@ -1,4 +1,5 @@
 import type { TopicSpec } from '../core/mqtt-contract.js';
+import { cameraChapter, cameraTopics } from '../../devices/onvif-camera/topics.js';
 import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
 import type { ContractChapter } from './contract-docs.js';
@@ -8,7 +9,7 @@ import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
  * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
  * Inbound messages are validated against it, and docs/mqtt.md is generated from it.
  */
-export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics] as readonly TopicSpec<
+export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics, ...cameraTopics] as readonly TopicSpec<
   unknown,
   string
 >[];
@@ -18,4 +19,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter];

@@ -1,0 +1,361 @@
+/**
+ * The ONVIF camera driver: everything the gateway asks of a camera, over the npm `onvif` client.
+ * It connects with clock-offset compensation, reads what the camera can do and refuses what it
+ * cannot with a clear NotSupportedError, re-reads the camera's clock when a call is refused for
+ * its timestamp, retries once on a stale keep-alive socket, and maps every failure to the
+ * gateway's errors. Passwords never leave this object except inside RTSP URLs for ffmpeg.
+ */
+import { DeviceUnavailableError, NotSupportedError, TimeoutError, UserError } from '../../src/core/errors.js';
+import { readCapabilities, type CameraCapabilities, type ProfileInfo } from './capabilities.js';
+import { clockOffsetMs, isAuthFailure, resyncClock } from './clock.js';
+import { PullPointLoop, type CameraEvent } from './events.js';
+import { fetchWithAuth } from './http-fetch.js';
+import { OnvifCallError, OnvifClient } from './onvif-client.js';
+import { formatXmlDuration } from './protocol.js';
+import { withCredentials, xmlEscape } from './xml-text.js';
+
+export interface OnvifCameraOptions {
+  /** Camera id, used in error messages. */
+  label: string;
+  host: string;
+  port: number;
+  path?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** Per-request timeout, ms. */
+  requestTimeoutMs: number;
+}
+
+export interface PtzVector {
+  pan: number;
+  tilt: number;
+  zoom: number;
+}
+
+/** Generic-space position: pan/tilt -1..1, zoom 0..1. */
+export interface PtzPosition {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export interface PtzStatus {
+  position: PtzPosition;
+  /** undefined when the camera does not report MoveStatus (some never do). */
+  moving: boolean | undefined;
+}
+
+export interface CameraPreset {
+  token: string;
+  name: string;
+  position: PtzPosition | null;
+}
+
+type Capability = 'ptz' | 'continuousMove' | 'absoluteMove' | 'relativeMove' | 'zoom' | 'presets' | 'home' | 'snapshot' | 'events';
+
+const CAPABILITY_TEXT: Record<Capability, string> = {
+  ptz: 'pan/tilt/zoom (no PTZ service or PTZ profile)',
+  continuousMove: 'continuous moves (no continuous velocity space)',
+  absoluteMove: 'absolute moves (no absolute position space)',
+  relativeMove: 'relative moves (no relative translation space)',
+  zoom: 'zoom (no zoom space)',
+  presets: 'presets (its PTZ node reports MaximumNumberOfPresets 0)',
+  home: 'a home position (its PTZ node reports HomeSupported false)',
+  snapshot: 'snapshots (no media profile)',
+  events: 'events (no event service)',
+};
+
+interface RawStatus {
+  position: { x: number | string; y: number | string; zoom: number | string };
+  moveStatus?: { panTilt?: string; zoom?: string } | string;
+}
+
+interface RawPreset {
+  $: { token: string };
+  name?: string;
+  PTZPosition?: { panTilt?: { $?: { x?: string; y?: string } }; zoom?: { $?: { x?: string } } };
+}
+
+export class OnvifCameraDriver {
+  private client: OnvifClient | undefined;
+  private caps: CameraCapabilities | undefined;
+  private events: PullPointLoop | undefined;
+  private readonly writeListeners = new Set<(body: string) => void>();
+
+  constructor(readonly options: OnvifCameraOptions) {}
+
+  /** Connects (closing any earlier connection) and reads the camera's capabilities. */
+  async connect(): Promise<CameraCapabilities> {
+    this.close();
+    const { host, port, path, username, password, requestTimeoutMs } = this.options;
+    const client = new OnvifClient({ host, port, path, username, password, timeoutMs: requestTimeoutMs });
+    this.client = client;
+    client.onRequestWritten((body) => {
+      for (const l of this.writeListeners) l(body);
+    });
+    try {
+      await this.guard('connect', () => client.connect(), false);
+      this.caps = await readCapabilities(client);
+      return this.caps;
+    } catch (err) {
+      if (this.client === client) this.close();
+      throw err;
+    }
+  }
+
+  get connected(): boolean {
+    return this.client !== undefined && this.caps !== undefined && !this.client.isClosed;
+  }
+
+  get capabilities(): CameraCapabilities {
+    if (!this.caps) throw new DeviceUnavailableError(`camera "${this.options.label}" is not connected`);
+    return this.caps;
+  }
+
+  /** The camera's clock minus the gateway's, ms. */
+  get clockOffsetMs(): number {
+    return this.client ? clockOffsetMs(this.client) : 0;
+  }
+
+  /** Called synchronously just before every SOAP request's bytes are written (benchmarks, tests). */
+  onRequestWritten(listener: (body: string) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.events?.stop();
+    this.events = undefined;
+    this.client?.close();
+    this.client = undefined;
+    this.caps = undefined;
+  }
+
+  /** A cheap call that proves the camera answers and accepts our credentials. */
+  async ping(): Promise<void> {
+    await this.guard('GetSystemDateAndTime', (c) => c.call('getSystemDateAndTime'));
+  }
+
+  /** Velocities -1..1; the camera stops by itself after `timeoutMs` unless told again. */
+  async continuousMove(v: PtzVector, timeoutMs: number): Promise<void> {
+    const caps = this.need('continuousMove');
+    const zoom = caps.zoom ? v.zoom : 0;
+    await this.guard('ContinuousMove', (c) =>
+      c.request(
+        'ptz',
+        'http://www.onvif.org/ver20/ptz/wsdl/ContinuousMove',
+        `<ContinuousMove xmlns="http://www.onvif.org/ver20/ptz/wsdl"><ProfileToken>${xmlEscape(caps.ptzProfileToken!)}</ProfileToken><Velocity>` +
+          `<PanTilt x="${num(v.pan)}" y="${num(v.tilt)}" xmlns="http://www.onvif.org/ver10/schema"/>` +
+          (caps.zoom ? `<Zoom x="${num(zoom)}" xmlns="http://www.onvif.org/ver10/schema"/>` : '') +
+          `</Velocity><Timeout>${formatXmlDuration(timeoutMs)}</Timeout></ContinuousMove>`,
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    const caps = this.need('ptz');
+    await this.guard('Stop', (c) =>
+      c.request(
+        'ptz',
+        'http://www.onvif.org/ver20/ptz/wsdl/Stop',
+        `<Stop xmlns="http://www.onvif.org/ver20/ptz/wsdl"><ProfileToken>${xmlEscape(caps.ptzProfileToken!)}</ProfileToken><PanTilt>true</PanTilt><Zoom>true</Zoom></Stop>`,
+      ),
+    );
+  }
+
+  async absoluteMove(p: Partial<PtzPosition>, speed?: number): Promise<void> {
+    const caps = this.need('absoluteMove');
+    if (p.zoom !== undefined && !caps.zoom) throw this.unsupported('zoom');
+    const current = p.x === undefined || p.y === undefined ? (await this.status()).position : undefined;
+    await this.guard('AbsoluteMove', (c) =>
+      c.call('absoluteMove', {
+        profileToken: caps.ptzProfileToken,
+        x: p.x ?? current!.x,
+        y: p.y ?? current!.y,
+        ...(p.zoom !== undefined ? { zoom: p.zoom } : { onlySendPanTilt: true }),
+        ...(speed !== undefined ? { speed: { x: speed, y: speed, zoom: speed } } : {}),
+      }),
+    );
+  }
+
+  async relativeMove(t: Partial<PtzPosition>, speed?: number): Promise<void> {
+    const caps = this.need('relativeMove');
+    if (t.zoom && !caps.zoom) throw this.unsupported('zoom');
+    await this.guard('RelativeMove', (c) =>
+      c.call('relativeMove', {
+        profileToken: caps.ptzProfileToken,
+        x: t.x ?? 0,
+        y: t.y ?? 0,
+        zoom: t.zoom ?? 0,
+        ...(speed !== undefined ? { speed: { x: speed, y: speed, zoom: speed } } : {}),
+      }),
+    );
+  }
+
+  /** Zoom only, to an absolute position 0..1. */
+  async zoomTo(zoom: number, speed?: number): Promise<void> {
+    const caps = this.need('zoom');
+    if (!caps.absoluteMove) throw this.unsupported('absoluteMove');
+    await this.guard('AbsoluteMove', (c) =>
+      c.call('absoluteMove', { profileToken: caps.ptzProfileToken, zoom, onlySendZoom: true, ...(speed !== undefined ? { speed: { zoom: speed } } : {}) }),
+    );
+  }
+
+  async status(): Promise<PtzStatus> {
+    const caps = this.need('ptz');
+    const raw = await this.guard('GetStatus', (c) => c.call<RawStatus>('getStatus', { profileToken: caps.ptzProfileToken }));
+    const ms = raw.moveStatus;
+    const states = typeof ms === 'string' ? [ms] : [ms?.panTilt, ms?.zoom].filter((s): s is string => typeof s === 'string');
+    const moving = states.length === 0 || states.every((s) => s === 'UNKNOWN') ? undefined : states.some((s) => s === 'MOVING');
+    return { position: { x: Number(raw.position.x), y: Number(raw.position.y), zoom: Number(raw.position.zoom) }, moving };
+  }
+
+  async gotoHome(speed?: number): Promise<void> {
+    const caps = this.need('home');
+    await this.guard('GotoHomePosition', (c) =>
+      c.call('gotoHomePosition', { profileToken: caps.ptzProfileToken, ...(speed !== undefined ? { speed: { x: speed, y: speed, zoom: speed } } : {}) }),
+    );
+  }
+
+  async setHome(): Promise<void> {
+    const caps = this.need('home');
+    await this.guard('SetHomePosition', (c) => c.call('setHomePosition', { profileToken: caps.ptzProfileToken }));
+  }
+
+  async presets(): Promise<CameraPreset[]> {
+    const caps = this.need('presets');
+    const raw = await this.guard('GetPresets', (c) => c.call<Record<string, RawPreset>>('getPresets', { profileToken: caps.ptzProfileToken }));
+    return Object.values(raw).map((p) => {
+      const pt = p.PTZPosition?.panTilt?.$;
+      const z = p.PTZPosition?.zoom?.$;
+      return {
+        token: p.$.token,
+        name: String(p.name ?? p.$.token),
+        position: pt ? { x: Number(pt.x), y: Number(pt.y), zoom: Number(z?.x ?? 0) } : null,
+      };
+    });
+  }
+
+  /** Saves the current position as a new preset (no token) or over an existing one; returns its token. */
+  async setPreset(name: string, token?: string): Promise<string> {
+    const caps = this.need('presets');
+    const answer = await this.guard(
+      'SetPreset',
+      (c) =>
+        c.request(
+          'ptz',
+          'http://www.onvif.org/ver20/ptz/wsdl/SetPreset',
+          `<SetPreset xmlns="http://www.onvif.org/ver20/ptz/wsdl"><ProfileToken>${xmlEscape(caps.ptzProfileToken!)}</ProfileToken>` +
+            `<PresetName>${xmlEscape(name)}</PresetName>${token ? `<PresetToken>${xmlEscape(token)}</PresetToken>` : ''}</SetPreset>`,
+        ),
+      token !== undefined,
+    );
+    const found = /"presetToken":\["?([^"\]]+)"?\]/.exec(JSON.stringify(answer))?.[1];
+    if (found) return found;
+    if (token) return token;
+    throw new UserError(`camera "${this.options.label}" saved the preset but did not say its token`, 502, 'camera_fault');
+  }
+
+  async gotoPreset(token: string, speed?: number): Promise<void> {
+    const caps = this.need('presets');
+    await this.guard('GotoPreset', (c) =>
+      c.call('gotoPreset', { profileToken: caps.ptzProfileToken, preset: xmlEscape(token), ...(speed !== undefined ? { speed: { x: speed, y: speed, zoom: speed } } : {}) }),
+    );
+  }
+
+  async removePreset(token: string): Promise<void> {
+    const caps = this.need('presets');
+    await this.guard('RemovePreset', (c) => c.call('removePreset', { profileToken: caps.ptzProfileToken, presetToken: xmlEscape(token) }));
+  }
+
+  profile(token: string): ProfileInfo | undefined {
+    return this.capabilities.profiles.find((p) => p.token === token);
+  }
+
+  /** The RTSP URL of a profile with the camera's credentials inserted: for ffmpeg only. */
+  async streamUriWithCredentials(profileToken: string): Promise<string> {
+    const raw = await this.guard('GetStreamUri', (c) => c.call<{ uri: string }>('getStreamUri', { protocol: 'RTSP', profileToken }));
+    return withCredentials(raw.uri, this.options.username, this.options.password);
+  }
+
+  async snapshot(profileToken: string): Promise<{ contentType: string; body: Buffer }> {
+    this.need('snapshot');
+    const { uri } = await this.guard('GetSnapshotUri', (c) => c.call<{ uri: string }>('getSnapshotUri', { profileToken }));
+    let answer;
+    try {
+      answer = await fetchWithAuth(uri, this.options.username, this.options.password, this.options.requestTimeoutMs);
+    } catch (err) {
+      throw new DeviceUnavailableError(`camera "${this.options.label}" did not deliver a snapshot: ${(err as Error).message}`);
+    }
+    if (answer.status !== 200) throw new UserError(`camera "${this.options.label}" answered the snapshot request with HTTP ${answer.status}`, 502, 'camera_fault');
+    return { contentType: answer.contentType, body: answer.body };
+  }
+
+  /** Starts the PullPoint loop; events arrive until close() or stopEvents(). */
+  startEvents(onEvent: (e: CameraEvent) => void, onError: (err: unknown) => void, retryMs?: number): void {
+    if (!this.capabilities.events || !this.client) return;
+    this.events?.stop();
+    this.events = new PullPointLoop(this.client, onEvent, onError, retryMs);
+    this.events.start();
+  }
+
+  private need(capability: Capability): CameraCapabilities {
+    const caps = this.capabilities;
+    if (!caps[capability]) throw this.unsupported(capability);
+    return caps;
+  }
+
+  private unsupported(capability: Capability): NotSupportedError {
+    return new NotSupportedError(`camera "${this.options.label}" does not support ${CAPABILITY_TEXT[capability]}`);
+  }
+
+  /** Runs one call: re-reads the clock and retries once when refused; retries once on a stale socket. */
+  private async guard<T>(operation: string, fn: (c: OnvifClient) => Promise<T>, retryOnReset = true): Promise<T> {
+    const client = this.client;
+    if (!client) throw new DeviceUnavailableError(`camera "${this.options.label}" is not connected`);
+    try {
+      return await fn(client);
+    } catch (first) {
+      if (client.isClosed) throw this.mapError(first, operation);
+      const e = first as OnvifCallError;
+      if (isAuthFailure(e) && operation !== 'connect') {
+        try {
+          await resyncClock(client);
+          return await fn(client);
+        } catch (second) {
+          throw this.mapError(second, operation);
+        }
+      }
+      if (retryOnReset && e.network && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+        try {
+          return await fn(client);
+        } catch (second) {
+          throw this.mapError(second, operation);
+        }
+      }
+      throw this.mapError(first, operation);
+    }
+  }
+
+  private mapError(err: unknown, operation: string): Error {
+    if (err instanceof UserError) return err;
+    const e = err as OnvifCallError;
+    const label = this.options.label;
+    if (e.network) {
+      if (/timeout/i.test(e.message) || e.code === 'ETIMEDOUT') return new TimeoutError(`camera "${label}" did not answer ${operation} in time`);
+      return new DeviceUnavailableError(`camera "${label}" is unreachable (${operation}: ${e.code ?? e.message})`);
+    }
+    if (e.faults?.includes('ter:ActionNotSupported') || /Not Implemented|not supported/i.test(e.message ?? '')) {
+      return new NotSupportedError(`camera "${label}" does not support ${operation}: ${e.message}`);
+    }
+    if (isAuthFailure(e)) return new UserError(`camera "${label}" refused the configured credentials (${operation})`, 502, 'camera_auth');
+    return new UserError(`camera "${label}" refused ${operation}: ${e.message}`, 502, 'camera_fault', e.faults?.length ? { faults: e.faults } : undefined);
+  }
+}
+
+function num(v: number): string {
+  return String(Math.round(Math.max(-1, Math.min(1, v)) * 1e4) / 1e4);
+}
+
+export type { CameraCapabilities, ProfileInfo } from './capabilities.js';
+export type { CameraEvent } from './events.js';

@@ -1,0 +1,176 @@
+/**
+ * One camera as the gateway keeps it: its driver, whether it answers (polled; offline at the
+ * first failed poll or command, then reconnect with exponential backoff and jitter), its last
+ * PTZ position, and its PullPoint events onto the bus.
+ */
+import { Backoff } from '../../devices/onvif-camera/backoff.js';
+import { OnvifCameraDriver, type CameraCapabilities, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
+import type { CamerasConfig } from '../config/schema.js';
+import { DeviceUnavailableError, errorMessage, TimeoutError } from '../core/errors.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { CameraDefinition } from './store.js';
+import './events.js';
+
+export interface CameraLiveState {
+  online: boolean;
+  since: string;
+  lastError: string | null;
+  position: PtzPosition | null;
+  moving: boolean | undefined;
+  clockOffsetMs: number;
+}
+
+export interface ManagedCameraDeps {
+  config: CamerasConfig;
+  bus: EventBus;
+  log: Logger;
+  /** Something visible changed (availability, position, moving). */
+  onChange: (id: string) => void;
+}
+
+export class ManagedCamera {
+  readonly driver: OnvifCameraDriver;
+  private readonly backoff: Backoff;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private connecting = false;
+  private state: CameraLiveState = { online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0 };
+
+  constructor(
+    readonly def: CameraDefinition,
+    readonly source: 'config' | 'added',
+    private readonly deps: ManagedCameraDeps,
+  ) {
+    this.driver = new OnvifCameraDriver({
+      label: def.id,
+      host: def.host,
+      port: def.port,
+      path: def.path,
+      username: def.username,
+      password: def.password,
+      requestTimeoutMs: deps.config.requestTimeoutMs,
+    });
+    this.backoff = new Backoff({ initialMs: deps.config.reconnect.initialMs, maxMs: deps.config.reconnect.maxMs });
+  }
+
+  get id(): string {
+    return this.def.id;
+  }
+
+  get live(): Readonly<CameraLiveState> {
+    return this.state;
+  }
+
+  get capabilities(): CameraCapabilities | null {
+    return this.driver.connected ? this.driver.capabilities : null;
+  }
+
+  /** Begins connecting in the background; an unreachable camera never delays the gateway. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.driver.close();
+  }
+
+  /** A command failed: if the camera is unreachable, mark it offline now and reconnect. */
+  reportFailure(err: unknown): void {
+    if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+  }
+
+  /** Latest position/moving as a command path learned it (tours poll the camera themselves). */
+  notePtz(position: PtzPosition, moving: boolean | undefined): void {
+    const changed = !samePosition(this.state.position, position) || this.state.moving !== moving;
+    this.state = { ...this.state, position, moving };
+    if (changed) this.deps.onChange(this.id);
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void (this.state.online ? this.poll() : this.connect());
+    }, ms);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.connecting || !this.running) return;
+    this.connecting = true;
+    try {
+      const caps = await this.driver.connect();
+      if (!this.running) return this.driver.close();
+      this.backoff.reset();
+      this.state = { ...this.state, online: true, since: new Date().toISOString(), lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
+      this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
+      this.deps.onChange(this.id);
+      if (this.deps.config.events && caps.events) {
+        this.driver.startEvents(
+          (e) => this.onEvent(e),
+          (err) => this.deps.log.debug({ camera: this.id, err: errorMessage(err) }, 'camera event loop error; retrying'),
+        );
+      }
+      this.schedule(this.deps.config.pollIntervalMs);
+    } catch (err) {
+      if (!this.running) return;
+      const delay = this.backoff.next();
+      const message = errorMessage(err);
+      if (this.state.lastError !== message) this.deps.log.warn({ camera: this.id, err: message, retryInMs: delay }, 'camera not reachable');
+      this.state = { ...this.state, lastError: message };
+      this.schedule(delay);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      if (this.driver.capabilities.ptz) {
+        const s = await this.driver.status();
+        this.notePtz(s.position, s.moving);
+      } else {
+        await this.driver.ping();
+      }
+      if (this.state.online) this.schedule(this.deps.config.pollIntervalMs);
+    } catch (err) {
+      if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+      else {
+        this.deps.log.warn({ camera: this.id, err: errorMessage(err) }, 'camera status poll failed');
+        this.schedule(this.deps.config.pollIntervalMs);
+      }
+    }
+  }
+
+  private goOffline(reason: string): void {
+    if (!this.state.online) return;
+    this.driver.close();
+    const at = new Date().toISOString();
+    this.state = { ...this.state, online: false, since: at, lastError: reason, moving: undefined };
+    this.deps.log.warn({ camera: this.id, reason }, 'camera offline');
+    this.deps.bus.emit('camera.availability', { cameraId: this.id, online: false, at, reason });
+    this.deps.onChange(this.id);
+    this.schedule(this.backoff.next());
+  }
+
+  private onEvent(e: CameraEvent): void {
+    const at = new Date().toISOString();
+    this.deps.bus.emit('camera.event', { cameraId: this.id, topic: e.topic, data: e.data, at });
+    const state = e.data.State ?? e.data.IsMotion ?? e.data.IsTamper;
+    if (state === undefined) return;
+    const on = state === 'true' || state === '1';
+    if (/Motion/i.test(e.topic)) this.deps.bus.emit('camera.motion', { cameraId: this.id, state: on, at });
+    else if (/Tamper/i.test(e.topic)) this.deps.bus.emit('camera.tamper', { cameraId: this.id, state: on, at });
+  }
+}
+
+function samePosition(a: PtzPosition | null, b: PtzPosition): boolean {
+  return a !== null && Math.abs(a.x - b.x) < 1e-4 && Math.abs(a.y - b.y) < 1e-4 && Math.abs(a.zoom - b.zoom) < 1e-4;
+}

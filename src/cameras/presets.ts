@@ -1,0 +1,88 @@
+/**
+ * Presets of a camera: the camera keeps positions and tokens; the gateway may keep a display
+ * name over the camera's (rename without moving the camera: ONVIF has no rename, and SetPreset
+ * on an existing token would overwrite the position with the current one). Names are UTF-8
+ * ("大门", "停车场") and unique per camera.
+ */
+import type { CameraPreset } from '../../devices/onvif-camera/driver.js';
+import { ConflictError, NotFoundError, UserError } from '../core/errors.js';
+import type { Actor, PtzControl } from './ptz-control.js';
+import type { CameraRegistry } from './registry.js';
+import type { CameraStore } from './store.js';
+
+export interface PresetView {
+  token: string;
+  name: string;
+  /** The name the camera itself holds (differs after a rename). */
+  cameraName: string;
+  position: CameraPreset['position'];
+}
+
+export function checkPresetName(raw: string): string {
+  const name = raw.normalize('NFC').trim();
+  if (!name) throw new UserError('a preset name must not be empty');
+  if ([...name].length > 64) throw new UserError('a preset name has at most 64 characters');
+  // eslint-disable-next-line no-control-regex -- control characters are refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new UserError('a preset name must not contain control characters');
+  return name;
+}
+
+export class PresetService {
+  constructor(private readonly deps: { registry: CameraRegistry; store: CameraStore; ptz: PtzControl; usedByTours: (cameraId: string, token: string) => string[] }) {}
+
+  async list(cameraId: string): Promise<PresetView[]> {
+    const cam = this.deps.registry.get(cameraId);
+    const names = this.deps.store.presetNames(cameraId);
+    const presets = await cam.driver.presets().catch((err: unknown) => {
+      cam.reportFailure(err);
+      throw err;
+    });
+    return presets.map((p) => ({ token: p.token, name: names.get(p.token) ?? p.name, cameraName: p.name, position: p.position }));
+  }
+
+  /** By token first, then by (display) name. */
+  async find(cameraId: string, tokenOrName: string): Promise<PresetView> {
+    const list = await this.list(cameraId);
+    const wanted = tokenOrName.normalize('NFC');
+    const found = list.find((p) => p.token === wanted) ?? list.find((p) => p.name === wanted);
+    if (!found) throw new NotFoundError(`camera "${cameraId}" has no preset "${tokenOrName}"`);
+    return found;
+  }
+
+  /** Saves the camera's current position under a new name. */
+  async save(cameraId: string, actor: Actor, rawName: string): Promise<PresetView> {
+    const name = checkPresetName(rawName);
+    const list = await this.list(cameraId);
+    if (list.some((p) => p.name === name)) throw new ConflictError(`camera "${cameraId}" already has a preset named "${name}"`);
+    const cam = this.deps.ptz.control(cameraId, actor);
+    const token = await cam.driver.setPreset(name);
+    this.deps.store.forgetPresetName(cameraId, token);
+    return (await this.list(cameraId)).find((p) => p.token === token) ?? { token, name, cameraName: name, position: null };
+  }
+
+  async rename(cameraId: string, tokenOrName: string, rawName: string): Promise<PresetView> {
+    const name = checkPresetName(rawName);
+    const preset = await this.find(cameraId, tokenOrName);
+    const list = await this.list(cameraId);
+    if (list.some((p) => p.name === name && p.token !== preset.token)) throw new ConflictError(`camera "${cameraId}" already has a preset named "${name}"`);
+    if (name === preset.cameraName) this.deps.store.forgetPresetName(cameraId, preset.token);
+    else this.deps.store.setPresetName(cameraId, preset.token, name);
+    return { ...preset, name };
+  }
+
+  async remove(cameraId: string, actor: Actor, tokenOrName: string): Promise<PresetView> {
+    const preset = await this.find(cameraId, tokenOrName);
+    const tours = this.deps.usedByTours(cameraId, preset.token);
+    if (tours.length) throw new ConflictError(`preset "${preset.name}" is used by tour${tours.length > 1 ? 's' : ''} ${tours.map((t) => `"${t}"`).join(', ')}; change the tour first`);
+    const cam = this.deps.ptz.control(cameraId, actor);
+    await cam.driver.removePreset(preset.token);
+    this.deps.store.forgetPresetName(cameraId, preset.token);
+    return preset;
+  }
+
+  async goto(cameraId: string, actor: Actor, tokenOrName: string, speed?: number): Promise<PresetView> {
+    const preset = await this.find(cameraId, tokenOrName);
+    await this.deps.ptz.gotoPreset(cameraId, actor, preset.token, speed);
+    return preset;
+  }
+}
