@@ -1,6 +1,9 @@
 import { signal } from '@preact/signals';
 import { t, type MessageKey } from '../i18n/index.js';
+import { CameraFocus } from '../components/CameraFocus.js';
+import { CameraGrid, focused } from '../components/CameraGrid.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
+import { cameras } from '../lib/cameras.js';
 import { Header } from '../components/Header.js';
 
 type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
@@ -21,8 +24,19 @@ export function Console() {
         </div>
       </Header>
       <main class="content" role="tabpanel">
+        {active.value === 'cameras' && <CamerasTab />}
         {active.value === 'health' && <DeviceHealth />}
       </main>
+    </div>
+  );
+}
+
+function CamerasTab() {
+  const camera = cameras.value.find((c) => c.id === focused.value);
+  return (
+    <div class="cameras-tab">
+      <CameraGrid />
+      {camera ? <CameraFocus camera={camera} /> : <p class="card muted">{t('cameras.pick')}</p>}
     </div>
   );
 }
