@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface GatewayEvents {
-  'mqtt.invalid': { topic: string; reason: string };
+  'mqtt.invalid': { topic: string; reason: string; raw?: Buffer };
   'mqtt.refused': { clientId: string; operation: 'connect' | 'publish' | 'subscribe'; topic?: string; reason: string };
 }
 
