@@ -44,7 +44,7 @@ export function flowStats(db: Db, query: StatsQuery, utcOffsetMinutes: number, n
   const { sql, params } = whereOf({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...(query.gate ? { gate: query.gate } : {}) });
   const rows = db
     .prepare<Record<string, string | number>, { gate: string; b: number; i: number; o: number; d: number }>(
-      `SELECT gate, (occurred_at + @offset) / @size AS b,
+      `SELECT gate, CAST((occurred_at + @offset) / @size AS INTEGER) AS b,
          SUM(direction = 'in' AND result = 'granted') AS i,
          SUM(direction = 'out' AND result = 'granted') AS o,
          SUM(result = 'denied') AS d
