@@ -81,7 +81,10 @@ export class SimulatedBarrier {
   /** Fault knobs (see the class comment). */
   readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
 
-  constructor(private readonly options: SimulatedBarrierOptions) {
+  private readonly options: SimulatedBarrierOptions;
+
+  constructor(options: SimulatedBarrierOptions) {
+    this.options = { ...options };
     this.journal = new EntryJournal(join(options.dataDir, `${options.id}.journal`));
     this.lists = new LocalLists(join(options.dataDir, `${options.id}.lists.json`), options.visitors ?? 'grant');
     this.arm = new Arm(options.timing ?? DEFAULT_TIMING, () => this.publishState());
@@ -89,6 +92,11 @@ export class SimulatedBarrier {
 
   get id(): string {
     return this.options.id;
+  }
+
+  /** Prefix of the next event ids (benchmarks tag each load step). */
+  setEventPrefix(prefix: string): void {
+    this.options.eventPrefix = prefix;
   }
 
   get connected(): boolean {
@@ -275,7 +283,7 @@ export class SimulatedBarrier {
   private pump(): void {
     const client = this.client;
     if (!client?.connected) return;
-    const max = this.options.maxInFlight ?? 500;
+    const max = this.options.maxInFlight ?? 100;
     while (this.queueIndex < this.queue.length && this.sentAt.size < max) {
       const id = this.queue[this.queueIndex++]!;
       const held = this.journal.get(id);
@@ -303,12 +311,16 @@ export class SimulatedBarrier {
   private retransmitOverdue(): void {
     const client = this.client;
     if (!client?.connected) return;
-    const overdue = Date.now() - this.retransmitMs;
+    const now = Date.now();
     for (const [id, at] of this.sentAt) {
-      if (at > overdue) continue;
       const held = this.journal.get(id);
-      if (!held) this.sentAt.delete(id);
-      else this.send(client, held.payload, ++held.attempts);
+      if (!held) {
+        this.sentAt.delete(id);
+        continue;
+      }
+      // Back off (x2 per attempt, at most x8): a slow gateway is not buried under resends.
+      if (now - at < this.retransmitMs * 2 ** Math.min(held.attempts - 1, 3)) continue;
+      this.send(client, held.payload, ++held.attempts);
     }
   }
 

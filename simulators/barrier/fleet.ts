@@ -27,7 +27,6 @@ export interface FleetOptions {
   retransmitMs?: number;
   animateArm?: boolean;
   seed?: number;
-  eventPrefix?: () => string;
   onSent?: SimulatedBarrierOptions['onSent'];
   onAcked?: SimulatedBarrierOptions['onAcked'];
 }
