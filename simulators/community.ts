@@ -1,4 +1,5 @@
 import type { Logger } from '../src/core/logger.js';
+import { createBarrierMember } from './barrier/member.js';
 import { createCameraMember } from './cameras-member.js';
 
 /**
@@ -28,7 +29,10 @@ export interface CommunityMember {
 export type CommunityMemberFactory = (ctx: CommunityContext) => Promise<CommunityMember>;
 
 /** Every simulated device kind of the demo community. Each device issue adds its factory. */
-export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [{ kind: 'cameras', create: (ctx) => createCameraMember(ctx) }];
+export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [
+  { kind: 'cameras', create: (ctx) => createCameraMember(ctx) },
+  { kind: 'barriers', create: createBarrierMember },
+];
 
 function appendMerge(base: unknown, extra: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(extra)) return [...base, ...extra];

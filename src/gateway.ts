@@ -34,9 +34,10 @@ import { ContractMirror } from './mqtt/mirror.js';
 import { MqttPublisher } from './mqtt/publisher.js';
 import { Database } from './store/database.js';
 import { VERSION } from './version.js';
+import { accessFeature } from './access/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, accessFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -165,6 +165,20 @@ export const configSchema = z.strictObject({
     /** Human-readable lines instead of JSON; null: when stdout is a terminal. */
     pretty: z.boolean().nullable(),
   }),
+  access: z.strictObject({
+    /** Entries are committed in one transaction per batch: at most this many rows, */
+    batchMaxRows: z.number().int().min(1).max(10_000),
+    /** or after this long since the first entry of the batch arrived. */
+    batchMaxDelayMs: z.number().int().min(0).max(1000),
+    /** How long a remote command may take before the officer gets a timeout error. */
+    commandTimeoutMs: z.number().int().min(100).max(120_000),
+    /** Changes to the allow/deny lists are published to the barriers after this quiet time. */
+    listPublishDelayMs: z.number().int().min(0).max(60_000),
+    /** Hour and day buckets of the statistics are in this UTC offset (China: 480). */
+    utcOffsetMinutes: z.number().int().min(-720).max(840),
+    /** CSV exports running at the same time (each holds one read connection). */
+    maxConcurrentExports: z.number().int().min(1).max(16),
+  }),
   ffmpeg: z.strictObject({
     /** Full path to ffmpeg; null: FFMPEG_PATH, then PATH, then the binary shipped in npm. */
     path: z.string().nullable(),

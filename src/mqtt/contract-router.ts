@@ -84,7 +84,7 @@ export class ContractRouter implements Service {
       try {
         payload = spec.payload.decode(raw);
       } catch (err) {
-        this.reject(topic, spec, err instanceof PayloadError ? err.message : `undecodable payload (${String(err)})`);
+        this.reject(topic, spec, err instanceof PayloadError ? err.message : `undecodable payload (${String(err)})`, raw);
         return;
       }
       this.received?.inc({ topic_name: spec.name });
@@ -93,29 +93,29 @@ export class ContractRouter implements Service {
       if (!handler) return;
       try {
         const result = handler({ topic, params, payload, retained, raw });
-        if (result instanceof Promise) result.catch((err: unknown) => this.handlerFailed(topic, spec, err));
+        if (result instanceof Promise) result.catch((err: unknown) => this.handlerFailed(topic, spec, err, raw));
       } catch (err) {
-        this.handlerFailed(topic, spec, err);
+        this.handlerFailed(topic, spec, err, raw);
       }
       return;
     }
   }
 
-  private handlerFailed(topic: string, spec: TopicSpec<unknown, string>, err: unknown): void {
+  private handlerFailed(topic: string, spec: TopicSpec<unknown, string>, err: unknown, raw?: Buffer): void {
     if (err instanceof PayloadError) {
-      this.reject(topic, spec, err.message);
+      this.reject(topic, spec, err.message, raw);
       return;
     }
     this.deps.log.error({ topic, err }, `handler of ${spec.name} failed`);
   }
 
   /** Reports a refused message: error topic, log line, counter, bus event. */
-  reject(topic: string, spec: TopicSpec<unknown, string> | undefined, reason: string): void {
+  reject(topic: string, spec: TopicSpec<unknown, string> | undefined, reason: string, raw?: Buffer): void {
     const { deps } = this;
     const name = spec?.name ?? 'unknown';
     this.invalid?.inc({ topic_name: name });
     deps.log.warn({ topic, reason }, 'refused an invalid MQTT message');
-    deps.bus.emit('mqtt.invalid', { topic, reason });
+    deps.bus.emit('mqtt.invalid', { topic, reason, ...(raw ? { raw } : {}) });
     deps.publisher.publish(gatewayErrors, {}, { topic, reason, at: new Date().toISOString() }).catch(() => {});
   }
 }

@@ -4,6 +4,7 @@ import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
 import type { ContractChapter } from './contract-docs.js';
 import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
+import { barrierChapter } from '../../devices/mqtt-barrier/chapter.js';
 
 /**
  * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
@@ -19,4 +20,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter];

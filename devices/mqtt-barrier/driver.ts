@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import type { EventBus } from '../../src/core/event-bus.js';
+import { TimeoutError, UserError } from '../../src/core/errors.js';
+import type { Service } from '../../src/core/lifecycle.js';
+import type { Logger } from '../../src/core/logger.js';
+import { PayloadError, matchTopic } from '../../src/core/mqtt-contract.js';
+import type { ContractRouter } from '../../src/mqtt/contract-router.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
+import { DEFAULT_ADAPTERS, type EntryAdapter, type EntryRecord } from './adapters/index.js';
+import { entryFromPayload, nativeAdapter } from './adapters/native.js';
+import {
+  barrierAck,
+  barrierCommand,
+  barrierCommandResult,
+  barrierEntry,
+  barrierLists,
+  barrierListsApplied,
+  barrierState,
+  barrierVendorEntry,
+  type BarrierCommand,
+  type CommandResultPayload,
+  type ListsAppliedPayload,
+  type ListsPayload,
+  type StatePayload,
+} from './protocol.js';
+
+export type { EntryRecord } from './adapters/index.js';
+
+export interface BarrierDriverDeps {
+  base: string;
+  router: ContractRouter;
+  publisher: MqttPublisher;
+  bus: EventBus;
+  log: Logger;
+  /** How long a command may take before the caller gets a TimeoutError. */
+  commandTimeoutMs: number;
+  adapters?: readonly EntryAdapter[];
+}
+
+export interface CommandOptions {
+  issuedBy?: string | undefined;
+  reason?: string | undefined;
+  lane?: string | undefined;
+}
+
+export interface CommandOutcome {
+  requestId: string;
+  status: 'ok';
+  state: string | null;
+  elapsedMs: number;
+}
+
+interface Listeners {
+  entry: (entry: EntryRecord) => void;
+  state: (gate: string, state: StatePayload) => void;
+  listsApplied: (gate: string, applied: ListsAppliedPayload) => void;
+}
+
+/**
+ * The gateway's side of the MQTT barrier contract. Inbound entries (native or through a vendor
+ * adapter) are validated and mapped into the common entry model; acknowledgements, commands and
+ * lists go out. The access service never touches a topic itself.
+ */
+export class BarrierDriver implements Service {
+  readonly name = 'barrier-driver';
+  private readonly adapters = new Map<string, EntryAdapter>();
+  private readonly pending = new Map<string, { gate: string; resolve: (r: CommandResultPayload) => void; timer: NodeJS.Timeout }>();
+  private readonly listeners: { [K in keyof Listeners]: Array<Listeners[K]> } = { entry: [], state: [], listsApplied: [] };
+  private offInvalid: (() => void) | undefined;
+
+  constructor(private readonly deps: BarrierDriverDeps) {
+    for (const adapter of deps.adapters ?? DEFAULT_ADAPTERS) this.adapters.set(adapter.format, adapter);
+  }
+
+  on<K extends keyof Listeners>(event: K, listener: Listeners[K]): void {
+    this.listeners[event].push(listener);
+  }
+
+  async start(): Promise<void> {
+    const { router } = this.deps;
+    router.handle(barrierEntry, ({ params, payload }) => {
+      const entry = entryFromPayload(params.id, payload);
+      for (const l of this.listeners.entry) l(entry);
+    });
+    router.handle(barrierVendorEntry, ({ params, payload }) => {
+      const adapter = this.adapters.get(params.format);
+      if (!adapter || adapter.format === 'native') {
+        throw new PayloadError(`unknown vendor format "${params.format}"; known: ${[...this.adapters.keys()].filter((f) => f !== 'native').join(', ')}`);
+      }
+      let entry: EntryRecord;
+      try {
+        entry = adapter.decode(params.id, payload);
+      } catch (err) {
+        const eventId = adapter.eventIdOf(payload);
+        if (eventId && err instanceof PayloadError) this.refuse(params.id, eventId, err.message);
+        throw err;
+      }
+      for (const l of this.listeners.entry) l(entry);
+    });
+    router.handle(barrierState, ({ params, payload }) => {
+      for (const l of this.listeners.state) l(params.id, payload);
+    });
+    router.handle(barrierListsApplied, ({ params, payload }) => {
+      for (const l of this.listeners.listsApplied) l(params.id, payload);
+    });
+    router.handle(barrierCommandResult, ({ payload }) => {
+      const waiting = this.pending.get(payload.requestId);
+      if (!waiting) return; // late answer after a timeout, or for another gateway
+      clearTimeout(waiting.timer);
+      this.pending.delete(payload.requestId);
+      waiting.resolve(payload);
+    });
+    // An entry the contract refused never reaches a handler: tell its barrier, so that it stops resending it.
+    this.offInvalid = this.deps.bus.on('mqtt.invalid', ({ topic, raw, reason }) => {
+      const params = matchTopic(this.deps.base, barrierEntry, topic);
+      if (!params || !raw) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return;
+      }
+      const eventId = nativeAdapter.eventIdOf(parsed);
+      if (eventId) this.refuse(params.id!, eventId, reason);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.offInvalid?.();
+    this.offInvalid = undefined;
+    for (const [, waiting] of this.pending) clearTimeout(waiting.timer);
+    this.pending.clear();
+  }
+
+  /** Tells a barrier that these entries are stored (after the commit). */
+  async acknowledge(gate: string, eventIds: string[], committedAt: Date): Promise<void> {
+    await this.deps.publisher.publish(barrierAck, { id: gate }, { eventIds, committedAt: committedAt.toISOString() });
+  }
+
+  /** Tells a barrier that an entry will never be stored (it stops resending it). */
+  refuse(gate: string, eventId: string, reason: string): void {
+    this.deps.publisher
+      .publish(barrierAck, { id: gate }, { eventIds: [], rejected: [{ eventId, reason }], committedAt: new Date().toISOString() })
+      .catch((err: Error) => this.deps.log.warn({ gate, err: err.message }, 'could not publish a rejection'));
+  }
+
+  /** Publishes the complete lists to one barrier (retained). */
+  async publishLists(gate: string, lists: ListsPayload): Promise<void> {
+    await this.deps.publisher.publish(barrierLists, { id: gate }, lists);
+  }
+
+  /** Sends a command and waits for the barrier's result; TimeoutError when it does not answer in time. */
+  async command(gate: string, command: BarrierCommand, options: CommandOptions = {}): Promise<CommandOutcome> {
+    const requestId = `r-${randomBytes(6).toString('hex')}`;
+    const started = Date.now();
+    const timeoutMs = this.deps.commandTimeoutMs;
+    const result = new Promise<CommandResultPayload>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new TimeoutError(`barrier ${gate} did not answer the ${command} command within ${timeoutMs / 1000} s (request ${requestId}); check that it is online`));
+      }, timeoutMs);
+      this.pending.set(requestId, { gate, resolve, timer });
+    });
+    try {
+      await this.deps.publisher.publish(
+        barrierCommand,
+        { id: gate },
+        {
+          requestId,
+          command,
+          issuedAt: new Date(started).toISOString(),
+          expiresAt: new Date(started + timeoutMs).toISOString(),
+          ...(options.lane ? { lane: options.lane } : {}),
+          ...(options.issuedBy ? { issuedBy: options.issuedBy } : {}),
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+      );
+    } catch (err) {
+      const waiting = this.pending.get(requestId);
+      if (waiting) clearTimeout(waiting.timer);
+      this.pending.delete(requestId);
+      throw err;
+    }
+    const answer = await result;
+    if (answer.status !== 'ok') {
+      throw new UserError(`barrier ${gate} ${answer.status === 'refused' ? 'refused' : 'failed'} the ${command} command: ${answer.error ?? 'no reason given'}`, 502, `command_${answer.status}`, {
+        requestId,
+      });
+    }
+    return { requestId, status: 'ok', state: answer.state ?? null, elapsedMs: Date.now() - started };
+  }
+}

@@ -1,0 +1,331 @@
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from '../../src/core/logger.js';
+import { buildTopic } from '../../src/core/mqtt-contract.js';
+import {
+  ackPayloadSchema,
+  barrierAck,
+  barrierAvailability,
+  barrierCommand,
+  barrierCommandResult,
+  barrierEntry,
+  barrierLists,
+  barrierListsApplied,
+  barrierState,
+  commandPayloadSchema,
+  listsPayloadSchema,
+  type EntryPayload,
+} from '../../devices/mqtt-barrier/protocol.js';
+import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
+import { EntryJournal } from './journal.js';
+import { LocalLists } from './local-lists.js';
+import type { Passage } from './traffic.js';
+
+export interface SimulatedBarrierOptions {
+  id: string;
+  password: string;
+  baseTopic: string;
+  /** Journal and list copy live here. */
+  dataDir: string;
+  log: Logger;
+  lanes?: readonly string[];
+  timing?: ArmTiming;
+  /** Resend an entry that is not acknowledged after this long (while connected). */
+  retransmitMs?: number;
+  /** Most entries published and not yet acknowledged. */
+  maxInFlight?: number;
+  /** What happens to credentials on neither list. */
+  visitors?: 'grant' | 'deny';
+  /** Open the arm for granted passages (off in load tests, where it would only add state messages). */
+  animateArm?: boolean;
+  /** Prefix of event ids (benchmarks tag their steps with it). */
+  eventPrefix?: string;
+  /** Called when an entry is published (attempt 1 = first time) and when acknowledgements arrive. */
+  onSent?: (eventId: string, attempt: number) => void;
+  onAcked?: (eventIds: readonly string[]) => void;
+}
+
+export interface BarrierCounters {
+  generated: number;
+  acknowledged: number;
+  held: number;
+  rejected: number;
+  sent: number;
+  resent: number;
+  duplicatesSent: number;
+  malformedSent: number;
+  commands: number;
+}
+
+/**
+ * A simulated gate barrier speaking the MQTT barrier contract: decides locally from its lists,
+ * keeps each entry in its journal until the gateway acknowledges it, replays held entries in
+ * order after every (re)connect and resends overdue ones; obeys commands with arm timing.
+ * Faults: offline for a while, duplicate sends, malformed payloads, clock skew, commands ignored or failing.
+ */
+export class SimulatedBarrier {
+  readonly journal: EntryJournal;
+  readonly lists: LocalLists;
+  private client: MqttClient | undefined;
+  private mqttUrl = '';
+  private readonly arm: Arm;
+  private readonly sentAt = new Map<string, number>();
+  private queue: string[] = [];
+  private queueIndex = 0;
+  private seq = 0;
+  private readonly boot = Date.now().toString(36);
+  private retransmitTimer: NodeJS.Timeout | undefined;
+  private offlineTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, commands: 0 };
+  /** Fault knobs (see the class comment). */
+  readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
+
+  private readonly options: SimulatedBarrierOptions;
+
+  constructor(options: SimulatedBarrierOptions) {
+    this.options = { ...options };
+    this.journal = new EntryJournal(join(options.dataDir, `${options.id}.journal`));
+    this.lists = new LocalLists(join(options.dataDir, `${options.id}.lists.json`), options.visitors ?? 'grant');
+    this.arm = new Arm(options.timing ?? DEFAULT_TIMING, () => this.publishState());
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  /** Prefix of the next event ids (benchmarks tag each load step). */
+  setEventPrefix(prefix: string): void {
+    this.options.eventPrefix = prefix;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  get offline(): boolean {
+    return this.offlineTimer !== undefined;
+  }
+
+  async start(mqttUrl: string): Promise<void> {
+    this.mqttUrl = mqttUrl;
+    await this.journal.open();
+    this.lists.load();
+    this.running = true;
+    this.connect();
+    this.retransmitTimer = setInterval(() => this.retransmitOverdue(), Math.min(1000, this.retransmitMs));
+  }
+
+  /** Stops like a power cut would: nothing is flushed beyond what the journal already has. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retransmitTimer) clearInterval(this.retransmitTimer);
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.retransmitTimer = undefined;
+    this.offlineTimer = undefined;
+    this.arm.stop();
+    await this.disconnect(false);
+    await this.journal.close();
+  }
+
+  /** A credential presented at the barrier: decide, keep, send. Resolves once the entry is durable. */
+  async present(passage: Passage & { lane?: string }): Promise<EntryPayload> {
+    const decision = this.lists.decide(passage.credential);
+    const lanes = this.options.lanes ?? ['lane-1'];
+    const entry: EntryPayload = {
+      eventId: `${this.options.eventPrefix ?? ''}${this.options.id}-${this.boot}-${++this.seq}`,
+      timestamp: new Date(Date.now() + this.faults.clockSkewMs).toISOString(),
+      direction: passage.direction,
+      lane: passage.lane ?? lanes[this.seq % lanes.length]!,
+      credential: passage.credential,
+      result: decision.result,
+      reason: decision.reason,
+      ...(passage.plateColor ? { plateColor: passage.plateColor } : {}),
+      ...(passage.vehicleType ? { vehicleType: passage.vehicleType } : {}),
+      ...(passage.credential.type === 'plate' ? { snapshot: `snap/${this.options.id}/${this.seq}.jpg`, confidence: 90 + (this.seq % 10) } : {}),
+    };
+    this.counters.generated++;
+    await this.journal.append(entry);
+    this.queue.push(entry.eventId);
+    this.pump();
+    if (entry.result === 'granted' && this.options.animateArm !== false) void this.arm.pass();
+    return entry;
+  }
+
+  /** Fault: the network goes away for `ms` (no DISCONNECT, so the broker publishes the last will). */
+  goOffline(ms: number): void {
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.offlineTimer = setTimeout(() => {
+      this.offlineTimer = undefined;
+      if (this.running) this.connect();
+    }, ms);
+    void this.disconnect(true);
+  }
+
+  /** Fault: publishes a payload that breaks the contract (not journaled: it is not an entry the barrier keeps). */
+  sendMalformed(kind: 'not-json' | 'bad-field' | 'missing-field' = 'bad-field'): string {
+    const eventId = `${this.options.id}-bad-${++this.seq}`;
+    const payloads = {
+      'not-json': '{"eventId": "broken',
+      'bad-field': JSON.stringify({ eventId, timestamp: new Date().toISOString(), direction: 'sideways', credential: { type: 'plate', value: '豫A00000' }, result: 'granted' }),
+      'missing-field': JSON.stringify({ eventId, direction: 'in', result: 'granted' }),
+    };
+    this.counters.malformedSent++;
+    this.client?.publish(this.topic(barrierEntry), payloads[kind], { qos: 1 });
+    return eventId;
+  }
+
+  private get retransmitMs(): number {
+    return this.options.retransmitMs ?? 10_000;
+  }
+
+  private topic(spec: Parameters<typeof buildTopic>[1]): string {
+    return buildTopic(this.options.baseTopic, spec, { id: this.options.id });
+  }
+
+  private connect(): void {
+    const client = mqtt.connect(this.mqttUrl, {
+      clientId: this.options.id,
+      username: this.options.id,
+      password: this.options.password,
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 500,
+      connectTimeout: 5000,
+      keepalive: 10,
+      will: { topic: this.topic(barrierAvailability), payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => this.onConnect(client));
+    client.on('close', () => this.sentAt.clear());
+    client.on('error', (err) => this.options.log.debug({ barrier: this.id, err: err.message }, 'barrier MQTT error'));
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  private async disconnect(abrupt: boolean): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.sentAt.clear();
+    if (!client) return;
+    if (!abrupt && client.connected) await client.publishAsync(this.topic(barrierAvailability), 'offline', { qos: 1, retain: true }).catch(() => {});
+    await new Promise<void>((resolve) => client.end(abrupt, {}, () => resolve()));
+    client.removeAllListeners();
+    client.on('error', () => {});
+  }
+
+  private onConnect(client: MqttClient): void {
+    if (client !== this.client) return;
+    client.subscribe([this.topic(barrierAck), this.topic(barrierCommand), this.topic(barrierLists)], { qos: 1 });
+    client.publish(this.topic(barrierAvailability), 'online', { qos: 1, retain: true });
+    this.publishState();
+    this.publishApplied();
+    // Replay: every held entry, oldest first.
+    this.sentAt.clear();
+    this.queue = [...this.journal.entries()].map((h) => h.payload.eventId);
+    this.queueIndex = 0;
+    this.pump();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    try {
+      if (topic === this.topic(barrierAck)) this.onAck(payload);
+      else if (topic === this.topic(barrierCommand)) void this.onCommand(payload);
+      else if (topic === this.topic(barrierLists)) this.onLists(payload);
+    } catch (err) {
+      this.options.log.warn({ barrier: this.id, topic, err: (err as Error).message }, 'barrier ignored a message');
+    }
+  }
+
+  private onAck(raw: Buffer): void {
+    const ack = ackPayloadSchema.parse(JSON.parse(raw.toString('utf8')));
+    const n = this.journal.acknowledge(ack.eventIds);
+    this.counters.acknowledged += n;
+    for (const id of ack.eventIds) this.sentAt.delete(id);
+    for (const r of ack.rejected ?? []) {
+      if (this.journal.reject(r.eventId, r.reason)) this.counters.rejected++;
+      this.sentAt.delete(r.eventId);
+      this.options.log.warn({ barrier: this.id, eventId: r.eventId, reason: r.reason }, 'the gateway rejected an entry');
+    }
+    if (n > 0) this.options.onAcked?.(ack.eventIds);
+    this.pump();
+  }
+
+  private async onCommand(raw: Buffer): Promise<void> {
+    const cmd = commandPayloadSchema.parse(JSON.parse(raw.toString('utf8')));
+    this.counters.commands++;
+    const result = await this.arm.command(cmd, this.faults.commands, Date.now());
+    if (!result) return;
+    this.client?.publish(this.topic(barrierCommandResult), JSON.stringify({ ...result, at: new Date().toISOString() }), { qos: 1 });
+    if (cmd.command === 'open' && result.status === 'ok') {
+      // The vehicle the officer let through is recorded like any other passage.
+      void this.present({ credential: { type: 'remote', value: cmd.requestId }, direction: 'in', ...(cmd.lane ? { lane: cmd.lane } : {}) }).catch(() => {});
+    }
+  }
+
+  private onLists(raw: Buffer): void {
+    const lists = listsPayloadSchema.parse(JSON.parse(raw.toString('utf8')));
+    if (this.lists.apply(lists)) this.publishApplied();
+  }
+
+  private publishState(): void {
+    if (!this.client?.connected) return;
+    const payload = { state: this.arm.state, holdOpen: this.arm.holdOpen, at: new Date().toISOString() };
+    this.client.publish(this.topic(barrierState), JSON.stringify(payload), { qos: 1, retain: true });
+  }
+
+  private publishApplied(): void {
+    const version = this.lists.appliedVersion;
+    if (version === undefined || !this.client?.connected) return;
+    this.client.publish(this.topic(barrierListsApplied), JSON.stringify({ version, at: new Date().toISOString(), ...this.lists.sizes }), { qos: 1, retain: true });
+  }
+
+  /** Sends queued entries while the in-flight window allows. */
+  private pump(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const max = this.options.maxInFlight ?? 100;
+    while (this.queueIndex < this.queue.length && this.sentAt.size < max) {
+      const id = this.queue[this.queueIndex++]!;
+      const held = this.journal.get(id);
+      if (held && !this.sentAt.has(id)) this.send(client, held.payload, ++held.attempts);
+    }
+    if (this.queueIndex > 10_000 && this.queueIndex * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueIndex);
+      this.queueIndex = 0;
+    }
+  }
+
+  private send(client: MqttClient, payload: EntryPayload, attempt: number): void {
+    const body = JSON.stringify(attempt > 1 ? { ...payload, retransmission: true } : payload);
+    this.sentAt.set(payload.eventId, Date.now());
+    client.publish(this.topic(barrierEntry), body, { qos: 1 });
+    this.counters.sent++;
+    if (attempt > 1) this.counters.resent++;
+    this.options.onSent?.(payload.eventId, attempt);
+    if (this.faults.duplicateRate > 0 && Math.random() < this.faults.duplicateRate) {
+      client.publish(this.topic(barrierEntry), body, { qos: 1 });
+      this.counters.duplicatesSent++;
+    }
+  }
+
+  private retransmitOverdue(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const now = Date.now();
+    for (const [id, at] of this.sentAt) {
+      const held = this.journal.get(id);
+      if (!held) {
+        this.sentAt.delete(id);
+        continue;
+      }
+      // Back off (x2 per attempt, at most x8): a slow gateway is not buried under resends.
+      if (now - at < this.retransmitMs * 2 ** Math.min(held.attempts - 1, 3)) continue;
+      this.send(client, held.payload, ++held.attempts);
+    }
+  }
+
+  /** Counters with the current number of held entries. */
+  snapshot(): BarrierCounters {
+    return { ...this.counters, held: this.journal.size };
+  }
+}

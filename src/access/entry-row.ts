@@ -1,0 +1,47 @@
+import type { StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
+import type { CredentialType } from '../../devices/mqtt-barrier/protocol.js';
+
+/** A row of access_entries as SQLite returns it. */
+export interface EntryRow {
+  id: number;
+  gate: string;
+  event_id: string;
+  occurred_at: number;
+  received_at: number;
+  direction: 'in' | 'out';
+  lane: string | null;
+  credential_type: string;
+  credential_value: string;
+  result: 'granted' | 'denied';
+  reason: string | null;
+  plate_color: string | null;
+  vehicle_type: string | null;
+  snapshot: string | null;
+  confidence: number | null;
+  retransmission: number;
+  source: string;
+}
+
+export const ENTRY_COLUMNS =
+  'id, gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason, plate_color, vehicle_type, snapshot, confidence, retransmission, source';
+
+export function storedEntry(row: EntryRow): StoredEntry {
+  return {
+    id: row.id,
+    gate: row.gate,
+    eventId: row.event_id,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    receivedAt: new Date(row.received_at).toISOString(),
+    direction: row.direction,
+    lane: row.lane,
+    credential: { type: row.credential_type as CredentialType, value: row.credential_value },
+    result: row.result,
+    reason: row.reason,
+    plateColor: row.plate_color,
+    vehicleType: row.vehicle_type,
+    snapshot: row.snapshot,
+    confidence: row.confidence,
+    retransmission: row.retransmission === 1,
+    source: row.source,
+  };
+}

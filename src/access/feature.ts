@@ -1,0 +1,63 @@
+import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
+import type { Feature, FeatureFactory } from '../feature.js';
+import { BarrierControl } from './barrier-control.js';
+import { CsvExporter } from './csv-export.js';
+import { EntryIngest } from './ingest.js';
+import { ListSync } from './list-sync.js';
+import { ListStore } from './lists.js';
+import { accessMigrations } from './migrations.js';
+import { barrierRoutes } from './routes-barriers.js';
+import { entryRoutes } from './routes-entries.js';
+import { listRoutes } from './routes-lists.js';
+
+/**
+ * Gate barriers and their entry records: the barrier driver, zero-loss ingest (batched commits,
+ * acknowledgement after commit), queries and CSV export, statistics, remote commands and the
+ * allow/deny lists with their sync to the barriers.
+ */
+export const accessFeature: FeatureFactory = (ctx): Feature => {
+  const { config } = ctx;
+  const log = ctx.log.child({ component: 'access' });
+  const gates = config.mqtt.devices.filter((d) => d.kind === 'barriers').map((d) => d.id);
+  const driver = new BarrierDriver({
+    base: config.mqtt.baseTopic,
+    router: ctx.router,
+    publisher: ctx.publisher,
+    bus: ctx.bus,
+    log,
+    commandTimeoutMs: config.access.commandTimeoutMs,
+  });
+  const ingest = new EntryIngest({
+    databaseFile: ctx.database.file,
+    driver,
+    publisher: ctx.publisher,
+    bus: ctx.bus,
+    metrics: ctx.metrics,
+    log,
+    batchMaxRows: config.access.batchMaxRows,
+    batchMaxDelayMs: config.access.batchMaxDelayMs,
+  });
+  const sync: ListSync = new ListSync({
+    gates,
+    database: ctx.database,
+    lists: () => lists,
+    driver,
+    bus: ctx.bus,
+    log,
+    publishDelayMs: config.access.listPublishDelayMs,
+  });
+  const lists = new ListStore(ctx.database, () => sync.changed());
+  const control = new BarrierControl({ gates, driver, presence: ctx.presence });
+  const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
+  const modules = [
+    entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
+    listRoutes({ lists: () => lists, sync }),
+    barrierRoutes({ control, sync }),
+  ];
+  return {
+    name: 'access',
+    migrations: accessMigrations,
+    services: [driver, ingest, control, sync],
+    routes: { routes: () => modules.flatMap((m) => m.routes()) },
+  };
+};

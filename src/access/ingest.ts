@@ -1,0 +1,133 @@
+import type { Counter, Histogram } from 'prom-client';
+import type { BarrierDriver, EntryRecord } from '../../devices/mqtt-barrier/driver.js';
+import { accessEntryFeed, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Service } from '../core/lifecycle.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
+import { storedEntry } from './entry-row.js';
+import { EntryWriter } from './entry-writer.js';
+
+declare module '../core/event-bus.js' {
+  interface GatewayEvents {
+    /** One newly stored entry, after its transaction committed. */
+    'access.entry': StoredEntry;
+    /** A batch committed: every (gate, eventId) it stored or found already stored, and when (epoch ms, sub-ms). */
+    'access.committed': { at: number; entries: Array<{ gate: string; eventId: string }>; stored: number; duplicates: number };
+  }
+}
+
+export interface EntryIngestDeps {
+  databaseFile: string;
+  driver: BarrierDriver;
+  publisher: MqttPublisher;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+  batchMaxRows: number;
+  batchMaxDelayMs: number;
+}
+
+/**
+ * ingest -> (validated by the driver) -> batch -> one transaction (duplicates are no-ops) ->
+ * acknowledgement to each barrier -> live feed (bus, MQTT, /api/feed). Nothing is acknowledged
+ * before its commit; a failed commit acknowledges nothing, and the barriers send those entries again.
+ */
+export class EntryIngest implements Service {
+  readonly name = 'access-ingest';
+  private readonly writer: EntryWriter;
+  private queue: Array<{ entry: EntryRecord; receivedAt: number }> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private storedTotal: Counter | undefined;
+  private duplicateTotal: Counter | undefined;
+  private failedTotal: Counter | undefined;
+  private batchSize: Histogram | undefined;
+  private commitSeconds: Histogram | undefined;
+
+  constructor(private readonly deps: EntryIngestDeps) {
+    this.writer = new EntryWriter(deps.databaseFile);
+  }
+
+  async start(): Promise<void> {
+    const { metrics } = this.deps;
+    this.storedTotal = metrics.counter('gateway_access_entries_stored_total', 'Entries stored (each once)');
+    this.duplicateTotal = metrics.counter('gateway_access_entries_duplicate_total', 'Entries received again after they were stored (acknowledged again)');
+    this.failedTotal = metrics.counter('gateway_access_commit_failures_total', 'Batches whose transaction failed (nothing acknowledged; barriers resend)');
+    this.batchSize = metrics.histogram('gateway_access_batch_rows', 'Entries per committed transaction', [1, 5, 20, 50, 100, 200, 500, 1000, 5000]);
+    this.commitSeconds = metrics.histogram('gateway_access_commit_seconds', 'Time to write and commit one batch', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]);
+    this.writer.open();
+    this.running = true;
+    this.deps.driver.on('entry', (entry) => this.add(entry));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+    this.writer.close();
+  }
+
+  /** Number of entries waiting for the next commit. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  add(entry: EntryRecord): void {
+    if (!this.running) return; // not acknowledged: the barrier sends it again
+    this.queue.push({ entry, receivedAt: Date.now() });
+    if (this.queue.length >= this.deps.batchMaxRows) {
+      this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.deps.batchMaxDelayMs);
+    }
+  }
+
+  /** Commits what is queued, then acknowledges and publishes it. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    const items = this.queue;
+    this.queue = [];
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = this.writer.write(items);
+    } catch (err) {
+      this.failedTotal?.inc();
+      this.deps.log.error({ err, entries: items.length }, 'could not commit entries; they are not acknowledged and will be sent again');
+      return;
+    }
+    const committedAt = performance.timeOrigin + performance.now();
+    this.commitSeconds?.observe((performance.now() - started) / 1000);
+    this.batchSize?.observe(items.length);
+    this.storedTotal?.inc(outcome.stored.length);
+    if (outcome.duplicates.length) this.duplicateTotal?.inc(outcome.duplicates.length);
+
+    const byGate = new Map<string, string[]>();
+    for (const { entry } of items) {
+      let ids = byGate.get(entry.gate);
+      if (!ids) byGate.set(entry.gate, (ids = []));
+      ids.push(entry.eventId);
+    }
+    const at = new Date(committedAt);
+    for (const [gate, eventIds] of byGate) {
+      this.deps.driver.acknowledge(gate, eventIds, at).catch((err: Error) => this.deps.log.warn({ gate, err: err.message }, 'could not acknowledge; the barrier will resend and be acknowledged then'));
+    }
+    this.deps.bus.emit('access.committed', {
+      at: committedAt,
+      entries: items.map(({ entry }) => ({ gate: entry.gate, eventId: entry.eventId })),
+      stored: outcome.stored.length,
+      duplicates: outcome.duplicates.length,
+    });
+    for (const row of outcome.stored) {
+      const entry = storedEntry(row);
+      this.deps.bus.emit('access.entry', entry);
+      this.deps.publisher.publish(accessEntryFeed, { gate: entry.gate }, entry).catch(() => {});
+    }
+  }
+}

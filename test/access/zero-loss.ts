@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { expect } from 'vitest';
+import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
+import { freePort } from '../../src/core/net.js';
+import { startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
+import { waitFor } from '../helpers/wait.js';
+import { GatewayProcess } from './gateway-process.js';
+import { barrierDevices, makeFleet } from './helpers.js';
+
+/** How long one barrier stays offline (the issue's 2 minutes unless BARRIER_OFFLINE_MS says otherwise). */
+export const OFFLINE_MS = Number(process.env.BARRIER_OFFLINE_MS ?? 120_000);
+const RATE_PER_BARRIER = 5; // entries/s each, 4 barriers
+
+export interface FaultRun {
+  phases: Array<{ fault: string; generated: number; stored: number; missing: number; duplicates: number; resentByBarriers: number }>;
+}
+
+function count(file: string): { rows: number; distinct: number; ids: Set<string> } {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    const rows = db.prepare<[], { gate: string; event_id: string }>('SELECT gate, event_id FROM access_entries').all();
+    const ids = new Set(rows.map((r) => `${r.gate}/${r.event_id}`));
+    return { rows: rows.length, distinct: ids.size, ids };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs steady traffic from 4 simulated barriers through a gateway in a child process and applies
+ * the three faults of the issue one after the other; after each, waits until every barrier holds
+ * nothing more, and compares both sides: every generated (gate, eventId) stored, none twice.
+ */
+export async function runFaults(broker: 'embedded' | 'mosquitto'): Promise<FaultRun> {
+  const dir = mkdtempSync(join(tmpdir(), `cg-zero-loss-${broker}-`));
+  const { barriers, devices } = barrierDevices(4);
+  const generated = new Set<string>();
+  let mosquitto: RunningMosquitto | undefined;
+  const mqtt: Record<string, unknown> = { devices };
+  if (broker === 'embedded') {
+    mqtt.embedded = { host: '127.0.0.1', port: await freePort() };
+  } else {
+    const credentials = { username: 'gateway', password: 'gateway-secret-1' };
+    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', ...credentials, devices: devices.map((d) => ({ ...d, groups: [] })) } } as never);
+    Object.assign(mqtt, { url: mosquitto.url, ...credentials, protocolVersion: 4 });
+  }
+  const gateway = new GatewayProcess(dir, {
+    http: { host: '127.0.0.1', port: await freePort() },
+    mqtt,
+    storage: { dataDir: join(dir, 'data') },
+    log: { level: 'warn', pretty: false },
+  });
+  let fleet: BarrierFleet | undefined;
+  const run: FaultRun = { phases: [] };
+  try {
+    await gateway.start();
+    fleet = makeFleet(barriers, { dataDir: join(dir, 'sim'), retransmitMs: 3000 });
+    const f = fleet;
+    // Track every entry generated (first send) to compare with what is stored.
+    for (const b of f.barriers) {
+      const original = b.present.bind(b);
+      b.present = async (p) => {
+        const e = await original(p);
+        generated.add(`${b.id}/${e.eventId}`);
+        return e;
+      };
+    }
+    const mqttUrl = broker === 'embedded' ? `mqtt://127.0.0.1:${(mqtt.embedded as { port: number }).port}` : mosquitto!.url;
+    await f.start(mqttUrl);
+    await waitFor(() => f.barriers.every((b) => b.connected), 10_000, 'barriers connected');
+    f.setTraffic({ mode: 'rate', perSecond: RATE_PER_BARRIER });
+    const settle = async (fault: string) => {
+      f.setTraffic({ mode: 'manual' });
+      await waitFor(() => f.barriers.every((b) => b.connected) && f.totals().held === 0, 60_000, `${fault}: every entry acknowledged`);
+      const stored = count(join(dir, 'data', 'gateway.sqlite'));
+      const missing = [...generated].filter((id) => !stored.ids.has(id)).length;
+      run.phases.push({ fault, generated: generated.size, stored: stored.rows, missing, duplicates: stored.rows - stored.distinct, resentByBarriers: f.totals().resent });
+      expect(f.failures).toBe(0);
+      f.setTraffic({ mode: 'rate', perSecond: RATE_PER_BARRIER });
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    // 1. Broker restart mid-run. Embedded aedes lives (in memory) inside the gateway: restarting it is restarting the gateway.
+    await sleep(3000);
+    if (mosquitto) await mosquitto.restart();
+    else {
+      await gateway.stop();
+      await gateway.start();
+    }
+    await sleep(3000);
+    await settle('broker restart');
+
+    // 2. Gateway killed with SIGKILL mid-run, started again on the same data directory.
+    await sleep(3000);
+    await gateway.kill();
+    await sleep(2000);
+    await gateway.start();
+    await sleep(3000);
+    await settle('gateway SIGKILL');
+
+    // 3. One barrier offline while traffic goes on everywhere.
+    const offline = f.barriers[0]!;
+    offline.goOffline(OFFLINE_MS);
+    await sleep(OFFLINE_MS + 2000);
+    expect(offline.snapshot().generated).toBeGreaterThan(0);
+    await settle(`barrier offline ${OFFLINE_MS / 1000} s`);
+    return run;
+  } finally {
+    await fleet?.stop();
+    await gateway.stop();
+    await mosquitto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
