@@ -77,11 +77,11 @@ async function baseline(): Promise<{ rows_per_s: number }> {
 async function runBroker(broker: 'embedded' | 'mosquitto', rates: number[], seconds: number): Promise<Step[]> {
   const dir = mkdtempSync(join(tmpdir(), `cg-bench-entries-${broker}-`));
   const barriers = Array.from({ length: BARRIERS }, (_, i) => ({ id: `gate-${String(i + 1).padStart(2, '0')}`, password: `bench-barrier-${i + 1}`, kind: 'vehicle' as const }));
-  const devices = barriers.map((b) => ({ id: b.id, kind: 'barriers', password: b.password, groups: [] }));
+  const devices = barriers.map((b) => ({ id: b.id, kind: 'barriers' as const, password: b.password, groups: [] }));
   let mosquitto: RunningMosquitto | undefined;
   const mqtt: Record<string, unknown> = { devices, embedded: { host: '127.0.0.1', port: await freePort() } };
   if (broker === 'mosquitto') {
-    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', ...GATEWAY_USER, devices } } as never);
+    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', ...GATEWAY_USER, devices } });
     Object.assign(mqtt, { url: mosquitto.url, ...GATEWAY_USER, protocolVersion: 4 });
   }
   const { config } = loadConfig({

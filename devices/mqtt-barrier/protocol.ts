@@ -55,6 +55,8 @@ export type EntryPayload = z.infer<typeof entryPayloadSchema>;
 
 export const barrierEntry = defineTopic({
   name: 'barrier.entry',
+  // The committed entry reaches the dashboards as access/entries/<gate>; the raw traffic is not mirrored.
+  mirror: false,
   pattern: 'barriers/{id}/entry',
   direction: 'to-gateway',
   qos: 1,
@@ -85,6 +87,8 @@ export const vendorEntryPayloadSchema = z.record(z.string(), z.unknown());
 
 export const barrierVendorEntry = defineTopic({
   name: 'barrier.vendor-entry',
+  // The committed entry reaches the dashboards as access/entries/<gate>; the raw traffic is not mirrored.
+  mirror: false,
   pattern: 'barriers/{id}/vendor/{format}',
   direction: 'to-gateway',
   qos: 1,
@@ -128,6 +132,8 @@ export type AckPayload = z.infer<typeof ackPayloadSchema>;
 
 export const barrierAck = defineTopic({
   name: 'barrier.ack',
+  // The committed entry reaches the dashboards as access/entries/<gate>; the raw traffic is not mirrored.
+  mirror: false,
   pattern: 'barriers/{id}/ack',
   direction: 'from-gateway',
   qos: 1,

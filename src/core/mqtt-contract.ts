@@ -94,6 +94,12 @@ export interface TopicSpec<T = unknown, P extends string = string> {
   example: T;
   /** The device kind whose contract this topic belongs to, or `gateway`. */
   owner: string;
+  /**
+   * Whether the dashboards' feed mirrors this topic (default: yes, for non-binary payloads). Raw
+   * high-rate traffic that the gateway republishes in processed form (barrier entries and their
+   * acknowledgements, mirrored as `access/entries/<gate>`) sets false.
+   */
+  mirror?: boolean;
   /** Names of the variables in the pattern (typed for builders). */
   readonly params: readonly P[];
 }
@@ -105,6 +111,11 @@ export function defineTopic<T, const S extends string>(
 ): TopicSpec<T, ParamsOf<S>> {
   const params = [...spec.pattern.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1] as ParamsOf<S>);
   return { ...spec, params };
+}
+
+/** Whether the feed mirrors messages of this topic. */
+export function isMirrored(spec: TopicSpec<unknown, string>): boolean {
+  return spec.mirror !== false && spec.payload.format !== 'binary';
 }
 
 export type PayloadOf<S> = S extends TopicSpec<infer T, string> ? T : never;

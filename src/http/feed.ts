@@ -2,6 +2,18 @@ import type { WebSocket } from 'ws';
 import type { ContractMirror, MirroredMessage } from '../mqtt/mirror.js';
 import type { WsEndpoint } from './ws-router.js';
 
+/** Each message is serialised once, however many dashboards receive it. */
+const serialised = new WeakMap<MirroredMessage, string>();
+
+function frame(message: MirroredMessage): string {
+  let text = serialised.get(message);
+  if (text === undefined) {
+    text = JSON.stringify({ type: 'message', ...message });
+    serialised.set(message, text);
+  }
+  return text;
+}
+
 /** Most a dashboard may lag behind before it is sent a fresh snapshot instead of every message. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -27,7 +39,7 @@ export function feedEndpoint(mirror: ContractMirror): WsEndpoint {
           lagging = false;
           ws.send(JSON.stringify({ type: 'snapshot', messages: mirror.snapshot() }));
         }
-        ws.send(JSON.stringify({ type: 'message', ...message }));
+        ws.send(frame(message));
       };
       ws.send(JSON.stringify({ type: 'snapshot', messages: mirror.snapshot() }));
       const off = mirror.subscribe(send);

@@ -24,6 +24,7 @@ function renderTopic(spec: TopicSpec<unknown, string>, base: string): string {
     '',
   ];
   if (spec.details) lines.push(spec.details, '');
+  if (spec.mirror === false) lines.push('Not mirrored on the dashboards\' feed (`/api/feed`).', '');
   if (spec.payload.format === 'binary') {
     lines.push('Payload layout:', '', String(spec.payload.describe()), '');
   } else {

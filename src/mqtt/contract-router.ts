@@ -2,7 +2,7 @@ import type { Counter } from 'prom-client';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import { PayloadError, compilePattern, matchLevels, topicFilter, type CompiledPattern, type TopicSpec } from '../core/mqtt-contract.js';
+import { PayloadError, compilePattern, isMirrored, matchLevels, topicFilter, type CompiledPattern, type TopicSpec } from '../core/mqtt-contract.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { MqttConnection } from './connection.js';
 import type { ContractMirror } from './mirror.js';
@@ -88,7 +88,7 @@ export class ContractRouter implements Service {
         return;
       }
       this.received?.inc({ topic_name: spec.name });
-      if (spec.payload.format !== 'binary') deps.mirror.emit({ topic: topic.slice(deps.base.length + 1), name: spec.name, payload, retained: spec.retained });
+      if (isMirrored(spec)) deps.mirror.emit({ topic: topic.slice(deps.base.length + 1), name: spec.name, payload, retained: spec.retained });
       const handler = this.handlers.get(spec.name);
       if (!handler) return;
       try {

@@ -1,5 +1,5 @@
 import type { IClientPublishOptions } from 'mqtt';
-import { buildTopic, type TopicSpec } from '../core/mqtt-contract.js';
+import { buildTopic, isMirrored, type TopicSpec } from '../core/mqtt-contract.js';
 import type { MqttConnection } from './connection.js';
 import type { ContractMirror } from './mirror.js';
 
@@ -18,7 +18,7 @@ export class MqttPublisher {
   async publish<T, P extends string>(spec: TopicSpec<T, P>, params: Record<P, string>, payload: T, options: Partial<IClientPublishOptions> = {}): Promise<void> {
     const topic = buildTopic(this.base, spec, params);
     const retained = options.retain ?? spec.retained;
-    if (spec.payload.format !== 'binary') this.mirror.emit({ topic: topic.slice(this.base.length + 1), name: spec.name, payload, retained });
+    if (isMirrored(spec)) this.mirror.emit({ topic: topic.slice(this.base.length + 1), name: spec.name, payload, retained });
     await this.connection.publish(topic, spec.payload.encode(payload), { qos: spec.qos, retain: retained, ...options });
   }
 }

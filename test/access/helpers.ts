@@ -1,3 +1,4 @@
+import type { MqttDeviceConfig } from '../../src/config/schema.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,9 @@ import type { Db } from '../../src/store/database.js';
 import { BarrierFleet, type FleetBarrier, type FleetOptions } from '../../simulators/barrier/fleet.js';
 
 /** Barrier ids and passwords, and the gateway config fragment that admits them. */
-export function barrierDevices(n: number, prefix = 'gate'): { barriers: FleetBarrier[]; devices: Array<Record<string, unknown>> } {
+export function barrierDevices(n: number, prefix = 'gate'): { barriers: FleetBarrier[]; devices: MqttDeviceConfig[] } {
   const barriers = Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i + 1}`, password: `pw-${prefix}-${i + 1}-secret`, kind: (i % 3 === 2 ? 'pedestrian' : 'vehicle') as FleetBarrier['kind'] }));
-  return { barriers, devices: barriers.map((b) => ({ id: b.id, kind: 'barriers', password: b.password })) };
+  return { barriers, devices: barriers.map((b) => ({ id: b.id, kind: 'barriers' as const, password: b.password, groups: [] })) };
 }
 
 export function makeFleet(barriers: FleetBarrier[], options: Partial<FleetOptions> = {}): BarrierFleet {

@@ -44,7 +44,7 @@ export async function runFaults(broker: 'embedded' | 'mosquitto'): Promise<Fault
     mqtt.embedded = { host: '127.0.0.1', port: await freePort() };
   } else {
     const credentials = { username: 'gateway', password: 'gateway-secret-1' };
-    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', ...credentials, devices: devices.map((d) => ({ ...d, groups: [] })) } } as never);
+    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', ...credentials, devices } });
     Object.assign(mqtt, { url: mosquitto.url, ...credentials, protocolVersion: 4 });
   }
   const gateway = new GatewayProcess(dir, {

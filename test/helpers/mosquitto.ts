@@ -4,8 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/core/net.js';
-import type { GatewayConfig } from '../../src/config/schema.js';
-import { renderMosquittoFiles } from '../../src/mqtt/mosquitto-config.js';
+import { renderMosquittoFiles, type MosquittoSource } from '../../src/mqtt/mosquitto-config.js';
 
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
 
@@ -40,10 +39,10 @@ async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
  * Starts Debian's mosquitto on a free loopback port with the password and ACL files the gateway's
  * `mosquitto-config` command renders from `config` (gateway user + every device).
  */
-export async function startMosquitto(config: Pick<GatewayConfig, 'mqtt'>, options: { persistence?: boolean } = {}): Promise<RunningMosquitto> {
+export async function startMosquitto(config: MosquittoSource, options: { persistence?: boolean } = {}): Promise<RunningMosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'cg-mosquitto-'));
   const port = await freePort();
-  const files = renderMosquittoFiles(config as GatewayConfig);
+  const files = renderMosquittoFiles(config);
   writeFileSync(join(dir, 'passwd'), files.passwordFile, { mode: 0o600 });
   writeFileSync(join(dir, 'acl'), files.aclFile);
   writeFileSync(

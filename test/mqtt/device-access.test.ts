@@ -5,8 +5,8 @@ import { startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
 
 const devices = [
-  { id: 'gate-1', kind: 'barriers', password: 'gate-1-secret', groups: [] },
-  { id: 'gate-2', kind: 'barriers', password: 'gate-2-secret', groups: [] },
+  { id: 'gate-1', kind: 'barriers' as const, password: 'gate-1-secret', groups: [] },
+  { id: 'gate-2', kind: 'barriers' as const, password: 'gate-2-secret', groups: [] },
 ];
 const gatewayUser = { username: 'gateway', password: 'gateway-secret' };
 
@@ -43,7 +43,7 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
     beforeAll(async () => {
       const mqttConfig: Record<string, unknown> = { devices };
       if (broker === 'mosquitto') {
-        mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', devices, integrations: [], ...gatewayUser } } as never);
+        mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', devices, integrations: [], ...gatewayUser } });
         Object.assign(mqttConfig, { url: mosquitto.url, ...gatewayUser, protocolVersion: 5 });
       }
       gw = await startTestGateway({ config: { mqtt: mqttConfig } });
