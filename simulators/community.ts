@@ -1,4 +1,5 @@
 import type { Logger } from '../src/core/logger.js';
+import { createSpeakerMember } from './speaker/fleet.js';
 
 /**
  * The simulated community that `npm start` (demo mode) and `community-gateway sim` run: cameras,
@@ -27,7 +28,7 @@ export interface CommunityMember {
 export type CommunityMemberFactory = (ctx: CommunityContext) => Promise<CommunityMember>;
 
 /** Every simulated device kind of the demo community. Each device issue adds its factory. */
-export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [];
+export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [{ kind: 'speakers', create: (ctx) => createSpeakerMember(ctx) }];
 
 function appendMerge(base: unknown, extra: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(extra)) return [...base, ...extra];

@@ -11,6 +11,7 @@ import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
 import { createApp } from './http/app.js';
 import { feedEndpoint } from './http/feed.js';
 import { mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
+import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
 import { systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
@@ -30,7 +31,7 @@ import { Database } from './store/database.js';
 import { VERSION } from './version.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [];
+export const FEATURES: readonly FeatureFactory[] = [broadcastFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -1,6 +1,7 @@
 import type { TopicSpec } from '../core/mqtt-contract.js';
 import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
+import { speakerChapter } from '../../devices/mqtt-speaker/chapter.js';
 import type { ContractChapter } from './contract-docs.js';
 import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
 
@@ -18,4 +19,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, speakerChapter];
