@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import type { Principal } from '../auth/principal.js';
 import { ConflictError, DeviceUnavailableError, NotFoundError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
@@ -50,6 +51,8 @@ interface RunningJob {
   stream: number;
   failedOn: Set<string>;
   doneOn: Set<string>;
+  /** Frames made before the broker confirmed the `play` message wait here, so speakers never see audio before its announcement. */
+  held: Array<() => void> | undefined;
 }
 
 const MAX_EVENTS = 200;
@@ -64,6 +67,8 @@ export class BroadcastService implements Service {
   private readonly arbiter = new Arbiter();
   private nextStream = Math.floor(Math.random() * 0x7fffffff);
   private offEvents: (() => void) | undefined;
+  private publishes: Counter | undefined;
+  private ended: Counter<'class' | 'status'> | undefined;
 
   constructor(
     private readonly deps: {
@@ -79,6 +84,9 @@ export class BroadcastService implements Service {
   async start(): Promise<void> {
     const closed = this.deps.history.closeInterrupted();
     if (closed) this.deps.ctx.log.warn({ jobs: closed }, 'broadcast jobs interrupted by the last stop were closed');
+    this.publishes = this.deps.ctx.metrics.counter('gateway_broadcast_audio_publishes_total', 'Audio frames published (one per target group or single speaker)');
+    this.ended = this.deps.ctx.metrics.counter('gateway_broadcast_jobs_total', 'Broadcast jobs ended, by class and final status', ['class', 'status']);
+    this.deps.ctx.metrics.gauge('gateway_broadcast_jobs_running', 'Broadcast jobs running or waiting', [], (g) => g.set(this.running.size));
     this.offEvents = this.deps.driver.onEvent((speaker, event) => this.onSpeakerEvent(speaker, event));
   }
 
@@ -148,7 +156,7 @@ export class BroadcastService implements Service {
       events: [],
       speakerEvents: [],
     };
-    const job: RunningJob = { view, resolved, request, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set() };
+    const job: RunningJob = { view, resolved, request, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set(), held: [] };
     this.running.set(view.id, job);
     this.deps.history.save(view);
     this.apply(this.arbiter.add({ id: view.id, priority, speakers: new Set(resolved.speakers) }));
@@ -229,6 +237,11 @@ export class BroadcastService implements Service {
 
   private announce(job: RunningJob): void {
     const { view, request } = job;
+    const release = () => {
+      const held = job.held ?? [];
+      job.held = undefined;
+      for (const send of held) send();
+    };
     this.deps.driver
       .play(job.resolved.publish, {
         v: SPEAKER_CONTRACT_VERSION,
@@ -247,13 +260,23 @@ export class BroadcastService implements Service {
         label: view.label.slice(0, 200),
         at: new Date().toISOString(),
       })
-      .catch((err: unknown) => this.deps.ctx.log.error({ job: view.id, err: String(err) }, 'could not announce a broadcast job'));
+      .then(release, (err: unknown) => {
+        this.deps.ctx.log.error({ job: view.id, err: String(err) }, 'could not announce a broadcast job');
+        release();
+      });
   }
 
   private sink(job: RunningJob): FrameSink {
     const { driver } = this.deps;
+    const topics = job.resolved.publish.groups.length + job.resolved.publish.speakers.length;
     return (data, capturedAt, endOfStream) => {
-      driver.frame(job.resolved.publish, { codec: this.deps.codec, endOfStream, frameMs: this.deps.frameMs, stream: job.stream, sequence: job.sequence++, capturedAt, data });
+      const frame = { codec: this.deps.codec, endOfStream, frameMs: this.deps.frameMs, stream: job.stream, sequence: job.sequence++, capturedAt, data };
+      const send = () => {
+        this.publishes?.inc(topics);
+        driver.frame(job.resolved.publish, frame);
+      };
+      if (job.held) job.held.push(send);
+      else send();
     };
   }
 
@@ -266,11 +289,14 @@ export class BroadcastService implements Service {
     view.reason = reason ?? null;
     job.audio?.stop();
     if (wasStarted) {
-      this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status }).catch(() => {});
+      const sendStop = () => void this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status }).catch(() => {});
+      if (job.held) job.held.push(sendStop);
+      else sendStop();
     }
     const eventName: JobEventName = status === 'finished' || status === 'stopped' || status === 'skipped' || status === 'failed' ? status : 'stopped';
     this.event(job, eventName, view.speakers, reason ? { reason } : {});
     this.running.delete(view.id);
+    this.ended?.inc({ class: view.class, status });
     this.deps.history.save(this.snapshot(job));
     this.apply(this.arbiter.remove(view.id));
   }

@@ -28,6 +28,7 @@ export class PacedAudio implements JobAudio {
   private playedBeforePauseMs = 0;
   private running = false;
   private done = false;
+  private endSent = false;
 
   constructor(
     private readonly options: {
@@ -89,6 +90,11 @@ export class PacedAudio implements JobAudio {
     const played = this.playedMs();
     const due = Math.min(this.frames.length, Math.floor((played + leadMs) / frameMs) + 1);
     while (this.sent < due) sink(this.frames[this.sent++]!, Date.now(), false);
+    if (this.sent >= this.frames.length && !this.endSent) {
+      // The speaker learns the end right away and plays out what it holds.
+      this.endSent = true;
+      sink(Buffer.alloc(0), Date.now(), true);
+    }
     if (this.sent >= this.frames.length && played >= this.totalMs) this.finish(true);
   }
 
@@ -97,7 +103,8 @@ export class PacedAudio implements JobAudio {
     this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
-    this.options.sink(Buffer.alloc(0), Date.now(), true);
+    if (!this.endSent) this.options.sink(Buffer.alloc(0), Date.now(), true);
+    this.endSent = true;
     if (complete) this.options.onDone();
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, rmsLevel } from '../../src/broadcast/codecs/wav.js';
 import type { JobView } from '../../src/broadcast/job.js';
+import { waitFor } from '../helpers/wait.js';
 import { startRig, type Rig } from './rig.js';
 
 describe('text-to-speech to a simulated speaker', () => {
@@ -21,7 +22,7 @@ describe('text-to-speech to a simulated speaker', () => {
       const done = await rig.waitJob(job.id, ['finished', 'failed', 'stopped']);
       expect(done.status).toBe('finished');
       expect(done.events.map((e) => e.event)).toEqual(['started', 'finished']);
-      const recording = rig.fleet.get('gate-east').recording(job.id)!;
+      const recording = await waitFor(() => rig.fleet.get('gate-east').recording(job.id)?.ended && rig.fleet.get('gate-east').recording(job.id), 3000, 'speaker finished');
       expect(recording.end).toBe('finished');
       const wav = parseWav(readFileSync(recording.wavPath!));
       expect(wav.sampleRate).toBe(8000);
