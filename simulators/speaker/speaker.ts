@@ -220,6 +220,8 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     }
     if (job !== this.current) {
       job.dropped++;
+      // The end of a job it is not playing now: it will not come back to it.
+      if (frame.endOfStream) this.finish(job, 'finished');
       return;
     }
     const latencyMs = job.stats.record(frame.sequence, frame.capturedAt, arrival);

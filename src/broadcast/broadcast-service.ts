@@ -5,8 +5,9 @@ import { ConflictError, DeviceUnavailableError, NotFoundError } from '../core/er
 import type { Service } from '../core/lifecycle.js';
 import type { GatewayContext } from '../feature.js';
 import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
-import { CODEC_SAMPLE_RATE, PRIORITY_LEVELS, SPEAKER_CONTRACT_VERSION, broadcastEvents, type AudioCodec, type BroadcastEvent, type JobEventName, type PriorityClass, type SpeakerEvent } from '../../devices/mqtt-speaker/protocol.js';
+import { CODEC_SAMPLE_RATE, PRIORITY_LEVELS, SPEAKER_CONTRACT_VERSION, broadcastEvents, type AudioCodec, type BroadcastEvent, type JobEventName, type PlayMessage, type PriorityClass, type SpeakerEvent } from '../../devices/mqtt-speaker/protocol.js';
 import { Arbiter, type OwnershipChange } from './arbiter.js';
+import { JobOutbox } from './outbox.js';
 import { isEnded, type JobStatus, type JobTargets, type JobView, type PreemptPolicy } from './job.js';
 import type { FrameSink, JobAudio } from './job-audio.js';
 import type { JobHistory } from './job-history.js';
@@ -51,8 +52,8 @@ interface RunningJob {
   stream: number;
   failedOn: Set<string>;
   doneOn: Set<string>;
-  /** Frames made before the broker confirmed the `play` message wait here, so speakers never see audio before its announcement. */
-  held: Array<() => void> | undefined;
+  /** Keeps play, frames and stop in order (speakers never see audio before its `play`, nor a stop after the end-of-stream). */
+  outbox: JobOutbox;
 }
 
 const MAX_EVENTS = 200;
@@ -156,7 +157,7 @@ export class BroadcastService implements Service {
       events: [],
       speakerEvents: [],
     };
-    const job: RunningJob = { view, resolved, request, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set(), held: [] };
+    const job: RunningJob = { view, resolved, request, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set(), outbox: new JobOutbox() };
     this.running.set(view.id, job);
     this.deps.history.save(view);
     this.apply(this.arbiter.add({ id: view.id, priority, speakers: new Set(resolved.speakers) }));
@@ -223,7 +224,7 @@ export class BroadcastService implements Service {
   private lose(job: RunningJob, speakers: string[], by: string): void {
     this.event(job, 'preempted', speakers, { by });
     if (job.view.onPreempt === 'skip') {
-      this.deps.driver.stopJob({ groups: [], speakers }, { jobId: job.view.id, reason: `preempted by ${by}` }).catch(() => {});
+      job.outbox.reliable(() => this.deps.driver.stopJob({ groups: [], speakers }, { jobId: job.view.id, reason: `preempted by ${by}` }));
       this.apply(this.arbiter.release(job.view.id, speakers));
     }
     if (this.arbiter.owned(job.view.id).length > 0 || isEnded(job.view.status)) return;
@@ -237,33 +238,26 @@ export class BroadcastService implements Service {
 
   private announce(job: RunningJob): void {
     const { view, request } = job;
-    const release = () => {
-      const held = job.held ?? [];
-      job.held = undefined;
-      for (const send of held) send();
+    const message: PlayMessage = {
+      v: SPEAKER_CONTRACT_VERSION,
+      jobId: view.id,
+      stream: job.stream,
+      priority: view.priority,
+      class: view.class,
+      source: view.source,
+      codec: request.native ? ('none' as const) : this.deps.codec,
+      sampleRate: CODEC_SAMPLE_RATE[this.deps.codec],
+      frameMs: this.deps.frameMs,
+      volume: view.volume,
+      repeat: view.repeat,
+      ...(request.native && view.text ? { text: view.text } : {}),
+      ...(view.language ? { language: view.language } : {}),
+      label: view.label.slice(0, 200),
+      at: new Date().toISOString(),
     };
-    this.deps.driver
-      .play(job.resolved.publish, {
-        v: SPEAKER_CONTRACT_VERSION,
-        jobId: view.id,
-        stream: job.stream,
-        priority: view.priority,
-        class: view.class,
-        source: view.source,
-        codec: request.native ? 'none' : this.deps.codec,
-        sampleRate: CODEC_SAMPLE_RATE[this.deps.codec],
-        frameMs: this.deps.frameMs,
-        volume: view.volume,
-        repeat: view.repeat,
-        ...(request.native && view.text ? { text: view.text } : {}),
-        ...(view.language ? { language: view.language } : {}),
-        label: view.label.slice(0, 200),
-        at: new Date().toISOString(),
-      })
-      .then(release, (err: unknown) => {
-        this.deps.ctx.log.error({ job: view.id, err: String(err) }, 'could not announce a broadcast job');
-        release();
-      });
+    job.outbox.reliable(() =>
+      this.deps.driver.play(job.resolved.publish, message).catch((err: unknown) => this.deps.ctx.log.error({ job: view.id, err: String(err) }, 'could not announce a broadcast job')),
+    );
   }
 
   private sink(job: RunningJob): FrameSink {
@@ -271,12 +265,10 @@ export class BroadcastService implements Service {
     const topics = job.resolved.publish.groups.length + job.resolved.publish.speakers.length;
     return (data, capturedAt, endOfStream) => {
       const frame = { codec: this.deps.codec, endOfStream, frameMs: this.deps.frameMs, stream: job.stream, sequence: job.sequence++, capturedAt, data };
-      const send = () => {
+      job.outbox.frame(() => {
         this.publishes?.inc(topics);
         driver.frame(job.resolved.publish, frame);
-      };
-      if (job.held) job.held.push(send);
-      else send();
+      });
     };
   }
 
@@ -287,12 +279,12 @@ export class BroadcastService implements Service {
     view.status = status;
     view.endedAt = new Date().toISOString();
     view.reason = reason ?? null;
+    // A job cut short is stopped before its end-of-stream frame, so speakers report it stopped;
+    // a finished one gets the stop after it, in case that frame was lost.
+    const sendStop = () => job.outbox.reliable(() => this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status }));
+    if (wasStarted && status !== 'finished') sendStop();
     job.audio?.stop();
-    if (wasStarted) {
-      const sendStop = () => void this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status }).catch(() => {});
-      if (job.held) job.held.push(sendStop);
-      else sendStop();
-    }
+    if (wasStarted && status === 'finished') sendStop();
     const eventName: JobEventName = status === 'finished' || status === 'stopped' || status === 'skipped' || status === 'failed' ? status : 'stopped';
     this.event(job, eventName, view.speakers, reason ? { reason } : {});
     this.running.delete(view.id);
