@@ -66,6 +66,10 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
           if (ws.readyState === ws.OPEN) ws.close(1000, event.event);
         } else send(ws, { type: 'event', event });
       });
+      // Audio faster than real time (a runaway or hostile client) is dropped beyond 2 s of lead.
+      const openedAt = performance.now();
+      let receivedSamples = 0;
+      let warnedFast = false;
       armIdle();
       send(ws, { type: 'started', job: talk.job, codec: deps.service.codec, frameMs: deps.service.frameMs });
 
@@ -88,9 +92,16 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
           return;
         }
         armIdle();
+        const count = (buffer.length - TALK_HEADER_BYTES) / bytesPerSample;
+        receivedSamples += count;
+        if ((receivedSamples / sampleRate) * 1000 > performance.now() - openedAt + 2000) {
+          if (!warnedFast) send(ws, { type: 'error', status: 429, message: 'audio arrives faster than real time; chunks are dropped' });
+          warnedFast = true;
+          receivedSamples -= count;
+          return;
+        }
         const stamp = buffer.readDoubleLE(0);
         const capturedAt = Number.isFinite(stamp) && stamp > 0 ? stamp : Date.now();
-        const count = (buffer.length - TALK_HEADER_BYTES) / bytesPerSample;
         const samples = new Float32Array(count);
         if (format === 'f32') for (let i = 0; i < count; i++) samples[i] = buffer.readFloatLE(TALK_HEADER_BYTES + i * 4);
         else for (let i = 0; i < count; i++) samples[i] = buffer.readInt16LE(TALK_HEADER_BYTES + i * 2) / 32768;

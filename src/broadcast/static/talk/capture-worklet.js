@@ -6,7 +6,8 @@
 class CaptureProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
-    this.chunk = new Float32Array(options.processorOptions.chunkSamples);
+    this.size = Math.max(1, options.processorOptions.chunkSamples);
+    this.chunk = new Float32Array(this.size);
     this.filled = 0;
   }
 
@@ -15,14 +16,14 @@ class CaptureProcessor extends AudioWorkletProcessor {
     if (channel) {
       let offset = 0;
       while (offset < channel.length) {
-        const take = Math.min(this.chunk.length - this.filled, channel.length - offset);
+        const take = Math.min(this.size - this.filled, channel.length - offset);
         this.chunk.set(channel.subarray(offset, offset + take), this.filled);
         this.filled += take;
         offset += take;
-        if (this.filled === this.chunk.length) {
-          const full = this.chunk;
-          this.port.postMessage(full, [full.buffer]);
-          this.chunk = new Float32Array(full.length);
+        if (this.filled === this.size) {
+          // Transferred, not copied: the buffer is detached here afterwards, so start a new one.
+          this.port.postMessage(this.chunk, [this.chunk.buffer]);
+          this.chunk = new Float32Array(this.size);
           this.filled = 0;
         }
       }
