@@ -21,7 +21,9 @@ are not in a named group get their own copy.
 3. The speaker reports \`started\`, then \`finished\` on end of stream, on \`speakers/<id>/event\`, with
    reception statistics (frames, lost frames from sequence gaps, latency from capture times, jitter).
 4. \`stop\` (QoS 1) ends a job at once (an officer stopped it, it was preempted under the skip
-   policy, or it ended: a stop also follows every end, in case the end-of-stream frame was lost).
+   policy). After a normal end the gateway also sends a \`stop\` with \`drain: true\` (play out what
+   you hold, then end), in case the end-of-stream frame was lost. The gateway keeps each job's
+   messages in order: frames wait while a \`play\` or \`stop\` is unacknowledged by the broker.
 
 **Priorities.** A speaker plays the highest-priority job it has been told about (the earlier one
 on a tie) and drops the frames of the others; when that job ends it falls back to the next one

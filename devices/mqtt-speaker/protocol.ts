@@ -139,7 +139,12 @@ export const groupAudio = defineTopic({
   owner: 'speaker',
 });
 
-export const stopSchema = z.object({ jobId: z.string().min(1), reason: z.string().max(200) });
+export const stopSchema = z.object({
+  jobId: z.string().min(1),
+  reason: z.string().max(200),
+  /** true: the job ended normally; play out the audio already received, then end (a safety net for a lost end-of-stream frame). false or absent: cut it now. */
+  drain: z.boolean().optional(),
+});
 export type StopMessage = z.infer<typeof stopSchema>;
 
 export const speakerStop = defineTopic({
@@ -149,7 +154,7 @@ export const speakerStop = defineTopic({
   qos: 1,
   retained: false,
   payload: jsonPayload(stopSchema),
-  summary: 'Stop a job at once on one speaker (stopped by an officer, preempted with the skip policy).',
+  summary: 'Stop a job on one speaker: at once (stopped by an officer, preempted with the skip policy), or after playing out what it holds (`drain`, after a normal end).',
   example: { jobId: 'j-8f2c', reason: 'stopped by officer' },
   owner: 'speaker',
 });

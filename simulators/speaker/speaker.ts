@@ -176,15 +176,18 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     const kind = topic.slice(topic.lastIndexOf('/') + 1);
     try {
       if (kind === 'audio') {
-        const arrival = performance.timeOrigin + performance.now();
         const frame = decodeAudioFrame(payload);
-        if (this.faults.slowMs > 0) setTimeout(() => this.onFrame(frame, arrival), this.faults.slowMs);
-        else this.onFrame(frame, arrival);
+        const now = () => performance.timeOrigin + performance.now();
+        if (this.faults.slowMs > 0) setTimeout(() => this.onFrame(frame, now()), this.faults.slowMs);
+        else this.onFrame(frame, now());
       } else if (kind === 'play') this.onPlay(playSchema.parse(JSON.parse(payload.toString('utf8'))));
       else if (kind === 'stop') {
         const stop = stopSchema.parse(JSON.parse(payload.toString('utf8')));
         const job = this.jobs.get(stop.jobId);
-        if (job && !job.ended) this.finish(job, 'stopped', stop.reason);
+        if (!job || job.ended) return;
+        // drain: play out the frames still in hand (the slow fault holds them for slowMs), then end.
+        if (stop.drain) setTimeout(() => !job.ended && this.finish(job, 'finished', 'ended by the gateway (end of stream not received)'), this.faults.slowMs + 1);
+        else this.finish(job, 'stopped', stop.reason);
       } else if (kind === 'volume') {
         this.volume = volumeSchema.parse(JSON.parse(payload.toString('utf8'))).volume;
         this.publishState();

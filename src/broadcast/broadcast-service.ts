@@ -65,6 +65,8 @@ const MAX_EVENTS = 200;
 export class BroadcastService implements Service {
   readonly name = 'broadcast';
   private readonly running = new Map<string, RunningJob>();
+  /** Ended jobs whose speakers may still report (their last frames play after the job ended here). */
+  private readonly recent = new Map<string, RunningJob>();
   private readonly arbiter = new Arbiter();
   private nextStream = Math.floor(Math.random() * 0x7fffffff);
   private offEvents: (() => void) | undefined;
@@ -281,13 +283,15 @@ export class BroadcastService implements Service {
     view.reason = reason ?? null;
     // A job cut short is stopped before its end-of-stream frame, so speakers report it stopped;
     // a finished one gets the stop after it, in case that frame was lost.
-    const sendStop = () => job.outbox.reliable(() => this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status }));
+    const sendStop = () => job.outbox.reliable(() => this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status, drain: status === 'finished' }));
     if (wasStarted && status !== 'finished') sendStop();
     job.audio?.stop();
     if (wasStarted && status === 'finished') sendStop();
     const eventName: JobEventName = status === 'finished' || status === 'stopped' || status === 'skipped' || status === 'failed' ? status : 'stopped';
     this.event(job, eventName, view.speakers, reason ? { reason } : {});
     this.running.delete(view.id);
+    this.recent.set(view.id, job);
+    if (this.recent.size > 100) this.recent.delete(this.recent.keys().next().value!);
     this.ended?.inc({ class: view.class, status });
     this.deps.history.save(this.snapshot(job));
     this.apply(this.arbiter.remove(view.id));
@@ -310,6 +314,12 @@ export class BroadcastService implements Service {
   }
 
   private onSpeakerEvent(speaker: string, event: SpeakerEvent): void {
+    const late = this.recent.get(event.jobId);
+    if (late) {
+      if (late.view.speakerEvents.length < MAX_EVENTS) late.view.speakerEvents.push({ ...event, speaker });
+      this.deps.history.save(this.snapshot(late));
+      return;
+    }
     const job = this.running.get(event.jobId);
     if (!job) return;
     if (job.view.speakerEvents.length < MAX_EVENTS) job.view.speakerEvents.push({ ...event, speaker });
