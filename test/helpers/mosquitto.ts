@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/core/net.js';
 import type { GatewayConfig } from '../../src/config/schema.js';
@@ -56,6 +56,8 @@ export async function startMosquitto(config: Pick<GatewayConfig, 'mqtt'>, option
       'autosave_interval 1',
       'max_queued_messages 100000',
       'log_dest none',
+      // Started as root, mosquitto drops to the `mosquitto` user, which cannot read this private temp dir: stay who we are.
+      `user ${userInfo().username}`,
       '',
     ].join('\n'),
   );
