@@ -3,7 +3,7 @@ import type { AuditLog } from '../auth/audit-log.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
-import { CODEC_SAMPLE_RATE } from '../../devices/mqtt-speaker/protocol.js';
+import { CODEC_SAMPLE_RATE, type AudioCodec } from '../../devices/mqtt-speaker/protocol.js';
 import type { BroadcastService, JobRequest } from './broadcast-service.js';
 import type { ClipStore } from './clip-store.js';
 import { FrameEncoder } from './codecs/frame-encoder.js';
@@ -93,7 +93,7 @@ export class BroadcastActions {
       targets: options.targets,
       createdBy: options.principal,
       refuseWhenBusy: true,
-      audio: (_job, sink) => (live = new LiveAudio(options.sampleRate, service.codec, service.frameMs, sink)),
+      audio: (job, sink) => (live = new LiveAudio(options.sampleRate, job.codec as AudioCodec, service.frameMs, sink)),
     });
     if (!live) throw new Error('a live job did not start at once');
     this.deps.audit.record({ principal: options.principal, action: 'broadcast.talk', target: job.speakers.join(','), detail: { jobId: job.id, targets: options.targets }, remote: options.remote });
@@ -131,10 +131,11 @@ export class BroadcastActions {
 
   private paced(samples: Int16Array, rate: number, repeat: number): JobRequest['audio'] {
     const { service, leadMs } = this.deps;
-    const codecRate = CODEC_SAMPLE_RATE[service.codec];
-    const converted = resampleInt16(samples, rate, codecRate);
-    const samplesPerFrame = new FrameEncoder(service.codec, service.frameMs).samplesPerFrame;
-    return (_job, sink, done) =>
-      new PacedAudio({ codec: service.codec, samples: converted, samplesPerFrame, frameMs: service.frameMs, repeat, leadMs, sink, onDone: () => done('finished') });
+    return (job, sink, done) => {
+      const codec = job.codec as AudioCodec;
+      const converted = resampleInt16(samples, rate, CODEC_SAMPLE_RATE[codec]);
+      const samplesPerFrame = new FrameEncoder(codec, service.frameMs).samplesPerFrame;
+      return new PacedAudio({ codec, samples: converted, samplesPerFrame, frameMs: service.frameMs, repeat, leadMs, sink, onDone: () => done('finished') });
+    };
   }
 }

@@ -47,6 +47,8 @@ interface RunningJob {
   view: JobView;
   resolved: ResolvedTargets;
   request: JobRequest;
+  /** The configured codec, or G.711 when a target speaker does not declare it. */
+  codec: AudioCodec;
   audio: JobAudio | undefined;
   sequence: number;
   stream: number;
@@ -131,6 +133,7 @@ export class BroadcastService implements Service {
       throw new ConflictError(`the speakers are busy with ${busy}`, { jobs: blockers.map((b) => b.id) });
     }
     const now = new Date().toISOString();
+    const codec = this.codecFor(resolved.online);
     const view: JobView = {
       id: `job-${randomBytes(5).toString('hex')}`,
       class: request.class,
@@ -147,7 +150,7 @@ export class BroadcastService implements Service {
       speakers: resolved.speakers,
       playingOn: [],
       offline: resolved.offline,
-      codec: request.native ? 'none' : this.deps.codec,
+      codec: request.native ? 'none' : codec,
       repeat: request.repeat ?? 1,
       volume: request.volume ?? null,
       onPreempt: request.onPreempt ?? 'resume',
@@ -159,7 +162,7 @@ export class BroadcastService implements Service {
       events: [],
       speakerEvents: [],
     };
-    const job: RunningJob = { view, resolved, request, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set(), outbox: new JobOutbox() };
+    const job: RunningJob = { view, resolved, request, codec, audio: undefined, sequence: 0, stream: this.nextStream++ >>> 0, failedOn: new Set(), doneOn: new Set(), outbox: new JobOutbox() };
     this.running.set(view.id, job);
     this.deps.history.save(view);
     this.apply(this.arbiter.add({ id: view.id, priority, speakers: new Set(resolved.speakers) }));
@@ -189,6 +192,13 @@ export class BroadcastService implements Service {
 
   isRunning(id: string): boolean {
     return this.running.has(id);
+  }
+
+  /** `pcmu` is mandatory for every speaker; another codec only when every online target declares it. */
+  private codecFor(speakers: readonly string[]): AudioCodec {
+    const wanted = this.deps.codec;
+    if (wanted === 'pcmu') return wanted;
+    return speakers.every((id) => this.deps.driver.state(id)?.capabilities.codecs.includes(wanted)) ? wanted : 'pcmu';
   }
 
   private snapshot(job: RunningJob): JobView {
@@ -247,8 +257,8 @@ export class BroadcastService implements Service {
       priority: view.priority,
       class: view.class,
       source: view.source,
-      codec: request.native ? ('none' as const) : this.deps.codec,
-      sampleRate: CODEC_SAMPLE_RATE[this.deps.codec],
+      codec: request.native ? ('none' as const) : job.codec,
+      sampleRate: CODEC_SAMPLE_RATE[job.codec],
       frameMs: this.deps.frameMs,
       volume: view.volume,
       repeat: view.repeat,
@@ -266,7 +276,7 @@ export class BroadcastService implements Service {
     const { driver } = this.deps;
     const topics = job.resolved.publish.groups.length + job.resolved.publish.speakers.length;
     return (data, capturedAt, endOfStream) => {
-      const frame = { codec: this.deps.codec, endOfStream, frameMs: this.deps.frameMs, stream: job.stream, sequence: job.sequence++, capturedAt, data };
+      const frame = { codec: job.codec, endOfStream, frameMs: this.deps.frameMs, stream: job.stream, sequence: job.sequence++, capturedAt, data };
       job.outbox.frame(() => {
         this.publishes?.inc(topics);
         driver.frame(job.resolved.publish, frame);

@@ -71,7 +71,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       let receivedSamples = 0;
       let warnedFast = false;
       armIdle();
-      send(ws, { type: 'started', job: talk.job, codec: deps.service.codec, frameMs: deps.service.frameMs });
+      send(ws, { type: 'started', job: talk.job, codec: talk.job.codec, frameMs: deps.service.frameMs });
 
       ws.on('message', (data, isBinary) => {
         const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);

@@ -60,7 +60,7 @@ const tlsFiles = z.strictObject({
 
 /** Speakers: live call-out, TTS, clips and scheduled publicity (docs/broadcast.md). */
 export const broadcastSchema = z.strictObject({
-  /** Codec on the wire: `pcmu` (G.711 mu-law 8 kHz, every speaker) or `s16le` (16 kHz PCM, when every target declares it). */
+  /** Codec on the wire: `pcmu` (G.711 mu-law 8 kHz, every speaker) or `s16le` (16 kHz PCM; a job falls back to pcmu when a target speaker does not declare it). */
   codec: z.enum(['pcmu', 's16le']),
   /** Audio frame length. */
   frameMs: z.number().int().min(20).max(40),
