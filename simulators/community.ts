@@ -1,6 +1,7 @@
 import type { Logger } from '../src/core/logger.js';
 import { createBarrierMember } from './barrier/member.js';
 import { createCameraMember } from './cameras-member.js';
+import { createSpeakerMember } from './speaker/fleet.js';
 
 /**
  * The simulated community that `npm start` (demo mode) and `community-gateway sim` run: cameras,
@@ -32,6 +33,7 @@ export type CommunityMemberFactory = (ctx: CommunityContext) => Promise<Communit
 export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [
   { kind: 'cameras', create: (ctx) => createCameraMember(ctx) },
   { kind: 'barriers', create: createBarrierMember },
+  { kind: 'speakers', create: (ctx) => createSpeakerMember(ctx) },
 ];
 
 function appendMerge(base: unknown, extra: unknown): unknown {

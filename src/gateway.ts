@@ -17,6 +17,7 @@ import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route.js';
 import { feedEndpoint } from './http/feed.js';
 import { mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
+import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
 import { systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
@@ -37,7 +38,7 @@ import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, accessFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, accessFeature, broadcastFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

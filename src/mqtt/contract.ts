@@ -2,6 +2,7 @@ import type { TopicSpec } from '../core/mqtt-contract.js';
 import { cameraChapter, cameraTopics } from '../../devices/onvif-camera/topics.js';
 import { barrierTopics } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerTopics } from '../../devices/mqtt-speaker/protocol.js';
+import { speakerChapter } from '../../devices/mqtt-speaker/chapter.js';
 import type { ContractChapter } from './contract-docs.js';
 import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
 import { barrierChapter } from '../../devices/mqtt-barrier/chapter.js';
@@ -20,4 +21,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter, speakerChapter];

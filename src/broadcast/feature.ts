@@ -1,0 +1,59 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveFfmpeg } from '../core/ffmpeg.js';
+import type { Service } from '../core/lifecycle.js';
+import type { FeatureFactory } from '../feature.js';
+import { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
+import { BroadcastActions } from './broadcast-actions.js';
+import { BroadcastService } from './broadcast-service.js';
+import { ClipStore } from './clip-store.js';
+import { JobHistory } from './job-history.js';
+import { broadcastMigrations } from './migrations.js';
+import { broadcastRoutes } from './routes.js';
+import { ScheduleStore } from './schedule-store.js';
+import { Scheduler } from './scheduler.js';
+import { SpeakerDirectory } from './speaker-directory.js';
+import { talkEndpoint } from './talk-endpoint.js';
+import { TextToSpeech } from './tts.js';
+
+/** The push-to-talk test page (`/talk/`), reused by the dashboards later. */
+export const BROADCAST_STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
+
+/** Speakers: live call-out, TTS, clips, scheduled publicity with priorities. */
+export const broadcastFeature: FeatureFactory = (ctx) => {
+  const { config } = ctx;
+  const settings = config.broadcast;
+  const log = ctx.log.child({ component: 'broadcast' });
+  const dataDir = join(config.storage.dataDir, 'broadcast');
+  const driver = new MqttSpeakerDriver({ router: ctx.router, publisher: ctx.publisher, log });
+  const directory = new SpeakerDirectory(config.mqtt.devices, ctx.presence, driver);
+  const history = new JobHistory(ctx.database);
+  const service = new BroadcastService({ ctx: { ...ctx, log }, driver, directory, history, codec: settings.codec, frameMs: settings.frameMs });
+  const tts = new TextToSpeech({ ...settings.tts, cacheDir: join(dataDir, 'tts-cache'), log });
+  let ffmpeg: string | undefined;
+  const clips = new ClipStore({
+    database: ctx.database,
+    dir: join(dataDir, 'clips'),
+    ffmpeg: () => (ffmpeg ??= resolveFfmpeg({ configured: config.ffmpeg.path }).path),
+    maxSeconds: settings.clips.maxSeconds,
+    timeoutMs: 120_000,
+  });
+  const schedules = new ScheduleStore(ctx.database);
+  const actions = new BroadcastActions({ service, tts, clips, directory, driver, audit: ctx.audit, leadMs: settings.leadMs, log });
+  const scheduler = new Scheduler({
+    store: schedules,
+    log,
+    fire: (schedule, at) => {
+      actions.fireSchedule(schedule, at).catch((err: unknown) => log.error({ schedule: schedule.id, err: String(err) }, 'scheduled broadcast could not start'));
+    },
+  });
+  const ttsLifecycle: Service = { name: 'broadcast-tts', start: async () => {}, stop: async () => tts.stop() };
+  return {
+    name: 'broadcast',
+    migrations: broadcastMigrations,
+    services: [driver, ttsLifecycle, service, scheduler],
+    routes: broadcastRoutes({ service, actions, clips, schedules, scheduler, directory, driver, maxUploadBytes: settings.clips.maxUploadMb * 1024 * 1024 }),
+    wsEndpoints: [talkEndpoint({ actions, service, bus: ctx.bus, idleTimeoutMs: settings.talk.idleTimeoutMs, maxSeconds: settings.talk.maxSeconds })],
+    staticDirs: [BROADCAST_STATIC_DIR],
+  };
+};

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { resampleInt16 } from './codecs/resampler.js';
+import { encodeWav, parseWav } from './codecs/wav.js';
+
+/** Internal rate of synthesised speech and converted clips (resampled to the codec's rate per job). */
+export const STORE_SAMPLE_RATE = 16000;
+
+export interface TtsOptions {
+  /** espeak-ng binary. */
+  command: string;
+  /** Language -> espeak-ng voice, e.g. `{ zh: 'cmn-latn-pinyin', en: 'en-us' }`. */
+  voices: Record<string, string>;
+  /** Words per minute. */
+  rate: number;
+  maxTextLength: number;
+  cacheDir: string;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export interface Speech {
+  samples: Int16Array;
+  sampleRate: number;
+  language: string;
+  voice: string;
+  cached: boolean;
+}
+
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+
+/** `zh` when the text holds Chinese characters, otherwise `en`. */
+export function detectLanguage(text: string): string {
+  return CJK.test(text) ? 'zh' : 'en';
+}
+
+/**
+ * Text-to-speech with espeak-ng (Mandarin needs the `cmn-latn-pinyin` voice: plain `cmn` reads
+ * Chinese characters as English-spoken pinyin). Results are cached on disk by voice, rate and
+ * text, as 16 kHz mono WAV; concurrent requests for the same text share one synthesis, and one
+ * espeak-ng runs at a time.
+ */
+export class TextToSpeech {
+  private readonly inFlight = new Map<string, Promise<Speech>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly children = new Set<ReturnType<typeof spawn>>();
+
+  constructor(private readonly options: TtsOptions) {}
+
+  languages(): string[] {
+    return Object.keys(this.options.voices);
+  }
+
+  /** Checks the request before anything is synthesised (a 400 for the officer). */
+  resolveVoice(text: string, language?: string): { language: string; voice: string } {
+    if (!text.trim()) throw new UserError('text is empty');
+    if (text.length > this.options.maxTextLength) throw new UserError(`text is longer than ${this.options.maxTextLength} characters`);
+    const lang = language ?? detectLanguage(text);
+    const voice = this.options.voices[lang];
+    if (!voice) throw new UserError(`no TTS voice for language "${lang}" (configured: ${this.languages().join(', ')})`);
+    return { language: lang, voice };
+  }
+
+  async synthesize(text: string, language?: string): Promise<Speech> {
+    const { language: lang, voice } = this.resolveVoice(text, language);
+    const key = createHash('sha256').update(`${voice}\n${this.options.rate}\n${text}`).digest('hex');
+    const file = join(this.options.cacheDir, `${key}.wav`);
+    if (existsSync(file)) {
+      const audio = parseWav(readFileSync(file));
+      return { samples: audio.samples, sampleRate: audio.sampleRate, language: lang, voice, cached: true };
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const job = this.enqueue(async () => {
+      const wav = await this.runEspeak(voice, text);
+      const audio = parseWav(wav);
+      if (audio.samples.length === 0) throw new UserError(`espeak-ng produced no audio for voice ${voice}`, 500, 'tts_failed');
+      const samples = resampleInt16(audio.samples, audio.sampleRate, STORE_SAMPLE_RATE);
+      mkdirSync(this.options.cacheDir, { recursive: true });
+      writeFileSync(`${file}.tmp`, encodeWav({ sampleRate: STORE_SAMPLE_RATE, channels: 1, samples }));
+      renameSync(`${file}.tmp`, file);
+      return { samples, sampleRate: STORE_SAMPLE_RATE, language: lang, voice, cached: false };
+    });
+    this.inFlight.set(key, job);
+    try {
+      return await job;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Kills a running espeak-ng (gateway stop). */
+  stop(): void {
+    for (const child of this.children) child.kill('SIGKILL');
+    this.children.clear();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private runEspeak(voice: string, text: string): Promise<Buffer> {
+    const { command, rate, timeoutMs, log } = this.options;
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, ['-v', voice, '-s', String(rate), '--stdout', '--stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.children.add(child);
+      const out: Buffer[] = [];
+      let err = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        this.children.delete(child);
+        reject(new UserError(`espeak-ng could not run (${e.message}); install the espeak-ng package or set broadcast.tts.command`, 503, 'tts_unavailable'));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        this.children.delete(child);
+        if (code === 0) return resolve(Buffer.concat(out));
+        log.error({ code, signal, stderr: err.slice(0, 500) }, 'espeak-ng failed');
+        reject(new UserError(`espeak-ng failed (${signal ?? `exit ${code}`}): ${err.trim().slice(0, 200)}`, 500, 'tts_failed'));
+      });
+      child.stdin.on('error', () => {});
+      child.stdin.end(text);
+    });
+  }
+}
