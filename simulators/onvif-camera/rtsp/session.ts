@@ -1,0 +1,143 @@
+/**
+ * One RTSP session: its tracks (video out, optional backchannel in), their transports
+ * (TCP interleaved or UDP) and the subscription to the profile's shared encoder.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { ProfileSpec } from '../context.js';
+import type { EncodedAccessUnit, VideoEncoder } from '../encoder.js';
+import type { BackchannelRecorder } from './backchannel.js';
+import { RtpPacketizer } from './rtp.js';
+
+export type TrackTransport =
+  | { kind: 'tcp'; channels: [number, number] }
+  | { kind: 'udp'; clientHost: string; clientPorts: [number, number]; sockets: [UdpSocket, UdpSocket] };
+
+export interface Track {
+  id: 'video' | 'backchannel';
+  transport: TrackTransport;
+}
+
+/** Bytes queued on a TCP connection beyond which video is dropped until the next keyframe. */
+const TCP_BACKLOG_LIMIT = 4 << 20;
+
+export class RtspSession {
+  readonly id = randomBytes(8).toString('hex');
+  readonly tracks = new Map<Track['id'], Track>();
+  lastSeen = Date.now();
+  private unsubscribe: (() => void) | undefined;
+  private waitingForKeyframe = true;
+  private readonly packetizer: RtpPacketizer;
+  private readonly timestampBase = randomBytes(4).readUInt32BE(0);
+  recorder: BackchannelRecorder | undefined;
+  packetsSent = 0;
+
+  constructor(
+    readonly profile: ProfileSpec,
+    private readonly connection: Socket,
+    private readonly encoder: VideoEncoder,
+  ) {
+    this.packetizer = new RtpPacketizer(profile.codec);
+  }
+
+  get playing(): boolean {
+    return this.unsubscribe !== undefined;
+  }
+
+  get ssrcHex(): string {
+    return this.packetizer.ssrc.toString(16).toUpperCase().padStart(8, '0');
+  }
+
+  get nextSeq(): number {
+    return this.packetizer.nextSeq;
+  }
+
+  play(): void {
+    if (this.unsubscribe || !this.tracks.has('video')) return;
+    this.waitingForKeyframe = true;
+    this.unsubscribe = this.encoder.subscribe((au) => this.sendVideo(au));
+  }
+
+  pause(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  close(): void {
+    this.pause();
+    for (const track of this.tracks.values()) {
+      if (track.transport.kind === 'udp') for (const s of track.transport.sockets) s.close();
+    }
+    this.tracks.clear();
+    this.recorder?.close();
+    this.recorder = undefined;
+  }
+
+  /** Interleaved data from the client on a channel (backchannel RTP, or RTCP we ignore). */
+  interleaved(channel: number, data: Buffer): void {
+    this.lastSeen = Date.now();
+    const bc = this.tracks.get('backchannel');
+    if (bc?.transport.kind === 'tcp' && bc.transport.channels[0] === channel) this.recorder?.packet(data);
+  }
+
+  private sendVideo(au: EncodedAccessUnit): void {
+    const track = this.tracks.get('video');
+    if (!track) return;
+    if (this.waitingForKeyframe) {
+      if (!au.keyframe) return;
+      this.waitingForKeyframe = false;
+    }
+    const transport = track.transport;
+    if (transport.kind === 'tcp' && this.connection.writableLength > TCP_BACKLOG_LIMIT) {
+      this.waitingForKeyframe = true; // slow reader: skip to the next keyframe rather than buffer without bound
+      return;
+    }
+    const packets = this.packetizer.packetize(au.nals, (this.timestampBase + au.pts90k) >>> 0);
+    this.packetsSent += packets.length;
+    if (transport.kind === 'tcp') {
+      if (this.connection.destroyed) return;
+      const frames: Buffer[] = [];
+      for (const p of packets) {
+        const h = Buffer.allocUnsafe(4);
+        h[0] = 0x24;
+        h[1] = transport.channels[0];
+        h.writeUInt16BE(p.length, 2);
+        frames.push(h, p);
+      }
+      this.connection.write(Buffer.concat(frames));
+    } else {
+      for (const p of packets) transport.sockets[0].send(p, transport.clientPorts[0], transport.clientHost);
+    }
+  }
+}
+
+/** Two UDP sockets (RTP, RTCP) on the given address; tries for adjacent even/odd ports. */
+export async function bindUdpPair(host: string): Promise<[UdpSocket, UdpSocket]> {
+  const bind = (port: number): Promise<UdpSocket> =>
+    new Promise((resolve, reject) => {
+      const s = createSocket('udp4');
+      s.once('error', (err) => {
+        s.close();
+        reject(err);
+      });
+      s.bind(port, host, () => {
+        s.removeAllListeners('error');
+        s.on('error', () => {});
+        resolve(s);
+      });
+    });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const rtp = await bind(0);
+    const port = rtp.address().port;
+    if (port % 2 === 0 && port < 65535) {
+      try {
+        return [rtp, await bind(port + 1)];
+      } catch {
+        // taken: try again
+      }
+    }
+    rtp.close();
+  }
+  return [await bind(0), await bind(0)];
+}
