@@ -31,10 +31,13 @@ import { gatewayState } from './mqtt/gateway-topics.js';
 import { ContractMirror } from './mqtt/mirror.js';
 import { MqttPublisher } from './mqtt/publisher.js';
 import { Database } from './store/database.js';
+import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [];
+export const FEATURES: readonly FeatureFactory[] = [
+  streamingFeature,
+];
 
 export interface GatewayOptions {
   config: GatewayConfig;
