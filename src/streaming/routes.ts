@@ -25,10 +25,12 @@ export function streamingRoutes(manager: StreamManager): RouteModule {
       path: '/player/jsmpeg.min.js',
       access: 'public',
       summary: 'The JSMpeg player script used by /player.html (from the npm package @cycjimmy/jsmpeg-player, MIT)',
-      handler: (_req, res) => {
-        res.setHeader('Cache-Control', 'public, max-age=86400');
-        res.type('application/javascript').sendFile(script);
-      },
+      handler: (_req, res) =>
+        // resolve only once sent: the route runner answers 204 to a handler that returned nothing
+        new Promise<void>((resolve, reject) => {
+          res.setHeader('Cache-Control', 'public, max-age=86400');
+          res.type('application/javascript').sendFile(script, (err) => (err ? reject(err) : resolve()));
+        }),
     },
   ]);
 }
