@@ -190,6 +190,7 @@ describe('backpressure', () => {
     // Its own gateway with a high MPEG1 bitrate, and a camera jumping to a new direction every
     // frame, so that the frozen viewer's kernel buffers (about 3 MiB on loopback) fill in seconds.
     const jumping = setInterval(() => sim.control.setPosition({ panDeg: Math.random() * 360 }), 60);
+    let frozen: { kill(): void } | undefined;
     const heavy = await startStreamingGateway({ gate: sim }, { jsmpegBitrateKbps: 24000, viewerQueueBytes: 512 * 1024, slowViewerCloseMs: 2000, graceMs: 200 });
     try {
       const viewerToken = await heavy.login('viewer');
@@ -197,7 +198,7 @@ describe('backpressure', () => {
       const fast = openViewer(heavy, path, viewerToken);
       await waitFor(() => fast.binary.length > 20, 15000, 'the fast viewer to play');
       const memBefore = process.memoryUsage();
-      const frozen = await frozenViewer(heavy, `${path}&token=${encodeURIComponent(viewerToken)}`);
+      frozen = await frozenViewer(heavy, `${path}&token=${encodeURIComponent(viewerToken)}`);
       const from = fast.binary.length;
       const startedAt = Date.now();
       let peakQueued = 0;
@@ -208,7 +209,6 @@ describe('backpressure', () => {
       const viewers = async (): Promise<number> => ((await heavy.api('/api/streams', { token: viewerToken }).then((r) => r.json())) as { streams: StreamStatus[] }).streams[0]!.viewers;
       await waitFor(async () => (await viewers()) === 1, 25000, 'the frozen viewer to be closed');
       clearInterval(watch);
-      frozen.kill();
       const frozenFor = Date.now() - startedAt;
       const got = fast.binary.slice(from);
       const gaps = got.slice(1).map((r, i) => r.at - got[i]!.at);
@@ -223,12 +223,13 @@ describe('backpressure', () => {
       expect(stream.viewers).toBe(1);
       // bounded: the queue limit plus at most one picture (a 24 Mbit/s MPEG1 picture is < 512 KiB)
       expect(peakQueued).toBeLessThan(2 * 512 * 1024);
-      // the fast viewer kept getting every picture (24 fps output) while the frozen one was skipped
-      const pictures = got.filter((r) => r.data.length > 0).length;
-      expect(pictures).toBeGreaterThan((frozenFor / 1000) * 24 * 0.7);
+      // the fast viewer kept getting every picture (15 fps camera; each picture is at least one
+      // message) while the frozen one was skipped
+      expect(got.length).toBeGreaterThan((frozenFor / 1000) * 15 * 0.8);
       expect(Math.max(...gaps)).toBeLessThan(1000);
       await fast.close();
     } finally {
+      frozen?.kill();
       clearInterval(jumping);
       sim.control.setPosition({ panDeg: 0 });
       await heavy.stop();
