@@ -34,11 +34,12 @@ import { gatewayState } from './mqtt/gateway-topics.js';
 import { ContractMirror } from './mqtt/mirror.js';
 import { MqttPublisher } from './mqtt/publisher.js';
 import { Database } from './store/database.js';
+import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, accessFeature, broadcastFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

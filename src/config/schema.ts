@@ -216,6 +216,28 @@ export const configSchema = z.strictObject({
   }),
   cameras: camerasSchema,
   broadcast: broadcastSchema,
+  /** Live video over WebSocket (src/streaming, docs/streaming.md). */
+  streaming: z.strictObject({
+    /** How long ffmpeg keeps running after the last viewer left (a viewer coming back starts at once). */
+    graceMs: durationMs,
+    /** No output for this long: ffmpeg is killed and restarted. */
+    stallTimeoutMs: z.number().int().min(1000),
+    /** Restart delay after a failed run, doubling up to restartMaxMs while runs keep failing. */
+    restartMinMs: z.number().int().min(50),
+    restartMaxMs: z.number().int().min(50),
+    /** How ffmpeg reads the camera's RTSP. */
+    rtspTransport: z.enum(['tcp', 'udp']),
+    /** Per-viewer send queue; beyond it the viewer skips to the next keyframe. */
+    viewerQueueBytes: z.number().int().min(64 * 1024),
+    /** A viewer that keeps skipping this long is closed (code 4008). */
+    slowViewerCloseMs: z.number().int().min(1000),
+    /** Most bytes of the last GOP kept for an instant start. */
+    gopCacheBytes: z.number().int().min(0),
+    /** How long an MSE player may take to send its codec list. */
+    helloTimeoutMs: z.number().int().min(100),
+    /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
+    jsmpegBitrateKbps: z.number().int().min(100).nullable(),
+  }),
 });
 
 /** The configuration as the gateway uses it, after defaults, file and environment are merged. */

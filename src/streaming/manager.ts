@@ -1,0 +1,119 @@
+/**
+ * The stream manager: one LiveStream (one shared ffmpeg) per (camera, profile, format), created
+ * for the first viewer and forgotten once it went idle. Requires STREAM_SOURCES (cameras) at
+ * start; reports each stream's status to the API and to /metrics.
+ */
+import { STREAM_SOURCES, type StreamProfile, type StreamSource, type StreamSources } from '../cameras/stream-sources.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { CapabilityRegistry } from '../core/capabilities.js';
+import { resolveFfmpeg } from '../core/ffmpeg.js';
+import type { Service } from '../core/lifecycle.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { pipelineArgs } from './ffmpeg-args.js';
+import { LiveStream, type StreamViewer } from './live-stream.js';
+import { keyString, type StreamKey, type StreamStatus } from './types.js';
+
+export type StreamingConfig = GatewayConfig['streaming'];
+
+export interface StreamManagerDeps {
+  config: StreamingConfig;
+  ffmpegConfiguredPath: string | null;
+  capabilities: CapabilityRegistry;
+  metrics: Metrics;
+  log: Logger;
+}
+
+const LABELS = ['camera', 'profile', 'format'] as const;
+
+export class StreamManager implements Service {
+  readonly name = 'stream-manager';
+  private readonly streams = new Map<string, LiveStream>();
+  private sources: StreamSources | undefined;
+  private ffmpegPath = '';
+  private readonly restarts;
+
+  constructor(private readonly deps: StreamManagerDeps) {
+    const { metrics } = deps;
+    const gauge = (name: string, help: string, value: (s: StreamStatus) => number): void => {
+      metrics.gauge(name, help, LABELS, (g) => {
+        g.reset();
+        for (const s of this.list()) g.set({ camera: s.camera, profile: s.profile, format: s.format }, value(s));
+      });
+    };
+    gauge('streaming_viewers', 'Viewers of a live stream', (s) => s.viewers);
+    gauge('streaming_bitrate_kbps', 'Output bitrate of a live stream over the last 5 s, kbit/s', (s) => s.bitrateKbps);
+    gauge('streaming_fps', 'Output pictures per second of a live stream over the last 5 s', (s) => s.fps);
+    gauge('streaming_up', '1 while the stream delivers, 0 while it starts or restarts', (s) => (s.state === 'running' ? 1 : 0));
+    gauge('streaming_dropped_units', 'Pictures (or parts) dropped for slow viewers since the stream started', (s) => s.droppedUnits);
+    this.restarts = metrics.counter('streaming_ffmpeg_restarts_total', 'ffmpeg restarts after an exit or a stall', LABELS);
+  }
+
+  async start(): Promise<void> {
+    this.sources = this.deps.capabilities.require(STREAM_SOURCES);
+    this.ffmpegPath = resolveFfmpeg({ configured: this.deps.ffmpegConfiguredPath }).path;
+  }
+
+  async stop(): Promise<void> {
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const s of streams) for (const sv of s.viewers) sv.viewer.close(1001, 'the gateway is stopping');
+    await Promise.all(streams.map((s) => s.stop()));
+  }
+
+  /** The camera's source; throws NotFoundError / DeviceUnavailableError from the cameras feature. */
+  resolve(cameraId: string, profile: StreamProfile): Promise<StreamSource> {
+    if (!this.sources) throw new Error('the stream manager is not started');
+    return this.sources.resolve(cameraId, profile);
+  }
+
+  cameras(): ReturnType<StreamSources['list']> {
+    return this.sources?.list() ?? [];
+  }
+
+  /** Joins the viewer to the stream of `key`, starting it if needed. */
+  attach(key: StreamKey, source: StreamSource, viewer: StreamViewer): LiveStream {
+    const stream = this.streamFor(key);
+    stream.setSource(source);
+    stream.add(viewer);
+    return stream;
+  }
+
+  get(key: StreamKey): LiveStream | undefined {
+    return this.streams.get(keyString(key));
+  }
+
+  list(): StreamStatus[] {
+    return [...this.streams.values()].map((s) => s.status());
+  }
+
+  private streamFor(key: StreamKey): LiveStream {
+    const id = keyString(key);
+    const existing = this.streams.get(id);
+    if (existing && !existing.stopped) return existing;
+    const c = this.deps.config;
+    const log = this.deps.log.child({ stream: id });
+    const stream = new LiveStream({
+      key,
+      ffmpegPath: this.ffmpegPath,
+      prepare: async () => {
+        const source = await this.resolve(key.cameraId, key.profile);
+        return { source, args: pipelineArgs(key.format, source, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
+      },
+      graceMs: c.graceMs,
+      stallTimeoutMs: c.stallTimeoutMs,
+      restartMinMs: c.restartMinMs,
+      restartMaxMs: Math.max(c.restartMinMs, c.restartMaxMs),
+      gopCacheBytes: c.gopCacheBytes,
+      log,
+      onIdle: (s) => {
+        if (this.streams.get(id) === s) this.streams.delete(id);
+        log.info('stream stopped (no viewers)');
+      },
+      onRestart: () => this.restarts.inc({ camera: key.cameraId, profile: key.profile, format: key.format }),
+    });
+    this.streams.set(id, stream);
+    log.info('stream started');
+    return stream;
+  }
+}

@@ -1,0 +1,95 @@
+/* global URL, URLSearchParams, location, WebSocket, setTimeout */
+// The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|mse|jsmpeg&token=...
+// One WebSocket per player to /api/streams/<camera>; see docs/streaming.md for the protocol.
+import { JsmpegView } from './jsmpeg-view.js';
+import { MseView } from './mse-view.js';
+
+const params = new URLSearchParams(location.search);
+const camera = params.get('camera');
+const profile = params.get('profile') || 'main';
+const wanted = params.get('format') || 'auto';
+const token = params.get('token');
+const stage = document.getElementById('stage');
+const badge = document.getElementById('badge');
+const showBadge = params.get('badge') !== '0';
+
+// Codec strings offered to MediaSource.isTypeSupported; the server answers with the exact one.
+const CANDIDATES = ['avc1.42E01E', 'avc1.42C01F', 'avc1.4D401F', 'avc1.640028', 'avc1.640033',
+  'hvc1.1.6.L93.B0', 'hvc1.1.6.L120.90', 'hvc1.1.6.L150.90', 'hev1.1.6.L93.B0', 'hvc1.2.4.L120.90'];
+const MS = window.ManagedMediaSource || window.MediaSource;
+
+const state = (window.cgPlayer = {
+  camera, profile, format: null, status: 'connecting', frames: 0, lastFrameAt: 0, width: 0, height: 0,
+  mime: null, fallbackReason: null, error: null, connects: 0, closeCode: null, closeReason: null, element: null,
+});
+
+function setStatus(status, detail) {
+  state.status = status;
+  if (showBadge) badge.textContent = detail ? `${status}: ${detail}` : status === 'playing' ? '' : status;
+}
+
+function socketUrl(format) {
+  const url = new URL(`/api/streams/${encodeURIComponent(camera)}`, location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('profile', profile);
+  url.searchParams.set('format', format);
+  if (token) url.searchParams.set('token', token);
+  return url.href;
+}
+
+let view = null;
+function useView(next) {
+  if (view) view.destroy();
+  view = next;
+}
+
+function connect() {
+  const format = wanted === 'auto' ? (MS ? 'mse' : 'jsmpeg') : wanted;
+  const ws = new WebSocket(socketUrl(format));
+  ws.binaryType = 'arraybuffer';
+  state.connects++;
+  setStatus('connecting');
+  if (format === 'jsmpeg') {
+    state.format = 'jsmpeg';
+    useView(new JsmpegView(stage, state, { gl: params.get('gl') !== '0' }));
+  }
+  ws.onopen = () => {
+    if (format === 'mse') ws.send(JSON.stringify({ type: 'hello', codecs: CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`)) }));
+  };
+  ws.onmessage = (ev) => {
+    if (typeof ev.data === 'string') {
+      const msg = JSON.parse(ev.data);
+      if (msg.type === 'mse') {
+        if (!MS.isTypeSupported(msg.mime)) { ws.close(4000, `cannot play ${msg.mime}`); return; }
+        state.format = 'mse';
+        state.mime = msg.mime;
+        state.width = msg.width;
+        state.height = msg.height;
+        useView(new MseView(stage, state, msg.mime));
+      } else if (msg.type === 'jsmpeg') {
+        state.format = 'jsmpeg';
+        state.fallbackReason = msg.reason;
+        useView(new JsmpegView(stage, state, { gl: params.get('gl') !== '0' }));
+      }
+      return;
+    }
+    if (!view) return;
+    try {
+      view.push(ev.data);
+      if (state.status !== 'playing') setStatus('playing');
+    } catch (err) {
+      state.error = String(err);
+      ws.close(4000, 'player fell behind');
+    }
+  };
+  ws.onclose = (ev) => {
+    state.closeCode = ev.code;
+    state.closeReason = ev.reason;
+    const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
+    setStatus(fatal ? 'error' : 'reconnecting', ev.reason || `closed (${ev.code})`);
+    if (!fatal) setTimeout(connect, 1000);
+  };
+}
+
+if (!camera) setStatus('error', 'add ?camera=<id> to the address');
+else connect();
