@@ -1,5 +1,13 @@
-/** Simplified Chinese: the default language of the dashboards. Every string the user sees is here. */
+import { broadcastZh } from './areas/broadcast.zh-CN.js';
+import { gatesZh } from './areas/gates.zh-CN.js';
+
+/**
+ * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
+ * catalog: this one, and one per console area under areas/ (each with its English twin).
+ */
 export const zhCN = {
+  ...gatesZh,
+  ...broadcastZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',
