@@ -93,7 +93,7 @@ export function PtzPad({ cameraId, takeover, onMessage }: { cameraId: string; ta
         onKeyUp={onKeyUp}
         onBlur={release}
       >
-        <span class="ptz-knob" style={{ transform: `translate(${knob.x * 40}%, ${knob.y * 40}%)` }} />
+        <span class="ptz-knob" style={{ transform: `translate(calc(${knob.x} * var(--pad-travel)), calc(${knob.y} * var(--pad-travel)))` }} />
       </div>
       <div class="ptz-side">
         {zoomButton(1, t('ptz.zoomIn'))}

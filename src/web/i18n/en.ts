@@ -62,4 +62,7 @@ export const en: Record<MessageKey, string> = {
   'tours.none': 'No patrol tours',
   'tours.running': 'Patrolling "{name}": step {step}/{steps} ({preset})',
   'tours.stop': 'Stop the tour',
+  'phone.previous': 'Previous camera',
+  'phone.next': 'Next camera',
+  'phone.choose': 'Choose a camera',
 };

@@ -64,6 +64,9 @@ export const zhCN = {
   'tours.none': '没有巡航路线',
   'tours.running': '正在巡航“{name}”：第 {step}/{steps} 步（{preset}）',
   'tours.stop': '停止巡航',
+  'phone.previous': '上一个摄像机',
+  'phone.next': '下一个摄像机',
+  'phone.choose': '选择摄像机',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

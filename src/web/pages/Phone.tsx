@@ -1,11 +1,65 @@
+import { signal } from '@preact/signals';
+import { useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { cameras } from '../lib/cameras.js';
+import { canControl } from '../lib/session.js';
+import type { JoystickEvent } from '../lib/joystick.js';
 import { Header } from '../components/Header.js';
+import { PresetList } from '../components/PresetList.js';
+import { PtzPad } from '../components/PtzPad.js';
+import { VideoTile } from '../components/VideoTile.js';
 
-/** The phone view: one camera at a time with a touch PTZ pad and push-to-talk. */
+const current = signal(0);
+
+/** The phone view (360-430 px wide): one camera at a time, a touch PTZ pad and push-to-talk. */
 export function Phone() {
+  const list = cameras.value;
+  const [message, setMessage] = useState<string | null>(null);
+  if (list.length === 0)
+    return (
+      <div class="phone">
+        <Header />
+        <p class="muted content">{t('cameras.none')}</p>
+      </div>
+    );
+  const index = ((current.value % list.length) + list.length) % list.length;
+  const camera = list[index]!;
+  const onJoystick = (event: JoystickEvent) => setMessage(event.type === 'error' ? event.error : event.type === 'preempted' ? t('ptz.preempted', { name: event.controller.name }) : null);
   return (
     <div class="phone">
       <Header />
-      <main class="content" />
+      <main class="content">
+        <nav class="phone-cameras" aria-label={t('nav.cameras')}>
+          <button type="button" aria-label={t('phone.previous')} onClick={() => (current.value = index - 1)}>
+            ‹
+          </button>
+          <select aria-label={t('phone.choose')} value={camera.id} onChange={(e) => (current.value = list.findIndex((c) => c.id === e.currentTarget.value))}>
+            {list.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" aria-label={t('phone.next')} onClick={() => (current.value = index + 1)}>
+            ›
+          </button>
+        </nav>
+        <VideoTile cameraId={camera.id} name={camera.name} online={camera.online} profile="sub" />
+        {message && (
+          <p class="error" role="alert">
+            {message}
+          </p>
+        )}
+        {canControl() ? (
+          <>
+            <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} />
+            <div id="phone-talk" />
+            <PresetList cameraId={camera.id} onError={setMessage} />
+          </>
+        ) : (
+          <p class="muted">{t('ptz.viewOnly')}</p>
+        )}
+      </main>
     </div>
   );
 }
