@@ -1,0 +1,150 @@
+/**
+ * `npm run bench -- dashboard [--seconds N] [--runs N]`: time from opening the console to its
+ * first playing tile, and the gateway's CPU and RSS (its Node process and ffmpeg children) with
+ * one 3x3 TV wall open. Baselines in the same run: the idle gateway, and nine bare player pages
+ * (/player.html, the direct client) showing the same streams without the dashboard around them.
+ * The gateway runs in its own process; the camera simulators and Chromium are not counted.
+ * Writes bench/results/dashboard.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { stringify } from 'yaml';
+import { freePort } from '../src/core/net.js';
+import { launchChromium } from '../test/helpers/browser.js';
+import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
+import { measureUsage } from './lib/process-usage.js';
+import { percentile, printTable, round, writeResult } from './lib/report.js';
+
+const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+async function startGateway(dataDir: string, cameraConfig: Record<string, unknown>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const file = join(dataDir, 'config.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      http: { host: '127.0.0.1', port },
+      mqtt: { embedded: { host: '127.0.0.1', port: await freePort() } },
+      storage: { dataDir },
+      log: { level: 'warn', pretty: false },
+      streaming: { graceMs: 2000 },
+      ...cameraConfig,
+    }),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password: ADMIN_PASSWORD }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Opens the console already logged in and returns the time until the first tile plays. */
+async function firstTileMs(browser: Browser, url: string, token: string): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+  await context.addInitScript((t) => localStorage.setItem('cg_token', t), token);
+  const page = await context.newPage();
+  const started = performance.now();
+  await page.goto(url);
+  await waitUntil(async () => (await playingTiles(page)) > 0, 30_000, 'the first tile');
+  const elapsed = performance.now() - started;
+  await context.close();
+  return elapsed;
+}
+
+export default async function dashboardBench(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { seconds: { type: 'string', default: '60' }, runs: { type: 'string', default: '5' } } });
+  const seconds = Number(values.seconds);
+  const runs = Number(values.runs);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-dashboard-'));
+  const { cameras, config } = await startCameras(9);
+  const gateway = await startGateway(dataDir, config);
+  const browser = await launchChromium();
+  try {
+    const token = await login(gateway.url);
+    await new Promise((r) => setTimeout(r, 3000)); // cameras connected
+    const idle = await measureUsage([gateway.child.pid!], Math.min(10_000, seconds * 1000));
+
+    // First tile: the console with the 4-view grid; the gateway's streams stop between runs (grace 2 s).
+    const firstTiles: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      firstTiles.push(await firstTileMs(browser, gateway.url, token));
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+
+    // Baseline: nine bare player pages (the direct client) on the same sub streams.
+    const bare: Page[] = [];
+    for (let i = 1; i <= 9; i++) {
+      const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+      await page.goto(`${gateway.url}/player.html?camera=cam-${i}&profile=sub&token=${token}`);
+      bare.push(page);
+    }
+    await waitUntil(async () => (await Promise.all(bare.map((p) => playingTiles(p).catch(() => 0)))).reduce((a, b) => a + b, 0) === 9, 30_000, 'nine bare players');
+    await new Promise((r) => setTimeout(r, 3000));
+    const direct = await measureUsage([gateway.child.pid!], seconds * 1000);
+    await Promise.all(bare.map((p) => p.close()));
+    await new Promise((r) => setTimeout(r, 3000));
+
+    // The wall: one 3x3 wall with a wall token.
+    const wallToken = ((await (await fetch(`${gateway.url}/api/wall-tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ label: 'bench wall' }) })).json()) as { token: string }).token;
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${gateway.url}/wall?layout=3x3&token=${wallToken}`);
+    await waitUntil(async () => (await playingTiles(wall)) === 9, 60_000, 'nine wall tiles');
+    await new Promise((r) => setTimeout(r, 3000));
+    const wallUsage = await measureUsage([gateway.child.pid!], seconds * 1000);
+    await wall.close();
+
+    const result = {
+      first_tile_ms: round(percentile(firstTiles, 50), 0),
+      first_tile_p95_ms: round(percentile(firstTiles, 95), 0),
+      wall_cpu_pct: round(wallUsage.cpuPct, 1),
+      wall_rss_mb: round(wallUsage.rssMb, 1),
+      baseline: {
+        idle_cpu_pct: round(idle.cpuPct, 1),
+        idle_rss_mb: round(idle.rssMb, 1),
+        bare_players_9_cpu_pct: round(direct.cpuPct, 1),
+        bare_players_9_rss_mb: round(direct.rssMb, 1),
+      },
+      window_seconds: seconds,
+      runs,
+    };
+    printTable('gateway (Node process + ffmpeg children), 9 simulated cameras, sub streams 640x360 @ 10 fps', [
+      { case: 'idle (no viewer)', cpu_pct: result.baseline.idle_cpu_pct, rss_mb: result.baseline.idle_rss_mb },
+      { case: '9 bare player pages (direct client)', cpu_pct: result.baseline.bare_players_9_cpu_pct, rss_mb: result.baseline.bare_players_9_rss_mb },
+      { case: 'one 3x3 TV wall', cpu_pct: result.wall_cpu_pct, rss_mb: result.wall_rss_mb },
+    ]);
+    printTable('console: open -> first tile playing (logged in, cold streams)', [{ runs, p50_ms: result.first_tile_ms, p95_ms: result.first_tile_p95_ms }]);
+    console.log(`wrote ${writeResult('dashboard', result)}`);
+  } finally {
+    await browser.close();
+    gateway.child.kill('SIGTERM');
+    await new Promise((r) => gateway.child.once('exit', r));
+    await Promise.all(cameras.map((c) => c.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
