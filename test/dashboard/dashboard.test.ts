@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { SCREENSHOTS, loginThroughForm, playingTiles, startCameras, waitForTileP
 let cameras: RunningCamera[];
 let gw: TestGateway;
 let browser: Browser;
+/** The data directory a restarted gateway reuses (removed at the end). */
+let reusedDataDir: string | undefined;
 
 beforeAll(async () => {
   const started = await startCameras(9);
@@ -23,6 +26,7 @@ afterAll(async () => {
   await browser?.close();
   await gw?.stop();
   await Promise.all((cameras ?? []).map((c) => c.stop()));
+  if (reusedDataDir) rmSync(reusedDataDir, { recursive: true, force: true });
 });
 
 const pan = (i: number) => cameras[i]!.state.ptz.panDeg;
@@ -93,6 +97,18 @@ describe('TV wall', () => {
     expect(await page.locator('.wall-grid .tile').count()).toBe(9);
     await expect(page.locator('.wall-clock').textContent()).resolves.toMatch(/\d{2}:\d{2}:\d{2}/);
     await page.screenshot({ path: join(SCREENSHOTS, 'wall.png') });
+
+    // A network drop: the gateway goes away and comes back on the same address; every tile
+    // reconnects by itself (the wall token lives in the database, so it still works).
+    const port = Number(new URL(gw.url).port);
+    const { config, dataDir } = gw;
+    await gw.gateway.stop();
+    reusedDataDir = dataDir;
+    gw = await startTestGateway({ dataDir, config: { http: { port }, mqtt: { embedded: { port: config.mqtt.embedded.port } }, cameras: config.cameras, streaming: { graceMs: 1000 } } });
+    await waitFor(async () => {
+      const states = await Promise.all(page.frames().filter((f) => f.url().includes('/player.html')).map((f) => f.evaluate(() => (window as unknown as { cgPlayer: { connects: number; status: string } }).cgPlayer)));
+      return states.length === 9 && states.every((s) => s.connects >= 2 && s.status === 'playing');
+    }, 40_000, 'every tile to reconnect and play again');
     await page.close();
 
     const refused = await browser.newPage();
