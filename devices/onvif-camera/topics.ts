@@ -42,6 +42,9 @@ export const cameraStateSchema = z.object({
   at: z.string(),
 });
 
+/** A camera's state as the contract carries it (API, retained MQTT state, dashboards). */
+export type CameraStatePayload = z.infer<typeof cameraStateSchema>;
+
 export const cameraState = defineTopic({
   name: 'camera.state',
   pattern: 'cameras/{id}/state',

@@ -1,17 +1,11 @@
 /** The one shape of a camera's state, for the API and the retained MQTT state topic. */
+import type { CameraStatePayload } from '../../devices/onvif-camera/topics.js';
 import type { ManagedCamera } from './camera.js';
 import type { ControlLock } from './lock.js';
 import type { TourRunner } from './tour-runner.js';
 
-export interface CameraStateView {
-  online: boolean;
-  name: string;
-  position: { x: number; y: number; zoom: number } | null;
-  moving: boolean | null;
-  controller: { name: string; kind: string; since: string } | null;
-  tour: { name: string; phase: string; step: number; stepCount: number; preset: string; since: string } | null;
-  at: string;
-}
+/** The contract's camera state (devices/onvif-camera/topics.ts is its single definition). */
+export type CameraStateView = CameraStatePayload;
 
 export function cameraStateView(cam: ManagedCamera, lock: ControlLock, tours: TourRunner): CameraStateView {
   const live = cam.live;

@@ -1,15 +1,9 @@
 import { computed } from '@preact/signals';
+import type { CameraStatePayload } from '../../../devices/onvif-camera/topics.js';
 import { retained } from './feed.js';
 
-export interface CameraState {
-  online: boolean;
-  name: string;
-  position: { x: number; y: number; zoom: number } | null;
-  moving: boolean | null;
-  controller: { name: string; kind: string; since: string } | null;
-  tour: { name: string; phase: string; step: number; stepCount: number; preset: string; since: string } | null;
-  at: string;
-}
+/** The retained `cameras/<id>/state` payload, as the contract defines it (a type only: no server code reaches the browser). */
+export type CameraState = CameraStatePayload;
 
 export interface CameraView extends CameraState {
   id: string;
