@@ -8,6 +8,8 @@ import type { CommunityContext, CommunityMember } from './community.js';
 import { startCameraSimulator, type RunningCamera } from './onvif-camera/index.js';
 
 const NAMES = ['东门', '西门', '停车场', '北门'];
+/** Speakers near each demo camera (ids/groups of simulators/speaker/fleet.ts), for push-to-talk from its view. */
+const NEAR_SPEAKERS: ReadonlyArray<readonly string[]> = [['group:gate-east'], ['group:gate-west'], ['lobby-a-speaker'], ['group:gates']];
 
 export async function createCameraMember(ctx: CommunityContext, count = 4): Promise<CommunityMember> {
   const plan: Array<{ id: string; name: string; port: number; rtspPort: number }> = [];
@@ -16,7 +18,7 @@ export async function createCameraMember(ctx: CommunityContext, count = 4): Prom
   return {
     name: 'cameras',
     gatewayConfig: () => ({
-      cameras: { list: plan.map((p) => ({ id: p.id, name: p.name, host: ctx.host, port: p.port, username: 'admin', password: 'admin123' })) },
+      cameras: { list: plan.map((p, i) => ({ id: p.id, name: p.name, host: ctx.host, port: p.port, username: 'admin', password: 'admin123', speakers: [...(NEAR_SPEAKERS[i] ?? ['group:all'])] })) },
     }),
     async start() {
       running = [];

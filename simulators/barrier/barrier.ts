@@ -103,6 +103,11 @@ export class SimulatedBarrier {
     return this.client?.connected === true;
   }
 
+  /** Where the arm is now (tests check remote commands against it). */
+  get armState(): { state: string; holdOpen: boolean } {
+    return { state: this.arm.state, holdOpen: this.arm.holdOpen };
+  }
+
   get offline(): boolean {
     return this.offlineTimer !== undefined;
   }

@@ -42,6 +42,7 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
     return {
       id,
       location: cam.def.location ?? null,
+      speakers: cam.def.speakers ?? [],
       host: cam.def.host,
       port: cam.def.port,
       source: cam.source,

@@ -30,6 +30,8 @@ export interface CameraDefinition {
   username?: string | undefined;
   password?: string | undefined;
   location?: string | undefined;
+  /** Speakers near the camera (ids or `group:<name>`); configured cameras only. */
+  speakers?: string[] | undefined;
 }
 
 interface CameraRow {

@@ -77,6 +77,8 @@ export const cameraConfigSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: secret.optional(),
   location: z.string().max(128).optional(),
+  /** Speakers near this camera, for push-to-talk from its view: speaker ids or `group:<name>`. */
+  speakers: z.array(z.string().regex(/^(group:)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a speaker id or group:<name>')).max(32).optional(),
 });
 
 export const camerasSchema = z.strictObject({

@@ -5,6 +5,9 @@ import { CameraGrid, focused } from '../components/CameraGrid.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { cameras } from '../lib/cameras.js';
 import { Header } from '../components/Header.js';
+import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
+import { TalkButton } from '../components/broadcast/TalkButton.js';
+import { GatesPanel } from '../components/gates/GatesPanel.js';
 
 type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
 const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
@@ -25,6 +28,8 @@ export function Console() {
       </Header>
       <main class="content" role="tabpanel">
         {active.value === 'cameras' && <CamerasTab />}
+        {active.value === 'gates' && <GatesPanel />}
+        {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
       </main>
     </div>
@@ -36,7 +41,13 @@ function CamerasTab() {
   return (
     <div class="cameras-tab">
       <CameraGrid />
-      {camera ? <CameraFocus camera={camera} /> : <p class="card muted">{t('cameras.pick')}</p>}
+      {camera ? (
+        <CameraFocus camera={camera}>
+          <TalkButton key={camera.id} cameraId={camera.id} />
+        </CameraFocus>
+      ) : (
+        <p class="card muted">{t('cameras.pick')}</p>
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Header } from '../components/Header.js';
 import { PresetList } from '../components/PresetList.js';
 import { PtzPad } from '../components/PtzPad.js';
 import { VideoTile } from '../components/VideoTile.js';
+import { TalkButton } from '../components/broadcast/TalkButton.js';
 
 const current = signal(0);
 
@@ -53,7 +54,7 @@ export function Phone() {
         {canControl() ? (
           <>
             <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} />
-            <div id="phone-talk" />
+            <TalkButton key={camera.id} cameraId={camera.id} />
             <PresetList cameraId={camera.id} onError={setMessage} />
           </>
         ) : (

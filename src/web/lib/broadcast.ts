@@ -1,0 +1,91 @@
+import { ApiError } from './api.js';
+import { forgetLogin, token } from './session.js';
+
+export interface Speaker {
+  id: string;
+  groups: string[];
+  availability: string;
+}
+
+export interface SpeakerGroup {
+  name: string;
+  speakers: string[];
+}
+
+export interface Targets {
+  speakers: string[];
+  groups: string[];
+}
+
+export interface Clip {
+  id: string;
+  name: string;
+  durationMs: number;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export interface Job {
+  id: string;
+  class: string;
+  source: string;
+  status: string;
+  label: string;
+  text: string | null;
+  speakers: string[];
+  playingOn: string[];
+  createdBy: string;
+  createdAt: string;
+  reason: string | null;
+}
+
+export type ScheduleContent = { kind: 'tts'; text: string; language?: string } | { kind: 'clip'; clipId: string };
+
+export interface ScheduleInput {
+  name: string;
+  cron: string;
+  timezone: string | null;
+  targets: Targets;
+  content: ScheduleContent;
+  repeat: number;
+  volume: number | null;
+  quietHours: { start: string; end: string } | null;
+  onPreempt: 'resume' | 'skip';
+  enabled: boolean;
+}
+
+export interface Schedule extends ScheduleInput {
+  id: string;
+  nextFireAt: string | null;
+  lastFiredAt: string | null;
+}
+
+export const RUNNING_STATUSES = ['queued', 'playing', 'suspended'];
+
+/** `group:<name>` entries become groups, the rest speaker ids (the cameras' `speakers` field). */
+export function targetsFromList(list: readonly string[]): Targets {
+  return {
+    speakers: list.filter((s) => !s.startsWith('group:')),
+    groups: list.filter((s) => s.startsWith('group:')).map((s) => s.slice('group:'.length)),
+  };
+}
+
+export function hasTargets(targets: Targets): boolean {
+  return targets.speakers.length + targets.groups.length > 0;
+}
+
+/** Uploads an audio file as the request body (admin); errors carry the gateway's message. */
+export async function uploadClip(name: string, file: File): Promise<Clip> {
+  const query = new URLSearchParams({ name, filename: file.name });
+  const res = await fetch(`/api/broadcast/clips?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token.value ?? ''}`, 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const body = (await res.json().catch(() => undefined)) as (Clip & { error?: string; code?: string }) | undefined;
+  if (!res.ok) {
+    if (res.status === 401) forgetLogin();
+    throw new ApiError(body?.error ?? `${res.status} ${res.statusText}`, res.status, body?.code ?? 'error');
+  }
+  return body!;
+}
