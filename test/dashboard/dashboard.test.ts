@@ -43,7 +43,7 @@ describe('officer console', () => {
     const second = await tile.screenshot();
     expect(first.equals(second)).toBe(false);
     await page.close();
-  });
+  }, 90_000);
 
   it('drags right to pan the focused camera, stops on release, saves and goes to a preset', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
