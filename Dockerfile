@@ -4,7 +4,7 @@ WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# npm install, not npm ci: see scripts/test-all.sh (the lockfile lists Linux-only optional builds).
+# npm install, not npm ci: see the README (the lockfile lists only the Linux builds of optional packages).
 RUN npm install --omit=dev --no-audit --no-fund
 
 # The dashboards are built with Vite (a dev dependency) in a stage of their own.
