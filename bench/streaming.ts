@@ -17,7 +17,7 @@ import { resolveFfmpeg } from '../src/core/ffmpeg.js';
 import { freePort } from '../src/core/net.js';
 import { mpeg1BitrateKbps, mpeg1OutputRate } from '../src/streaming/jsmpeg-format.js';
 import { watchStamps } from '../test/streaming/player-stamps.js';
-import { measureUsage } from './lib/process-usage.js';
+import { measureUsage, namedInTree } from './lib/process-usage.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -66,15 +66,22 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function usageWith(serverPid: number, url: string, n: number, hello: boolean, windowMs: number): Promise<{ cpu_pct: number; rss_mb: number; kbps_per_client: number }> {
+async function usageWith(serverPid: number, url: string, n: number, hello: boolean, windowMs: number): Promise<{ cpu_pct: number; ffmpeg_cpu_pct: number; node_cpu_pct: number; rss_mb: number; kbps_per_client: number }> {
   const clients = Array.from({ length: n }, () => client(url, hello));
   await Promise.race([Promise.all(clients.map((c) => c.firstMediaAt)), sleep(15000)]);
   await sleep(1500); // settle
   const before = clients.reduce((s, c) => s + c.bytes, 0);
-  const usage = await measureUsage([serverPid], windowMs);
+  // The whole server tree (as the issue asks) and, over the same window, its ffmpeg alone.
+  const [usage, ffmpeg] = await Promise.all([measureUsage([serverPid], windowMs), measureUsage(namedInTree([serverPid], 'ffmpeg'), windowMs)]);
   const after = clients.reduce((s, c) => s + c.bytes, 0);
   await closeAll(clients);
-  return { cpu_pct: round(usage.cpuPct, 1), rss_mb: round(usage.rssMb, 1), kbps_per_client: round(((after - before) * 8) / 1000 / (windowMs / 1000) / n, 0) };
+  return {
+    cpu_pct: round(usage.cpuPct, 1),
+    ffmpeg_cpu_pct: round(ffmpeg.cpuPct, 2),
+    node_cpu_pct: round(usage.cpuPct - ffmpeg.cpuPct, 1),
+    rss_mb: round(usage.rssMb, 1),
+    kbps_per_client: round(((after - before) * 8) / 1000 / (windowMs / 1000) / n, 0),
+  };
 }
 
 export default async function streamingBench(args: string[]): Promise<void> {
@@ -172,6 +179,10 @@ export default async function streamingBench(args: string[]): Promise<void> {
     }
     result.glass_to_glass_ms = glass.mse;
     result.glass_to_glass_jsmpeg_ms = glass.jsmpeg;
+    // Passthrough vs transcode, 1 client: the whole tree (gateway node + ffmpeg) and ffmpeg alone.
+    const one = (format: string) => (result[format] as Record<string, { cpu_pct: number; ffmpeg_cpu_pct: number }>)['1']!;
+    result.mse_over_jsmpeg_cpu_tree = round(one('mse').cpu_pct / one('jsmpeg').cpu_pct, 3);
+    result.mse_over_jsmpeg_cpu_ffmpeg = round(one('mse').ffmpeg_cpu_pct / one('jsmpeg').ffmpeg_cpu_pct, 3);
     result.conditions = { camera: `${main.width}x${main.height} H.264 ${main.fps} fps`, mpeg1: `${rate} fps, ${kbps} kbit/s`, window_s: windowMs / 1000, cores: 2, note: 'machine shared with other developers' };
     await stopChild(gateway);
   } finally {
@@ -188,6 +199,7 @@ export default async function streamingBench(args: string[]): Promise<void> {
     { what: 'mse warm p50/p95', value: `${result.first_frame_warm_p50_ms} / ${result.first_frame_warm_p95_ms}` },
     { what: 'mse cold p50/p95', value: `${result.first_frame_cold_p50_ms} / ${result.first_frame_cold_p95_ms}` },
     { what: 'jsmpeg warm p50/p95, cold p50', value: JSON.stringify(result.first_frame_jsmpeg) },
+    { what: 'mse/jsmpeg CPU, 1 client: tree / ffmpeg alone', value: `${result.mse_over_jsmpeg_cpu_tree} / ${result.mse_over_jsmpeg_cpu_ffmpeg}` },
     { what: 'glass-to-glass mse / jsmpeg', value: `${result.glass_to_glass_ms} / ${result.glass_to_glass_jsmpeg_ms}` },
   ]);
   console.log(`\nwrote ${writeResult('streaming', result)}`);
