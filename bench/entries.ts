@@ -8,6 +8,7 @@
  * Baseline measured in the same run: the entry writer alone (batched transactions, no MQTT).
  */
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,14 @@ type Step = Record<string, unknown> & {
   deduped_by_gateway: number;
   gateway_cpu_pct: number;
   load_cpu_pct: number;
+  /** publish -> commit split: barrier publish -> the gateway's ingest received it (broker, MQTT clients), and received -> committed (batch queue, transaction). */
+  p99_broker_ms: number;
+  p99_queue_commit_ms: number;
+  /** The gateway's event loop: p99 and max delay while the step ran (a blocked loop delays every entry). */
+  gateway_loop_p99_ms: number;
+  gateway_loop_max_ms: number;
+  load_loop_p99_ms: number;
+  avg_batch_rows: number;
 };
 
 async function baseline(): Promise<{ rows_per_s: number }> {
@@ -97,8 +106,13 @@ async function runBroker(broker: 'embedded' | 'mosquitto', rates: number[], seco
   const gateway = new Gateway({ config, log: silentLogger(), env: {} });
   await gateway.start();
   const committed = new Map<string, number>();
+  const received = new Map<string, number>();
   gateway.bus.on('access.committed', ({ at, entries }) => {
-    for (const e of entries) if (!committed.has(e.eventId)) committed.set(e.eventId, at);
+    for (const e of entries) {
+      if (committed.has(e.eventId)) continue;
+      committed.set(e.eventId, at);
+      received.set(e.eventId, e.receivedAt);
+    }
   });
   const login = await fetch(`${gateway.http.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', password: 'bench-viewer-password' }) });
   const { token } = (await login.json()) as { token: string };
@@ -112,29 +126,43 @@ async function runBroker(broker: 'embedded' | 'mosquitto', rates: number[], seco
   tell({ type: 'start', mqttUrl, feedUrl: `${gateway.http.url.replace('http', 'ws')}/api/feed?token=${token}`, barriers });
   await next();
   const steps: Step[] = [];
+  const batchStats = async () => {
+    const text = await gateway.metrics.render();
+    return { rows: Number(/gateway_access_batch_rows_sum ([\d.e+]+)/.exec(text)?.[1] ?? 0), count: Number(/gateway_access_batch_rows_count (\d+)/.exec(text)?.[1] ?? 0) };
+  };
   const dedupedCounter = async () => Number(/gateway_access_entries_duplicate_total (\d+)/.exec(await gateway.metrics.render())?.[1] ?? 0);
   try {
     for (const rate of rates) {
       const name = `${broker}-${rate}`;
       committed.clear();
+      received.clear();
       const dedupedBefore = await dedupedCounter();
       let peakRss = process.memoryUsage().rss;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
       const cpu0 = process.cpuUsage();
+      const batches0 = await batchStats();
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const t0 = performance.timeOrigin + performance.now();
       const done = next();
       tell({ type: 'step', step: name, perSecond: rate, seconds });
       const result = (await done) as Extract<FromLoad, { type: 'step-done' }>;
       clearInterval(sampler);
+      loop.disable();
       const cpu = process.cpuUsage(cpu0);
+      const batches1 = await batchStats();
       const elapsed = performance.timeOrigin + performance.now() - t0;
       const offeredEnd = t0 + seconds * 1000;
       const commitMs: number[] = [];
+      const transportMs: number[] = [];
+      const gatewayMs: number[] = [];
       let storedWhileOffered = 0;
       for (const [id, sentAt] of result.published) {
         const at = committed.get(id);
         if (at === undefined) continue;
         commitMs.push(at - sentAt);
+        transportMs.push(received.get(id)! - sentAt);
+        gatewayMs.push(at - received.get(id)!);
         if (at <= offeredEnd) storedWhileOffered++;
       }
       const db = gateway.database.db;
@@ -161,6 +189,12 @@ async function runBroker(broker: 'embedded' | 'mosquitto', rates: number[], seco
         deduped_by_gateway: (await dedupedCounter()) - dedupedBefore,
         gateway_cpu_pct: Math.round(((cpu.user + cpu.system) / 1000 / elapsed) * 100),
         load_cpu_pct: result.loadCpuPct,
+        p99_broker_ms: round(percentile(transportMs, 99)),
+        p99_queue_commit_ms: round(percentile(gatewayMs, 99)),
+        gateway_loop_p99_ms: round(loop.percentile(99) / 1e6),
+        gateway_loop_max_ms: round(loop.max / 1e6),
+        load_loop_p99_ms: result.loopP99Ms,
+        avg_batch_rows: round((batches1.rows - batches0.rows) / Math.max(1, batches1.count - batches0.count)),
       });
       console.log(JSON.stringify(steps[steps.length - 1]));
       if (!result.drained || result.journalFailures > 0) console.log(`  step ${name}: drained=${result.drained} journalFailures=${result.journalFailures}`);

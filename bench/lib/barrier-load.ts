@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { BarrierFleet, type FleetBarrier } from '../../simulators/barrier/fleet.js';
@@ -18,7 +19,7 @@ export type ToLoad =
 
 export type FromLoad =
   | { type: 'ready' }
-  | { type: 'step-done'; step: string; loadCpuPct: number; generated: number; published: Array<[string, number]>; feedMs: number[]; feedMissing: number; resent: number; heldAfterDrain: number; drained: boolean; journalFailures: number };
+  | { type: 'step-done'; step: string; loadCpuPct: number; loopP99Ms: number; generated: number; published: Array<[string, number]>; feedMs: number[]; feedMissing: number; resent: number; heldAfterDrain: number; drained: boolean; journalFailures: number };
 
 const now = () => performance.timeOrigin + performance.now();
 const send = (m: FromLoad) => process.send!(m);
@@ -65,12 +66,15 @@ async function step(m: Extract<ToLoad, { type: 'step' }>): Promise<void> {
   fed = new Map();
   const resentBefore = f.totals().resent;
   const cpu0 = process.cpuUsage();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const t0 = performance.now();
   for (const b of f.barriers) b.setEventPrefix(`${m.step}.`);
   f.setTraffic({ mode: 'rate', perSecond: m.perSecond / f.barriers.length });
   await new Promise((r) => setTimeout(r, m.seconds * 1000));
   f.setTraffic({ mode: 'manual' });
   const cpu = process.cpuUsage(cpu0);
+  loop.disable();
   const loadCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100);
   // Drain: wait until every barrier holds nothing more (all acknowledged), at most 60 s.
   const deadline = Date.now() + 60_000;
@@ -85,6 +89,7 @@ async function step(m: Extract<ToLoad, { type: 'step' }>): Promise<void> {
     type: 'step-done',
     step: m.step,
     loadCpuPct,
+    loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
     generated: published.size,
     published: [...published],
     feedMs,

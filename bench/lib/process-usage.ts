@@ -58,6 +58,17 @@ function sample(roots: readonly number[]): ProcSample {
   return { cpuTicks, rssBytes };
 }
 
+/** The processes of these trees whose command name is `name` (e.g. the ffmpeg children of a server). */
+export function namedInTree(roots: readonly number[], name: string): number[] {
+  return processTree(roots).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Resident memory of the given process trees now, MiB. */
 export function residentMb(roots: readonly number[]): number {
   return sample(roots).rssBytes / (1024 * 1024);

@@ -220,6 +220,9 @@ export class SimulatedBarrier {
 
   private onConnect(client: MqttClient): void {
     if (client !== this.client) return;
+    // Each entry is a small packet that should leave now: Node's sockets default to Nagle's algorithm,
+    // which held them back until the previous ones were ACKed (measured: +20-60 ms p99 per entry).
+    noDelay(client);
     client.subscribe([this.topic(barrierAck), this.topic(barrierCommand), this.topic(barrierLists)], { qos: 1 });
     client.publish(this.topic(barrierAvailability), 'online', { qos: 1, retain: true });
     this.publishState();
@@ -333,4 +336,9 @@ export class SimulatedBarrier {
   snapshot(): BarrierCounters {
     return { ...this.counters, held: this.journal.size };
   }
+}
+
+/** Turns Nagle's algorithm off on an MQTT client's TCP socket (a WebSocket or TLS stream may not have it). */
+function noDelay(client: MqttClient): void {
+  (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
 }

@@ -1,5 +1,6 @@
 import type { StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import type { CredentialType } from '../../devices/mqtt-barrier/protocol.js';
+import type { EntryRecord } from '../../devices/mqtt-barrier/driver.js';
 
 /** A row of access_entries as SQLite returns it. */
 export interface EntryRow {
@@ -43,5 +44,28 @@ export function storedEntry(row: EntryRow): StoredEntry {
     confidence: row.confidence,
     retransmission: row.retransmission === 1,
     source: row.source,
+  };
+}
+
+/** The row an entry became when it was stored with this id. */
+export function entryRow(entry: EntryRecord, receivedAt: number, id: number): EntryRow {
+  return {
+    id,
+    gate: entry.gate,
+    event_id: entry.eventId,
+    occurred_at: entry.occurredAt,
+    received_at: receivedAt,
+    direction: entry.direction,
+    lane: entry.lane,
+    credential_type: entry.credentialType,
+    credential_value: entry.credentialValue,
+    result: entry.result,
+    reason: entry.reason,
+    plate_color: entry.plateColor,
+    vehicle_type: entry.vehicleType,
+    snapshot: entry.snapshot,
+    confidence: entry.confidence,
+    retransmission: entry.retransmission ? 1 : 0,
+    source: entry.source,
   };
 }

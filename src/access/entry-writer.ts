@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { EntryRecord } from '../../devices/mqtt-barrier/driver.js';
 import type { Db } from '../store/database.js';
-import type { EntryRow } from './entry-row.js';
+import { entryRow, type EntryRow } from './entry-row.js';
 
 export interface BatchOutcome {
   /** Rows stored by this batch, in arrival order. */
@@ -20,7 +20,7 @@ export class EntryWriter {
   private db: Db | undefined;
   private insert: BetterSqlite3.Statement | undefined;
   private inside: BetterSqlite3.Statement | undefined;
-  private batch: ((items: Array<{ entry: EntryRecord; receivedAt: number }>) => BatchOutcome) | undefined;
+  private batch: ((items: Array<{ entry: EntryRecord; receivedAt: number }>) => Array<number | null>) | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -46,41 +46,23 @@ export class EntryWriter {
     this.insert = insert;
     this.inside = inside;
     this.batch = db.transaction((items: Array<{ entry: EntryRecord; receivedAt: number }>) => {
-      const stored: EntryRow[] = [];
-      const duplicates: EntryRecord[] = [];
+      const ids: Array<number | null> = [];
       for (const { entry, receivedAt } of items) {
         const row = insert.get({ ...entry, receivedAt, retransmission: entry.retransmission ? 1 : 0 }) as { id: number } | undefined;
-        if (!row) {
-          duplicates.push(entry);
-          continue;
-        }
-        if (entry.credentialType === 'plate' && entry.result === 'granted') inside.run(entry.credentialValue, entry.direction, entry.gate, entry.occurredAt);
-        stored.push({
-          id: row.id,
-          gate: entry.gate,
-          event_id: entry.eventId,
-          occurred_at: entry.occurredAt,
-          received_at: receivedAt,
-          direction: entry.direction,
-          lane: entry.lane,
-          credential_type: entry.credentialType,
-          credential_value: entry.credentialValue,
-          result: entry.result,
-          reason: entry.reason,
-          plate_color: entry.plateColor,
-          vehicle_type: entry.vehicleType,
-          snapshot: entry.snapshot,
-          confidence: entry.confidence,
-          retransmission: entry.retransmission ? 1 : 0,
-          source: entry.source,
-        });
+        ids.push(row ? row.id : null);
+        if (row && entry.credentialType === 'plate' && entry.result === 'granted') inside.run(entry.credentialValue, entry.direction, entry.gate, entry.occurredAt);
       }
-      return { stored, duplicates };
+      return ids;
     });
   }
 
   /** One transaction for the whole batch; throws (and stores nothing) when the commit fails. */
   write(items: Array<{ entry: EntryRecord; receivedAt: number }>): BatchOutcome {
+    return batchOutcome(items, this.writeIds(items));
+  }
+
+  /** Like write(), answering only each item's new row id, or null when it was already stored. */
+  writeIds(items: Array<{ entry: EntryRecord; receivedAt: number }>): Array<number | null> {
     if (!this.batch) throw new Error('entry writer is not open');
     return this.batch(items);
   }
@@ -92,4 +74,16 @@ export class EntryWriter {
     this.inside = undefined;
     this.batch = undefined;
   }
+}
+
+/** Splits a written batch into the rows it stored and the duplicates it found. */
+export function batchOutcome(items: ReadonlyArray<{ entry: EntryRecord; receivedAt: number }>, ids: ReadonlyArray<number | null>): BatchOutcome {
+  const stored: EntryRow[] = [];
+  const duplicates: EntryRecord[] = [];
+  items.forEach(({ entry, receivedAt }, i) => {
+    const id = ids[i];
+    if (id === null || id === undefined) duplicates.push(entry);
+    else stored.push(entryRow(entry, receivedAt, id));
+  });
+  return { stored, duplicates };
 }

@@ -7,14 +7,15 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import { storedEntry } from './entry-row.js';
-import { EntryWriter } from './entry-writer.js';
+import { batchOutcome } from './entry-writer.js';
+import { EntryWriterThread } from './entry-writer-thread.js';
 
 declare module '../core/event-bus.js' {
   interface GatewayEvents {
     /** One newly stored entry, after its transaction committed. */
     'access.entry': StoredEntry;
     /** A batch committed: every (gate, eventId) it stored or found already stored, and when (epoch ms, sub-ms). */
-    'access.committed': { at: number; entries: Array<{ gate: string; eventId: string }>; stored: number; duplicates: number };
+    'access.committed': { at: number; entries: Array<{ gate: string; eventId: string; receivedAt: number }>; stored: number; duplicates: number };
   }
 }
 
@@ -36,7 +37,9 @@ export interface EntryIngestDeps {
  */
 export class EntryIngest implements Service {
   readonly name = 'access-ingest';
-  private readonly writer: EntryWriter;
+  private readonly writer: EntryWriterThread;
+  /** The batch being committed (at most one at a time: what arrives meanwhile forms the next batch). */
+  private inFlight: Promise<void> | undefined;
   private queue: Array<{ entry: EntryRecord; receivedAt: number }> = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -47,7 +50,7 @@ export class EntryIngest implements Service {
   private commitSeconds: Histogram | undefined;
 
   constructor(private readonly deps: EntryIngestDeps) {
-    this.writer = new EntryWriter(deps.databaseFile);
+    this.writer = new EntryWriterThread(deps.databaseFile);
   }
 
   async start(): Promise<void> {
@@ -57,7 +60,7 @@ export class EntryIngest implements Service {
     this.failedTotal = metrics.counter('gateway_access_commit_failures_total', 'Batches whose transaction failed (nothing acknowledged; barriers resend)');
     this.batchSize = metrics.histogram('gateway_access_batch_rows', 'Entries per committed transaction', [1, 5, 20, 50, 100, 200, 500, 1000, 5000]);
     this.commitSeconds = metrics.histogram('gateway_access_commit_seconds', 'Time to write and commit one batch', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]);
-    this.writer.open();
+    await this.writer.open();
     this.running = true;
     this.deps.driver.on('entry', (entry) => this.add(entry));
   }
@@ -67,8 +70,9 @@ export class EntryIngest implements Service {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.flush();
-    this.writer.close();
+    // Commit (and acknowledge) everything already received before closing the database.
+    while (this.inFlight || this.queue.length > 0) await (this.inFlight ?? this.flush());
+    await this.writer.close();
   }
 
   /** Number of entries waiting for the next commit. */
@@ -78,25 +82,41 @@ export class EntryIngest implements Service {
 
   add(entry: EntryRecord): void {
     if (!this.running) return; // not acknowledged: the barrier sends it again
-    this.queue.push({ entry, receivedAt: Date.now() });
+    this.queue.push({ entry, receivedAt: performance.timeOrigin + performance.now() });
+    if (this.inFlight) return; // goes with the next batch, as soon as the one in flight committed
     if (this.queue.length >= this.deps.batchMaxRows) {
-      this.flush();
+      void this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.deps.batchMaxDelayMs);
+      this.timer = setTimeout(() => void this.flush(), this.deps.batchMaxDelayMs);
     }
   }
 
-  /** Commits what is queued, then acknowledges and publishes it. */
-  flush(): void {
+  /**
+   * Commits what is queued (at most batchMaxRows in one transaction) on the writer thread, then
+   * acknowledges and publishes it. Entries that arrive during a commit are committed right after
+   * it (group commit), so the batch size follows the load and nothing waits for a timer under load.
+   */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.queue.length === 0) return;
-    const items = this.queue;
-    this.queue = [];
+    if (this.inFlight) return this.inFlight;
+    if (this.queue.length === 0) return Promise.resolve();
+    const max = this.deps.batchMaxRows;
+    const items = this.queue.length > max ? this.queue.splice(0, max) : this.queue;
+    if (items === this.queue) this.queue = [];
+    const inFlight = this.commit(items).finally(() => {
+      this.inFlight = undefined;
+      if (this.queue.length > 0) void this.flush();
+    });
+    this.inFlight = inFlight;
+    return inFlight;
+  }
+
+  private async commit(items: Array<{ entry: EntryRecord; receivedAt: number }>): Promise<void> {
     const started = performance.now();
     let outcome;
     try {
-      outcome = this.writer.write(items);
+      outcome = batchOutcome(items, await this.writer.write(items));
     } catch (err) {
       this.failedTotal?.inc();
       this.deps.log.error({ err, entries: items.length }, 'could not commit entries; they are not acknowledged and will be sent again');
@@ -120,7 +140,7 @@ export class EntryIngest implements Service {
     }
     this.deps.bus.emit('access.committed', {
       at: committedAt,
-      entries: items.map(({ entry }) => ({ gate: entry.gate, eventId: entry.eventId })),
+      entries: items.map(({ entry, receivedAt }) => ({ gate: entry.gate, eventId: entry.eventId, receivedAt })),
       stored: outcome.stored.length,
       duplicates: outcome.duplicates.length,
     });

@@ -63,6 +63,9 @@ export class MqttConnection implements Service {
       for (const listener of this.listeners) listener(topic, payload, packet.retain === true);
     });
     client.on('connect', () => {
+      // Acknowledgements and commands are small packets that must leave at once, not wait for the
+      // ACK of the previous segment (Nagle's algorithm, Node's default on TCP sockets).
+      (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       options.log.info({ url: redactUrl(url), clientId: options.clientId }, 'connected to MQTT broker');
       for (const listener of this.connectListeners) listener();
     });

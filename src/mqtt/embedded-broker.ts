@@ -105,6 +105,8 @@ export class EmbeddedBroker implements Service {
       stream.destroy();
       return;
     }
+    // Small packets (a PUBACK, one entry) must not wait for the previous segment's ACK (Nagle).
+    if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true);
     this.sockets.add(stream);
     stream.once('close', () => this.sockets.delete(stream));
     this.broker.handle(stream);

@@ -4,8 +4,11 @@
 
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 const KEEP_SECONDS = 6;
-const JUMP_IF_BEHIND = 1.0;
-const CATCH_UP_IF_BEHIND = 0.35;
+// Each fragment is one frame (frag_every_frame): the live edge is the buffered end. Jump when more
+// than JUMP_IF_BEHIND behind, play 10 % faster when more than CATCH_UP_IF_BEHIND behind.
+const JUMP_IF_BEHIND = 0.3;
+const CATCH_UP_IF_BEHIND = 0.12;
+const LIVE_CHECK_MS = 100;
 
 export class MseView {
   constructor(stage, state, mime) {
@@ -24,7 +27,11 @@ export class MseView {
     this.ms.addEventListener('sourceopen', () => {
       this.sb = this.ms.addSourceBuffer(mime);
       this.sb.mode = 'segments';
-      this.sb.addEventListener('updateend', () => this.pump());
+      this.sb.addEventListener('updateend', () => {
+        // Start playing with the first picture rather than at the next live check.
+        if (this.video && this.video.paused && this.sb.buffered.length) this.keepLive();
+        this.pump();
+      });
       this.pump();
     });
     const onFrame = () => {
@@ -33,7 +40,7 @@ export class MseView {
       if (this.video) this.video.requestVideoFrameCallback(onFrame);
     };
     if ('requestVideoFrameCallback' in this.video) this.video.requestVideoFrameCallback(onFrame);
-    this.timer = setInterval(() => this.keepLive(), 250);
+    this.timer = setInterval(() => this.keepLive(), LIVE_CHECK_MS);
   }
 
   push(data) {
@@ -73,7 +80,10 @@ export class MseView {
     const end = b.end(b.length - 1);
     const behind = end - v.currentTime;
     this.state.behindSeconds = Math.round(behind * 1000) / 1000;
-    if (v.currentTime < b.start(0) || behind > JUMP_IF_BEHIND) v.currentTime = Math.max(b.start(b.length - 1), end - 0.1);
+    if (v.currentTime < b.start(0) || behind > JUMP_IF_BEHIND) {
+      v.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
+      this.state.liveJumps = (this.state.liveJumps || 0) + 1;
+    }
     v.playbackRate = behind > CATCH_UP_IF_BEHIND ? 1.1 : 1;
     if (v.paused) v.play().catch(() => {});
   }
