@@ -87,8 +87,30 @@ export class CameraSimulator implements Service {
 
   async start(): Promise<void> {
     if (this.started) return;
-    const o = this.options;
     this.presets.load((m) => this.log.warn(m));
+    // Ports the simulator picks itself can be taken by another process between the pick and the
+    // listen (outgoing connections draw from the same range): pick again and retry then.
+    for (let attempt = 1; ; attempt++) {
+      await this.createServers();
+      this.started = true;
+      try {
+        await this.goOnline();
+        break;
+      } catch (err) {
+        this.started = false;
+        await this.goOffline();
+        const picked = !this.requestedPorts.port || !this.requestedPorts.rtspPort;
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !picked || attempt >= 5) throw err;
+        this.log.debug({ attempt }, 'a picked port was taken before listening; picking again');
+      }
+    }
+    this.control.startAutoMotion();
+    this.log.info({ urls: this.urls }, 'camera simulator started');
+  }
+
+  /** Chooses the ports (when not given) and builds the HTTP, RTSP and discovery servers. */
+  private async createServers(): Promise<void> {
+    const o = this.options;
     const port = this.requestedPorts.port || (await freePort(o.host));
     const rtspPort = this.requestedPorts.rtspPort || (await freePort(o.host));
     const base = `http://${o.host}:${port}`;
@@ -137,10 +159,6 @@ export class CameraSimulator implements Service {
         log: this.log,
       });
     }
-    this.started = true;
-    await this.goOnline();
-    this.control.startAutoMotion();
-    this.log.info({ urls: this.urls }, 'camera simulator started');
   }
 
   async stop(): Promise<void> {

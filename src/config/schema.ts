@@ -173,7 +173,8 @@ export const configSchema = z.strictObject({
     keepaliveSeconds: z.number().int().min(5).max(3600),
     embedded: z.strictObject({
       host,
-      port,
+      /** 0: any free port (tests); the bound port is logged. */
+      port: z.number().int().min(0).max(65535),
       /** MQTT over WebSocket on the gateway's HTTP port at /mqtt. */
       websocket: z.boolean(),
       /** How long a frozen subscriber may hold up delivery before it is disconnected. */

@@ -104,7 +104,7 @@ describe('TV wall', () => {
     const { config, dataDir } = gw;
     await gw.gateway.stop();
     reusedDataDir = dataDir;
-    gw = await startTestGateway({ dataDir, config: { http: { port }, mqtt: { embedded: { port: config.mqtt.embedded.port } }, cameras: config.cameras, streaming: { graceMs: 1000 } } });
+    gw = await startTestGateway({ dataDir, config: { http: { port }, cameras: config.cameras, streaming: { graceMs: 1000 } } });
     await waitFor(async () => {
       const states = await Promise.all(page.frames().filter((f) => f.url().includes('/player.html')).map((f) => f.evaluate(() => (window as unknown as { cgPlayer: { connects: number; status: string } }).cgPlayer)));
       return states.length === 9 && states.every((s) => s.connects >= 2 && s.status === 'playing');

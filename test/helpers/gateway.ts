@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { loadConfig, mergeConfig } from '../../src/config/load.js';
 import type { GatewayConfig } from '../../src/config/schema.js';
 import { silentLogger, createLogger } from '../../src/core/logger.js';
-import { freePort } from '../../src/core/net.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { Gateway } from '../../src/gateway.js';
 
@@ -44,9 +43,10 @@ export interface TestGatewayOptions {
 /** Starts a real gateway on free loopback ports with a temporary data directory. */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cg-test-'));
+  // Port 0: the OS picks free ports at listen time (no window in which another process can take them).
   const base = {
-    http: { host: '127.0.0.1', port: await freePort() },
-    mqtt: { embedded: { host: '127.0.0.1', port: await freePort() } },
+    http: { host: '127.0.0.1', port: 0 },
+    mqtt: { embedded: { host: '127.0.0.1', port: 0 } },
     storage: { dataDir },
     log: { level: 'silent', pretty: false },
     auth: { users: Object.values(TEST_USERS).map((u) => ({ name: u.name, password: u.password, role: u.role })) },
