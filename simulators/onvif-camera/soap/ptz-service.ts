@@ -34,6 +34,17 @@ function inRange(v: number | undefined, lo: number, hi: number, what: string, de
   if (v !== undefined && (v < lo || v > hi)) throw invalidArg(`${what} ${v} is outside ${lo}..${hi}`, detail);
 }
 
+/** The PanTilt and Zoom of a Velocity, Position or Translation element, checked against its spaces. */
+function readVector(req: SoapRequest, op: string, element: 'Velocity' | 'Position' | 'Translation', spaces: { panTilt: string; zoom: string }) {
+  const container = child(req.body, element);
+  if (!container) throw invalidArg(`${op} needs a ${element}`);
+  const pt = child(container, 'PanTilt');
+  const z = child(container, 'Zoom');
+  checkSpace(pt, spaces.panTilt, `${element} PanTilt`);
+  checkSpace(z, spaces.zoom, `${element} Zoom`);
+  return { pt, z, x: num(pt, 'x', `${element} PanTilt x`), y: num(pt, 'y', `${element} PanTilt y`), zx: num(z, 'x', `${element} Zoom x`) };
+}
+
 function noPresets(ctx: CameraContext): void {
   if (!ctx.presetsSupported) throw new SoapFault('env:Receiver', ['ter:ActionNotSupported'], 'Optional Action Not Implemented');
 }
@@ -89,15 +100,7 @@ export const ptzOperations: OperationTable = {
   ContinuousMove: {
     handle: (req, ctx) => {
       requirePtzProfile(ctx, req);
-      const velocity = child(req.body, 'Velocity');
-      if (!velocity) throw invalidArg('ContinuousMove needs a Velocity');
-      const pt = child(velocity, 'PanTilt');
-      const z = child(velocity, 'Zoom');
-      checkSpace(pt, SPACES.panTiltVelocity, 'Velocity PanTilt');
-      checkSpace(z, SPACES.zoomVelocity, 'Velocity Zoom');
-      const x = num(pt, 'x', 'Velocity PanTilt x');
-      const y = num(pt, 'y', 'Velocity PanTilt y');
-      const zx = num(z, 'x', 'Velocity Zoom x');
+      const { pt, z, x, y, zx } = readVector(req, 'ContinuousMove', 'Velocity', { panTilt: SPACES.panTiltVelocity, zoom: SPACES.zoomVelocity });
       for (const [v, n] of [[x, 'pan'], [y, 'tilt'], [zx, 'zoom']] as const) inRange(v, -1, 1, `${n} velocity`, 'ter:InvalidVelocity');
       const timeoutText = childText(req.body, 'Timeout');
       let timeoutMs = DEFAULT_PTZ_TIMEOUT_MS;
@@ -113,15 +116,7 @@ export const ptzOperations: OperationTable = {
   AbsoluteMove: {
     handle: (req, ctx) => {
       requirePtzProfile(ctx, req);
-      const pos = child(req.body, 'Position');
-      if (!pos) throw invalidArg('AbsoluteMove needs a Position');
-      const pt = child(pos, 'PanTilt');
-      const z = child(pos, 'Zoom');
-      checkSpace(pt, SPACES.panTiltPosition, 'Position PanTilt');
-      checkSpace(z, SPACES.zoomPosition, 'Position Zoom');
-      const x = num(pt, 'x', 'Position PanTilt x');
-      const y = num(pt, 'y', 'Position PanTilt y');
-      const zx = num(z, 'x', 'Position Zoom x');
+      const { pt, z, x, y, zx } = readVector(req, 'AbsoluteMove', 'Position', { panTilt: SPACES.panTiltPosition, zoom: SPACES.zoomPosition });
       inRange(x, -1, 1, 'pan position', 'ter:InvalidPosition');
       inRange(y, -1, 1, 'tilt position', 'ter:InvalidPosition');
       inRange(zx, 0, 1, 'zoom position', 'ter:InvalidPosition');
@@ -136,15 +131,7 @@ export const ptzOperations: OperationTable = {
   RelativeMove: {
     handle: (req, ctx) => {
       requirePtzProfile(ctx, req);
-      const tr = child(req.body, 'Translation');
-      if (!tr) throw invalidArg('RelativeMove needs a Translation');
-      const pt = child(tr, 'PanTilt');
-      const z = child(tr, 'Zoom');
-      checkSpace(pt, SPACES.panTiltTranslation, 'Translation PanTilt');
-      checkSpace(z, SPACES.zoomTranslation, 'Translation Zoom');
-      const x = num(pt, 'x', 'Translation PanTilt x');
-      const y = num(pt, 'y', 'Translation PanTilt y');
-      const zx = num(z, 'x', 'Translation Zoom x');
+      const { pt, z, x, y, zx } = readVector(req, 'RelativeMove', 'Translation', { panTilt: SPACES.panTiltTranslation, zoom: SPACES.zoomTranslation });
       for (const [v, n] of [[x, 'pan'], [y, 'tilt'], [zx, 'zoom']] as const) inRange(v, -1, 1, `${n} translation`, 'ter:InvalidTranslation');
       const r = ctx.ptz.ranges;
       const now = ctx.ptz.position();
