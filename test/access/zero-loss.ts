@@ -115,3 +115,14 @@ export async function runFaults(broker: 'embedded' | 'mosquitto'): Promise<Fault
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Every fault phase generated entries, and the gateway stored each exactly once. */
+export function expectZeroLoss(run: Awaited<ReturnType<typeof runFaults>>): void {
+  expect(run.phases).toHaveLength(3);
+  for (const phase of run.phases) {
+    expect(phase.generated).toBeGreaterThan(0);
+    expect(phase.missing, phase.fault).toBe(0);
+    expect(phase.duplicates, phase.fault).toBe(0);
+    expect(phase.stored, phase.fault).toBe(phase.generated);
+  }
+}
