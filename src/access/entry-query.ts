@@ -33,6 +33,15 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   throw new UserError(`invalid query: ${problems.join('; ')}`, 400, 'invalid_query', { problems });
 }
 
+/** Filters that match one column exactly: filter key -> column (never user input in the SQL text). */
+const EQUALITY_FILTERS = [
+  ['gate', 'gate'],
+  ['direction', 'direction'],
+  ['credentialType', 'credential_type'],
+  ['credential', 'credential_value'],
+  ['result', 'result'],
+] as const satisfies ReadonlyArray<readonly [keyof EntryFilter, string]>;
+
 /** WHERE clause and parameters for a filter (times are compared as epoch ms of the barrier's clock). */
 export function whereOf(filter: EntryFilter): { sql: string; params: Record<string, string | number> } {
   const clauses: string[] = [];
@@ -45,25 +54,11 @@ export function whereOf(filter: EntryFilter): { sql: string; params: Record<stri
     clauses.push('occurred_at < @to');
     params.to = Date.parse(filter.to);
   }
-  if (filter.gate) {
-    clauses.push('gate = @gate');
-    params.gate = filter.gate;
-  }
-  if (filter.direction) {
-    clauses.push('direction = @direction');
-    params.direction = filter.direction;
-  }
-  if (filter.credentialType) {
-    clauses.push('credential_type = @credentialType');
-    params.credentialType = filter.credentialType;
-  }
-  if (filter.credential) {
-    clauses.push('credential_value = @credential');
-    params.credential = filter.credential;
-  }
-  if (filter.result) {
-    clauses.push('result = @result');
-    params.result = filter.result;
+  for (const [key, column] of EQUALITY_FILTERS) {
+    const value = filter[key];
+    if (!value) continue;
+    clauses.push(`${column} = @${key}`);
+    params[key] = value;
   }
   return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
 }
