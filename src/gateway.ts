@@ -91,8 +91,8 @@ export class Gateway implements Service {
     this.mirror = new ContractMirror();
 
     const featureFactories = options.features ?? FEATURES;
-    // Migrations must be known before the database starts; features are built after, so
-    // collect migrations lazily through a getter the database reads at start.
+    // The database reads this list at start(); the features' migrations are appended below,
+    // once the features are built (they need the database object itself).
     const migrations = [authMigrations];
     this.database = new Database({ dataDir: config.storage.dataDir, migrations, log });
     this.users = new UserDirectory({
