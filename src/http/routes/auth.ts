@@ -21,7 +21,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       summary: 'Log in with name and password; answers a token for HTTP (Authorization: Bearer) and WebSocket (?token=), and sets it as a cookie.',
       handler: async (req, res) => {
         const body = parseBody(loginBody, req.body);
-        res.locals.auditSubject = body.name;
+        res.locals.auditTarget = body.name;
         const user = await deps.users.authenticate(body.name, body.password);
         if (!user) throw new UserError('wrong name or password', 401, 'unauthorized');
         const issued = deps.tokens.issueSession(user);
