@@ -85,11 +85,18 @@ export class AuditLog implements Service {
       });
   }
 
-  /** Deletes entries of `action` with `outcome` older than `before` (retention of failed logins). */
-  prune(options: { action: string; outcome: AuditOutcome; before: Date }): number {
-    return this.database.db
-      .prepare('DELETE FROM audit_log WHERE action = ? AND outcome = ? AND at < ?')
-      .run(options.action, options.outcome, options.before.toISOString()).changes;
+  /**
+   * Deletes entries of `action` with `outcome` older than `before`, and those beyond the newest
+   * `keepNewest` (retention of failed logins). Answers how many were deleted.
+   */
+  prune(options: { action: string; outcome: AuditOutcome; before: Date; keepNewest: number }): number {
+    const db = this.database.db;
+    const old = db.prepare('DELETE FROM audit_log WHERE action = ? AND outcome = ? AND at < ?').run(options.action, options.outcome, options.before.toISOString()).changes;
+    const cutoff = db
+      .prepare<[string, string, number], { id: number }>('SELECT id FROM audit_log WHERE action = ? AND outcome = ? ORDER BY id DESC LIMIT 1 OFFSET ?')
+      .get(options.action, options.outcome, options.keepNewest);
+    const excess = cutoff ? db.prepare('DELETE FROM audit_log WHERE action = ? AND outcome = ? AND id <= ?').run(options.action, options.outcome, cutoff.id).changes : 0;
+    return old + excess;
   }
 
   private insert(entry: Omit<AuditRecord, 'outcome'>, outcome: string): number {
