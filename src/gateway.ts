@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { AuditLog } from './auth/audit-log.js';
+import { LoginGuard } from './auth/login-guard.js';
 import { authMigrations } from './auth/migrations.js';
 import { TokenService } from './auth/tokens.js';
 import { UserDirectory } from './auth/users.js';
@@ -22,6 +23,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
+import { allowUpgradeOrigins } from './http/origin.js';
 import { Metrics } from './metrics/registry.js';
 import { MqttConnection } from './mqtt/connection.js';
 import { inboundTopics } from './mqtt/contract.js';
@@ -67,6 +69,7 @@ export class Gateway implements Service {
   readonly users: UserDirectory;
   readonly tokens: TokenService;
   readonly audit: AuditLog;
+  readonly loginGuard: LoginGuard;
   readonly broker: EmbeddedBroker | undefined;
   readonly mqtt: MqttConnection;
   readonly router: ContractRouter;
@@ -95,16 +98,18 @@ export class Gateway implements Service {
     // once the features are built (they need the database object itself).
     const migrations = [authMigrations];
     this.database = new Database({ dataDir: config.storage.dataDir, migrations, log });
+    this.tokens = new TokenService(this.database, config.auth.sessionTtlHours * 3600_000);
     this.users = new UserDirectory({
       database: this.database,
+      tokens: this.tokens,
       users: config.auth.users,
       dataDir: config.storage.dataDir,
       env,
       log,
       ...(options.onGeneratedAdminPassword ? { onGeneratedAdminPassword: options.onGeneratedAdminPassword } : {}),
     });
-    this.tokens = new TokenService(this.database, config.auth.sessionTtlHours * 3600_000);
     this.audit = new AuditLog(this.database);
+    this.loginGuard = new LoginGuard({ limits: config.auth.login, audit: this.audit, log });
 
     const internalPassword = randomBytes(24).toString('base64url');
     const external = config.mqtt.url !== null;
@@ -157,13 +162,14 @@ export class Gateway implements Service {
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
 
     this.ws = new WsRouter(this.tokens, log);
+    allowUpgradeOrigins(this.ws, config.http.corsOrigins);
     this.ws.add(feedEndpoint(this.mirror));
     if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
     this.routeModules = [
       systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
-      authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+      authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({
@@ -183,6 +189,7 @@ export class Gateway implements Service {
         this.users,
         this.tokens,
         this.audit,
+        this.loginGuard,
         ...(broker ? [broker] : []),
         this.mqtt,
         this.bridge,

@@ -78,6 +78,7 @@ export function listRoutes(deps: { lists: () => ListStore; sync: ListSync }): Ro
       path: '/api/access/lists/import',
       access: 'admin',
       audit: 'access.list.import',
+      maxJsonBytes: MAX_IMPORT_BYTES,
       summary: 'Bulk import of `list,type,value[,note]` lines (text/csv body); all or nothing; ?replace=true removes items not in the file.',
       handler: async (req) => {
         const q = parseQuery(z.strictObject({ replace: z.enum(['true', 'false']).default('false') }), req.query);

@@ -1,6 +1,16 @@
 import type { Service } from '../core/lifecycle.js';
 import type { Database } from '../store/database.js';
-import type { Principal } from './principal.js';
+
+/** Who an entry is about: a principal, or a caller that is not logged in (role `none`). */
+export interface AuditActor {
+  name: string;
+  role: string;
+}
+
+export type AuditOutcome = 'ok' | 'failed' | 'refused';
+
+/** The actor of requests made without a valid login (a failed login, a public route). */
+export const ANONYMOUS_ACTOR: AuditActor = { name: 'anonymous', role: 'none' };
 
 export interface AuditEntry {
   id: number;
@@ -15,14 +25,14 @@ export interface AuditEntry {
 }
 
 export interface AuditRecord {
-  principal: Principal;
+  principal: AuditActor;
   /** Dotted verb, e.g. `camera.preset.save`, `auth.wall-token.create`. */
   action: string;
   target?: string | undefined;
   detail?: unknown;
   /** Address the request came from. */
   remote?: string | undefined;
-  outcome?: 'ok' | 'failed' | 'refused';
+  outcome?: AuditOutcome;
 }
 
 interface AuditRow {
@@ -47,7 +57,50 @@ export class AuditLog implements Service {
   async stop(): Promise<void> {}
 
   record(entry: AuditRecord): void {
+    this.insert(entry, entry.outcome ?? 'ok');
+  }
+
+  /**
+   * Writes the entry of an action about to run, with outcome `pending`, and answers its id. It
+   * throws when the entry cannot be written: the caller must then not run the action.
+   */
+  begin(entry: Omit<AuditRecord, 'outcome'>): number {
+    return this.insert(entry, 'pending');
+  }
+
+  /** Completes an entry written by begin() with the action's outcome (and who it turned out to be). */
+  finish(id: number, result: { outcome: AuditOutcome; principal?: AuditActor | undefined; target?: string | undefined; detail?: unknown }): void {
     this.database.db
+      .prepare(
+        `UPDATE audit_log SET outcome = @outcome, user_name = coalesce(@user, user_name), role = coalesce(@role, role),
+           target = coalesce(@target, target), detail = coalesce(@detail, detail) WHERE id = @id`,
+      )
+      .run({
+        id,
+        outcome: result.outcome,
+        user: result.principal?.name ?? null,
+        role: result.principal?.role ?? null,
+        target: result.target ?? null,
+        detail: result.detail === undefined ? null : JSON.stringify(result.detail),
+      });
+  }
+
+  /**
+   * Deletes entries of `action` with `outcome` older than `before`, and those beyond the newest
+   * `keepNewest` (retention of failed logins). Answers how many were deleted.
+   */
+  prune(options: { action: string; outcome: AuditOutcome; before: Date; keepNewest: number }): number {
+    const db = this.database.db;
+    const old = db.prepare('DELETE FROM audit_log WHERE action = ? AND outcome = ? AND at < ?').run(options.action, options.outcome, options.before.toISOString()).changes;
+    const cutoff = db
+      .prepare<[string, string, number], { id: number }>('SELECT id FROM audit_log WHERE action = ? AND outcome = ? ORDER BY id DESC LIMIT 1 OFFSET ?')
+      .get(options.action, options.outcome, options.keepNewest);
+    const excess = cutoff ? db.prepare('DELETE FROM audit_log WHERE action = ? AND outcome = ? AND id <= ?').run(options.action, options.outcome, cutoff.id).changes : 0;
+    return old + excess;
+  }
+
+  private insert(entry: Omit<AuditRecord, 'outcome'>, outcome: string): number {
+    const result = this.database.db
       .prepare('INSERT INTO audit_log (at, user_name, role, action, target, detail, remote, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         new Date().toISOString(),
@@ -57,8 +110,9 @@ export class AuditLog implements Service {
         entry.target ?? null,
         entry.detail === undefined ? null : JSON.stringify(entry.detail),
         entry.remote ?? null,
-        entry.outcome ?? 'ok',
+        outcome,
       );
+    return Number(result.lastInsertRowid);
   }
 
   /** Newest first; `beforeId` pages backwards. */

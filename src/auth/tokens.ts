@@ -71,19 +71,39 @@ export class TokenService implements Service {
     return this.insert('wall', createdBy, 'viewer', label, null);
   }
 
+  /**
+   * The principal of a token. A session's role is the user's role now (not the one at login); a
+   * session of a user that no longer exists resolves to nothing.
+   */
   resolve(token: string): Principal | undefined {
-    const row = this.database.db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?').get(digest(token));
+    const row = this.database.db
+      .prepare<[string], TokenRow & { current_role: Principal['role'] | null }>(
+        'SELECT tokens.*, users.role AS current_role FROM tokens LEFT JOIN users ON users.name = tokens.user_name WHERE tokens.token_hash = ?',
+      )
+      .get(digest(token));
     if (!row || row.revoked_at) return undefined;
     if (row.expires_at && row.expires_at < new Date().toISOString()) return undefined;
     if (row.kind === 'wall') {
       this.database.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
       return { name: `wall:${row.label ?? row.id}`, role: 'viewer', via: 'wall', tokenId: row.id };
     }
-    return { name: row.user_name, role: row.role, via: 'session', tokenId: row.id };
+    if (!row.current_role) return undefined;
+    return { name: row.user_name, role: row.current_role, via: 'session', tokenId: row.id };
   }
 
   revoke(id: string): boolean {
     return this.database.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id).changes > 0;
+  }
+
+  /**
+   * Revokes every login session of a user (its role, password or existence changed), except
+   * `exceptId` (the session that changed its own password). Wall tokens are not sessions: they
+   * stay until an admin revokes them. Answers how many were revoked.
+   */
+  revokeSessionsOf(userName: string, exceptId?: string): number {
+    return this.database.db
+      .prepare("UPDATE tokens SET revoked_at = ? WHERE kind = 'session' AND user_name = ? AND revoked_at IS NULL AND id IS NOT ?")
+      .run(new Date().toISOString(), userName, exceptId ?? null).changes;
   }
 
   listWalls(): WallTokenInfo[] {

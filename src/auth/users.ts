@@ -1,19 +1,33 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role, UserConfig } from '../config/schema.js';
+import { NotFoundError, UserError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/database.js';
+import { passwordProblem, passwordProblemMessage } from './password-policy.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import type { TokenService } from './tokens.js';
 
 export const ADMIN_PASSWORD_ENV = 'GATEWAY_ADMIN_PASSWORD';
 export const INITIAL_ADMIN_FILE = 'initial-admin-password';
 const DEFAULT_ADMIN = 'admin';
 
+/**
+ * Who owns a user's row, and so its password:
+ * - `config`: a user of `auth.users`; the configuration is the truth (role, password, existence),
+ *   applied at every start; its password cannot be changed through the API.
+ * - `env`: the admin whose password comes from GATEWAY_ADMIN_PASSWORD (the same, while it is set).
+ * - `generated`: the first admin with a generated password; `local` once its password was changed
+ *   through the API. The database is the truth for both.
+ */
+export type UserSource = 'config' | 'env' | 'generated' | 'local';
+
 export interface User {
   name: string;
   role: Role;
   displayName: string | null;
+  source: UserSource;
 }
 
 interface UserRow {
@@ -21,10 +35,12 @@ interface UserRow {
   role: Role;
   display_name: string | null;
   password_hash: string;
+  source: string;
 }
 
 export interface UserDirectoryOptions {
   database: Database;
+  tokens: TokenService;
   users: readonly UserConfig[];
   dataDir: string;
   env: NodeJS.ProcessEnv;
@@ -33,10 +49,16 @@ export interface UserDirectoryOptions {
   onGeneratedAdminPassword?: (name: string, password: string) => void;
 }
 
+function toUser(row: UserRow): User {
+  const source: UserSource = row.source === 'config' || row.source === 'env' || row.source === 'generated' ? row.source : 'local';
+  return { name: row.name, role: row.role, displayName: row.display_name, source };
+}
+
 /**
- * Users from the configuration (config wins on every start) plus the first admin. There is no
- * fixed default password: the admin's comes from GATEWAY_ADMIN_PASSWORD or is generated at first
- * start, printed once and kept in <dataDir>/initial-admin-password (0600) until it is changed.
+ * Users from the configuration (owned by it: applied at every start, removed with it) plus the
+ * first admin. There is no fixed default password: the admin's comes from GATEWAY_ADMIN_PASSWORD
+ * or is generated at first start, printed once and kept in <dataDir>/initial-admin-password (0600)
+ * until it is changed. A change of a user's role, password or existence ends its login sessions.
  */
 export class UserDirectory implements Service {
   readonly name = 'users';
@@ -47,33 +69,71 @@ export class UserDirectory implements Service {
     return this.options.database.db;
   }
 
+  private row(name: string): UserRow | undefined {
+    return this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?').get(name);
+  }
+
   async start(): Promise<void> {
     const now = new Date().toISOString();
     const upsert = this.db.prepare(
-      `INSERT INTO users (name, role, display_name, password_hash, source, updated_at) VALUES (?, ?, ?, ?, 'config', ?)
+      `INSERT INTO users (name, role, display_name, password_hash, source, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(name) DO UPDATE SET role = excluded.role, display_name = excluded.display_name,
-         password_hash = excluded.password_hash, source = 'config', updated_at = excluded.updated_at`,
+         password_hash = excluded.password_hash, source = excluded.source, updated_at = excluded.updated_at`,
     );
+    const configured = new Set(this.options.users.map((u) => u.name));
     for (const user of this.options.users) {
-      const hash = user.passwordHash ?? hashPassword(user.password!);
-      upsert.run(user.name, user.role, user.displayName ?? null, hash, now);
+      const row = this.row(user.name);
+      const hash = await this.configuredHash(user, row);
+      const changed = row !== undefined && (row.password_hash !== hash || row.role !== user.role || row.source !== 'config');
+      upsert.run(user.name, user.role, user.displayName ?? null, hash, 'config', now);
+      if (changed) this.endSessions(user.name, 'its role or password changed in the configuration');
+      if (user.password !== undefined) {
+        const problem = passwordProblem(user.password);
+        if (problem) this.options.log.warn({ user: user.name, problem }, `the configured password of ${user.name} is weak: ${passwordProblemMessage(problem)}`);
+      }
     }
-    this.ensureAdmin(now);
+    const stale = this.db.prepare<[], UserRow>("SELECT * FROM users WHERE source = 'config'").all().filter((r) => !configured.has(r.name));
+    for (const row of stale) {
+      this.db.prepare('DELETE FROM users WHERE name = ?').run(row.name);
+      this.options.log.warn({ user: row.name }, `user ${row.name} is no longer in the configuration: removed`);
+      this.endSessions(row.name, 'it was removed from the configuration');
+    }
+    await this.ensureAdmin(now, configured);
   }
 
   async stop(): Promise<void> {}
 
-  private ensureAdmin(now: string): void {
+  /** The stored hash for a configured user: kept when it still matches, so a restart is no change. */
+  private async configuredHash(user: UserConfig, row: UserRow | undefined): Promise<string> {
+    if (user.passwordHash !== undefined) return user.passwordHash;
+    if (row && (await verifyPassword(user.password!, row.password_hash))) return row.password_hash;
+    return hashPassword(user.password!);
+  }
+
+  private endSessions(name: string, why: string, exceptTokenId?: string): number {
+    const revoked = this.options.tokens.revokeSessionsOf(name, exceptTokenId);
+    if (revoked > 0) this.options.log.info({ user: name, revoked }, `ended ${revoked} login session(s) of ${name}: ${why}`);
+    return revoked;
+  }
+
+  private async ensureAdmin(now: string, configured: ReadonlySet<string>): Promise<void> {
     const fromEnv = this.options.env[ADMIN_PASSWORD_ENV];
+    if (fromEnv && configured.has(DEFAULT_ADMIN)) {
+      this.options.log.warn({ user: DEFAULT_ADMIN }, `${ADMIN_PASSWORD_ENV} is ignored: the configuration defines the user ${DEFAULT_ADMIN}`);
+      return;
+    }
     const existing = this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'").get()!.n;
     if (existing > 0 && !fromEnv) return;
     if (fromEnv) {
+      const row = this.row(DEFAULT_ADMIN);
+      if (row && row.source === 'env' && row.role === 'admin' && (await verifyPassword(fromEnv, row.password_hash))) return;
       this.db
         .prepare(
           `INSERT INTO users (name, role, display_name, password_hash, source, updated_at) VALUES (?, 'admin', NULL, ?, 'env', ?)
            ON CONFLICT(name) DO UPDATE SET role = 'admin', password_hash = excluded.password_hash, source = 'env', updated_at = excluded.updated_at`,
         )
         .run(DEFAULT_ADMIN, hashPassword(fromEnv), now);
+      if (row) this.endSessions(DEFAULT_ADMIN, `its password was set from ${ADMIN_PASSWORD_ENV}`);
       return;
     }
     const password = generatePassword();
@@ -91,30 +151,40 @@ export class UserDirectory implements Service {
   }
 
   find(name: string): User | undefined {
-    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?').get(name);
-    return row ? { name: row.name, role: row.role, displayName: row.display_name } : undefined;
+    const row = this.row(name);
+    return row ? toUser(row) : undefined;
   }
 
   list(): User[] {
-    return this.db
-      .prepare<[], UserRow>('SELECT * FROM users ORDER BY name')
-      .all()
-      .map((r) => ({ name: r.name, role: r.role, displayName: r.display_name }));
+    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name').all().map(toUser);
   }
 
   async authenticate(name: string, password: string): Promise<User | undefined> {
-    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?').get(name);
+    const row = this.row(name);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal names.
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok ? { name: row.name, role: row.role, displayName: row.display_name } : undefined;
+    return row && ok ? toUser(row) : undefined;
   }
 
-  changePassword(name: string, password: string): void {
-    const result = this.db
-      .prepare("UPDATE users SET password_hash = ?, source = 'api', updated_at = ? WHERE name = ?")
-      .run(hashPassword(password), new Date().toISOString(), name);
-    if (result.changes === 0) throw new Error(`no user ${name}`);
+  /**
+   * Sets a user's password (owned by the database: not a config or GATEWAY_ADMIN_PASSWORD user),
+   * after the strength check, and ends every other login session of the user. Answers how many
+   * sessions were ended.
+   */
+  changePassword(name: string, password: string, options: { keepTokenId?: string | undefined } = {}): { endedSessions: number } {
+    const row = this.row(name);
+    if (!row) throw new NotFoundError(`no user ${name}`);
+    if (row.source === 'config') {
+      throw new UserError(`the password of ${name} is set in the gateway's configuration file (auth.users); an admin changes it there and restarts the gateway`, 409, 'password_managed_by_config');
+    }
+    if (row.source === 'env' && this.options.env[ADMIN_PASSWORD_ENV]) {
+      throw new UserError(`the password of ${name} is set by ${ADMIN_PASSWORD_ENV}; change it there and restart the gateway`, 409, 'password_managed_by_env');
+    }
+    const problem = passwordProblem(password);
+    if (problem) throw new UserError(passwordProblemMessage(problem), 400, 'weak_password', { reason: problem });
+    this.db.prepare("UPDATE users SET password_hash = ?, source = 'local', updated_at = ? WHERE name = ?").run(hashPassword(password), new Date().toISOString(), name);
     if (name === DEFAULT_ADMIN && existsSync(this.initialPasswordFile)) rmSync(this.initialPasswordFile);
+    return { endedSessions: this.endSessions(name, 'its password was changed', options.keepTokenId) };
   }
 }
 

@@ -60,7 +60,8 @@ export class TextToSpeech {
     if (!text.trim()) throw new UserError('text is empty');
     if (text.length > this.options.maxTextLength) throw new UserError(`text is longer than ${this.options.maxTextLength} characters`);
     const lang = language ?? detectLanguage(text);
-    const voice = this.options.voices[lang];
+    // Own properties only: `__proto__` or `constructor` is no language.
+    const voice = Object.hasOwn(this.options.voices, lang) ? this.options.voices[lang] : undefined;
     if (!voice) throw new UserError(`no TTS voice for language "${lang}" (configured: ${this.languages().join(', ')})`);
     return { language: lang, voice };
   }

@@ -190,6 +190,19 @@ export const configSchema = z.strictObject({
     users: z.array(userSchema),
     /** How long a login token stays valid. */
     sessionTtlHours: z.number().min(0.1).max(24 * 30),
+    /** Brute-force protection of the login (docs/configuration.md, "Logins"). */
+    login: z.strictObject({
+      /** Failed logins for one name within the window before the name is locked. */
+      maxFailuresPerUser: z.number().int().min(1).max(1000),
+      /** Failed logins from one address within the window before the address is locked. */
+      maxFailuresPerAddress: z.number().int().min(1).max(100_000),
+      windowSeconds: z.number().int().min(1).max(86_400),
+      /** The first lockout; each further one doubles, up to lockoutMaxSeconds. */
+      lockoutSeconds: z.number().int().min(1).max(86_400),
+      lockoutMaxSeconds: z.number().int().min(1).max(7 * 86_400),
+      /** Failed-login entries of the audit log are deleted after this many days. */
+      failedLoginRetentionDays: z.number().int().min(1).max(3650),
+    }),
   }),
   storage: z.strictObject({
     dataDir: z.string().min(1),

@@ -1,11 +1,14 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { AuditLog } from '../auth/audit-log.js';
+import { ANONYMOUS_ACTOR, type AuditLog } from '../auth/audit-log.js';
 import { allows, type Access, type Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/tokens.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { tokenFromRequest } from './credentials.js';
+import { redactUrl, tokenFromRequest } from './credentials.js';
+import { checkOrigin } from './origin.js';
 import { ROUTE_ACCESS, auditDetail, type RouteDef, type RouteModule } from './route.js';
+import { setSecurityHeaders } from './security-headers.js';
+import { DEFAULT_JSON_LIMIT_BYTES, assertJsonDepth } from './validate.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -24,6 +27,9 @@ export interface AppDeps {
 }
 
 type TaggedHandler = RequestHandler & { [ROUTE_ACCESS]?: Access };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const MAX_TARGET_LENGTH = 200;
 
 function accessGate(access: Access, tokens: TokenService): TaggedHandler {
   const gate: TaggedHandler = (req, res, next) => {
@@ -45,35 +51,69 @@ function accessGate(access: Access, tokens: TokenService): TaggedHandler {
   return gate;
 }
 
-function runRoute(route: RouteDef, audit: AuditLog): RequestHandler {
+/** The JSON body of one route: at most its declared size, nested at most MAX_JSON_DEPTH, checked before parsing. */
+function jsonBody(route: RouteDef): RequestHandler {
+  return express.json({
+    limit: route.maxJsonBytes ?? DEFAULT_JSON_LIMIT_BYTES,
+    verify: (_req, _res, raw) => assertJsonDepth(raw),
+  });
+}
+
+/**
+ * Runs a route's handler. A route with an audit action gets its audit entry written before the
+ * handler runs (outcome `pending`; the request is refused with 503 when it cannot be written), and
+ * completed with the outcome afterwards: no change without its audit entry.
+ */
+function runRoute(route: RouteDef, audit: AuditLog, log: Logger): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = { principal: req.principal, remote: req.ip };
-    const record = (outcome: 'ok' | 'failed' | 'refused', error?: string) => {
-      if (!route.audit) return;
-      // A public route (login) names who it was about in res.locals.auditSubject.
-      const subject = res.locals.auditSubject as string | undefined;
-      audit.record({
-        principal: req.principal ?? { name: subject ?? 'anonymous', role: 'viewer', via: 'session' },
-        action: route.audit,
-        target: Object.values(req.params ?? {}).join('/') || undefined,
-        detail: error ? { request: auditDetail(req.body), error } : auditDetail(req.body),
-        remote: ctx.remote,
-        outcome,
-      });
+    const params = Object.values(req.params ?? {}).join('/');
+    const target = params ? params.slice(0, MAX_TARGET_LENGTH) : undefined;
+    const request = auditDetail(req.body);
+    let auditId: number | undefined;
+    if (route.audit) {
+      try {
+        auditId = audit.begin({ principal: req.principal ?? ANONYMOUS_ACTOR, action: route.audit, target, detail: request, remote: ctx.remote });
+      } catch (err) {
+        log.error({ err, action: route.audit }, 'audit log write failed; the request was refused');
+        next(new UserError('refused: the audit log cannot be written, so nothing was changed (see the gateway log)', 503, 'audit_unavailable'));
+        return;
+      }
+    }
+    const finish = (outcome: 'ok' | 'failed' | 'refused', error?: string) => {
+      if (auditId === undefined) return;
+      try {
+        // A public route (login) names who it was about in res.locals.auditTarget.
+        const about = res.locals.auditTarget as string | undefined;
+        audit.finish(auditId, {
+          outcome,
+          principal: req.principal,
+          target: about === undefined ? undefined : about.slice(0, MAX_TARGET_LENGTH),
+          detail: error === undefined ? undefined : { request, error: error.slice(0, 500) },
+        });
+      } catch (err) {
+        log.error({ err, action: route.audit, auditId }, 'could not complete an audit entry (left pending)');
+      }
     };
     try {
       const result = await route.handler(req, res, ctx);
-      record('ok');
+      finish('ok');
       if (!res.headersSent) {
         if (result === undefined) res.status(204).end();
         else res.status(route.created ? 201 : 200).json(result);
       }
     } catch (err) {
-      const refused = err instanceof UserError && (err.status === 401 || err.status === 403);
-      record(refused ? 'refused' : 'failed', err instanceof Error ? err.message : String(err));
+      const refused = err instanceof UserError && (err.status === 401 || err.status === 403 || err.status === 429);
+      finish(refused ? 'refused' : 'failed', err instanceof Error ? err.message : String(err));
       next(err);
     }
   };
+}
+
+function bodyError(err: { type?: string; status?: number; message?: string; limit?: number }): { status: number; error: string; code: string } {
+  if (err.type === 'entity.parse.failed') return { status: 400, error: 'the request body is not valid JSON', code: 'bad_request' };
+  if (err.type === 'entity.too.large') return { status: 413, error: `the request body is larger than this route accepts (${err.limit ?? '?'} bytes)`, code: 'body_too_large' };
+  return { status: err.status ?? 400, error: err.message ?? 'bad request', code: 'bad_request' };
 }
 
 /** Builds the express app: every route from the feature modules, each behind its declared role. */
@@ -81,24 +121,35 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '1mb' }));
-  if (deps.corsOrigins?.length) {
-    const origins = new Set(deps.corsOrigins);
+  const origins = new Set(deps.corsOrigins ?? []);
+  app.use((req, res, next) => {
+    setSecurityHeaders(req, res);
+    next();
+  });
+  if (origins.size) {
     app.use((req, res, next) => {
       const origin = req.headers.origin;
       if (origin && origins.has(origin)) {
         res.setHeader('Access-Control-Allow-Origin', origin);
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+        res.setHeader('Vary', 'Origin');
       }
       if (req.method === 'OPTIONS') return void res.status(204).end();
       next();
     });
   }
+  // Cross-site request refusal for everything that can change state (see origin.ts).
+  app.use((req, res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const verdict = checkOrigin(req, origins);
+    if (verdict.ok) return next();
+    res.status(403).json({ error: verdict.error, code: verdict.code });
+  });
   for (const module of deps.modules) {
     for (const route of module.routes()) {
       if (route.method !== 'get' && !route.audit) throw new Error(`${route.method.toUpperCase()} ${route.path} changes state but names no audit action`);
-      app[route.method](route.path, accessGate(route.access, deps.tokens), runRoute(route, deps.audit));
+      app[route.method](route.path, accessGate(route.access, deps.tokens), jsonBody(route), runRoute(route, deps.audit, deps.log));
     }
   }
   for (const dir of deps.staticDirs ?? []) app.use(express.static(dir, { index: 'index.html', fallthrough: true }));
@@ -111,13 +162,13 @@ export function createApp(deps: AppDeps): Express {
       res.status(err.status).json({ error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) });
       return;
     }
-    const status = (err as { status?: number; type?: string }).status;
+    const status = (err as { status?: number }).status;
     if (status && status >= 400 && status < 500) {
-      const message = (err as { type?: string }).type === 'entity.parse.failed' ? 'the request body is not valid JSON' : (err as Error).message;
-      res.status(status).json({ error: message, code: 'bad_request' });
+      const answer = bodyError(err as { type?: string; status?: number; message?: string; limit?: number });
+      res.status(answer.status).json({ error: answer.error, code: answer.code });
       return;
     }
-    deps.log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    deps.log.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
     res.status(500).json({ error: 'internal error; see the gateway log', code: 'internal' });
   };
   app.use(onError);

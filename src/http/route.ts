@@ -28,6 +28,8 @@ export interface RouteDef {
    */
   handler: (req: Request, res: Response, ctx: RouteContext) => unknown;
   created?: boolean;
+  /** Largest JSON body this route accepts, in bytes (default DEFAULT_JSON_LIMIT_BYTES). */
+  maxJsonBytes?: number;
 }
 
 export const ROUTE_ACCESS = Symbol('routeAccess');
@@ -43,9 +45,47 @@ export function defineRoutes(routes: RouteDef[]): RouteModule {
 
 /** Fields never written into the audit log. */
 const SECRET_FIELD = /password|secret|token/i;
+/** Bounds of what one audit entry keeps of a request body. */
+const DETAIL_MAX_DEPTH = 6;
+const DETAIL_MAX_KEYS = 40;
+const DETAIL_MAX_ITEMS = 20;
+const DETAIL_MAX_STRING = 300;
+const DETAIL_MAX_JSON = 8 * 1024;
 
+function summarise(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > DETAIL_MAX_STRING ? `${value.slice(0, DETAIL_MAX_STRING)}… (${value.length} characters)` : value;
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
+  if (depth >= DETAIL_MAX_DEPTH) return Array.isArray(value) ? `[${value.length} items]` : '{…}';
+  if (Array.isArray(value)) return value.length > DETAIL_MAX_ITEMS ? { items: value.length } : value.map((v) => summarise(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  let keys = 0;
+  for (const key of Object.keys(value)) {
+    if (keys++ >= DETAIL_MAX_KEYS) {
+      out['…'] = `${Object.keys(value).length - DETAIL_MAX_KEYS} more fields`;
+      break;
+    }
+    const field = key.length > 64 ? `${key.slice(0, 64)}…` : key;
+    Object.defineProperty(out, field, {
+      value: SECRET_FIELD.test(key) ? '[redacted]' : summarise((value as Record<string, unknown>)[key], depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * What the audit log keeps of a request body: secrets redacted, depth, fields, items, strings and
+ * total size bounded. It never throws, whatever it is given.
+ */
 export function auditDetail(body: unknown): unknown {
-  if (body === null || typeof body !== 'object') return body;
-  if (Array.isArray(body)) return body.length > 20 ? { items: body.length } : body.map(auditDetail);
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : auditDetail(v)]));
+  try {
+    const detail = summarise(body, 0);
+    const json = JSON.stringify(detail);
+    if (json !== undefined && json.length > DETAIL_MAX_JSON) return { truncated: true, bytes: json.length };
+    return detail;
+  } catch {
+    return { unreadable: true };
+  }
 }

@@ -5,6 +5,7 @@ import { allows, type Access, type Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../core/logger.js';
 import { tokenFromRequest } from './credentials.js';
+import { refuseCrossSiteUpgrade } from './origin.js';
 
 export interface WsContext {
   principal: Principal | undefined;
@@ -66,6 +67,7 @@ export class WsRouter {
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (refuseCrossSiteUpgrade(this, req, socket)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     let params: Record<string, string> | undefined;
     const endpoint = this.endpoints.find((e) => {

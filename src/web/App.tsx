@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { t } from './i18n/index.js';
 import { api } from './lib/api.js';
 import { startFeed, stopFeed } from './lib/feed.js';
-import { token, user, type SessionUser } from './lib/session.js';
+import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
 import { Phone } from './pages/Phone.js';
@@ -16,16 +16,13 @@ function currentView(): View {
   return window.innerWidth <= 480 ? 'phone' : 'console';
 }
 
-/** Finds out who the token belongs to; a wall without a valid token shows a refusal. */
+/** Finds out whether the session cookie is a valid login; a wall (URL token) checks its own. */
 export function App() {
   const view = currentView();
   useEffect(() => {
-    if (!token.value) return;
-    api<SessionUser>('/api/auth/me').then(
-      (me) => (user.value = me),
-      () => (user.value = null),
-    );
-  }, [token.value]);
+    if (view === 'wall') return;
+    api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
+  }, [view]);
   useEffect(() => {
     if (!user.value) return;
     startFeed();
@@ -33,7 +30,7 @@ export function App() {
   }, [user.value]);
 
   if (view === 'wall') return <Wall />;
-  if (!token.value) return <Login />;
-  if (!user.value) return <p class="loading">{t('app.loading')}</p>;
+  if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;
+  if (sessionState.value === 'out' || !user.value) return <Login />;
   return view === 'phone' ? <Phone /> : <Console />;
 }

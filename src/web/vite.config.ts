@@ -15,6 +15,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     chunkSizeWarningLimit: 600,
+    // Scripts (the talk capture worklet) stay files: the gateway's CSP allows scripts only from 'self', not data: URLs.
+    assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined),
   },
   logLevel: 'warn',
 });

@@ -25,8 +25,8 @@ describe('logins, wall tokens and the audit log', () => {
     const res = await gw.api('/api/auth/login', { method: 'POST', json: { name: 'officer', password: 'nope' } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toBe('wrong name or password');
-    const audit = (await (await gw.api('/api/audit?action=auth.login', { token: admin })).json()) as { entries: Array<{ user: string; outcome: string; detail: unknown }> };
-    expect(audit.entries[0]).toMatchObject({ user: 'officer', outcome: 'refused' });
+    const audit = (await (await gw.api('/api/audit?action=auth.login', { token: admin })).json()) as { entries: Array<{ user: string; role: string; target: string | null; outcome: string; detail: unknown }> };
+    expect(audit.entries[0]).toMatchObject({ user: 'anonymous', role: 'none', target: 'officer', outcome: 'refused' });
     // The successful admin login of beforeAll is recorded under its name; no password is kept.
     expect(audit.entries.find((e) => e.outcome === 'ok')).toMatchObject({ user: 'admin' });
     expect(JSON.stringify(audit.entries)).not.toContain('nope');

@@ -42,6 +42,12 @@ describe('officer console', () => {
     await page.waitForTimeout(1500);
     const second = await tile.screenshot();
     expect(first.equals(second)).toBe(false);
+    // The session token lives only in the HttpOnly cookie: not in storage, not readable by script.
+    const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
+    expect(stored).not.toMatch(/cg_token|[A-Za-z0-9_-]{43}/);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'cg_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // No console errors, CSP violations included.
     await page.close();
   }, 90_000);
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { AuditLog } from '../../auth/audit-log.js';
+import type { LoginGuard } from '../../auth/login-guard.js';
+import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { UserDirectory } from '../../auth/users.js';
 import { NotFoundError, UserError } from '../../core/errors.js';
@@ -7,11 +9,18 @@ import { TOKEN_COOKIE } from '../credentials.js';
 import { defineRoutes, type RouteModule } from '../route.js';
 import { parseBody } from '../validate.js';
 
-const loginBody = z.object({ name: z.string().min(1), password: z.string().min(1) });
-const passwordBody = z.object({ currentPassword: z.string().min(1), newPassword: z.string().min(10, 'at least 10 characters') });
+/** Longest login name accepted (config user names are identifiers, far shorter). */
+export const MAX_LOGIN_NAME_LENGTH = 64;
+const secretField = z.string().min(1).max(MAX_PASSWORD_LENGTH, `at most ${MAX_PASSWORD_LENGTH} characters`);
+const loginBody = z.object({ name: z.string().min(1).max(MAX_LOGIN_NAME_LENGTH, `at most ${MAX_LOGIN_NAME_LENGTH} characters`), password: secretField });
+// The strength of the new password is checked by the user directory (stable codes in `details.reason`).
+const passwordBody = z.object({ currentPassword: secretField, newPassword: z.string().max(MAX_PASSWORD_LENGTH + 1) });
+const unlockBody = z
+  .strictObject({ name: z.string().min(1).max(MAX_LOGIN_NAME_LENGTH).optional(), address: z.string().min(1).max(64).optional() })
+  .refine((b) => b.name !== undefined || b.address !== undefined, { message: 'give name, address or both' });
 const wallBody = z.object({ label: z.string().min(1).max(64) });
 
-export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; audit: AuditLog; sessionTtlMs: number }): RouteModule {
+export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; audit: AuditLog; guard: LoginGuard; sessionTtlMs: number }): RouteModule {
   return defineRoutes([
     {
       method: 'post',
@@ -21,12 +30,26 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       summary: 'Log in with name and password; answers a token for HTTP (Authorization: Bearer) and WebSocket (?token=), and sets it as a cookie.',
       handler: async (req, res) => {
         const body = parseBody(loginBody, req.body);
-        res.locals.auditSubject = body.name;
+        res.locals.auditTarget = body.name;
+        const lock = deps.guard.check(body.name, req.ip);
+        if (lock) {
+          res.setHeader('Retry-After', String(lock.retryAfterSeconds));
+          throw new UserError(
+            `too many failed logins ${lock.scope === 'user' ? 'for this name' : 'from this address'}; try again in ${lock.retryAfterSeconds} s, or ask an admin to unlock it`,
+            429,
+            'login_locked',
+            { scope: lock.scope, retryAfterSeconds: lock.retryAfterSeconds },
+          );
+        }
         const user = await deps.users.authenticate(body.name, body.password);
-        if (!user) throw new UserError('wrong name or password', 401, 'unauthorized');
+        if (!user) {
+          deps.guard.failure(body.name, req.ip);
+          throw new UserError('wrong name or password', 401, 'unauthorized');
+        }
+        deps.guard.success(body.name);
         const issued = deps.tokens.issueSession(user);
         req.principal = { name: user.name, role: user.role, via: 'session', tokenId: issued.id };
-        res.cookie(TOKEN_COOKIE, issued.token, { httpOnly: true, sameSite: 'strict', maxAge: deps.sessionTtlMs, path: '/' });
+        res.cookie(TOKEN_COOKIE, issued.token, { httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: deps.sessionTtlMs, path: '/' });
         return { token: issued.token, expiresAt: issued.expiresAt, user };
       },
     },
@@ -54,13 +77,34 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       path: '/api/auth/password',
       access: 'viewer',
       audit: 'auth.password.change',
-      summary: 'Changes your own password (not for wall tokens).',
+      summary:
+        'Changes your own password (not for wall tokens, not for users of the configuration file: 409 `password_managed_by_config`). 400 `weak_password` with `details.reason`: too_short, too_long, too_few_distinct, repetitive, sequence, common. Ends your other login sessions.',
       handler: async (req, _res, ctx) => {
         const body = parseBody(passwordBody, req.body);
         if (ctx.principal!.via !== 'session') throw new UserError('a wall token has no password', 403, 'forbidden');
         if (!(await deps.users.authenticate(ctx.principal!.name, body.currentPassword))) throw new UserError('the current password is wrong', 400, 'wrong_password');
-        deps.users.changePassword(ctx.principal!.name, body.newPassword);
-        return { ok: true };
+        const { endedSessions } = deps.users.changePassword(ctx.principal!.name, body.newPassword, { keepTokenId: ctx.principal!.tokenId });
+        return { ok: true, endedSessions };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/auth/lockouts',
+      access: 'admin',
+      summary: 'Login names and addresses locked now after too many failed logins.',
+      handler: () => ({ lockouts: deps.guard.lockouts() }),
+    },
+    {
+      method: 'post',
+      path: '/api/auth/unlock',
+      access: 'admin',
+      audit: 'auth.login.unlock',
+      summary: 'Lifts the login lock of a name and/or an address (body: name, address); 404 when neither was locked.',
+      handler: (req) => {
+        const body = parseBody(unlockBody, req.body);
+        const lifted = deps.guard.unlock(body);
+        if (lifted.length === 0) throw new NotFoundError('neither that name nor that address has failed logins on record');
+        return { ok: true, lifted };
       },
     },
     {

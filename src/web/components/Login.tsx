@@ -14,8 +14,9 @@ export function Login() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<{ token: string; user: { name: string; role: SessionUser['role'] } }>('/api/auth/login', { method: 'POST', body: { name, password } });
-      saveLogin(answer.token, { ...answer.user, via: 'session' });
+      // The answer's token is for scripts; the page keeps using the HttpOnly cookie set with it.
+      const answer = await api<{ user: { name: string; role: SessionUser['role'] } }>('/api/auth/login', { method: 'POST', body: { name, password } });
+      saveLogin({ name: answer.user.name, role: answer.user.role, via: 'session' });
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? t('login.failed') : t('login.error', { message: (err as Error).message }));
     } finally {

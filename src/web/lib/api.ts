@@ -11,7 +11,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the gateway's JSON API with the session's token; errors carry the gateway's own message. */
+/**
+ * Calls the gateway's JSON API: the session cookie goes with it by itself; a wall adds its URL
+ * token. Errors carry the gateway's own message.
+ */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (token.value) headers.authorization = `Bearer ${token.value}`;
@@ -34,7 +37,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return body as T;
 }
 
-/** ws(s)://host/path?token=… for the gateway's WebSocket endpoints. */
+/** ws(s)://host/path for the gateway's WebSocket endpoints (`?token=` only for a wall's URL token). */
 export function wsUrl(path: string, params: Record<string, string> = {}): string {
   const url = new URL(path, location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

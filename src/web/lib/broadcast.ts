@@ -79,7 +79,7 @@ export async function uploadClip(name: string, file: File): Promise<Clip> {
   const query = new URLSearchParams({ name, filename: file.name });
   const res = await fetch(`/api/broadcast/clips?${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token.value ?? ''}`, 'content-type': file.type || 'application/octet-stream' },
+    headers: { ...(token.value ? { authorization: `Bearer ${token.value}` } : {}), 'content-type': file.type || 'application/octet-stream' },
     body: file,
   });
   const body = (await res.json().catch(() => undefined)) as (Clip & { error?: string; code?: string }) | undefined;

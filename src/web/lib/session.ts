@@ -6,30 +6,24 @@ export interface SessionUser {
   via: 'session' | 'wall' | 'system';
 }
 
-const TOKEN_KEY = 'cg_token';
-
 /**
- * The token in use: `?token=` in the URL (TV walls), else the one saved at login. It is sent as a
- * bearer header on HTTP and as `?token=` on WebSockets.
+ * A TV wall's token, from `?token=` in its URL; null for the console and the phone page. Those
+ * never hold their session token in script: the gateway keeps it in an HttpOnly cookie, which the
+ * browser sends with every request and WebSocket of the gateway's own pages.
  */
-function initialToken(): string | null {
-  const fromUrl = new URLSearchParams(location.search).get('token');
-  return fromUrl ?? localStorage.getItem(TOKEN_KEY);
-}
-
-export const token = signal<string | null>(initialToken());
+export const token = signal<string | null>(new URLSearchParams(location.search).get('token'));
 export const user = signal<SessionUser | null>(null);
+/** `checking` until /api/auth/me answered; `out` shows the login form. */
+export const sessionState = signal<'checking' | 'in' | 'out'>('checking');
 
-export function saveLogin(newToken: string, who: SessionUser): void {
-  localStorage.setItem(TOKEN_KEY, newToken);
-  token.value = newToken;
+export function saveLogin(who: SessionUser): void {
   user.value = who;
+  sessionState.value = 'in';
 }
 
 export function forgetLogin(): void {
-  localStorage.removeItem(TOKEN_KEY);
-  token.value = null;
   user.value = null;
+  sessionState.value = 'out';
 }
 
 export function canControl(): boolean {
