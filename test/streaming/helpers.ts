@@ -12,7 +12,8 @@ import type { FeatureFactory } from '../../src/feature.js';
 import { streamingFeature } from '../../src/streaming/feature.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
-export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFactory {
+/** `rtspPasswords`: per camera id, the password the gateway uses for RTSP instead of the camera's (a wrong one). */
+export function simulatorSources(cams: Record<string, RunningCamera>, rtspPasswords: Record<string, string> = {}): FeatureFactory {
   return (ctx) => {
     const sources: StreamSources = {
       async resolve(cameraId, profile) {
@@ -20,7 +21,7 @@ export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFa
         if (!cam) throw new NotFoundError(`no camera "${cameraId}"`);
         if (!cam.state.online) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
         const s = cam.options[profile];
-        const url = cam.urls.rtsp[profile]!.replace('rtsp://', `rtsp://${encodeURIComponent(cam.credentials.username)}:${encodeURIComponent(cam.credentials.password)}@`);
+        const url = cam.urls.rtsp[profile]!.replace('rtsp://', `rtsp://${encodeURIComponent(cam.credentials.username)}:${encodeURIComponent(rtspPasswords[cameraId] ?? cam.credentials.password)}@`);
         return { cameraId, profile, rtspUrl: url, codec: profile === 'main' && cam.options.h265 ? 'h265' : 'h264', width: s.width, height: s.height, fps: s.fps };
       },
       reconnectNow: () => {}, // the simulator's state is read directly: nothing to reconnect
@@ -31,8 +32,8 @@ export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFa
   };
 }
 
-export async function startStreamingGateway(cams: Record<string, RunningCamera>, streaming: Record<string, unknown> = {}): Promise<TestGateway> {
-  return startTestGateway({ features: [simulatorSources(cams), streamingFeature], config: { streaming } });
+export async function startStreamingGateway(cams: Record<string, RunningCamera>, streaming: Record<string, unknown> = {}, rtspPasswords: Record<string, string> = {}): Promise<TestGateway> {
+  return startTestGateway({ features: [simulatorSources(cams, rtspPasswords), streamingFeature], config: { streaming } });
 }
 
 /** Inodes of the TCP sockets (IPv4 and IPv6) connected to `port` on the remote side. */
@@ -137,6 +138,16 @@ export function openViewer(gw: TestGateway, path: string, token: string | undefi
   });
   if (hello) ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', codecs: hello })));
   return v;
+}
+
+/** The viewer's text messages other than status (mse / jsmpeg negotiation). */
+export function control(v: TestViewer): Array<Record<string, unknown>> {
+  return v.text.filter((m) => m.type !== 'status');
+}
+
+/** The viewer's status messages. */
+export function statuses(v: TestViewer): Array<{ type: 'status'; state: string; reason: { code: string; message: string } | null }> {
+  return v.text.filter((m) => m.type === 'status') as never;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
