@@ -38,7 +38,7 @@ export function inputArgs(): string[] {
 /** ffconcat quoting: inside '...' nothing is special except the quote itself. */
 function quoted(value: string): string {
   // A line break would end the directive (and could add another): percent-encode control characters.
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  const clean = [...value].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}` : c)).join('');
   return `'${clean.replace(/'/g, "'\\''")}'`;
 }
 
@@ -68,7 +68,7 @@ export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string
   ];
 }
 
-export function mseArgs(source: StreamSource, o: PipelineArgsOptions): string[] {
+export function mseArgs(source: StreamSource): string[] {
   return [
     ...inputArgs(),
     '-c:v', 'copy',
@@ -85,7 +85,7 @@ export interface PipelineCommand {
 }
 
 export function pipelineArgs(format: StreamFormat, source: StreamSource, o: PipelineArgsOptions): PipelineCommand {
-  return { args: format === 'jsmpeg' ? jsmpegArgs(source, o) : mseArgs(source, o), stdin: inputList(source, o) };
+  return { args: format === 'jsmpeg' ? jsmpegArgs(source, o) : mseArgs(source), stdin: inputList(source, o) };
 }
 
 /** Removes credentials from anything ffmpeg printed (it echoes the input URL in its errors). */

@@ -18,7 +18,7 @@ let token: string;
 
 beforeAll(async () => {
   [good, locked, flaky] = await Promise.all([
-    startCameraSimulator({ name: 'Good', encoderLingerMs: 300, password: 'good-Secret-42' }),
+    startCameraSimulator({ name: 'Good', encoderLingerMs: 300, password: "it's-Secret-42" }),
     startCameraSimulator({ name: 'Locked', encoderLingerMs: 300 }),
     startCameraSimulator({ name: 'Flaky', encoderLingerMs: 300 }),
   ]);
