@@ -188,6 +188,8 @@ export class LiveStream {
       restarts: Math.max(0, this.pipeline.runs - 1),
       lastError: this.pipeline.lastError,
       lastErrorAt: this.pipeline.lastErrorAt?.toISOString() ?? null,
+      viewerState: this.viewerStatus.state,
+      reason: this.viewerStatus.reason,
       startedAt: this.startedAt.toISOString(),
       droppedUnits: this.droppedByGone + [...this.viewers].reduce((n, sv) => n + sv.viewer.droppedUnits, 0),
       codec: this.o.key.format === 'jsmpeg' ? 'mpeg1video' : (this.init?.codecs ?? null),

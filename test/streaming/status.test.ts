@@ -53,6 +53,8 @@ describe('RTSP refuses the credentials (401)', () => {
       expect(s.reason!.message).toMatch(/401/);
       expect(JSON.stringify(v.text)).not.toContain('not-the-password');
       expect(statuses(v)[0]).toMatchObject({ state: 'starting', reason: null }); // the first thing it heard
+      const api = (await (await gw.api('/api/streams', { token })).json()) as { streams: Array<Record<string, unknown>> };
+      expect(api.streams.find((x) => x.camera === 'locked' && x.format === format)).toMatchObject({ viewerState: 'failed', reason: { code: 'stream.auth_failed' } });
       console.log(`${format}: stream.auth_failed after ${ms} ms`);
       // a second viewer is told at once, without waiting for the next ffmpeg run
       const w = viewer('locked', format, format === 'jsmpeg' ? '&status=1' : '');
