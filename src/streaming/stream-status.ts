@@ -49,7 +49,9 @@ export function sameStatus(a: StatusMessage | undefined, b: StatusMessage): bool
 export function reasonFromSourceError(err: unknown): StatusReason {
   const message = errorMessage(err);
   const code = err instanceof UserError ? err.code : '';
-  if (/login|credential|unauthori[sz]ed|not ?authori[sz]ed|password/i.test(`${code} ${message}`)) {
+  // The error's code first; its text only by whole phrases (a camera id may contain "login").
+  if (/login|credential|unauthori[sz]ed|auth_failed/i.test(code) || (err instanceof UserError && (err.status === 401 || err.status === 403)) ||
+    /login refused|refused (the |its |our )?(login|credentials)|not ?authori[sz]ed|wrong (user ?name|password)|invalid credentials/i.test(message)) {
     return { code: 'camera.login_refused', message };
   }
   if (err instanceof UserError && (err.status === 503 || err.status === 504)) return { code: 'camera.offline', message };
