@@ -15,7 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { StreamProfile, StreamSource } from '../cameras/stream-sources.js';
-import { UserError, errorMessage } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { WsContext, WsEndpoint } from '../http/ws-router.js';
 import type { StreamManager, StreamingConfig } from './manager.js';
@@ -155,7 +155,7 @@ export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
       const resolving = waitForSource(manager, cameraId, profile, viewer, tell);
       resolving.catch((err: unknown) => {
         const { code, reason } = closeFor(err);
-        if (code === CLOSE.internal) log.error({ ...who, err: errorMessage(err) }, 'resolving the stream source failed');
+        if (code === CLOSE.internal) log.error({ err, ...who }, 'resolving the stream source failed');
         viewer.close(code, reason);
       });
       if (format === 'jsmpeg') {
