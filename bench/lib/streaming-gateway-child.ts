@@ -18,6 +18,7 @@ const sources: FeatureFactory = (ctx) => {
       return { ...o.source, profile };
     },
     list: () => [{ id: o.source.cameraId, name: 'bench camera', online: true }],
+    reconnectNow: () => {},
   });
   return { name: 'bench-sources', services: [] };
 };

@@ -85,6 +85,11 @@ export class ManagedCamera {
     if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
   }
 
+  /** Someone waits for this camera (a viewer): try to connect now rather than at the end of the back-off. */
+  reconnectNow(): void {
+    if (this.running && !this.state.online && !this.connecting) this.schedule(0);
+  }
+
   /** Latest position/moving as a command path learned it (tours poll the camera themselves). */
   notePtz(position: PtzPosition, moving: boolean | undefined): void {
     const changed = !samePosition(this.state.position, position) || this.state.moving !== moving;

@@ -23,6 +23,8 @@ export interface StreamSources {
   resolve(cameraId: string, profile: StreamProfile): Promise<StreamSource>;
   /** Every camera id with its display name (for walls and grids). */
   list(): Array<{ id: string; name: string; online: boolean }>;
+  /** A viewer waits for this offline camera: try to reach it now rather than at the end of its back-off. */
+  reconnectNow(cameraId: string): void;
 }
 
 export const STREAM_SOURCES = capabilityKey<StreamSources>('stream-sources');

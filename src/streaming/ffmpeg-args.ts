@@ -11,11 +11,17 @@ export interface PipelineArgsOptions {
   jsmpegBitrateKbps: number | null;
 }
 
-export function inputArgs(source: StreamSource, o: PipelineArgsOptions): string[] {
+/**
+ * The camera URL (with its credentials) never goes on ffmpeg's command line, where `ps` and
+ * /proc/<pid>/cmdline show it to every local user: ffmpeg reads it from stdin as a one-entry
+ * ffconcat list (concat demuxer), with the RTSP input options as the entry's `option` lines.
+ * Measured: header and first fragment as soon as with `-i <url>` (see docs/streaming.md).
+ */
+export function inputArgs(): string[] {
   return [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
-    '-rtsp_transport', o.rtspTransport,
-    '-timeout', String(o.inputTimeoutMs * 1000),
+    // `-auto_convert 0`: pass the camera's packets through untouched, as the RTSP input did.
+    '-f', 'concat', '-safe', '0', '-auto_convert', '0', '-protocol_whitelist', 'pipe,rtsp,rtsps,rtp,tcp,udp,tls',
     // No `-fflags nobuffer`: it throws away the packets read while probing, and the first of them is
     // the keyframe the camera starts with, so ffmpeg (which starts a copy or a decode at a keyframe)
     // waited for the next one: a whole GOP (measured: first fragment 1.70 s -> 0.70 s after spawn,
@@ -24,16 +30,36 @@ export function inputArgs(source: StreamSource, o: PipelineArgsOptions): string[
     // The SDP carries the parameter sets (sprop-parameter-sets): read no video before starting. The
     // old 0.5 s analysis delayed the header by as much (header 1.30 s -> 0.63 s after spawn).
     '-analyzeduration', '0', '-probesize', '32',
-    '-i', source.rtspUrl,
+    '-i', 'pipe:0',
     '-an', '-sn', '-dn',
   ];
+}
+
+/** ffconcat quoting: inside '...' nothing is special except the quote itself. */
+function quoted(value: string): string {
+  // A line break would end the directive (and could add another): percent-encode control characters.
+  const clean = [...value].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}` : c)).join('');
+  return `'${clean.replace(/'/g, "'\\''")}'`;
+}
+
+/** What ffmpeg reads on stdin: the camera URL and the RTSP demuxer's options (inner input of concat). */
+export function inputList(source: StreamSource, o: PipelineArgsOptions): string {
+  return [
+    'ffconcat version 1.0',
+    `file ${quoted(source.rtspUrl)}`,
+    `option rtsp_transport ${o.rtspTransport}`,
+    `option timeout ${o.inputTimeoutMs * 1000}`,
+    'option analyzeduration 0',
+    'option probesize 32',
+    '',
+  ].join('\n');
 }
 
 export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string[] {
   const rate = mpeg1OutputRate(source.fps);
   const kbps = mpeg1BitrateKbps(source.width, source.height, rate, o.jsmpegBitrateKbps);
   return [
-    ...inputArgs(source, o),
+    ...inputArgs(),
     '-c:v', 'mpeg1video', '-r', String(rate), '-g', String(rate), '-bf', '0',
     '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps / 2)}k`,
     // The camera's size, so the header we send (taken from the profile) is the picture's size.
@@ -42,9 +68,9 @@ export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string
   ];
 }
 
-export function mseArgs(source: StreamSource, o: PipelineArgsOptions): string[] {
+export function mseArgs(source: StreamSource): string[] {
   return [
-    ...inputArgs(source, o),
+    ...inputArgs(),
     '-c:v', 'copy',
     ...(source.codec === 'h265' ? ['-tag:v', 'hvc1'] : []),
     '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame+skip_trailer',
@@ -52,8 +78,14 @@ export function mseArgs(source: StreamSource, o: PipelineArgsOptions): string[] 
   ];
 }
 
-export function pipelineArgs(format: StreamFormat, source: StreamSource, o: PipelineArgsOptions): string[] {
-  return format === 'jsmpeg' ? jsmpegArgs(source, o) : mseArgs(source, o);
+export interface PipelineCommand {
+  args: string[];
+  /** Written to ffmpeg's stdin, then closed: holds the credentials. */
+  stdin: string;
+}
+
+export function pipelineArgs(format: StreamFormat, source: StreamSource, o: PipelineArgsOptions): PipelineCommand {
+  return { args: format === 'jsmpeg' ? jsmpegArgs(source, o) : mseArgs(source), stdin: inputList(source, o) };
 }
 
 /** Removes credentials from anything ffmpeg printed (it echoes the input URL in its errors). */

@@ -2,14 +2,17 @@
  * One (camera, profile, format) stream: a shared ffmpeg, its parser, the cached start of the
  * stream (jsmpeg header or MSE init segment, plus the units since the last keyframe) and the
  * viewers. ffmpeg starts with the first viewer and stops `graceMs` after the last one left.
+ * Viewers that asked for it get a status message (stream-status.ts) whenever the state or its
+ * reason changes, and the current one when they join.
  */
 import type { StreamSource } from '../cameras/stream-sources.js';
 import type { Logger } from '../core/logger.js';
-import { redactCredentials } from './ffmpeg-args.js';
+import { redactCredentials, type PipelineCommand } from './ffmpeg-args.js';
 import { Fmp4Splitter } from './fmp4-splitter.js';
 import { jsmpegHeader } from './jsmpeg-format.js';
 import { FfmpegPipeline } from './pipeline.js';
 import { RateMeter } from './rate-meter.js';
+import { reasonFromRunEnd, reasonFromSourceError, sameStatus, stateFor, statusMessage, type StatusMessage } from './stream-status.js';
 import { TsSplitter } from './ts-splitter.js';
 import type { InitSegment, MediaUnit, StreamKey, StreamState, StreamStatus } from './types.js';
 import type { Viewer } from './viewer.js';
@@ -18,7 +21,7 @@ export interface LiveStreamOptions {
   key: StreamKey;
   ffmpegPath: string;
   /** Resolves the camera (fresh before each ffmpeg run) and builds the command line. */
-  prepare: () => Promise<{ source: StreamSource; args: string[] }>;
+  prepare: () => Promise<{ source: StreamSource; command: PipelineCommand }>;
   graceMs: number;
   stallTimeoutMs: number;
   restartMinMs: number;
@@ -28,11 +31,15 @@ export interface LiveStreamOptions {
   log: Logger;
   onIdle: (stream: LiveStream) => void;
   onRestart: (stream: LiveStream) => void;
+  /** The camera is offline while viewers wait: ask the cameras feature to reconnect now. */
+  onSourceUnavailable?: (stream: LiveStream) => void;
 }
 
 /** A viewer of an MSE stream may refuse the codec (then the endpoint moves it to jsmpeg). */
 export interface StreamViewer {
   viewer: Viewer;
+  /** Send status text messages (the player routes text frames away from its decoder). */
+  wantsStatus?: boolean;
   acceptsInit?: (init: InitSegment) => boolean;
   onInitRefused?: (init: InitSegment) => void;
 }
@@ -52,6 +59,7 @@ export class LiveStream {
   private readonly startedAt = new Date();
   private gotUnitThisRun = false;
   private droppedByGone = 0;
+  private viewerStatus: StatusMessage = statusMessage('starting', null);
 
   constructor(private readonly o: LiveStreamOptions) {
     const onUnit = (unit: MediaUnit): void => this.onUnit(unit);
@@ -62,9 +70,9 @@ export class LiveStream {
     this.pipeline = new FfmpegPipeline({
       ffmpegPath: o.ffmpegPath,
       args: async () => {
-        const { source, args } = await o.prepare();
+        const { source, command } = await o.prepare();
         this.source = source;
-        return args;
+        return command;
       },
       stallTimeoutMs: o.stallTimeoutMs,
       restartMinMs: o.restartMinMs,
@@ -84,8 +92,11 @@ export class LiveStream {
         for (const v of this.viewers) v.viewer.resync();
         if (run > 1) o.onRestart(this);
       },
-      onRunEnd: () => {
+      onRunEnd: (_reason, end) => {
         this.state = 'restarting';
+        const reason = 'sourceError' in end ? reasonFromSourceError(end.sourceError) : reasonFromRunEnd(end);
+        this.setViewerStatus(statusMessage(stateFor(reason), reason));
+        if (reason.code === 'camera.offline' && this.viewers.size > 0) o.onSourceUnavailable?.(this);
       },
     });
   }
@@ -115,6 +126,7 @@ export class LiveStream {
     this.graceTimer = undefined;
     this.viewers.add(sv);
     sv.viewer.onClose(() => this.remove(sv));
+    if (sv.wantsStatus) sv.viewer.control({ ...this.viewerStatus });
     if (this.o.key.format === 'jsmpeg') {
       sv.viewer.raw(jsmpegHeader(this.source?.width ?? 0, this.source?.height ?? 0));
     } else if (this.init && !this.offerInit(sv, this.init)) {
@@ -152,6 +164,18 @@ export class LiveStream {
     this.clearGop();
   }
 
+  /** What viewers are told now (state and reason). */
+  get viewerState(): StatusMessage {
+    return this.viewerStatus;
+  }
+
+  private setViewerStatus(next: StatusMessage): void {
+    if (sameStatus(this.viewerStatus, next)) return;
+    this.viewerStatus = next;
+    if (next.reason) this.o.log.info({ state: next.state, reason: next.reason.code, detail: next.reason.message }, 'stream status');
+    for (const sv of this.viewers) if (sv.wantsStatus) sv.viewer.control({ ...next });
+  }
+
   status(): StreamStatus {
     return {
       camera: this.o.key.cameraId,
@@ -164,6 +188,8 @@ export class LiveStream {
       restarts: Math.max(0, this.pipeline.runs - 1),
       lastError: this.pipeline.lastError,
       lastErrorAt: this.pipeline.lastErrorAt?.toISOString() ?? null,
+      viewerState: this.viewerStatus.state,
+      reason: this.viewerStatus.reason,
       startedAt: this.startedAt.toISOString(),
       droppedUnits: this.droppedByGone + [...this.viewers].reduce((n, sv) => n + sv.viewer.droppedUnits, 0),
       codec: this.o.key.format === 'jsmpeg' ? 'mpeg1video' : (this.init?.codecs ?? null),
@@ -193,6 +219,7 @@ export class LiveStream {
     if (!this.gotUnitThisRun) {
       this.gotUnitThisRun = true;
       this.state = 'running';
+      this.setViewerStatus(statusMessage('playing', null));
     }
     if (unit.keyframe) this.clearGop();
     if (this.gop.length > 0 || unit.keyframe) {

@@ -25,12 +25,15 @@ export interface StreamManagerDeps {
 }
 
 const LABELS = ['camera', 'profile', 'format'] as const;
+/** Waiting viewers make the gateway try an offline camera at most this often. */
+export const RECONNECT_NUDGE_MS = 1000;
 
 export class StreamManager implements Service {
   readonly name = 'stream-manager';
   private readonly streams = new Map<string, LiveStream>();
   private sources: StreamSources | undefined;
   private ffmpegPath = '';
+  private readonly nudgedAt = new Map<string, number>();
   private readonly restarts;
 
   constructor(private readonly deps: StreamManagerDeps) {
@@ -67,6 +70,22 @@ export class StreamManager implements Service {
     return this.sources.resolve(cameraId, profile);
   }
 
+  /**
+   * Someone waits for an offline camera: ask the cameras feature to reconnect now instead of at
+   * the end of its back-off (up to 30 s). At most once per RECONNECT_NUDGE_MS per camera.
+   */
+  nudgeReconnect(cameraId: string): void {
+    const now = Date.now();
+    if (now - (this.nudgedAt.get(cameraId) ?? -Infinity) < RECONNECT_NUDGE_MS) return;
+    this.nudgedAt.set(cameraId, now);
+    if (this.nudgedAt.size > 1000) this.nudgedAt.clear(); // bounded: ids come from the cameras feature
+    try {
+      this.sources?.reconnectNow(cameraId);
+    } catch (err) {
+      this.deps.log.debug({ camera: cameraId, err }, 'reconnect request refused');
+    }
+  }
+
   cameras(): ReturnType<StreamSources['list']> {
     return this.sources?.list() ?? [];
   }
@@ -98,7 +117,7 @@ export class StreamManager implements Service {
       ffmpegPath: this.ffmpegPath,
       prepare: async () => {
         const source = await this.resolve(key.cameraId, key.profile);
-        return { source, args: pipelineArgs(key.format, source, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
+        return { source, command: pipelineArgs(key.format, source, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
       },
       graceMs: c.graceMs,
       stallTimeoutMs: c.stallTimeoutMs,
@@ -111,6 +130,7 @@ export class StreamManager implements Service {
         log.info('stream stopped (no viewers)');
       },
       onRestart: () => this.restarts.inc({ camera: key.cameraId, profile: key.profile, format: key.format }),
+      onSourceUnavailable: () => this.nudgeReconnect(key.cameraId),
     });
     this.streams.set(id, stream);
     log.info('stream started');

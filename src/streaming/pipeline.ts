@@ -1,16 +1,20 @@
 /**
  * One ffmpeg process kept alive for as long as someone watches: restarted after any exit and
  * after a stall (no output for `stallTimeoutMs`), with a backoff that doubles from `restartMinMs`
- * to `restartMaxMs` while runs keep failing and resets once a run delivers for a while.
+ * to `restartMaxMs` while runs keep failing and resets once a run delivers for a while. When the
+ * command cannot even be built (camera offline), no process starts and it asks again every
+ * `2 x restartMinMs`, so a camera that comes back is seen at once.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../core/logger.js';
+import type { PipelineCommand } from './ffmpeg-args.js';
+import type { RunEnd } from './stream-status.js';
 
 export interface PipelineOptions {
   ffmpegPath: string;
   /** Called before each run: the source may have moved (camera re-resolved). */
-  args: () => Promise<string[]>;
+  args: () => Promise<PipelineCommand>;
   stallTimeoutMs: number;
   restartMinMs: number;
   restartMaxMs: number;
@@ -20,11 +24,12 @@ export interface PipelineOptions {
   onData: (chunk: Buffer) => void;
   /** A new run starts (the parser must forget the previous run's partial data). */
   onRunStart: (run: number) => void;
-  onRunEnd: (reason: string) => void;
+  /** A run ended (`end`), or no run could start because building the command threw (`sourceError`). */
+  onRunEnd: (reason: string, end: RunEnd | { sourceError: unknown }) => void;
 }
 
 export class FfmpegPipeline {
-  private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
+  private child: ChildProcessByStdio<Writable, Readable, Readable> | undefined;
   private exited: Promise<void> = Promise.resolve();
   private stopped = true;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -91,20 +96,23 @@ export class FfmpegPipeline {
   }
 
   private async spawnRun(): Promise<void> {
-    let args: string[];
+    let command: PipelineCommand;
     try {
-      args = await this.o.args();
+      command = await this.o.args();
     } catch (err) {
+      if (this.stopped) return;
       this.fail(err instanceof Error ? err.message : String(err));
-      this.o.onRunEnd(this.lastError!);
-      this.scheduleRestart();
+      this.o.onRunEnd(this.lastError!, { sourceError: err });
+      this.scheduleRestart(this.o.restartMinMs * 2);
       return;
     }
     if (this.stopped) return;
     this.runs++;
     this.o.onRunStart(this.runs);
-    const child = spawn(this.o.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.o.ffmpegPath, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
+    child.stdin.on('error', () => {}); // ffmpeg that exits at once (bad input) closes its stdin: EPIPE
+    child.stdin.end(command.stdin);
     this.lastOutputAt = Date.now();
     this.firstOutputAt = 0;
     let stderr = '';
@@ -123,10 +131,11 @@ export class FfmpegPipeline {
         done = true;
         if (this.child === child) this.child = undefined;
         if (!this.stopped) {
+          const stalled = this.killReason?.startsWith('stalled') === true;
           this.fail(this.killReason ?? reason);
           this.killReason = undefined;
           this.o.log.warn({ run: this.runs, reason: this.lastError }, 'ffmpeg ended; restarting');
-          this.o.onRunEnd(this.lastError!);
+          this.o.onRunEnd(this.lastError!, { stderr: this.o.redact(stderr), stalled, delivered: this.firstOutputAt > 0, summary: this.lastError! });
           this.scheduleRestart();
         }
         resolve();
@@ -139,10 +148,11 @@ export class FfmpegPipeline {
     });
   }
 
-  private scheduleRestart(): void {
+  /** `fixedMs`: retry after that, leaving the backoff as it is (no process was started). */
+  private scheduleRestart(fixedMs?: number): void {
     if (this.stopped) return;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.o.restartMaxMs, this.backoffMs * 2);
+    const delay = fixedMs ?? this.backoffMs;
+    if (fixedMs === undefined) this.backoffMs = Math.min(this.o.restartMaxMs, this.backoffMs * 2);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (!this.stopped) void this.spawnRun();

@@ -56,6 +56,9 @@ export interface StreamStatus {
   /** Why ffmpeg last ended or failed (credentials removed), null if it never did. */
   lastError: string | null;
   lastErrorAt: string | null;
+  /** What viewers are told now (stream-status.ts): `playing`, or why not, with a reason code. */
+  viewerState: 'starting' | 'playing' | 'retrying' | 'failed';
+  reason: { code: string; message: string } | null;
   startedAt: string;
   /** Units dropped for slow viewers since the stream started. */
   droppedUnits: number;

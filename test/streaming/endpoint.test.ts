@@ -11,7 +11,7 @@ import { parseJsmpegHeader } from '../../src/streaming/jsmpeg-format.js';
 import type { StreamStatus } from '../../src/streaming/types.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
-import { gatewayFfmpegs, openViewer, sleep, startStreamingGateway } from './helpers.js';
+import { control, gatewayFfmpegs, openViewer, sleep, startStreamingGateway } from './helpers.js';
 
 let sim: RunningCamera;
 let hevc: RunningCamera;
@@ -97,7 +97,7 @@ describe('mse', () => {
   it('negotiates the codec, sends the init segment, then fragments starting at a keyframe', async () => {
     const v = openViewer(gw, '/api/streams/gate?profile=sub&format=mse', token, ['avc1.42E01E', 'avc1.640028']);
     await waitFor(() => v.binary.length > 5, 15000, 'fMP4 fragments');
-    expect(v.text[0]).toMatchObject({ type: 'mse', mime: expect.stringMatching(/^video\/mp4; codecs="avc1\.[0-9A-F]{6}"$/), width: 640, height: 360 });
+    expect(control(v)[0]).toMatchObject({ type: 'mse', mime: expect.stringMatching(/^video\/mp4; codecs="avc1\.[0-9A-F]{6}"$/), width: 640, height: 360 });
     const init = v.binary[0]!.data;
     expect(readBoxes(init).map((b) => b.type)).toEqual(['ftyp', 'moov']);
     const first = v.binary[1]!.data;
@@ -112,11 +112,11 @@ describe('mse', () => {
   it('falls back to jsmpeg on the same socket when the browser cannot play the H.265 camera', async () => {
     const v = openViewer(gw, '/api/streams/hevc?profile=main&format=mse', token, ['avc1.42E01E', 'avc1.640028']);
     await waitFor(() => v.binary.length > 3, 20000, 'jsmpeg after the fallback');
-    expect(v.text[0]).toMatchObject({ type: 'jsmpeg', reason: expect.stringContaining('H265'), width: 640, height: 360 });
+    expect(control(v)[0]).toMatchObject({ type: 'jsmpeg', reason: expect.stringContaining('H265'), width: 640, height: 360 });
     expect(parseJsmpegHeader(v.binary[0]!.data)).toEqual({ width: 640, height: 360 });
     const h = openViewer(gw, '/api/streams/hevc?profile=main&format=mse', token, ['hvc1.1.6.L93.B0']);
     await waitFor(() => h.binary.length > 1, 20000, 'H.265 passthrough for a player that can play it');
-    expect(h.text[0]).toMatchObject({ type: 'mse', mime: expect.stringContaining('hvc1.') });
+    expect(control(h)[0]).toMatchObject({ type: 'mse', mime: expect.stringContaining('hvc1.') });
     await Promise.all([v.close(), h.close()]);
   });
 });

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
-import { redactCredentials } from '../../src/streaming/ffmpeg-args.js';
+import { pipelineArgs, redactCredentials } from '../../src/streaming/ffmpeg-args.js';
 import { Fmp4Splitter } from '../../src/streaming/fmp4-splitter.js';
 import { jsmpegHeader, mpeg1OutputRate, parseJsmpegHeader } from '../../src/streaming/jsmpeg-format.js';
 import { TsSplitter } from '../../src/streaming/ts-splitter.js';
@@ -71,5 +71,34 @@ describe('redaction', () => {
     const text = redactCredentials('rtsp://admin:s3cr%40t@10.0.0.5:554/main: Connection refused; password s3cr@t', src);
     expect(text).not.toMatch(/s3cr/);
     expect(text).toContain('rtsp://***@10.0.0.5:554/main');
+  });
+});
+
+describe('input list on stdin (the camera URL off the command line)', () => {
+  const opts = { rtspTransport: 'tcp' as const, inputTimeoutMs: 5000, jsmpegBitrateKbps: null };
+  const src = (rtspUrl: string) => ({ cameraId: 'c', profile: 'main' as const, rtspUrl, codec: 'h264' as const, width: 640, height: 360, fps: 15 });
+
+  it('puts the URL only in the stdin list, one file line, quotes and line breaks neutralised', () => {
+    const { args, stdin } = pipelineArgs('mse', src("rtsp://admin:it's%0Afile 'x'@10.0.0.5/main"), opts);
+    expect(args.join(' ')).not.toMatch(/rtsp:|admin|it's/);
+    expect(args).toEqual(expect.arrayContaining(['-f', 'concat', '-safe', '0', '-i', 'pipe:0']));
+    const bad = pipelineArgs('jsmpeg', src('rtsp://u:p\nfile /etc/passwd\n@10.0.0.5/main'), opts).stdin;
+    expect(bad.split('\n').filter((l) => l.startsWith('file '))).toHaveLength(1);
+    expect(bad).toContain('%0Afile /etc/passwd%0A');
+    expect(stdin).toContain("file 'rtsp://admin:it'\\''s%0Afile '\\''x'\\''@10.0.0.5/main'");
+    expect(stdin).toContain('option rtsp_transport tcp\noption timeout 5000000\n');
+  });
+
+  it("ffmpeg reads the list as one URL (quotes and all): its own error names the URL we meant", async () => {
+    const { args, stdin } = pipelineArgs('mse', src("rtsp://u:it's@127.0.0.1:1/main"), opts);
+    const child = execFile(ffmpeg, args, { timeout: 10000 });
+    child.stdin!.end(stdin);
+    const stderr = await new Promise<string>((resolve) => {
+      let text = '';
+      child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+      child.once('close', () => resolve(text));
+    });
+    expect(stderr).toContain("Impossible to open 'rtsp://u:it's@127.0.0.1:1/main'");
+    expect(stderr).toMatch(/Connection refused/);
   });
 });

@@ -3,7 +3,7 @@
  * simulators (until the cameras feature provides it from its ONVIF registry), a gateway with
  * the streaming feature, WebSocket viewers and a count of the gateway's ffmpeg processes.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import type { RunningCamera } from '../../simulators/onvif-camera/index.js';
 import { STREAM_SOURCES, type StreamSources } from '../../src/cameras/stream-sources.js';
@@ -12,7 +12,8 @@ import type { FeatureFactory } from '../../src/feature.js';
 import { streamingFeature } from '../../src/streaming/feature.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
-export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFactory {
+/** `rtspPasswords`: per camera id, the password the gateway uses for RTSP instead of the camera's (a wrong one). */
+export function simulatorSources(cams: Record<string, RunningCamera>, rtspPasswords: Record<string, string> = {}): FeatureFactory {
   return (ctx) => {
     const sources: StreamSources = {
       async resolve(cameraId, profile) {
@@ -20,9 +21,10 @@ export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFa
         if (!cam) throw new NotFoundError(`no camera "${cameraId}"`);
         if (!cam.state.online) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
         const s = cam.options[profile];
-        const url = cam.urls.rtsp[profile]!.replace('rtsp://', `rtsp://${encodeURIComponent(cam.credentials.username)}:${encodeURIComponent(cam.credentials.password)}@`);
+        const url = cam.urls.rtsp[profile]!.replace('rtsp://', `rtsp://${encodeURIComponent(cam.credentials.username)}:${encodeURIComponent(rtspPasswords[cameraId] ?? cam.credentials.password)}@`);
         return { cameraId, profile, rtspUrl: url, codec: profile === 'main' && cam.options.h265 ? 'h265' : 'h264', width: s.width, height: s.height, fps: s.fps };
       },
+      reconnectNow: () => {}, // the simulator's state is read directly: nothing to reconnect
       list: () => Object.entries(cams).map(([id, cam]) => ({ id, name: cam.options.name, online: cam.state.online })),
     };
     ctx.capabilities.provide(STREAM_SOURCES, sources);
@@ -30,13 +32,32 @@ export function simulatorSources(cams: Record<string, RunningCamera>): FeatureFa
   };
 }
 
-export async function startStreamingGateway(cams: Record<string, RunningCamera>, streaming: Record<string, unknown> = {}): Promise<TestGateway> {
-  return startTestGateway({ features: [simulatorSources(cams), streamingFeature], config: { streaming } });
+export async function startStreamingGateway(cams: Record<string, RunningCamera>, streaming: Record<string, unknown> = {}, rtspPasswords: Record<string, string> = {}): Promise<TestGateway> {
+  return startTestGateway({ features: [simulatorSources(cams, rtspPasswords), streamingFeature], config: { streaming } });
 }
 
-/** ffmpeg processes this test process started that read the given RTSP port (the gateway's pipelines). */
-export function gatewayFfmpegs(rtspPort: number): number[] {
-  const pids: number[] = [];
+/** Inodes of the TCP sockets (IPv4 and IPv6) connected to `port` on the remote side. */
+function socketsToPort(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && cols[2]!.endsWith(`:${hex}`)) inodes.add(cols[9]!);
+    }
+  }
+  return inodes;
+}
+
+/** The gateway's own ffmpeg children (concat input on stdin) of this test process: pid and argv. */
+export function gatewayFfmpegProcesses(): Array<{ pid: number; argv: string[] }> {
+  const found: Array<{ pid: number; argv: string[] }> = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
@@ -44,13 +65,37 @@ export function gatewayFfmpegs(rtspPort: number): number[] {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(`:${rtspPort}/`) && cmd.includes('rtsp_transport')) pids.push(pid);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (argv.includes('concat') && argv.includes('pipe:0') && argv.includes('pipe:1')) found.push({ pid, argv });
     } catch {
       // exited meanwhile
     }
   }
-  return pids;
+  return found;
+}
+
+/**
+ * The gateway's ffmpeg processes connected to the given RTSP port (the camera's address is not on
+ * their command line: found by their sockets).
+ */
+export function gatewayFfmpegs(rtspPort: number): number[] {
+  const sockets = socketsToPort(rtspPort);
+  return gatewayFfmpegProcesses()
+    .filter(({ pid }) => {
+      try {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+          try {
+            const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+            return m !== null && sockets.has(m[1]!);
+          } catch {
+            return false;
+          }
+        });
+      } catch {
+        return false;
+      }
+    })
+    .map(({ pid }) => pid);
 }
 
 export interface Received {
@@ -93,6 +138,16 @@ export function openViewer(gw: TestGateway, path: string, token: string | undefi
   });
   if (hello) ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', codecs: hello })));
   return v;
+}
+
+/** The viewer's text messages other than status (mse / jsmpeg negotiation). */
+export function control(v: TestViewer): Array<Record<string, unknown>> {
+  return v.text.filter((m) => m.type !== 'status');
+}
+
+/** The viewer's status messages. */
+export function statuses(v: TestViewer): Array<{ type: 'status'; state: string; reason: { code: string; message: string } | null }> {
+  return v.text.filter((m) => m.type === 'status') as never;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

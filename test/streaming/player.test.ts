@@ -2,7 +2,8 @@
  * The player page in real Chromium: both formats play from the camera simulator, the picture
  * changes, the frame stamp read back from the canvas/video gives the glass-to-glass latency, a
  * killed ffmpeg does not stop the picture, and an H.265 camera falls back to JSMpeg because
- * this Chromium cannot play H.265 through MSE.
+ * this Chromium cannot play H.265 through MSE; a camera that refuses the gateway's RTSP login is
+ * said in plain words over the picture (zh-CN by default, en), in both formats.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { readStamp, watchStamps } from './player-stamps.js';
 
 let sim: RunningCamera;
 let hevc: RunningCamera;
+let locked: RunningCamera;
 let gw: TestGateway;
 let browser: Browser;
 let token: string;
@@ -21,7 +23,8 @@ let token: string;
 beforeAll(async () => {
   sim = await startCameraSimulator({ name: 'Gate', encoderLingerMs: 300 });
   hevc = await startCameraSimulator({ name: 'Hevc', h265: true, encoderLingerMs: 300, main: { width: 640, height: 360, fps: 15, bitrateKbps: 512 } });
-  gw = await startStreamingGateway({ gate: sim, hevc }, { graceMs: 500 });
+  locked = await startCameraSimulator({ name: 'Locked', encoderLingerMs: 300 });
+  gw = await startStreamingGateway({ gate: sim, hevc, locked }, { graceMs: 500 }, { locked: 'not-the-password' });
   token = await gw.login('viewer');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -32,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gw?.stop();
-  await Promise.all([sim?.stop(), hevc?.stop()]);
+  await Promise.all([sim?.stop(), hevc?.stop(), locked?.stop()]);
 });
 
 interface PlayerState {
@@ -42,6 +45,8 @@ interface PlayerState {
   mime: string | null;
   fallbackReason: string | null;
   error: string | null;
+  stream: { state: string; reason: { code: string } | null } | null;
+  notice: string;
 }
 
 const playerState = (page: Page): Promise<PlayerState> => page.evaluate(() => (window as unknown as { cgPlayer: PlayerState }).cgPlayer);
@@ -93,6 +98,32 @@ describe('codec fallback', () => {
       expect(state.fallbackReason).toMatch(/H265/);
       const { frames } = await watchStamps(page, 3);
       expect(frames.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe.each(['jsmpeg', 'mse'] as const)('status, %s', (format) => {
+  it('says why there is no picture: RTSP login refused, in Chinese by default and in English', async () => {
+    const page = await browser.newPage();
+    try {
+      for (const [lang, words] of [['', /拒绝视频登录/], ['&lang=en', /refused the video login/]] as const) {
+        await page.goto(`${gw.url}/player.html?camera=locked&profile=sub&format=${format}&badge=0${lang}&token=${encodeURIComponent(token)}`);
+        await waitFor(async () => (await playerState(page)).stream?.reason?.code === 'stream.auth_failed', 8000, 'stream.auth_failed on the page');
+        const state = await playerState(page);
+        expect(state.stream?.state).toBe('failed');
+        expect(state.error).toBeNull();
+        expect(await page.textContent('#notice')).toMatch(words);
+        expect(await page.isVisible('#notice')).toBe(true);
+      }
+      // a camera that plays: the status frames went past the decoder and the notice is gone
+      await page.goto(`${gw.url}/player.html?camera=gate&profile=sub&format=${format}&token=${encodeURIComponent(token)}`);
+      await waitFor(async () => (await playerState(page)).frames > 10, 20000, 'frames');
+      const state = await playerState(page);
+      expect(state.stream?.state).toBe('playing');
+      expect(state.error).toBeNull();
+      expect(await page.isVisible('#notice')).toBe(false);
     } finally {
       await page.close();
     }

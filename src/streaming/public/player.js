@@ -1,8 +1,9 @@
 /* global URL, URLSearchParams, location, WebSocket, setTimeout */
-// The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|mse|jsmpeg&token=...
+// The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|mse|jsmpeg&lang=zh-CN|en&token=...
 // One WebSocket per player to /api/streams/<camera>; see docs/streaming.md for the protocol.
 import { JsmpegView } from './jsmpeg-view.js';
 import { MseView } from './mse-view.js';
+import { statusText } from './status-text.js';
 
 const params = new URLSearchParams(location.search);
 const camera = params.get('camera');
@@ -12,6 +13,9 @@ const token = params.get('token');
 const stage = document.getElementById('stage');
 const badge = document.getElementById('badge');
 const showBadge = params.get('badge') !== '0';
+const notice = document.getElementById('notice');
+const lang = params.get('lang') === 'en' ? 'en' : 'zh-CN';
+document.documentElement.lang = lang;
 
 // Codec strings offered to MediaSource.isTypeSupported; the server answers with the exact one.
 const CANDIDATES = ['avc1.42E01E', 'avc1.42C01F', 'avc1.4D401F', 'avc1.640028', 'avc1.640033',
@@ -21,7 +25,17 @@ const MS = window.ManagedMediaSource || window.MediaSource;
 const state = (window.cgPlayer = {
   camera, profile, format: null, status: 'connecting', frames: 0, lastFrameAt: 0, width: 0, height: 0,
   mime: null, fallbackReason: null, error: null, connects: 0, closeCode: null, closeReason: null, element: null,
+  stream: null, notice: '',
 });
+
+// The gateway's {"type":"status"} message: why there is no picture, in plain words (even with badge=0).
+function onStreamStatus(msg) {
+  state.stream = { state: msg.state, reason: msg.reason || null };
+  const text = statusText(msg, lang);
+  state.notice = text;
+  notice.textContent = text;
+  notice.dataset.state = String(msg.state);
+}
 
 function setStatus(status, detail) {
   state.status = status;
@@ -33,6 +47,8 @@ function socketUrl(format) {
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('profile', profile);
   url.searchParams.set('format', format);
+  // jsmpeg sockets carry status text frames only when asked (plain JSMpeg clients would decode them)
+  if (format === 'jsmpeg') url.searchParams.set('status', '1');
   if (token) url.searchParams.set('token', token);
   return url.href;
 }
@@ -57,9 +73,14 @@ function connect() {
     if (format === 'mse') ws.send(JSON.stringify({ type: 'hello', codecs: CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`)) }));
   };
   ws.onmessage = (ev) => {
+    // Text frames are the gateway's control messages: never fed to a decoder.
     if (typeof ev.data === 'string') {
-      const msg = JSON.parse(ev.data);
-      if (msg.type === 'mse') {
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch { return; }
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.type === 'status') {
+        onStreamStatus(msg);
+      } else if (msg.type === 'mse') {
         if (!MS.isTypeSupported(msg.mime)) { ws.close(4000, `cannot play ${msg.mime}`); return; }
         state.format = 'mse';
         state.mime = msg.mime;
