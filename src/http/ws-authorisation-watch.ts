@@ -22,6 +22,7 @@ interface Watched {
  * Keeps what authorised each open WebSocket and checks it again every `periodMs`: a socket whose
  * token was revoked, logged out or has expired is closed with 4001, one whose principal's role
  * changed with 4003, each with a reason the page can show. Re-resolving through TokenService
+ * Every inbound message is checked the same way before the endpoint sees it. Re-resolving
  * covers every way a token can end (logout, an admin's revocation, expiry, and whatever revokes
  * tokens on a user's role, password or removal) without coupling to any of them. The timer runs
  * only while sockets are watched, is unref'd, and stops at `stop()`.
@@ -36,7 +37,8 @@ export class WsAuthorisationWatch {
     private readonly periodMs: number,
   ) {}
 
-  watch(socket: GuardedSocket, token: string, principal: Principal, access: Access): void {
+  /** Watches one socket; the function returned checks it at once (false: it was closed). */
+  watch(socket: GuardedSocket, token: string, principal: Principal, access: Access): () => boolean {
     const entry: Watched = { socket, token, principal, access };
     this.watched.add(entry);
     socket.ws.once('close', () => this.watched.delete(entry));
@@ -44,6 +46,20 @@ export class WsAuthorisationWatch {
       this.timer = setInterval(() => this.check(), this.periodMs);
       this.timer.unref();
     }
+    return () => this.recheck(entry);
+  }
+
+  /** Checks one socket now, before its message is handled; false when it was closed. */
+  private recheck(entry: Watched): boolean {
+    if (!this.watched.has(entry)) return false;
+    let current: Principal | undefined;
+    try {
+      current = this.tokens.resolve(entry.token);
+    } catch (err) {
+      this.log.error({ err }, 'checking the token of an open WebSocket failed');
+      return true;
+    }
+    return !this.closeIfEnded(entry, current);
   }
 
   get size(): number {
@@ -67,12 +83,17 @@ export class WsAuthorisationWatch {
         }
         now.set(entry.token, current);
       }
-      const verdict = this.verdict(entry, current);
-      if (!verdict) continue;
-      this.watched.delete(entry);
-      this.log.info({ ...entry.socket.who, code: verdict.code, reason: verdict.reason }, 'closing a WebSocket whose authorisation ended');
-      entry.socket.close(verdict.code, verdict.reason);
+      this.closeIfEnded(entry, current);
     }
+  }
+
+  private closeIfEnded(entry: Watched, current: Principal | undefined): boolean {
+    const verdict = this.verdict(entry, current);
+    if (!verdict) return false;
+    this.watched.delete(entry);
+    this.log.info({ ...entry.socket.who, code: verdict.code, reason: verdict.reason }, 'closing a WebSocket whose authorisation ended');
+    entry.socket.close(verdict.code, verdict.reason);
+    return true;
   }
 
   private verdict(entry: Watched, current: Principal | undefined): { code: number; reason: string } | undefined {

@@ -30,10 +30,12 @@ function fit(reason: string): string {
  *   1009 for an oversized message — instead of an unhandled `'error'` event;
  * - every event the socket emits goes through a try/catch: a listener that throws (an endpoint's
  *   bug) is logged with its context and closes that socket with 1011; the gateway serves on.
+ * - every inbound message first passes `admit` (the router's authorisation check); one it refuses
+ *   is dropped (`admit` closes the socket).
  * Only synchronous throws are caught here: listeners that start asynchronous work handle its
  * rejections themselves.
  */
-export function guardSocket(ws: WebSocket, who: WsWho, log: Logger): GuardedSocket {
+export function guardSocket(ws: WebSocket, who: WsWho, log: Logger, admit: () => boolean = () => true): GuardedSocket {
   let closing = false;
   const close = (code: number, reason: string): void => {
     closing = true;
@@ -46,8 +48,10 @@ export function guardSocket(ws: WebSocket, who: WsWho, log: Logger): GuardedSock
   const emit = ws.emit.bind(ws);
   ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     // A socket the gateway is closing (revoked, failed) takes no further commands.
-    if (closing && event === 'message') return false;
+    if (event === 'message' && closing) return false;
     try {
+      // Each message is checked against what authorised the socket (a logged-out joystick moves nothing).
+      if (event === 'message' && !admit()) return false;
       return emit(event, ...args);
     } catch (err) {
       log.error({ ...who, event: String(event), err }, 'WebSocket handler failed; closing that connection');

@@ -156,8 +156,9 @@ export class WsRouter {
     const ctx: WsContext = { principal, params, query: url.searchParams, remote: req.socket.remoteAddress };
     const who: WsWho = { path: url.pathname, remote: ctx.remote, user: principal?.name };
     this.serverFor(endpoint.maxPayload).handleUpgrade(req, socket, head, (ws) => {
-      const guarded = guardSocket(ws, who, this.log);
-      if (token && principal && endpoint.access !== 'public') this.watch.watch(guarded, token, principal, endpoint.access);
+      let admit: (() => boolean) | undefined;
+      const guarded = guardSocket(ws, who, this.log, () => admit?.() ?? true);
+      if (token && principal && endpoint.access !== 'public') admit = this.watch.watch(guarded, token, principal, endpoint.access);
       try {
         endpoint.handle(ws, req, ctx);
       } catch (err) {
