@@ -3,6 +3,7 @@
  * path is refused, oversized frames on the stream and joystick sockets close only that socket with
  * 1009, a revoked wall token loses its video and a logged-out officer's joystick stops moving.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsSince, openJoystick, sleep, startRig, type CameraRig } from '../cameras/helpers.js';
 import { waitFor } from '../helpers/wait.js';
@@ -87,4 +88,30 @@ describe('camera WebSockets', () => {
     expect(callsSince(rig.sim, 'ContinuousMove', loggedOutAt)).toEqual([]);
     await waitFor(() => callsSince(rig.sim, 'Stop', loggedOutAt).length > 0, 2000, 'Stop after the closed joystick');
   });
+
+  it('random frames (seeded) on the joystick and stream sockets never make a handler fail (no 1011)', async () => {
+    const officer = await rig.gw.login('officer');
+    const viewer = await rig.gw.login('viewer');
+    const frame = fc.oneof(
+      fc.record({ text: fc.oneof(fc.json(), fc.string({ maxLength: 100 }), fc.constantFrom('null', '[]', '{"type":"stop"}', '{"pan":1e309}', '{"pan":"0.5"}', '{"__proto__":{"pan":1}}')) }),
+      fc.record({ text: fc.record({ pan: fc.double(), tilt: fc.double({ min: -1, max: 1 }), zoom: fc.constantFrom(0, -0, 1, -1) }).map((v) => JSON.stringify(v)) }),
+      fc.record({ binary: fc.uint8Array({ maxLength: 2000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('joystick', 'stream'), fc.array(frame, { minLength: 1, maxLength: 6 }), async (target, frames) => {
+        const path = target === 'joystick' ? `/api/cameras/gate/joystick?token=${officer}` : `/api/streams/gate?format=mse&profile=sub&token=${viewer}`;
+        const socket = openSocket(rig.gw.url, path);
+        await socket.opened;
+        for (const f of frames) if (socket.ws.readyState === socket.ws.OPEN) socket.ws.send('text' in f ? f.text : f.binary);
+        await Promise.race([sleep(150), socket.closed]);
+        if (socket.ws.readyState === socket.ws.OPEN) socket.ws.close();
+        const { code } = await socket.closed;
+        expect(code).not.toBe(1011);
+        expect(code).not.toBe(1006);
+      }),
+      { seed: 1108, numRuns: 30, interruptAfterTimeLimit: 30_000 },
+    );
+    await healthy();
+    await waitFor(() => rig.sim.state.ptz.panTiltStatus === 'IDLE', 3000, 'camera idle after the run');
+  }, 60_000);
 });
