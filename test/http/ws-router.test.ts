@@ -164,4 +164,23 @@ describe('open sockets end with their token (11.13)', () => {
     expect(closed.at - revokedAt).toBeLessThan(1000);
     await alive();
   });
+
+  it('an expired session and a changed role close their sockets with 4001 and 4003 within 1 s', async () => {
+    // The token rows are changed as an expiry and auth's role change would leave them.
+    const db = gw.gateway.database.db;
+    const expiring = await gw.login('officer');
+    const demoted = await gw.login('officer2');
+    const a = openSocket(gw.url, `/api/feed?token=${expiring}`);
+    const b = openSocket(gw.url, `/test/faulty?token=${demoted}`);
+    await Promise.all([a.opened, b.opened]);
+    const changedAt = Date.now();
+    db.prepare("UPDATE tokens SET expires_at = ? WHERE user_name = 'officer' AND kind = 'session'").run(new Date(Date.now() - 1000).toISOString());
+    db.prepare("UPDATE tokens SET role = 'viewer' WHERE user_name = 'officer2' AND kind = 'session'").run();
+    const [closedA, closedB] = await Promise.all([a.closed, b.closed]);
+    expect(closedA.code).toBe(4001);
+    expect(closedB.code).toBe(4003);
+    expect(closedB.reason).toMatch(/role changed/);
+    expect(Math.max(closedA.at, closedB.at) - changedAt).toBeLessThan(1000);
+    await alive();
+  });
 });
