@@ -23,7 +23,6 @@ import { authRoutes } from './http/routes/auth.js';
 import { systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
-import { allowUpgradeOrigins } from './http/origin.js';
 import { Metrics } from './metrics/registry.js';
 import { MqttConnection } from './mqtt/connection.js';
 import { inboundTopics } from './mqtt/contract.js';
@@ -161,8 +160,7 @@ export class Gateway implements Service {
     this.features = featureFactories.map((factory) => factory(ctx));
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
 
-    this.ws = new WsRouter(this.tokens, log);
-    allowUpgradeOrigins(this.ws, config.http.corsOrigins);
+    this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
     this.ws.add(feedEndpoint(this.mirror));
     if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);

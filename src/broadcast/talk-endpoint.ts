@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { WsEndpoint } from '../http/ws-router.js';
@@ -7,6 +8,42 @@ import type { BroadcastService } from './broadcast-service.js';
 
 /** Binary messages start with the capture time of the chunk (float64 LE, ms since epoch), then PCM. */
 export const TALK_HEADER_BYTES = 8;
+
+/**
+ * The largest message the talk socket accepts: the page sends 20 ms chunks, at most
+ * 8 + 192000 * 0.02 * 4 = 15,368 bytes (192 kHz float32); four times that leaves room for longer chunks.
+ */
+export const TALK_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** The one text message the talk socket takes. */
+const controlMessage = z.strictObject({ type: z.literal('stop') });
+
+/** Why a text message is refused, or undefined for a valid `{"type":"stop"}`. */
+export function controlProblem(buffer: Buffer): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(buffer.toString('utf8'));
+  } catch {
+    return 'text messages must be JSON such as {"type":"stop"}';
+  }
+  if (controlMessage.safeParse(parsed).success) return undefined;
+  const type = parsed !== null && typeof parsed === 'object' && 'type' in parsed ? (parsed as { type: unknown }).type : undefined;
+  return typeof type === 'string' && type !== 'stop' ? `unknown message type ${JSON.stringify(type.slice(0, 40))}; the only text message is {"type":"stop"}` : 'the only text message is {"type":"stop"}';
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+/** Close reasons are at most 123 bytes (a speaker name from the query may be any script). */
+function closeReason(text: string): string {
+  let reason = text.slice(0, 123);
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+  return reason;
+}
+
+const finiteSample = (value: number): number => (Number.isFinite(value) ? Math.max(-1, Math.min(1, value)) : 0);
 
 const list = (value: string | null): string[] => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -24,6 +61,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
     path: '/api/broadcast/talk',
     access: 'officer',
     summary: 'Live call-out (push-to-talk): mono PCM from the browser to the chosen speakers and groups.',
+    maxPayload: TALK_MAX_MESSAGE_BYTES,
     handle(ws, _req, ctx) {
       const format = ctx.query.get('format') ?? 'f32';
       const sampleRate = Number(ctx.query.get('sampleRate') ?? 48000);
@@ -34,7 +72,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       } catch (err) {
         const status = err instanceof UserError ? err.status : 500;
         send(ws, { type: 'error', status, code: err instanceof UserError ? err.code : 'internal', message: errorMessage(err) });
-        ws.close(4000 + status, errorMessage(err).slice(0, 120));
+        ws.close(4000 + status, closeReason(errorMessage(err)));
         return;
       }
       const jobId = talk.job.id;
@@ -74,21 +112,15 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       send(ws, { type: 'started', job: talk.job, codec: talk.job.codec, frameMs: deps.service.frameMs });
 
       ws.on('message', (data, isBinary) => {
-        const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        const buffer = toBuffer(data);
         if (!isBinary) {
-          let message: { type?: unknown };
-          try {
-            message = JSON.parse(buffer.toString('utf8')) as { type?: unknown };
-          } catch {
-            send(ws, { type: 'error', status: 400, message: 'text messages must be JSON such as {"type":"stop"}' });
-            return;
-          }
-          if (message.type === 'stop') finish('released by the officer', 'finished');
-          else send(ws, { type: 'error', status: 400, message: `unknown message type ${String(message.type)}` });
+          const problem = controlProblem(buffer);
+          if (problem) send(ws, { type: 'error', status: 400, code: 'bad_request', message: problem });
+          else finish('released by the officer', 'finished');
           return;
         }
         if (buffer.length < TALK_HEADER_BYTES || (buffer.length - TALK_HEADER_BYTES) % bytesPerSample !== 0) {
-          send(ws, { type: 'error', status: 400, message: `binary messages are an 8-byte capture time then whole ${format} samples` });
+          send(ws, { type: 'error', status: 400, code: 'bad_request', message: `binary messages are an 8-byte capture time then whole ${format} samples` });
           return;
         }
         armIdle();
@@ -103,7 +135,8 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
         const stamp = buffer.readDoubleLE(0);
         const capturedAt = Number.isFinite(stamp) && stamp > 0 ? stamp : Date.now();
         const samples = new Float32Array(count);
-        if (format === 'f32') for (let i = 0; i < count; i++) samples[i] = buffer.readFloatLE(TALK_HEADER_BYTES + i * 4);
+        // A NaN or infinite sample would poison the resampler's filter for the rest of the talk.
+        if (format === 'f32') for (let i = 0; i < count; i++) samples[i] = finiteSample(buffer.readFloatLE(TALK_HEADER_BYTES + i * 4));
         else for (let i = 0; i < count; i++) samples[i] = buffer.readInt16LE(TALK_HEADER_BYTES + i * 2) / 32768;
         talk.audio.push(samples, capturedAt);
       });

@@ -163,6 +163,8 @@ export function joystickEndpoint(deps: JoystickDeps & { exists: (id: string) => 
   return {
     path: '/api/cameras/:id/joystick',
     access: 'officer',
+    // Velocity vectors and stop messages: well under 1 KiB.
+    maxPayload: 4 * 1024,
     summary: 'Joystick for one camera: send {"pan","tilt","zoom"} (-1..1) 5+ times a second while held, a zero vector on release; ?takeover=1 for admins.',
     handle(ws, _req, ctx) {
       const id = ctx.params.id!;

@@ -34,6 +34,9 @@ function tickCork(ws: WebSocket): () => void {
   };
 }
 
+/** The largest message a dashboard may send (it sends only `ping`). */
+export const FEED_MAX_MESSAGE_BYTES = 4 * 1024;
+
 /** Most a dashboard may lag behind before it is sent a fresh snapshot instead of every message. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -48,6 +51,8 @@ export function feedEndpoint(mirror: ContractMirror): WsEndpoint {
     path: '/api/feed',
     access: 'viewer',
     summary: 'Live mirror of the MQTT contract for dashboards (retained snapshot, then every message).',
+    // Dashboards send only "ping".
+    maxPayload: FEED_MAX_MESSAGE_BYTES,
     handle(ws: WebSocket) {
       let lagging = false;
       const cork = tickCork(ws);

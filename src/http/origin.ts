@@ -40,19 +40,12 @@ export function checkOrigin(req: IncomingMessage, allowedOrigins: ReadonlySet<st
   return { ok: true };
 }
 
-const upgradeOrigins = new WeakMap<object, ReadonlySet<string>>();
-
-/** Sets the extra origins (http.corsOrigins) a WebSocket router accepts upgrades from. */
-export function allowUpgradeOrigins(router: object, origins: readonly string[]): void {
-  upgradeOrigins.set(router, new Set(origins));
-}
-
 /**
  * For the WebSocket upgrade router: refuses (403, then closes) an upgrade from another site and
  * answers true; answers false when the upgrade may go on.
  */
-export function refuseCrossSiteUpgrade(router: object, req: IncomingMessage, socket: Duplex): boolean {
-  const verdict = checkOrigin(req, upgradeOrigins.get(router) ?? new Set());
+export function refuseCrossSiteUpgrade(req: IncomingMessage, socket: Duplex, allowedOrigins: ReadonlySet<string>): boolean {
+  const verdict = checkOrigin(req, allowedOrigins);
   if (verdict.ok) return false;
   const body = JSON.stringify({ error: verdict.error, code: verdict.code });
   socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

@@ -60,7 +60,14 @@ export class MqttConnection implements Service {
     const client = mqtt.connect(url, clientOptions);
     this.client = client;
     client.on('message', (topic, payload, packet) => {
-      for (const listener of this.listeners) listener(topic, payload, packet.retain === true);
+      // A listener that throws must not escape the client's 'message' event (and stop the process).
+      for (const listener of this.listeners) {
+        try {
+          listener(topic, payload, packet.retain === true);
+        } catch (err) {
+          options.log.error({ topic, err }, 'MQTT message handler failed');
+        }
+      }
     });
     client.on('connect', () => {
       // Acknowledgements and commands are small packets that must leave at once, not wait for the

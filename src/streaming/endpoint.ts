@@ -129,6 +129,8 @@ export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
       'Live video of a camera: ?profile=main|sub (default main) &format=jsmpeg|mse (default jsmpeg). jsmpeg: `jsmp` header + MPEG-TS/MPEG1 (node-rtsp-stream compatible). ' +
       'mse: send {"type":"hello","codecs":[...]} first; answered with {"type":"mse","mime"} + fMP4, or {"type":"jsmpeg"} + the jsmpeg stream when the browser cannot play the codec. ' +
       'Status text messages {"type":"status","state","reason":{"code","message"}} on mse, and on jsmpeg with &status=1.',
+    // The player sends one small hello (at most 64 codec strings).
+    maxPayload: 16 * 1024,
     handle(ws: WebSocket, _req: IncomingMessage, ctx: WsContext): void {
       const cameraId = ctx.params.camera!;
       const profile = (ctx.query.get('profile') ?? 'main') as StreamProfile;

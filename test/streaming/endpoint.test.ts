@@ -204,7 +204,7 @@ describe('backpressure', () => {
       const startedAt = Date.now();
       let peakQueued = 0;
       const watch = setInterval(() => {
-        for (const c of heavy.gateway.ws.server.clients) peakQueued = Math.max(peakQueued, c.bufferedAmount);
+        for (const c of heavy.gateway.ws.clients) peakQueued = Math.max(peakQueued, c.bufferedAmount);
       }, 50);
       // the gateway gives up on it (skipping for slowViewerCloseMs once its queue is full)
       const viewers = async (): Promise<number> => ((await heavy.api('/api/streams', { token: viewerToken }).then((r) => r.json())) as { streams: StreamStatus[] }).streams[0]!.viewers;

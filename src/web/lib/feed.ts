@@ -42,9 +42,16 @@ function connect(): void {
       for (const l of listeners) l(message);
     }
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     feedConnected.value = false;
     if (stopped) return;
+    // The gateway ended this login (4001: logged out, expired, revoked) or the role changed (4003):
+    // reload, so the console shows its login form and a wall its refusal, instead of retrying.
+    if (event.code === 4001 || event.code === 4003) {
+      stopped = true;
+      location.reload();
+      return;
+    }
     // Reconnect by itself after a network drop, backing off up to 10 s.
     retryTimer = setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
