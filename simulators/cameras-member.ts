@@ -16,7 +16,11 @@ const NEAR_SPEAKERS: ReadonlyArray<readonly string[]> = [['group:gate-east'], ['
 
 export async function createCameraMember(ctx: CommunityContext, count = 4): Promise<CommunityMember> {
   const plan: Array<{ id: string; name: string; port: number; rtspPort: number }> = [];
-  for (let i = 0; i < count; i++) plan.push({ id: `camera-${i + 1}`, name: NAMES[i] ?? `Camera ${i + 1}`, port: await freePort(ctx.host), rtspPort: await freePort(ctx.host) });
+  const port = (key: string) => ctx.ports?.take(key) ?? freePort(ctx.host);
+  for (let i = 0; i < count; i++) {
+    const id = `camera-${i + 1}`;
+    plan.push({ id, name: NAMES[i] ?? `Camera ${i + 1}`, port: await port(`${id}.onvif`), rtspPort: await port(`${id}.rtsp`) });
+  }
   let running: RunningCamera[] = [];
   return {
     name: 'cameras',
