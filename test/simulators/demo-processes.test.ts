@@ -9,6 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, descendants } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -25,7 +26,9 @@ const running: Demo[] = [];
 async function startDemo(): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'demo-processes-'));
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, ['http:', '  port: 0', 'mqtt:', '  embedded:', '    port: 0', 'storage:', `  dataDir: ${join(dir, 'data')}`, 'log:', '  level: info', '  pretty: false'].join('\n'));
+  // a device of the file's own: `--demo --config` adds the demo's devices to it
+  const own = ['  devices:', '    - id: own-barrier', '      kind: barriers', '      password: own-barrier-password-1'];
+  writeFileSync(file, ['http:', '  port: 0', 'mqtt:', '  embedded:', '    port: 0', ...own, 'storage:', `  dataDir: ${join(dir, 'data')}`, 'log:', '  level: info', '  pretty: false'].join('\n'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--demo', '--config', file], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -74,6 +77,12 @@ describe('demo simulators in their own processes', () => {
 
     const sims = await waitFor(() => simulatorProcesses(gatewayPid).length >= 3 && simulatorProcesses(gatewayPid), 5000, 'three simulator processes');
     expect(sims.map((p) => /--kind (\w+)/.exec(p.cmdline)?.[1]).sort()).toEqual(['barriers', 'cameras', 'speakers']);
+    // the file's own device is still configured next to the demo's: the broker lets it in
+    const brokerPort = Number(/"port":(\d+),"msg":"embedded MQTT broker listening"/.exec(atStart)![1]);
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { clientId: 'own-barrier', username: 'own-barrier', password: 'own-barrier-password-1', protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+    expect(device.connected).toBe(true);
+    await device.endAsync();
+
     const cameras = sims.find((p) => p.cmdline.includes('--kind cameras'))!;
     const onvif = /ONVIF (http:\/\/\S+)/.exec(atStart)![1]!;
     expect((await fetch(onvif, { method: 'POST', body: '' })).status).toBeLessThan(600);
