@@ -3,7 +3,9 @@
  * (`sim --help` used to start the whole community, `mosquitto-config --help` crashed), and a
  * mistyped option is a one-line error, not a stack trace.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort } from '../../src/core/net.js';
+import { waitFor } from '../helpers/wait.js';
 import { describe, expect, it } from 'vitest';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -42,5 +44,19 @@ describe('command line help', () => {
     expect(run.stdout).toMatch(/MQTT devices connect to mqtt:\/\/127\.0\.0\.1:1/);
     expect(run.stderr).toMatch(/Nothing accepts connections at mqtt:\/\/127\.0\.0\.1:1/);
     expect(run.status).toBe(2);
+  });
+
+  it('the camera simulator prints its discovery port', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'camera', '--discovery', '--discovery-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await waitFor(() => out.includes('discovery'), 20_000, 'the discovery line');
+      expect(out).toContain(`WS-Discovery probes on udp://127.0.0.1:${port}`);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   });
 });
