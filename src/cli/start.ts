@@ -26,6 +26,14 @@ function demoOverrides(base: GatewayConfig, demo: Record<string, unknown>, dataD
   return { ...(dataDir ? { storage: { dataDir } } : {}), ...(appendMerge(own, demo) as Record<string, unknown>) };
 }
 
+/**
+ * The simulators' own log level: warnings and errors only (the banner lists what they run),
+ * unless the gateway's level asks for more detail (debug, trace) or for less.
+ */
+function simulatorLogLevel(level: string): string {
+  return level === 'info' ? 'warn' : level;
+}
+
 export async function start(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {
     console.log(START_USAGE);
@@ -44,7 +52,7 @@ export async function start(argv: string[]): Promise<number> {
         dataDir: join(preliminary.config.storage.dataDir, 'simulators'),
         host: '127.0.0.1',
         log: createLogger({ level, pretty: pretty ?? undefined }).child({ component: 'sim' }),
-        logLevel: level,
+        logLevel: simulatorLogLevel(level),
         pretty: pretty ?? undefined,
       });
       await supervisor.plan();
