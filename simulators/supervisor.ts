@@ -15,6 +15,11 @@ import type { FromChild, ToChild } from './community-process.js';
 const ENTRY = fileURLToPath(new URL('./community-process.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** A simulator process that could not get ready (its reason in plain words). */
+export class SimulatorStartError extends Error {
+  override readonly name = 'SimulatorStartError';
+}
+
 export interface SimulatorSupervisorOptions {
   /** Device kinds to run (default: every kind of the community). */
   kinds?: readonly string[];
@@ -121,11 +126,11 @@ class SimulatorChild {
   /** Resolves with the child's next message of `type`; rejects when it exits first or takes too long. */
   private waitFor<T extends Phase>(child: ChildProcess, type: T): Promise<Extract<FromChild, { type: T }>> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`simulated ${this.kind} did not get ready within ${this.o.readyTimeoutMs / 1000} s`)), this.o.readyTimeoutMs);
+      const timer = setTimeout(() => done(new SimulatorStartError(`the simulated ${this.kind} did not get ready within ${this.o.readyTimeoutMs / 1000} s`)), this.o.readyTimeoutMs);
       const onMessage = (m: FromChild) => {
         if (m.type === type) done(undefined, m as Extract<FromChild, { type: T }>);
       };
-      const onExit = () => done(new Error(`simulated ${this.kind} stopped before it was ready: ${this.exitReason(child.exitCode, child.signalCode)}`));
+      const onExit = () => setImmediate(() => done(new SimulatorStartError(`the simulated ${this.kind} stopped before they were ready (${this.exitReason(child.exitCode, child.signalCode)})`)));
       const done = (err?: Error, m?: Extract<FromChild, { type: T }>) => {
         clearTimeout(timer);
         child.off('message', onMessage);
@@ -152,13 +157,14 @@ class SimulatorChild {
   }
 
   private afterExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.stopping) return;
+    // before its first plan a child's end is a failed start: spawn() reports it, nothing restarts
+    if (this.stopping || !this.plan) return;
     const ranMs = Date.now() - this.startedAt;
     if (ranMs >= this.o.restart.stableMs) this.backoffMs = this.o.restart.initialMs;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.o.restart.maxMs, this.backoffMs * 2);
     this.o.log.warn(
-      { kind: this.kind, pid: child.pid, code, signal, reason: this.exitReason(code, signal), restartInMs: delay },
+      { kind: this.kind, childPid: child.pid, code, signal, reason: this.exitReason(code, signal), restartInMs: delay },
       `the simulated ${this.kind} stopped unexpectedly; starting them again in ${Math.round(delay / 100) / 10} s (the gateway keeps running)`,
     );
     this.restartTimer = setTimeout(() => void this.restart(), delay);
@@ -172,7 +178,7 @@ class SimulatorChild {
       const child = this.child;
       if (this.wanted && child) await this.startIn(child);
       this.restarts++;
-      this.o.log.info({ kind: this.kind, pid: this.child?.pid, restarts: this.restarts }, `the simulated ${this.kind} are running again`);
+      this.o.log.info({ kind: this.kind, childPid: this.child?.pid, restarts: this.restarts }, `the simulated ${this.kind} are running again`);
     } catch (err) {
       // the child's exit handler schedules the next try; a child that hangs is ended so that it does
       this.o.log.warn({ kind: this.kind, err: err instanceof Error ? err.message : String(err) }, `the simulated ${this.kind} did not come back`);

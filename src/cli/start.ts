@@ -8,7 +8,7 @@ import { createLogger } from '../core/logger.js';
 import { Gateway } from '../gateway.js';
 import { VERSION } from '../version.js';
 import { appendMerge } from '../../simulators/community.js';
-import { SimulatorSupervisor } from '../../simulators/supervisor.js';
+import { SimulatorStartError, SimulatorSupervisor } from '../../simulators/supervisor.js';
 import { EXIT_INVALID_CONFIG, onShutdown, printConfigError, wantsHelp } from './common.js';
 
 export const START_USAGE = `usage: community-gateway start [--config FILE] [--demo]
@@ -32,6 +32,11 @@ function demoOverrides(base: GatewayConfig, demo: Record<string, unknown>, dataD
  */
 function simulatorLogLevel(level: string): string {
   return level === 'info' ? 'warn' : level;
+}
+
+function simulatorsFailed(err: SimulatorStartError): number {
+  console.error(`The demo could not start: ${err.message}. Nothing else was started; try again, or see the lines above.`);
+  return 1;
 }
 
 export async function start(argv: string[]): Promise<number> {
@@ -64,6 +69,7 @@ export async function start(argv: string[]): Promise<number> {
       printConfigError(err);
       return EXIT_INVALID_CONFIG;
     }
+    if (err instanceof SimulatorStartError) return simulatorsFailed(err);
     throw err;
   }
   const { config } = loaded;
@@ -76,9 +82,16 @@ export async function start(argv: string[]): Promise<number> {
     await gateway.stop();
   });
   // The simulated cameras first, so that the gateway finds them up; the MQTT devices once its broker runs.
-  await supervisor?.startStandalone();
-  await gateway.start();
-  await supervisor?.startMqtt(gateway.broker ? `mqtt://127.0.0.1:${gateway.broker.port}` : config.mqtt.url!);
+  try {
+    await supervisor?.startStandalone();
+    await gateway.start();
+    await supervisor?.startMqtt(gateway.broker ? `mqtt://127.0.0.1:${gateway.broker.port}` : config.mqtt.url!);
+  } catch (err) {
+    if (!(err instanceof SimulatorStartError)) throw err;
+    await supervisor?.stop();
+    await gateway.stop();
+    return simulatorsFailed(err);
+  }
 
   const lines = [`community-gateway ${VERSION} is running: ${gateway.http.url}/`];
   if (generated) {
