@@ -8,12 +8,19 @@ import type { CommunityContext, CommunityMember } from './community.js';
 import { startCameraSimulator, type RunningCamera } from './onvif-camera/index.js';
 
 const NAMES = ['东门', '西门', '停车场', '北门'];
+/** The demo cameras' stream profiles (the scene renderer's tests render at these sizes too). */
+export const DEMO_MAIN = { width: 960, height: 540, fps: 10, bitrateKbps: 1024 } as const;
+export const DEMO_SUB = { width: 640, height: 360, fps: 10, bitrateKbps: 384 } as const;
 /** Speakers near each demo camera (ids/groups of simulators/speaker/fleet.ts), for push-to-talk from its view. */
 const NEAR_SPEAKERS: ReadonlyArray<readonly string[]> = [['group:gate-east'], ['group:gate-west'], ['lobby-a-speaker'], ['group:gates']];
 
 export async function createCameraMember(ctx: CommunityContext, count = 4): Promise<CommunityMember> {
   const plan: Array<{ id: string; name: string; port: number; rtspPort: number }> = [];
-  for (let i = 0; i < count; i++) plan.push({ id: `camera-${i + 1}`, name: NAMES[i] ?? `Camera ${i + 1}`, port: await freePort(ctx.host), rtspPort: await freePort(ctx.host) });
+  const port = (key: string) => ctx.ports?.take(key) ?? freePort(ctx.host);
+  for (let i = 0; i < count; i++) {
+    const id = `camera-${i + 1}`;
+    plan.push({ id, name: NAMES[i] ?? `Camera ${i + 1}`, port: await port(`${id}.onvif`), rtspPort: await port(`${id}.rtsp`) });
+  }
   let running: RunningCamera[] = [];
   return {
     name: 'cameras',
@@ -31,8 +38,8 @@ export async function createCameraMember(ctx: CommunityContext, count = 4): Prom
             port: p.port,
             rtspPort: p.rtspPort,
             dataDir: ctx.dataDir,
-            main: { width: 960, height: 540, fps: 10, bitrateKbps: 1024 },
-            sub: { width: 640, height: 360, fps: 10, bitrateKbps: 384 },
+            main: { ...DEMO_MAIN },
+            sub: { ...DEMO_SUB },
             initialPosition: { panDeg: (i * 360) / plan.length, tiltDeg: -5 },
             autoMotionEverySec: 60,
             logger: ctx.log,

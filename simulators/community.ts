@@ -1,4 +1,5 @@
 import type { Logger } from '../src/core/logger.js';
+import { freePort } from '../src/core/net.js';
 import { createBarrierMember } from './barrier/member.js';
 import { createCameraMember } from './cameras-member.js';
 import { createSpeakerMember } from './speaker/fleet.js';
@@ -14,6 +15,33 @@ export interface CommunityContext {
   dataDir: string;
   host: string;
   log: Logger;
+  /** Ports chosen by an earlier plan (a restarted simulator process binds the same ones). */
+  ports?: PortBook;
+}
+
+/** The ports a plan chose, by name, so that a restarted simulator binds the same ones. */
+export class PortBook {
+  private readonly known: Record<string, number>;
+
+  constructor(
+    private readonly host: string,
+    known: Record<string, number> = {},
+  ) {
+    this.known = { ...known };
+  }
+
+  /** The port remembered under `key`, or a free one (then remembered). */
+  async take(key: string): Promise<number> {
+    const known = this.known[key];
+    if (known !== undefined) return known;
+    const port = await freePort(this.host);
+    this.known[key] = port;
+    return port;
+  }
+
+  entries(): Record<string, number> {
+    return { ...this.known };
+  }
 }
 
 export interface CommunityMember {
@@ -29,14 +57,19 @@ export interface CommunityMember {
 
 export type CommunityMemberFactory = (ctx: CommunityContext) => Promise<CommunityMember>;
 
-/** Every simulated device kind of the demo community. Each device issue adds its factory. */
-export const MEMBERS: Array<{ kind: string; create: CommunityMemberFactory }> = [
-  { kind: 'cameras', create: (ctx) => createCameraMember(ctx) },
-  { kind: 'barriers', create: createBarrierMember },
-  { kind: 'speakers', create: (ctx) => createSpeakerMember(ctx) },
+/**
+ * Every simulated device kind of the demo community. Each device issue adds its factory.
+ * `usesMqtt`: its devices connect to the gateway's broker, so they start after the gateway;
+ * the others (cameras) start before it, so the gateway finds them up when it connects.
+ */
+export const MEMBERS: Array<{ kind: string; usesMqtt: boolean; create: CommunityMemberFactory }> = [
+  { kind: 'cameras', usesMqtt: false, create: (ctx) => createCameraMember(ctx) },
+  { kind: 'barriers', usesMqtt: true, create: createBarrierMember },
+  { kind: 'speakers', usesMqtt: true, create: (ctx) => createSpeakerMember(ctx) },
 ];
 
-function appendMerge(base: unknown, extra: unknown): unknown {
+/** Deep merge where arrays are appended (the file's devices plus the demo's), other values replaced. */
+export function appendMerge(base: unknown, extra: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(extra)) return [...base, ...extra];
   if (base && extra && typeof base === 'object' && typeof extra === 'object' && !Array.isArray(base) && !Array.isArray(extra)) {
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };

@@ -89,6 +89,8 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
   RTSP main ${cam.urls.rtsp.main}
   RTSP sub  ${cam.urls.rtsp.sub}
   snapshot  ${cam.urls.snapshot.main}`);
+    const d = cam.options.discovery;
+    console.log(d ? `  discovery WS-Discovery probes on udp://${d.multicast ? '0.0.0.0' : cam.options.host}:${d.port}${d.multicast ? ' (and multicast 239.255.255.250)' : ''}` : '  discovery off (--discovery to answer WS-Discovery probes)');
   }
   return { stop: async () => void (await Promise.all(cameras.map((c) => c.stop()))), cameras };
 }

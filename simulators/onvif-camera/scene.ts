@@ -9,6 +9,7 @@
 import { HFOV_AT_1X_DEG, wrapDeg, type PtzPhysical } from '../../devices/onvif-camera/protocol.js';
 import { BLACK_Y, rgbToYuv, WHITE_Y } from './scene/color.js';
 import { drawText } from './scene/font.js';
+import { fillBox, fillSpan, type Yuv420Planes } from './scene/plane.js';
 import { drawFrameStamp, stampHeight, type FrameStamp } from './scene/frame-stamp.js';
 import { ELEV_TOP_DEG, getPanorama, PX_PER_DEG, type Panorama } from './scene/panorama.js';
 
@@ -73,13 +74,14 @@ export class SceneRenderer {
     const y = frame.subarray(0, this.width * this.height);
     const u = frame.subarray(this.width * this.height, this.width * this.height + this.cw * this.ch);
     const v = frame.subarray(this.width * this.height + this.cw * this.ch);
-    for (const figure of overlays.figures) this.drawFigure(y, u, v, view, figure);
+    const planes: Yuv420Planes = { y, u, v, width: this.width, height: this.height };
+    for (const figure of overlays.figures) this.drawFigure(planes, view, figure);
     drawFrameStamp(y, this.width, overlays.stamp, { u, v });
     const scale = Math.max(1, Math.floor(this.width / 400));
     const top = stampHeight(this.width) + scale * 2;
     // a dark box behind the caption so it stays readable over the sky
     for (let row = top - scale; row < top + 8 * scale && row < this.height; row++) {
-      y.fill(BLACK_Y, row * this.width, row * this.width + Math.min(this.width, (overlays.caption.length * 6 + 2) * scale));
+      fillSpan(y, BLACK_Y, row * this.width, row * this.width + Math.min(this.width, (overlays.caption.length * 6 + 2) * scale));
     }
     drawText(y, this.width, this.height, scale, top, overlays.caption, scale, WHITE_Y);
     return frame;
@@ -97,7 +99,7 @@ export class SceneRenderer {
       const srcRow = rows[yy]!;
       const base = yy * width;
       if (srcRow < 0) {
-        out.fill(srcRow === -1 ? p.above.y : p.below.y, base, base + width);
+        fillSpan(out, srcRow === -1 ? p.above.y : p.below.y, base, base + width);
         continue;
       }
       const src = srcRow * p.width;
@@ -113,8 +115,8 @@ export class SceneRenderer {
       const base = yy * cw;
       if (srcRow < 0) {
         const c = srcRow === -1 ? p.above : p.below;
-        out.fill(c.u, uOff + base, uOff + base + cw);
-        out.fill(c.v, vOff + base, vOff + base + cw);
+        fillSpan(out, c.u, uOff + base, uOff + base + cw);
+        fillSpan(out, c.v, vOff + base, vOff + base + cw);
         continue;
       }
       const src = srcRow * pcw;
@@ -150,31 +152,22 @@ export class SceneRenderer {
     return table;
   }
 
-  private drawFigure(y: Uint8Array, u: Uint8Array, v: Uint8Array, view: PtzPhysical, f: SceneFigure): void {
+  private drawFigure(planes: Yuv420Planes, view: PtzPhysical, f: SceneFigure): void {
+    if (![f.azDeg, f.elDeg, f.heightDeg].every(Number.isFinite)) return;
     const hfov = horizontalFovDeg(view.zoom);
     let dAz = wrapDeg(f.azDeg - view.panDeg);
     if (dAz > 180) dAz -= 360;
     if (Math.abs(dAz) > hfov) return;
     const pxPerDeg = this.width / hfov;
+    // whole pixels from here on: centre, feet, height, width and head size
     const cx = Math.round(this.width / 2 + dAz * pxPerDeg);
     const feet = Math.round(this.height / 2 + (view.tiltDeg - f.elDeg) * pxPerDeg);
-    const h = Math.max(4, Math.round(f.heightDeg * pxPerDeg));
+    const h = Math.min(4 * this.height, Math.max(4, Math.round(f.heightDeg * pxPerDeg)));
     const w = Math.max(2, Math.round(h / 3));
-    const head = Math.round(h / 5);
-    const box = (x0: number, y0: number, x1: number, y1: number, c: { y: number; u: number; v: number }): void => {
-      const xa = Math.max(0, x0);
-      const xb = Math.min(this.width, x1);
-      if (xa >= xb) return;
-      for (let row = Math.max(0, y0); row < Math.min(this.height, y1); row++) {
-        y.fill(c.y, row * this.width + xa, row * this.width + xb);
-        if ((row & 1) === 0) {
-          const cr = row >> 1;
-          u.fill(c.u, cr * this.cw + (xa >> 1), cr * this.cw + (xb >> 1));
-          v.fill(c.v, cr * this.cw + (xa >> 1), cr * this.cw + (xb >> 1));
-        }
-      }
-    };
-    box(cx - w / 2, feet - h + head, cx + w / 2, feet, FIGURE_BODY);
-    box(cx - head / 2, feet - h, cx + head / 2, feet - h + head, FIGURE_HEAD);
+    const head = Math.max(1, Math.round(h / 5));
+    const left = cx - (w >> 1);
+    const headLeft = cx - (head >> 1);
+    fillBox(planes, left, feet - h + head, left + w, feet, FIGURE_BODY);
+    fillBox(planes, headLeft, feet - h, headLeft + head, feet - h + head, FIGURE_HEAD);
   }
 }

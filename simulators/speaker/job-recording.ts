@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PlayMessage } from '../../devices/mqtt-speaker/protocol.js';
 import { ReceptionStats } from './reception-stats.js';
 
@@ -36,9 +37,17 @@ export class JobRecording {
     return (this.samples / this.play.sampleRate) * 1000;
   }
 
-  append(samples: Int16Array): void {
-    this.chunks.push(samples);
-    this.samples += samples.length;
+  /** Samples beyond the recording limit, not kept. */
+  truncated = 0;
+
+  /** Keeps samples up to `maxSamples` in all; counts the rest as truncated. */
+  append(samples: Int16Array, maxSamples = Number.POSITIVE_INFINITY): void {
+    const room = Math.max(0, maxSamples - this.samples);
+    const kept = samples.length <= room ? samples : samples.subarray(0, room);
+    this.truncated += samples.length - kept.length;
+    if (kept.length === 0) return;
+    this.chunks.push(kept);
+    this.samples += kept.length;
   }
 
   openSegment(at: number): void {
@@ -60,4 +69,15 @@ export function chooseCurrent(jobs: Iterable<JobRecording>): JobRecording | unde
     if (!best || job.play.priority > best.play.priority || (job.play.priority === best.play.priority && job.order < best.order)) best = job;
   }
   return best;
+}
+
+/**
+ * The WAV file name for a job id the gateway sent: only letters, digits, `.`, `_` and `-` (so a
+ * hostile id such as `../../x` cannot name another folder), plus a short hash of the id when
+ * anything had to be replaced, so that two different ids never share a file.
+ */
+export function recordingFileName(jobId: string): string {
+  const safe = jobId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 64) || '_';
+  if (safe === jobId) return `${safe}.wav`;
+  return `${safe}-${createHash('sha256').update(jobId).digest('hex').slice(0, 8)}.wav`;
 }

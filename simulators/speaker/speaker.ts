@@ -26,8 +26,14 @@ import {
   type SpeakerEvent,
   type SpeakerState,
 } from '../../devices/mqtt-speaker/protocol.js';
-import { JobRecording, chooseCurrent, type RecordingEnd } from './job-recording.js';
+import { JobRecording, chooseCurrent, recordingFileName, type RecordingEnd } from './job-recording.js';
 import { writeWavFile } from './wav-file.js';
+
+/** The problems a speaker keeps for inspection (older ones are dropped; `problemCount` counts all). */
+export const MAX_PROBLEMS = 200;
+/** Audio a speaker keeps of one job (10 minutes); a longer job is played on but not recorded. */
+export const MAX_RECORDED_SECONDS = 600;
+const MAX_SAMPLE_RATE = 48_000;
 
 export interface SimulatedSpeakerOptions {
   id: string;
@@ -67,8 +73,10 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
   readonly name: string;
   readonly faults: SpeakerFaults = { slowMs: 0 };
   readonly recordings: JobRecording[] = [];
-  /** Invalid messages received (bad frames, unknown streams). */
+  /** The last MAX_PROBLEMS invalid messages received (bad frames, unknown streams). */
   readonly problems: string[] = [];
+  /** Invalid messages received since start, all of them. */
+  problemCount = 0;
   private readonly jobs = new Map<string, JobRecording>();
   private readonly streams = new Map<number, JobRecording>();
   private client: MqttClient | undefined;
@@ -119,7 +127,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       will: { topic: buildTopic(base, speakerAvailability, { id: options.id }), payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
-    client.on('message', (topic, payload) => this.receive(topic, payload));
+    client.on('message', (topic, payload) => this.guarded(topic, () => this.receive(topic, payload)));
     client.on('connect', () => {
       const filters = [speakerPlay, speakerAudio, speakerStop, speakerVolume].map((s) => buildTopic(base, s as TopicSpec<unknown, 'id'>, { id: options.id }));
       for (const group of options.groups) {
@@ -178,7 +186,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       if (kind === 'audio') {
         const frame = decodeAudioFrame(payload);
         const now = () => performance.timeOrigin + performance.now();
-        if (this.faults.slowMs > 0) setTimeout(() => this.onFrame(frame, now()), this.faults.slowMs);
+        if (this.faults.slowMs > 0) setTimeout(() => this.guarded(topic, () => this.onFrame(frame, now())), this.faults.slowMs);
         else this.onFrame(frame, now());
       } else if (kind === 'play') this.onPlay(playSchema.parse(JSON.parse(payload.toString('utf8'))));
       else if (kind === 'stop') {
@@ -186,7 +194,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
         const job = this.jobs.get(stop.jobId);
         if (!job || job.ended) return;
         // drain: play out the frames still in hand (the slow fault holds them for slowMs), then end.
-        if (stop.drain) setTimeout(() => !job.ended && this.finish(job, 'finished', 'ended by the gateway (end of stream not received)'), this.faults.slowMs + 1);
+        if (stop.drain) setTimeout(() => this.guarded(topic, () => !job.ended && this.finish(job, 'finished', 'ended by the gateway (end of stream not received)')), this.faults.slowMs + 1);
         else this.finish(job, 'stopped', stop.reason);
       } else if (kind === 'volume') {
         this.volume = volumeSchema.parse(JSON.parse(payload.toString('utf8'))).volume;
@@ -194,9 +202,26 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       }
     } catch (err) {
       const reason = err instanceof PayloadError || err instanceof Error ? err.message : String(err);
-      this.problems.push(`${topic}: ${reason}`);
+      this.problem(`${topic}: ${reason}`);
       this.options.log?.warn({ speaker: this.id, topic, reason }, 'speaker refused a message');
     }
+  }
+
+  /** Runs a handler; whatever it throws is logged and counted, never thrown into the MQTT client or a timer. */
+  private guarded(topic: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.problem(`${topic}: ${reason}`);
+      this.options.log?.error({ speaker: this.id, topic, err }, 'speaker failed to handle a message; it goes on');
+    }
+  }
+
+  private problem(text: string): void {
+    this.problemCount++;
+    this.problems.push(text.slice(0, 300));
+    if (this.problems.length > MAX_PROBLEMS) this.problems.splice(0, this.problems.length - MAX_PROBLEMS);
   }
 
   private onPlay(play: JobRecording['play']): void {
@@ -218,7 +243,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
   private onFrame(frame: AudioFrame, arrival: number): void {
     const job = this.streams.get(frame.stream);
     if (!job || job.ended) {
-      if (!job) this.problems.push(`frame of unknown stream ${frame.stream}`);
+      if (!job) this.problem(`frame of unknown stream ${frame.stream}`);
       return;
     }
     if (job !== this.current) {
@@ -229,7 +254,8 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     }
     const latencyMs = job.stats.record(frame.sequence, frame.capturedAt, arrival);
     if (frame.data.length > 0) {
-      job.append(frame.codec === 'pcmu' ? decodeMulaw(frame.data) : new Int16Array(frame.data.buffer.slice(frame.data.byteOffset, frame.data.byteOffset + frame.data.length)));
+      const maxSamples = MAX_RECORDED_SECONDS * Math.min(MAX_SAMPLE_RATE, job.play.sampleRate);
+      job.append(frame.codec === 'pcmu' ? decodeMulaw(frame.data) : new Int16Array(frame.data.buffer.slice(frame.data.byteOffset, frame.data.byteOffset + frame.data.length)), maxSamples);
       this.emit('frame', { speakerId: this.id, jobId: job.jobId, sequence: frame.sequence, latencyMs } satisfies DecodedFrameInfo);
     }
     if (frame.endOfStream) this.finish(job, 'finished');
@@ -261,8 +287,8 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     const remaining = this.nativeTimer?.job === job ? this.nativeTimer.remaining : Math.max(500, (job.play.text ?? '').length * perChar * job.play.repeat);
     const timer = setTimeout(() => {
       this.nativeTimer = undefined;
-      this.finish(job, 'finished');
-    }, remaining);
+      this.guarded('native-tts', () => this.finish(job, 'finished'));
+    }, Math.min(remaining, 2 ** 31 - 1));
     this.nativeTimer = { job, timer, dueAt: Date.now() + remaining, remaining };
   }
 
@@ -283,11 +309,11 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       this.nativeTimer = undefined;
     }
     if (job.play.codec !== 'none') {
-      job.wavPath = join(this.options.recordDir, `${job.jobId}.wav`);
+      job.wavPath = join(this.options.recordDir, recordingFileName(job.jobId));
       try {
         writeWavFile(job.wavPath, job.chunks, job.play.sampleRate);
       } catch (err) {
-        this.problems.push(`writing ${job.wavPath}: ${String(err)}`);
+        this.problem(`writing ${job.wavPath}: ${String(err)}`);
       }
       job.chunks.length = 0;
     }

@@ -55,7 +55,7 @@ export function glyph(ch: string): readonly number[] {
 
 /**
  * Draws text into one 8-bit plane. (x, y) is the top-left corner, scale the size of a font pixel.
- * Pixels outside the plane are skipped.
+ * Pixels outside the plane are skipped; fractional coordinates are rounded to whole pixels.
  */
 export function drawText(
   plane: Uint8Array,
@@ -67,6 +67,10 @@ export function drawText(
   scale: number,
   value: number,
 ): void {
+  if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(scale)) return;
+  x = Math.round(x);
+  y = Math.round(y);
+  scale = Math.max(1, Math.round(scale));
   for (let i = 0; i < text.length; i++) {
     const rows = glyph(text[i]!);
     const gx = x + i * GLYPH_ADVANCE * scale;

@@ -6,6 +6,7 @@
  * square, large enough to survive H.264 at any sane bitrate and a scale down to a quarter.
  */
 import { BLACK_Y, WHITE_Y } from './color.js';
+import { fillSpan } from './plane.js';
 
 export interface FrameStamp {
   /** Frames rendered since the encoder started (restarts at 0 with each encoder run). */
@@ -68,17 +69,17 @@ export function drawFrameStamp(
       const bit = c < SYNC.length ? SYNC[c]! : bits[row * DATA_PER_ROW + c - SYNC.length]!;
       const value = bit ? WHITE_Y : BLACK_Y;
       for (let y = row * cell; y < (row + 1) * cell; y++) {
-        luma.fill(value, y * width + c * cell, y * width + (c + 1) * cell);
+        fillSpan(luma, value, y * width + c * cell, y * width + (c + 1) * cell);
       }
     }
     // anything right of the last cell: black
-    for (let y = row * cell; y < (row + 1) * cell; y++) luma.fill(BLACK_Y, y * width + CELLS_PER_ROW * cell, (y + 1) * width);
+    for (let y = row * cell; y < (row + 1) * cell; y++) fillSpan(luma, BLACK_Y, y * width + CELLS_PER_ROW * cell, (y + 1) * width);
   }
   if (chroma) {
     const cw = width >> 1;
     const rows = (ROWS * cell) >> 1;
-    chroma.u.fill(128, 0, rows * cw);
-    chroma.v.fill(128, 0, rows * cw);
+    fillSpan(chroma.u, 128, 0, rows * cw);
+    fillSpan(chroma.v, 128, 0, rows * cw);
   }
 }
 

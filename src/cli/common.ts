@@ -1,0 +1,38 @@
+import { ConfigError } from '../config/load.js';
+import type { Logger } from '../core/logger.js';
+
+export const EXIT_INVALID_CONFIG = 2;
+
+export function printConfigError(err: ConfigError): void {
+  console.error(`The configuration is invalid (${err.source}). Fix these and start again:`);
+  for (const p of err.problems) console.error(`  - ${p.path || '(top level)'}: found ${p.found}; expected ${p.expected}`);
+}
+
+/** Stops everything on SIGINT/SIGTERM within 5 s. */
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => {
+      log.error('did not stop within 5 s; exiting anyway');
+      process.exit(1);
+    }, 5000);
+    deadline.unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+/** True when the arguments ask for help (`--help` or `-h`) anywhere. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
