@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -7,7 +7,7 @@ import { INITIAL_ADMIN_FILE } from './auth/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Gateway } from './gateway.js';
-import { renderMosquittoFiles } from './mqtt/mosquitto-config.js';
+import { writeMosquittoFiles } from './mqtt/mosquitto-config.js';
 import { VERSION } from './version.js';
 import { planCommunity, type Community } from '../simulators/community.js';
 
@@ -179,11 +179,9 @@ function mosquittoConfig(argv: string[]): number {
     }
     throw err;
   }
-  const files = renderMosquittoFiles(config);
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'passwd'), files.passwordFile, { mode: 0o600 });
-  writeFileSync(join(values.out, 'acl'), files.aclFile);
-  console.log(`wrote ${join(values.out, 'passwd')} and ${join(values.out, 'acl')}; in mosquitto.conf set password_file and acl_file to them and allow_anonymous false`);
+  const files = writeMosquittoFiles(values.out, config);
+  console.log(`wrote ${files.passwordFile}, ${files.aclFile} and ${files.settingsFile}; include the last one in mosquitto.conf (e.g. copy it to /etc/mosquitto/conf.d/)`);
+  console.log(files.ownership);
   if (files.skipped.length) console.warn(`skipped (only a passwordHash is configured): ${files.skipped.join(', ')}`);
   return 0;
 }

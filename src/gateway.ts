@@ -11,7 +11,7 @@ import { EventBus } from './core/event-bus.js';
 import { dashboardFeature } from './dashboard/feature.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
-import type { TopicSpec } from './core/mqtt-contract.js';
+import { topicFilter, type TopicSpec } from './core/mqtt-contract.js';
 import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
 import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route.js';
@@ -108,26 +108,37 @@ export class Gateway implements Service {
 
     const internalPassword = randomBytes(24).toString('base64url');
     const external = config.mqtt.url !== null;
+    const clientId = config.mqtt.clientId ?? `community-gateway-${config.site.id}`;
     if (!external) {
-      const acl = new DeviceAcl(base, config.mqtt.devices, internalPassword, config.mqtt.integrations);
-      this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
+      const acl = new DeviceAcl({
+        base,
+        devices: config.mqtt.devices,
+        internalPassword,
+        integrations: config.mqtt.integrations,
+        gatewayClientId: clientId,
+        maxPacketBytes: config.mqtt.maxPacketBytes,
+        maxRetainedBytes: config.mqtt.embedded.maxRetainedBytes,
+      });
+      this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
     const broker = this.broker;
     this.mqtt = new MqttConnection({
       url: external ? config.mqtt.url! : () => `mqtt://${loopbackOf(config.mqtt.embedded.host)}:${broker!.port}`,
-      clientId: config.mqtt.clientId ?? `community-gateway-${config.site.id}`,
+      clientId,
       username: external ? (config.mqtt.username ?? undefined) : INTERNAL_IDENTITY.id,
       password: external ? (config.mqtt.password ?? undefined) : internalPassword,
       protocolVersion: external ? config.mqtt.protocolVersion : 4,
       keepaliveSeconds: config.mqtt.keepaliveSeconds,
+      maximumPacketSize: Math.max(...(['barriers', 'speakers', 'cameras', 'integrations'] as const).map((kind) => config.mqtt.maxPacketBytes[kind])),
       tls: external ? config.mqtt.tls : null,
       will: { topic: `${base}/${gatewayState.pattern}`, payload: JSON.stringify({ state: 'offline', siteId: config.site.id }), qos: 1, retain: true },
       log: log.child({ component: 'mqtt' }),
     });
     this.publisher = new MqttPublisher(base, this.mqtt, this.mirror);
+    const inbound = [...inboundTopics(), ...(options.extraInboundTopics ?? [])];
     this.router = new ContractRouter({
       base,
-      inbound: [...inboundTopics(), ...(options.extraInboundTopics ?? [])],
+      inbound,
       connection: this.mqtt,
       publisher: this.publisher,
       mirror: this.mirror,
@@ -190,6 +201,8 @@ export class Gateway implements Service {
         ...this.features.flatMap((f) => f.services),
         // The router subscribes last, once every handler is registered, so retained state reaches them.
         this.router,
+        // The embedded broker admits devices only now, once the router holds its subscriptions (nothing they replay is lost).
+        ...(broker ? [devicesGate(broker, inbound.map((spec) => topicFilter(base, spec)))] : []),
         this.http,
       ],
       log,
@@ -205,6 +218,10 @@ export class Gateway implements Service {
     await this.group.stop();
     this.options.log.info('gateway stopped');
   }
+}
+
+function devicesGate(broker: EmbeddedBroker, filters: readonly string[]): Service {
+  return { name: 'mqtt-devices-gate', start: () => broker.acceptDevices(filters), stop: async () => {} };
 }
 
 function loopbackOf(host: string): string {
