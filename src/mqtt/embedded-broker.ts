@@ -54,8 +54,9 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  * /mqtt over WebSocket. Every client authenticates and connects with its own client id; the ACL
  * keeps a device inside its own subtree. Before the login a connection may send one small CONNECT
  * within `connectTimeoutMs`; after it, each packet is bounded by the identity's kind, read from
- * the packet's fixed header before its body is buffered. Devices are refused ("server
- * unavailable") until `acceptDevices()`: the gateway calls it once its router has subscribed.
+ * the packet's fixed header before its body is buffered. A device's CONNECT waits (and is
+ * refused "server unavailable" after `connectTimeoutMs`) until `acceptDevices()`: the gateway
+ * calls it once its router has subscribed, so nothing a device sends meanwhile is lost.
  */
 export class EmbeddedBroker implements Service {
   readonly name = 'mqtt-broker';
@@ -67,6 +68,8 @@ export class EmbeddedBroker implements Service {
   private readonly pendingByAddress = new Map<string, number>();
   private readonly internalSubscriptions = new Set<string>();
   private subscriptionWaiter: (() => void) | undefined;
+  /** Devices whose CONNECT waits until the gateway is ready. */
+  private readonly waiting = new Set<{ admit(): void; refuse(): void }>();
   private devicesAccepted = false;
   private refused: Counter<'operation'> | undefined;
   private boundPort = 0;
@@ -98,9 +101,13 @@ export class EmbeddedBroker implements Service {
       authenticate: (client, username, password, done) => {
         options.acl.authenticate(username, password).then(
           (identity) => {
-            const refused = this.admit(client, identity, username);
+            const refused = this.check(client, identity, username);
             if (refused) return done(refused, false);
-            done(null, true);
+            if (identity === INTERNAL_IDENTITY || this.devicesAccepted) {
+              this.admit(client, identity!);
+              return done(null, true);
+            }
+            this.holdUntilReady(client, identity!, done);
           },
           (err: unknown) => done(refusal(SERVER_UNAVAILABLE, String(err)), false),
         );
@@ -167,7 +174,10 @@ export class EmbeddedBroker implements Service {
     }
     if (!this.broker) return;
     this.devicesAccepted = true;
-    this.options.log.info('embedded MQTT broker accepts devices');
+    this.options.log.info({ waiting: this.waiting.size }, 'embedded MQTT broker accepts devices');
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const w of waiting) w.admit();
   }
 
   /** Hands a connection (TCP socket or WebSocket stream) to the broker. */
@@ -209,6 +219,7 @@ export class EmbeddedBroker implements Service {
     this.broker = undefined;
     this.devicesAccepted = false;
     this.subscriptionWaiter?.();
+    for (const w of [...this.waiting]) w.refuse();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.pendingByAddress.clear();
@@ -216,8 +227,31 @@ export class EmbeddedBroker implements Service {
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
   }
 
-  /** Decides a login: undefined admits the client, otherwise the CONNACK refusal to send. */
-  private admit(client: Client, identity: DeviceIdentity | undefined, username: string | undefined): AuthenticateError | undefined {
+  /**
+   * A device that logs in while the gateway is not ready yet waits for its CONNACK (its client
+   * sends nothing before it) until `acceptDevices()`; after `connectTimeoutMs` it is refused with
+   * "server unavailable" and retries.
+   */
+  private holdUntilReady(client: Client, identity: DeviceIdentity, done: (err: AuthenticateError | null, ok: boolean) => void): void {
+    const waiter = {
+      admit: () => {
+        clearTimeout(timer);
+        this.admit(client, identity);
+        done(null, true);
+      },
+      refuse: () => {
+        clearTimeout(timer);
+        this.waiting.delete(waiter);
+        this.refuse(client, 'connect', undefined, `${identity.id}: the gateway is starting; devices are accepted once it is ready`, 'debug');
+        done(refusal(SERVER_UNAVAILABLE, 'the gateway is starting'), false);
+      },
+    };
+    const timer = setTimeout(waiter.refuse, this.options.connectTimeoutMs);
+    this.waiting.add(waiter);
+  }
+
+  /** Checks a login: undefined when it may go on, otherwise the CONNACK refusal to send. */
+  private check(client: Client, identity: DeviceIdentity | undefined, username: string | undefined): AuthenticateError | undefined {
     if (!identity) {
       this.refuse(client, 'connect', undefined, `bad username or password for "${username ?? ''}"`);
       return refusal(BAD_CREDENTIALS, 'bad username or password');
@@ -227,17 +261,16 @@ export class EmbeddedBroker implements Service {
       this.refuse(client, 'connect', undefined, `${identity.id}: ${idReason}`);
       return refusal(IDENTIFIER_REJECTED, idReason);
     }
-    if (identity !== INTERNAL_IDENTITY && !this.devicesAccepted) {
-      this.refuse(client, 'connect', undefined, `${identity.id}: the gateway is starting; devices are accepted once it is ready`, 'debug');
-      return refusal(SERVER_UNAVAILABLE, 'the gateway is starting');
-    }
+    return undefined;
+  }
+
+  private admit(client: Client, identity: DeviceIdentity): void {
     this.identities.set(client, identity);
     const state = this.connections.get(client.conn as Duplex);
     if (state) {
       state.connection.guard.setLimit(this.options.acl.maxPacketBytes(identity));
       this.release(state);
     }
-    return undefined;
   }
 
   private release(state: ConnectionState): void {
