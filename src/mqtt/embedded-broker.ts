@@ -25,6 +25,8 @@ export interface EmbeddedBrokerOptions {
   maxConnectBytes: number;
   /** Connections from one address that have not logged in yet; more are closed at once. */
   maxPendingConnectsPerAddress: number;
+  /** How long a device's CONNECT may wait for the gateway to become ready before "server unavailable" (default 60 s). */
+  deviceHoldMs?: number;
   acl: DeviceAcl;
   bus: EventBus;
   metrics: Metrics;
@@ -55,7 +57,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  * keeps a device inside its own subtree. Before the login a connection may send one small CONNECT
  * within `connectTimeoutMs`; after it, each packet is bounded by the identity's kind, read from
  * the packet's fixed header before its body is buffered. A device's CONNECT waits (and is
- * refused "server unavailable" after `connectTimeoutMs`) until `acceptDevices()`: the gateway
+ * refused "server unavailable" after `deviceHoldMs`) until `acceptDevices()`: the gateway
  * calls it once its router has subscribed, so nothing a device sends meanwhile is lost.
  */
 export class EmbeddedBroker implements Service {
@@ -229,8 +231,8 @@ export class EmbeddedBroker implements Service {
 
   /**
    * A device that logs in while the gateway is not ready yet waits for its CONNACK (its client
-   * sends nothing before it) until `acceptDevices()`; after `connectTimeoutMs` it is refused with
-   * "server unavailable" and retries.
+   * sends nothing before it) until `acceptDevices()`; after `deviceHoldMs` it is refused with
+   * "server unavailable" (many clients, mqtt.js among them, then stop retrying: hold long).
    */
   private holdUntilReady(client: Client, identity: DeviceIdentity, done: (err: AuthenticateError | null, ok: boolean) => void): void {
     const waiter = {
@@ -246,7 +248,7 @@ export class EmbeddedBroker implements Service {
         done(refusal(SERVER_UNAVAILABLE, 'the gateway is starting'), false);
       },
     };
-    const timer = setTimeout(waiter.refuse, this.options.connectTimeoutMs);
+    const timer = setTimeout(waiter.refuse, this.options.deviceHoldMs ?? 60_000);
     this.waiting.add(waiter);
   }
 

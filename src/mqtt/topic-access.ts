@@ -62,16 +62,25 @@ export function matchOwnPublish(access: KindAccess, base: string, deviceId: stri
   return undefined;
 }
 
+/**
+ * Kinds whose devices speak MQTT themselves: the device publishes its own availability. (Cameras
+ * speak ONVIF; the gateway publishes their topics for integrations.)
+ */
+export function isMqttDeviceKind(kind: string, topics: readonly TopicSpec<unknown, string>[] = contract): boolean {
+  return topics.some((t) => t.pattern === `${kind}/{id}/availability` && t.direction === 'to-gateway');
+}
+
 /** Who may read a gateway-to-device topic, for the generated docs (the same rule as the ACL). */
 export function readersOf(spec: TopicSpec<unknown, string>): 'device' | 'group' | 'devices and integrations' | 'integrations' {
   const kind = levels(spec)[0]!;
-  if (isOwnSubtreeTopic(spec, kind)) return 'device';
-  if (isGroupTopic(spec, kind)) return 'group';
+  if (isMqttDeviceKind(kind) && isOwnSubtreeTopic(spec, kind)) return 'device';
+  if (isMqttDeviceKind(kind) && isGroupTopic(spec, kind)) return 'group';
   if (DEVICE_READABLE_GATEWAY_TOPICS.includes(spec)) return 'devices and integrations';
   return 'integrations';
 }
 
 /** Who may publish a device-to-gateway topic, for the generated docs. */
 export function writersOf(spec: TopicSpec<unknown, string>): 'device' | 'integrations' {
-  return isOwnSubtreeTopic(spec, levels(spec)[0]!) ? 'device' : 'integrations';
+  const kind = levels(spec)[0]!;
+  return isMqttDeviceKind(kind) && isOwnSubtreeTopic(spec, kind) ? 'device' : 'integrations';
 }

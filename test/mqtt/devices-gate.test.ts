@@ -23,7 +23,7 @@ describe('the embedded broker admits devices once the gateway is ready', () => {
     await broker?.stop();
   });
 
-  async function startBroker(connectTimeoutMs: number): Promise<{ broker: EmbeddedBroker; url: string }> {
+  async function startBroker(deviceHoldMs?: number): Promise<{ broker: EmbeddedBroker; url: string }> {
     const acl = new DeviceAcl({
       base: 'community',
       devices: [device],
@@ -40,7 +40,8 @@ describe('the embedded broker admits devices once the gateway is ready', () => {
       concurrency: 100,
       queueLimit: 100,
       maxClientsIdLength: 64,
-      connectTimeoutMs,
+      connectTimeoutMs: 5000,
+      ...(deviceHoldMs ? { deviceHoldMs } : {}),
       maxConnectBytes: 4096,
       maxPendingConnectsPerAddress: 64,
       acl,
@@ -54,7 +55,7 @@ describe('the embedded broker admits devices once the gateway is ready', () => {
   }
 
   it('holds a device\'s CONNECT until the gateway client holds its subscriptions, then delivers what it sends', async () => {
-    const { broker: b, url } = await startBroker(5000);
+    const { broker: b, url } = await startBroker();
     const gateway = await connectClient(url, { username: '__gateway__', password: 'internal-secret', clientId: 'community-gateway-test', clean: false });
     try {
       const filter = 'community/barriers/+/entry';
@@ -83,7 +84,7 @@ describe('the embedded broker admits devices once the gateway is ready', () => {
     }
   });
 
-  it('refuses a waiting device with "server unavailable" when the gateway is not ready within connectTimeoutMs', async () => {
+  it('refuses a waiting device with "server unavailable" when the gateway is not ready within deviceHoldMs', async () => {
     const { url } = await startBroker(800);
     const started = Date.now();
     expect((await connectRefusal(url, { username: 'gate-1', password: 'gate-1-secret', clientId: 'gate-1' })).code).toBe(SERVER_UNAVAILABLE);
