@@ -2,7 +2,9 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { barrierEntry } from '../../devices/mqtt-barrier/protocol.js';
+import { loadConfig } from '../../src/config/load.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { closedWithin, connectClient } from '../helpers/mqtt-clients.js';
 import { connectPacket, flood, openSocket, publishHead, remainingLength, tcpIo } from '../helpers/raw-mqtt.js';
 import { waitFor } from '../helpers/wait.js';
@@ -135,6 +137,43 @@ describe('the embedded broker bounds what a client may send, before and after it
       const entry = { ...barrierEntry.example, eventId: 'after-the-big-one-1', timestamp: new Date().toISOString() };
       await again.publishAsync('community/barriers/gate-1/entry', JSON.stringify(entry), { qos: 1 });
       await waitFor(() => acks.includes('after-the-big-one-1'), 5000, 'ack of the normal entry');
+    } finally {
+      again.end(true);
+    }
+  });
+});
+
+describe('packet size with an external mosquitto (max_packet_size from mqtt.maxPacketBytes)', () => {
+  let gw: TestGateway;
+  let mosquitto: RunningMosquitto;
+  const gatewayUser = { username: 'gateway', password: 'gateway-secret' };
+
+  beforeAll(async () => {
+    const defaults = loadConfig({ env: {} }).config.mqtt.maxPacketBytes;
+    mosquitto = await startMosquitto({ mqtt: { baseTopic: 'community', devices, integrations: [], ...gatewayUser, maxPacketBytes: defaults } });
+    gw = await startTestGateway({ config: { mqtt: { devices, url: mosquitto.url, ...gatewayUser, protocolVersion: 5 } } });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    await mosquitto?.stop();
+  });
+
+  it('disconnects a barrier sending a 10 MB entry; the gateway stays connected and takes its next entry', async () => {
+    const gate = await connectClient(mosquitto.url, { username: 'gate-1', password: 'gate-1-secret', clientId: 'gate-1' });
+    const closed = closedWithin(gate, 5000);
+    gate.publish('community/barriers/gate-1/entry', Buffer.alloc(10 * MB, 0x20), { qos: 1 });
+    expect(await closed).toBe('closed');
+    gate.end(true);
+    expect((await gw.api('/healthz')).status).toBe(200);
+    const again = await connectClient(mosquitto.url, { username: 'gate-1', password: 'gate-1-secret', clientId: 'gate-1' });
+    try {
+      const acks: string[] = [];
+      await again.subscribeAsync('community/barriers/gate-1/ack', { qos: 1 });
+      again.on('message', (_t, payload) => acks.push(...(JSON.parse(payload.toString()) as { eventIds: string[] }).eventIds));
+      const entry = { ...barrierEntry.example, eventId: 'after-the-big-one-2', timestamp: new Date().toISOString() };
+      await again.publishAsync('community/barriers/gate-1/entry', JSON.stringify(entry), { qos: 1 });
+      await waitFor(() => acks.includes('after-the-big-one-2'), 5000, 'ack of the normal entry');
     } finally {
       again.end(true);
     }
