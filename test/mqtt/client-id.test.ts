@@ -27,12 +27,18 @@ describe('client ids on the embedded broker are bound to identities', () => {
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { mqtt: { devices } } });
+    gw = await startTestGateway({ config: { mqtt: { devices, integrations: [{ name: 'ha', password: 'ha-secret-1' }] } } });
   });
 
   afterAll(async () => {
     for (const c of clients) c.end(true);
     await gw?.stop();
+  });
+
+  it("an integration connects with its own name, not a device's id or the gateway's", async () => {
+    clients.push(await connectClient(gw.mqttUrl, { username: 'ha', password: 'ha-secret-1', clientId: 'ha' }));
+    expect((await connectRefusal(gw.mqttUrl, { username: 'ha', password: 'ha-secret-1', clientId: 'gate-1' })).code).toBe(IDENTIFIER_REJECTED);
+    expect((await connectRefusal(gw.mqttUrl, { username: 'ha', password: 'ha-secret-1', clientId: `community-gateway-${gw.config.site.id}` })).code).toBe(IDENTIFIER_REJECTED);
   });
 
   it("refuses a device with the gateway's client id, and the gateway stays connected while it keeps trying", async () => {
