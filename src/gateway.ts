@@ -118,6 +118,7 @@ export class Gateway implements Service {
         gatewayClientId: clientId,
         maxPacketBytes: config.mqtt.maxPacketBytes,
         maxRetainedBytes: config.mqtt.embedded.maxRetainedBytes,
+        extraTopics: options.extraInboundTopics ?? [],
       });
       this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }

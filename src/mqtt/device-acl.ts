@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { GatewayConfig, MqttDeviceConfig, MqttIntegrationConfig } from '../config/schema.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { buildTopic } from '../core/mqtt-contract.js';
+import { buildTopic, type TopicSpec } from '../core/mqtt-contract.js';
+import { contract } from './contract.js';
 import { DEVICE_READABLE_GATEWAY_TOPICS, kindAccess, matchOwnPublish, type KindAccess } from './topic-access.js';
 
 export interface DeviceIdentity {
@@ -27,6 +28,8 @@ export interface DeviceAclOptions {
   maxPacketBytes: GatewayConfig['mqtt']['maxPacketBytes'];
   /** Largest retained payload a device may keep. */
   maxRetainedBytes: number;
+  /** Topics beyond the contract the gateway also receives (benchmarks, router tests). */
+  extraTopics?: readonly TopicSpec<unknown, string>[];
 }
 
 export interface PublishRequest {
@@ -57,7 +60,7 @@ export class DeviceAcl {
     for (const d of devices) {
       if (d.id === gatewayClientId) throw new Error(`mqtt.devices: "${d.id}" is the gateway's own client id (mqtt.clientId); give the device another id`);
       this.devices.set(d.id, { identity: { id: d.id, kind: d.kind, groups: d.groups }, hash: d.passwordHash ?? hashPassword(d.password!) });
-      if (!this.access.has(d.kind)) this.access.set(d.kind, kindAccess(d.kind));
+      if (!this.access.has(d.kind)) this.access.set(d.kind, kindAccess(d.kind, [...contract, ...(options.extraTopics ?? [])]));
     }
     for (const i of integrations) {
       if (this.devices.has(i.name)) throw new Error(`mqtt.integrations: "${i.name}" is also a device id`);

@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import type { GatewayConfig } from '../config/schema.js';
 import type { TopicSpec } from '../core/mqtt-contract.js';
+import { contract } from './contract.js';
 import { DEVICE_READABLE_GATEWAY_TOPICS, kindAccess } from './topic-access.js';
 
 /**
@@ -33,6 +34,8 @@ export interface MosquittoSource {
     integrations?: GatewayConfig['mqtt']['integrations'];
     maxPacketBytes?: GatewayConfig['mqtt']['maxPacketBytes'];
   };
+  /** Device topics beyond the contract (the gateway's `extraInboundTopics`: benchmarks, router tests). */
+  extraTopics?: readonly TopicSpec<unknown, string>[];
 }
 
 /** A contract pattern as an ACL topic: the device's id filled in, every other variable `+`. */
@@ -68,7 +71,7 @@ export function renderMosquittoFiles(config: MosquittoSource): MosquittoFiles {
       continue;
     }
     passwords.push(mosquittoPasswordLine(device.id, device.password));
-    const access = kindAccess(device.kind);
+    const access = kindAccess(device.kind, [...contract, ...(config.extraTopics ?? [])]);
     acl.push('', `user ${device.id}`);
     for (const t of access.publish) acl.push(`topic write ${aclTopic(base, t.spec, { id: device.id })}`);
     for (const t of access.read) acl.push(`topic read ${aclTopic(base, t.spec, { id: device.id })}`);
