@@ -43,7 +43,7 @@ async function runOnce(broker: 'embedded' | 'mosquitto', clients: number, messag
   const devices = Array.from({ length: clients }, (_, i) => ({ id: `bench-${i}`, kind: 'barriers' as const, password: `bench-secret-${i}`, groups: [] }));
   const gatewayLogin = { username: 'gateway', password: 'bench-gateway-secret' };
   const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-mqtt-'));
-  const mosquitto = broker === 'mosquitto' ? await startMosquitto({ mqtt: { baseTopic: 'community', devices, integrations: [], ...gatewayLogin } }, { persistence: false }) : undefined;
+  const mosquitto = broker === 'mosquitto' ? await startMosquitto({ mqtt: { baseTopic: 'community', devices, integrations: [], ...gatewayLogin }, extraTopics: [sampleTopic] }, { persistence: false }) : undefined;
   const { config } = loadConfig({
     env: {},
     overrides: {

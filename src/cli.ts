@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords.js';
 import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
 import { sim } from './cli/sim.js';
 import { start } from './cli/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
-import { renderMosquittoFiles } from './mqtt/mosquitto-config.js';
+import { writeMosquittoFiles } from './mqtt/mosquitto-config.js';
 import { VERSION } from './version.js';
 
 const USAGE = `community-gateway ${VERSION}
@@ -29,7 +27,7 @@ Every command takes --help.`;
 const CHECK_CONFIG_USAGE = 'usage: community-gateway check-config FILE   (exit 0 when valid, 2 when invalid)';
 const HASH_PASSWORD_USAGE = 'usage: echo -n PASSWORD | community-gateway hash-password   (prints a scrypt hash for a user\'s or device\'s passwordHash)';
 const MOSQUITTO_CONFIG_USAGE = `usage: community-gateway mosquitto-config --config FILE --out DIR
-  Writes DIR/passwd and DIR/acl for an external mosquitto broker from the devices and
+  Writes DIR/passwd, DIR/acl and DIR/community-gateway.conf for an external mosquitto broker from the devices and
   integrations of FILE (default: GATEWAY_CONFIG). Devices configured with only a passwordHash
   are skipped (mosquitto needs the password itself).`;
 
@@ -94,11 +92,9 @@ function mosquittoConfig(argv: string[]): number {
     }
     throw err;
   }
-  const files = renderMosquittoFiles(config);
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'passwd'), files.passwordFile, { mode: 0o600 });
-  writeFileSync(join(values.out, 'acl'), files.aclFile);
-  console.log(`wrote ${join(values.out, 'passwd')} and ${join(values.out, 'acl')}; in mosquitto.conf set password_file and acl_file to them and allow_anonymous false`);
+  const files = writeMosquittoFiles(values.out, config);
+  console.log(`wrote ${files.passwordFile}, ${files.aclFile} and ${files.settingsFile}; include the last one in mosquitto.conf (e.g. copy it to /etc/mosquitto/conf.d/)`);
+  console.log(files.ownership);
   if (files.skipped.length) console.warn(`skipped (only a passwordHash is configured): ${files.skipped.join(', ')}`);
   return 0;
 }

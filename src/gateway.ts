@@ -12,12 +12,12 @@ import { EventBus } from './core/event-bus.js';
 import { dashboardFeature } from './dashboard/feature.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
-import type { TopicSpec } from './core/mqtt-contract.js';
+import { topicFilter, type TopicSpec } from './core/mqtt-contract.js';
 import type { Feature, FeatureFactory, GatewayContext } from './feature.js';
 import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route.js';
 import { feedEndpoint } from './http/feed.js';
-import { mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
+import { MQTT_WEBSOCKET_MAX_PAYLOAD, mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
 import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
 import { systemRoutes } from './http/routes/system.js';
@@ -88,6 +88,7 @@ export class Gateway implements Service {
     const { config, log } = options;
     const env = options.env ?? process.env;
     const base = config.mqtt.baseTopic;
+    const largestClientPacket = Math.max(...(['barriers', 'speakers', 'cameras', 'integrations'] as const).map((kind) => config.mqtt.maxPacketBytes[kind]));
     this.bus = new EventBus((event, err) => log.error({ event, err }, 'event listener failed'));
     this.metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
     this.mirror = new ContractMirror();
@@ -112,26 +113,38 @@ export class Gateway implements Service {
 
     const internalPassword = randomBytes(24).toString('base64url');
     const external = config.mqtt.url !== null;
+    const clientId = config.mqtt.clientId ?? `community-gateway-${config.site.id}`;
     if (!external) {
-      const acl = new DeviceAcl(base, config.mqtt.devices, internalPassword, config.mqtt.integrations);
-      this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
+      const acl = new DeviceAcl({
+        base,
+        devices: config.mqtt.devices,
+        internalPassword,
+        integrations: config.mqtt.integrations,
+        gatewayClientId: clientId,
+        maxPacketBytes: config.mqtt.maxPacketBytes,
+        maxRetainedBytes: config.mqtt.embedded.maxRetainedBytes,
+        extraTopics: options.extraInboundTopics ?? [],
+      });
+      this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
     const broker = this.broker;
     this.mqtt = new MqttConnection({
       url: external ? config.mqtt.url! : () => `mqtt://${loopbackOf(config.mqtt.embedded.host)}:${broker!.port}`,
-      clientId: config.mqtt.clientId ?? `community-gateway-${config.site.id}`,
+      clientId,
       username: external ? (config.mqtt.username ?? undefined) : INTERNAL_IDENTITY.id,
       password: external ? (config.mqtt.password ?? undefined) : internalPassword,
       protocolVersion: external ? config.mqtt.protocolVersion : 4,
       keepaliveSeconds: config.mqtt.keepaliveSeconds,
+      maximumPacketSize: largestClientPacket,
       tls: external ? config.mqtt.tls : null,
       will: { topic: `${base}/${gatewayState.pattern}`, payload: JSON.stringify({ state: 'offline', siteId: config.site.id }), qos: 1, retain: true },
       log: log.child({ component: 'mqtt' }),
     });
     this.publisher = new MqttPublisher(base, this.mqtt, this.mirror);
+    const inbound = [...inboundTopics(), ...(options.extraInboundTopics ?? [])];
     this.router = new ContractRouter({
       base,
-      inbound: [...inboundTopics(), ...(options.extraInboundTopics ?? [])],
+      inbound,
       connection: this.mqtt,
       publisher: this.publisher,
       mirror: this.mirror,
@@ -162,7 +175,9 @@ export class Gateway implements Service {
 
     this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
     this.ws.add(feedEndpoint(this.mirror));
-    if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker));
+    // A WebSocket message on /mqtt carries whole MQTT packets: let the largest a client may send
+    // through (the broker bounds each client's packets by its kind).
+    if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker, { maxPayload: Math.max(largestClientPacket, MQTT_WEBSOCKET_MAX_PAYLOAD) }));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
     this.routeModules = [
@@ -195,6 +210,8 @@ export class Gateway implements Service {
         ...this.features.flatMap((f) => f.services),
         // The router subscribes last, once every handler is registered, so retained state reaches them.
         this.router,
+        // The embedded broker admits devices only now, once the router holds its subscriptions (nothing they replay is lost).
+        ...(broker ? [devicesGate(broker, inbound.map((spec) => topicFilter(base, spec)))] : []),
         this.http,
       ],
       log,
@@ -210,6 +227,10 @@ export class Gateway implements Service {
     await this.group.stop();
     this.options.log.info('gateway stopped');
   }
+}
+
+function devicesGate(broker: EmbeddedBroker, filters: readonly string[]): Service {
+  return { name: 'mqtt-devices-gate', start: () => broker.acceptDevices(filters), stop: async () => {} };
 }
 
 function loopbackOf(host: string): string {

@@ -17,7 +17,7 @@ interface Options {
 const options = JSON.parse(process.argv[2]!) as Options;
 
 async function connect(id: string, password: string): Promise<MqttClient> {
-  const client = mqtt.connect(options.url, { username: id, password, clientId: `bench-${id}`, reconnectPeriod: 0, protocolVersion: 4 });
+  const client = mqtt.connect(options.url, { username: id, password, clientId: id, reconnectPeriod: 0, protocolVersion: 4 });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

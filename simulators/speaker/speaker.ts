@@ -118,7 +118,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     const { options } = this;
     const base = options.baseTopic;
     const client = mqtt.connect(this.url, {
-      clientId: `speaker-${options.id}`,
+      clientId: options.id,
       username: options.id,
       password: options.password,
       protocolVersion: 4,

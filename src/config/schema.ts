@@ -13,6 +13,9 @@ const identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only (at most 64), starting with a letter or digit');
 
+/** An MQTT packet size limit: at least 1 KiB, at most MQTT's own maximum (256 MiB). */
+const packetBytes = z.number().int().min(1024).max(268_435_455);
+
 /** A secret may be written inline, or as !env NAME / !file PATH in YAML. */
 const secret = z.string().min(1);
 
@@ -182,6 +185,23 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1),
       queueLimit: z.number().int().min(1),
       maxClientsIdLength: z.number().int().min(23),
+      /** A client that has not completed its CONNECT within this long is disconnected. */
+      connectTimeoutMs: z.number().int().min(500).max(60_000),
+      /** Largest CONNECT packet (bytes); larger: the socket is closed before it is read. */
+      maxConnectBytes: z.number().int().min(256).max(65_536),
+      /** Connections from one address that have not yet logged in; more are closed at once. */
+      maxPendingConnectsPerAddress: z.number().int().min(1).max(10_000),
+      /** Largest retained message a device may keep (bytes); devices retain only their contract's retained topics. */
+      maxRetainedBytes: z.number().int().min(16).max(1_048_576),
+    }),
+    /** Largest MQTT packet (bytes) each kind of client may send; larger packets are refused before they are read. */
+    maxPacketBytes: z.strictObject({
+      barriers: packetBytes,
+      speakers: packetBytes,
+      cameras: packetBytes,
+      integrations: packetBytes,
+      /** The gateway's own client (allow/deny lists to barriers are its largest messages). */
+      gateway: packetBytes,
     }),
     devices: z.array(mqttDeviceSchema),
     integrations: z.array(mqttIntegrationSchema),

@@ -12,6 +12,8 @@ export interface ConnectionOptions {
   protocolVersion: 4 | 5;
   keepaliveSeconds: number;
   tls?: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; rejectUnauthorized: boolean } | null;
+  /** MQTT 5: the largest packet the gateway accepts from the broker (the broker drops larger ones for it). */
+  maximumPacketSize?: number;
   /** Retained last will: what the broker publishes if the gateway vanishes. */
   will?: { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean };
   log: Logger;
@@ -47,7 +49,9 @@ export class MqttConnection implements Service {
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       resubscribe: true,
-      ...(options.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),
+      ...(options.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: 24 * 3600, ...(options.maximumPacketSize ? { maximumPacketSize: options.maximumPacketSize } : {}) } }
+        : {}),
       ...(options.will ? { will: options.will } : {}),
     };
     if (options.tls) {

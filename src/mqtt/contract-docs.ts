@@ -1,4 +1,5 @@
 import type { TopicSpec } from '../core/mqtt-contract.js';
+import { readersOf, writersOf } from './topic-access.js';
 
 /** Prose a device kind adds to docs/mqtt.md: the flows its topics take part in. */
 export interface ContractChapter {
@@ -12,6 +13,14 @@ function anchor(name: string): string {
   return name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
 
+/** Who publishes and who may read a topic: the same rule as the brokers' ACLs (src/mqtt/topic-access.ts). */
+function directionText(spec: TopicSpec<unknown, string>): string {
+  if (spec.direction === 'to-gateway') return writersOf(spec) === 'device' ? 'device → gateway' : 'integration → gateway';
+  const readers = readersOf(spec);
+  return `gateway → ${readers === 'device' ? 'the device' : readers === 'group' ? "the group's devices" : readers}`;
+  // Integrations (mqtt.integrations) may publish and read every topic under the base topic.
+}
+
 function renderTopic(spec: TopicSpec<unknown, string>, base: string): string {
   const lines = [
     `### \`${base}/${spec.pattern}\``,
@@ -20,7 +29,7 @@ function renderTopic(spec: TopicSpec<unknown, string>, base: string): string {
     '',
     `| name | direction | QoS | retained | payload |`,
     `| --- | --- | --- | --- | --- |`,
-    `| \`${spec.name}\` | ${spec.direction === 'to-gateway' ? 'device/integration → gateway' : 'gateway → devices/integrations'} | ${spec.qos} | ${spec.retained ? 'yes' : 'no'} | ${spec.payload.format} |`,
+    `| \`${spec.name}\` | ${directionText(spec)} | ${spec.qos} | ${spec.retained ? 'yes' : 'no'} | ${spec.payload.format} |`,
     '',
   ];
   if (spec.details) lines.push(spec.details, '');

@@ -18,7 +18,7 @@ describe('entry ingest (driver + access service against the simulator)', () => {
     await fleet.start(gw.mqttUrl);
     await waitFor(() => fleet.barriers.every((b) => b.connected), 5000, 'barriers connected');
     // A privileged client watching the error topic, as an installer would.
-    watcher = mqtt.connect(gw.mqttUrl, { username: '__gateway__', password: (gw.gateway as unknown as { mqtt: { options: { password: string } } }).mqtt.options.password });
+    watcher = mqtt.connect(gw.mqttUrl, { username: '__gateway__', clientId: '__gateway__:watcher', password: (gw.gateway as unknown as { mqtt: { options: { password: string } } }).mqtt.options.password });
     await new Promise<void>((resolve) => watcher.once('connect', () => resolve()));
     await watcher.subscribeAsync('community/gateway/errors', { qos: 0 });
     watcher.on('message', (_t, p) => errors.push(JSON.parse(p.toString()) as { topic: string; reason: string }));
@@ -65,7 +65,7 @@ describe('entry ingest (driver + access service against the simulator)', () => {
     // An entry that passes the barrier's own checks but not the contract (a denied entry without a reason).
     const entry = await gate.present({ credential: { type: 'card', value: '0012345678' }, direction: 'in' });
     expect(entry.result).toBe('granted');
-    const client = mqtt.connect(gw.mqttUrl, { username: 'gate-3', password: barriers[2]!.password, clientId: 'gate-3-raw' });
+    const client = mqtt.connect(gw.mqttUrl, { username: 'gate-3', password: barriers[2]!.password, clientId: 'gate-3:raw' });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     const acks: unknown[] = [];
     await client.subscribeAsync('community/barriers/gate-3/ack', { qos: 1 });

@@ -70,7 +70,7 @@ describe('tours', () => {
     const steps = ['东门', '路口', '停车场'].map((preset) => ({ preset, dwellMs }));
     expect((await api(`/api/cameras/gate/tours/${enc('日间巡逻')}`, 'PUT', { steps, loop: true })).status).toBe(200);
 
-    const client = await mqtt.connectAsync(rig.gw.mqttUrl, { username: 'ha', password: 'ha-password-1', protocolVersion: 4 });
+    const client = await mqtt.connectAsync(rig.gw.mqttUrl, { username: 'ha', password: 'ha-password-1', clientId: 'ha', protocolVersion: 4 });
     const states: Array<{ tour: { step: number; phase: string } | null }> = [];
     client.on('message', (_t, payload) => states.push(JSON.parse(payload.toString()) as (typeof states)[number]));
     await client.subscribeAsync('community/cameras/gate/state');

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/core/net.js';
-import { renderMosquittoFiles, type MosquittoSource } from '../../src/mqtt/mosquitto-config.js';
+import { renderMosquittoFiles, renderMosquittoSettings, type MosquittoSource } from '../../src/mqtt/mosquitto-config.js';
 
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
 
@@ -49,9 +49,8 @@ export async function startMosquitto(config: MosquittoSource, options: { persist
     join(dir, 'mosquitto.conf'),
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${join(dir, 'passwd')}`,
-      `acl_file ${join(dir, 'acl')}`,
+      // What `mosquitto-config` writes (allow_anonymous, password and ACL files, use_username_as_clientid, max_packet_size).
+      renderMosquittoSettings(config, { passwordFile: join(dir, 'passwd'), aclFile: join(dir, 'acl') }),
       `persistence ${options.persistence === false ? 'false' : 'true'}`,
       `persistence_location ${dir}/`,
       'autosave_interval 1',

@@ -24,7 +24,7 @@ describe('the dashboards feed mirrors the MQTT contract', () => {
     expect(received[0]!.type).toBe('snapshot');
     expect(received[0]!.messages!.find((m) => m.topic === 'gateway/state')?.payload).toMatchObject({ state: 'online' });
 
-    const device = mqtt.connect(gw.mqttUrl, { username: 'spk-1', password: 'spk-1-secret', reconnectPeriod: 0 });
+    const device = mqtt.connect(gw.mqttUrl, { username: 'spk-1', password: 'spk-1-secret', clientId: 'spk-1', reconnectPeriod: 0 });
     await new Promise((r) => device.once('connect', r));
     await device.publishAsync('community/speakers/spk-1/availability', 'online', { qos: 1, retain: true });
     const live = await waitFor(() => received.find((m) => m.type === 'message' && m.topic === 'speakers/spk-1/availability'), 3000, 'live message');

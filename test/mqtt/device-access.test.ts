@@ -11,7 +11,7 @@ const devices = [
 const gatewayUser = { username: 'gateway', password: 'gateway-secret' };
 
 async function connectDevice(url: string, username: string, password: string, protocolVersion: 4 | 5 = 4): Promise<MqttClient> {
-  const client = mqtt.connect(url, { username, password, clientId: `${username}-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, protocolVersion });
+  const client = mqtt.connect(url, { username, password, clientId: `${username}:${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, protocolVersion });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

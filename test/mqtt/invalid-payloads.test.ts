@@ -19,7 +19,7 @@ function concreteTopic(spec: TopicSpec<unknown, string>): { topic: string; user:
 }
 
 async function connect(url: string, username: string, password: string): Promise<MqttClient> {
-  const client = mqtt.connect(url, { username, password, reconnectPeriod: 0 });
+  const client = mqtt.connect(url, { username, password, clientId: `${username}:${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0 });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

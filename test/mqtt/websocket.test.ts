@@ -16,7 +16,7 @@ describe('MQTT over WebSocket on the HTTP port', () => {
 
   it('accepts a device with its credentials at /mqtt and refuses a wrong password', async () => {
     const wsUrl = `${gw.url.replace('http', 'ws')}/mqtt`;
-    const client = mqtt.connect(wsUrl, { username: 'spk-ws', password: 'spk-ws-secret', reconnectPeriod: 0, protocolVersion: 4 });
+    const client = mqtt.connect(wsUrl, { username: 'spk-ws', password: 'spk-ws-secret', clientId: 'spk-ws', reconnectPeriod: 0, protocolVersion: 4 });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);

@@ -107,7 +107,7 @@ describe('speaker simulator over the wire', () => {
   });
 
   it('the gateway refuses a malformed speaker state and says why on gateway/errors', async () => {
-    const client = await mqtt.connectAsync(rig.gw.mqttUrl, { username: 'sim-b', password: 'pw-sim-b-secret', clientId: 'rogue-sim-b', protocolVersion: 4 });
+    const client = await mqtt.connectAsync(rig.gw.mqttUrl, { username: 'sim-b', password: 'pw-sim-b-secret', clientId: 'sim-b:rogue', protocolVersion: 4 });
     const errors: string[] = [];
     try {
       await client.publishAsync('community/speakers/sim-b/state', JSON.stringify({ state: 'dancing' }), { qos: 1 });
