@@ -124,6 +124,8 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 1000,
+      // A broker that refuses for a while (the gateway starting) must not end the retries.
+      reconnectOnConnackError: true,
       will: { topic: buildTopic(base, speakerAvailability, { id: options.id }), payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;

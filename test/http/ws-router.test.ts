@@ -7,7 +7,6 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/feature.js';
 import { FEED_MAX_MESSAGE_BYTES } from '../../src/http/feed.js';
-import { MQTT_WEBSOCKET_MAX_PAYLOAD } from '../../src/http/mqtt-endpoint.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
 import { openSocket, rawUpgrade, type TestSocket } from '../helpers/ws.js';
@@ -81,7 +80,7 @@ describe('oversized frames (11.3)', () => {
     const cases: Array<{ path: string; bytes: number; protocols?: string }> = [
       { path: `/api/feed?token=${viewer}`, bytes: FEED_MAX_MESSAGE_BYTES + 1 },
       { path: `/test/faulty?token=${viewer}`, bytes: 1025 },
-      { path: '/mqtt', bytes: MQTT_WEBSOCKET_MAX_PAYLOAD + 1, protocols: 'mqtt' },
+      { path: '/mqtt', bytes: gw.gateway.ws.list().find((e) => e.path === '/mqtt')!.maxPayload + 1, protocols: 'mqtt' },
     ];
     for (const c of cases) {
       const bystander = openSocket(gw.url, `/test/faulty?token=${viewer}`);
@@ -133,7 +132,7 @@ describe('a handler that throws (11.8)', () => {
     });
     const feed: TestSocket = openSocket(gw.url, `/api/feed?token=${viewer}`);
     await feed.opened;
-    const device = mqtt.connect(gw.mqttUrl, { username: 'spk-1', password: 'spk-1-secret', reconnectPeriod: 0 });
+    const device = mqtt.connect(gw.mqttUrl, { clientId: 'spk-1', username: 'spk-1', password: 'spk-1-secret', reconnectPeriod: 0 });
     try {
       await new Promise((r) => device.once('connect', r));
       await device.publishAsync('community/speakers/spk-1/availability', 'offline', { qos: 1, retain: true });
