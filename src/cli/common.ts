@@ -32,6 +32,19 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   process.once('SIGTERM', handler);
 }
 
+/**
+ * The last line of defence for promises nobody awaited: a rejection that reaches the top is a bug
+ * in one piece of work (a connection, a device message), not a reason to stop the gateway for
+ * every camera and barrier. It is logged with its stack and the gateway keeps serving; a
+ * synchronous uncaught exception still ends the process (its state is unknown; the service
+ * manager restarts it).
+ */
+export function logStrayRejections(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'a promise failed and nothing handled it (a bug; please report it); the gateway keeps serving');
+  });
+}
+
 /** True when the arguments ask for help (`--help` or `-h`) anywhere. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');

@@ -9,7 +9,7 @@ import { Gateway } from '../gateway.js';
 import { VERSION } from '../version.js';
 import { appendMerge } from '../../simulators/community.js';
 import { SimulatorStartError, SimulatorSupervisor } from '../../simulators/supervisor.js';
-import { EXIT_INVALID_CONFIG, onShutdown, printConfigError, wantsHelp } from './common.js';
+import { EXIT_INVALID_CONFIG, logStrayRejections, onShutdown, printConfigError, wantsHelp } from './common.js';
 
 export const START_USAGE = `usage: community-gateway start [--config FILE] [--demo]
   --config FILE   your configuration (default: GATEWAY_CONFIG, else the defaults)
@@ -75,6 +75,7 @@ export async function start(argv: string[]): Promise<number> {
   const { config } = loaded;
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty ?? undefined });
   log.info({ sources: loaded.sources }, 'configuration loaded');
+  logStrayRejections(log);
   let generated: { name: string; password: string } | undefined;
   const gateway = new Gateway({ config, log, defaultMetrics: true, onGeneratedAdminPassword: (name, password) => (generated = { name, password }) });
   onShutdown(log, async () => {
