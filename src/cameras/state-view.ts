@@ -13,6 +13,7 @@ export function cameraStateView(cam: ManagedCamera, lock: ControlLock, tours: To
   const tour = tours.status(cam.id);
   return {
     online: live.online,
+    status: live.status,
     name: cam.def.name,
     position: live.position,
     moving: live.moving ?? null,

@@ -31,6 +31,10 @@ export class CameraStreamSources implements StreamSources {
     return { cameraId, profile, rtspUrl: cached.uri, codec: p.codec, width: p.width, height: p.height, fps: p.fps };
   }
 
+  reconnectNow(cameraId: string): void {
+    if (this.registry.has(cameraId)) this.registry.get(cameraId).reconnectNow();
+  }
+
   list(): Array<{ id: string; name: string; online: boolean }> {
     return this.registry.list().map((c) => ({ id: c.id, name: c.def.name, online: c.live.online }));
   }

@@ -23,6 +23,14 @@ export interface StreamSources {
   resolve(cameraId: string, profile: StreamProfile): Promise<StreamSource>;
   /** Every camera id with its display name (for walls and grids). */
   list(): Array<{ id: string; name: string; online: boolean }>;
+  /**
+   * A viewer waits for this offline camera: the cameras feature forgets its reconnect back-off
+   * and tries at once (at most once per 2 s per camera; nothing happens while it is online or
+   * already connecting, or for an unknown id). Returns at once; watch `list()` or resolve().
+   * Optional in the type only so that stand-in sources in tests need not declare it; the
+   * cameras feature always provides it.
+   */
+  reconnectNow?(cameraId: string): void;
 }
 
 export const STREAM_SOURCES = capabilityKey<StreamSources>('stream-sources');
