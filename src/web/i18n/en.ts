@@ -28,6 +28,7 @@ export const en: Record<MessageKey, string> = {
   'health.online': 'Online',
   'health.offline': 'Offline',
   'health.unknown': 'Unknown',
+  'health.loginRefused': 'Login refused (check user name and password)',
   'health.none': 'No devices',
   'health.kind.cameras': 'Cameras',
   'health.kind.barriers': 'Barriers',
