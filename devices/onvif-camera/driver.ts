@@ -156,7 +156,7 @@ export class OnvifCameraDriver {
   }
 
   close(): void {
-    void this.events?.stop();
+    this.events?.halt();
     this.events = undefined;
     this.client?.close();
     this.client = undefined;
@@ -352,7 +352,7 @@ export class OnvifCameraDriver {
   /** Starts the PullPoint loop; events arrive until close() or stopEvents(). */
   startEvents(onEvent: (e: CameraEvent) => void, onError: (err: unknown) => void, options?: PullPointOptions): void {
     if (!this.capabilities.events || !this.client) return;
-    void this.events?.stop();
+    this.events?.halt();
     this.events = new PullPointLoop(this.client, onEvent, onError, options);
     this.events.start();
   }

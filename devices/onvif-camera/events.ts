@@ -123,6 +123,12 @@ export class PullPointLoop {
   /** Ends the loop and unsubscribes the subscription it holds (bounded in time). */
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.halt();
+    await this.unsubscribe();
+  }
+
+  /** Ends the loop at once without telling the camera (it is unreachable, or the client closes now). */
+  halt(): void {
     this.running = false;
     this.health.state = 'off';
     this.health.retryAt = null;
@@ -131,7 +137,6 @@ export class PullPointLoop {
       this.pause.resolve();
     }
     this.pause = undefined;
-    await this.unsubscribe();
   }
 
   private async loop(): Promise<void> {
