@@ -25,7 +25,7 @@ beforeAll(async () => {
   [loginFree, strict, noPtz, ascii] = await Promise.all([
     startCameraSimulator({ name: 'LoginFree', behaviours: ['login-free-services'] }),
     startCameraSimulator({ name: 'Strict', behaviours: ['strict-renew', 'subscription-slots'] }),
-    startCameraSimulator({ name: 'NoPtz', behaviours: ['no-ptz'] }),
+    startCameraSimulator({ name: 'NoPtz', behaviours: ['no-ptz', 'html-404'] }),
     startCameraSimulator({ name: 'Ascii', behaviours: ['ascii-preset-names'], ptzSpeeds: FAST_PTZ_SPEEDS }),
   ]);
   gw = await startTestGateway({
