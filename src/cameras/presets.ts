@@ -38,6 +38,14 @@ export function asciiCameraName(existing: readonly PresetView[]): string {
   for (let n = 1; ; n++) if (!taken.has(`P${n}`)) return `P${n}`;
 }
 
+/** A camera fault about the argument or the name (not "moving", "too many presets", ...). */
+function refusedTheName(err: unknown): boolean {
+  if (!(err instanceof UserError) || err.code !== 'camera_fault') return false;
+  const faults = (err.details?.faults as string[] | undefined) ?? [];
+  if (faults.some((f) => /MovingPTZ|TooManyPresets|PresetExist/i.test(f))) return false;
+  return faults.some((f) => /InvalidArg|PresetName/i.test(f)) || /name/i.test(err.message);
+}
+
 export class PresetService {
   /** Cameras that refused a non-ASCII preset name: later saves go straight to an ASCII camera-side name. */
   private readonly asciiOnly = new Set<string>();
@@ -79,7 +87,7 @@ export class PresetService {
         token = await cam.driver.setPreset(name);
       } catch (err) {
         // Many cameras accept only ASCII names: the camera keeps "P<n>", the gateway the real name.
-        if (isAsciiPresetName(name) || !(err instanceof UserError) || err.code !== 'camera_fault') throw err;
+        if (isAsciiPresetName(name) || !refusedTheName(err)) throw err;
         this.asciiOnly.add(cameraId);
         cameraName = asciiCameraName(list);
         token = await cam.driver.setPreset(cameraName);

@@ -32,6 +32,7 @@ beforeAll(async () => {
     config: fastCameraConfig(
       [
         { ...cameraEntry('wrongpw', loginFree), password: 'not-the-password' },
+        { ...cameraEntry('wrongpw-strict', ascii), password: 'not-the-password' },
         cameraEntry('strict', strict),
         cameraEntry('noptz', noPtz),
         cameraEntry('ascii', ascii),
@@ -59,6 +60,8 @@ describe('camera field behaviours', () => {
     expect(String(cam.lastError)).toMatch(/refused the configured user name or password/);
     const res = await gw.api('/api/cameras/wrongpw/ptz/stop', { method: 'POST', token: admin });
     expect(res.status).toBe(503);
+    // A camera that wants a login for GetServices too: the same state.
+    await waitFor(async () => (await cameraJson(gw, 'wrongpw-strict', admin)).status === 'login_refused', 10_000, 'login refused (strict camera)');
   });
 
   it('events flow from a strict camera with 8 slots over several renewals, with at most 2 subscriptions in use, none after stop', async () => {
