@@ -67,6 +67,8 @@ export interface PullPointOptions {
   maxRetryMs?: number;
   /** Longest wait for Unsubscribe at stop, ms. Default 2 s. */
   unsubscribeTimeoutMs?: number;
+  /** Called when `health.state` changes (not at every pull). */
+  onHealthChange?: (health: EventHealth) => void;
 }
 
 /** How a camera's event subscription is doing, for the API, the device page and metrics. */
@@ -92,7 +94,8 @@ export class PullPointLoop {
   private running = false;
   private pause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   private readonly backoff: Backoff;
-  private readonly opts: Required<PullPointOptions>;
+  private readonly opts: Required<Omit<PullPointOptions, 'onHealthChange'>>;
+  private readonly onHealthChange: ((health: EventHealth) => void) | undefined;
   private renewAt = 0;
   private loopDone: Promise<void> = Promise.resolve();
   readonly health: EventHealth = { state: 'off', subscribed: false, lastPullOkAt: null, lastError: null, failures: 0, subscriptionsCreated: 0, unsubscribed: 0, retryAt: null };
@@ -110,13 +113,14 @@ export class PullPointLoop {
       maxRetryMs: options.maxRetryMs ?? 300_000,
       unsubscribeTimeoutMs: options.unsubscribeTimeoutMs ?? 2000,
     };
+    this.onHealthChange = options.onHealthChange;
     this.backoff = new Backoff({ initialMs: this.opts.retryMs, maxMs: this.opts.maxRetryMs, jitter: 0.2 });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.health.state = 'starting';
+    this.setState('starting');
     this.loopDone = this.loop();
   }
 
@@ -130,7 +134,7 @@ export class PullPointLoop {
   /** Ends the loop at once without telling the camera (it is unreachable, or the client closes now). */
   halt(): void {
     this.running = false;
-    this.health.state = 'off';
+    this.setState('off');
     this.health.retryAt = null;
     if (this.pause) {
       clearTimeout(this.pause.timer);
@@ -161,7 +165,7 @@ export class PullPointLoop {
       } catch (err) {
         if (!this.running) return;
         this.health.failures++;
-        this.health.state = 'failing';
+        this.setState('failing');
         this.health.lastError = err instanceof Error ? err.message : String(err);
         this.onError(err);
         // Give the camera its slot back before trying again.
@@ -192,7 +196,14 @@ export class PullPointLoop {
 
   private healthy(): void {
     this.backoff.reset();
-    Object.assign(this.health, { state: 'ok', lastPullOkAt: new Date().toISOString(), failures: 0, lastError: null });
+    Object.assign(this.health, { lastPullOkAt: new Date().toISOString(), failures: 0, lastError: null });
+    this.setState('ok');
+  }
+
+  private setState(state: EventHealth['state']): void {
+    if (this.health.state === state) return;
+    this.health.state = state;
+    this.onHealthChange?.({ ...this.health });
   }
 
   /** Best effort: a camera that does not answer keeps the slot until the subscription expires. */

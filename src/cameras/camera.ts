@@ -150,7 +150,7 @@ export class ManagedCamera {
         this.driver.startEvents(
           (e) => this.onEvent(e),
           (err) => this.deps.log.warn({ camera: this.id, err: errorMessage(err), health: this.driver.eventHealth }, 'camera events failed; retrying with back-off'),
-          this.deps.config.eventSubscription,
+          { ...this.deps.config.eventSubscription, onHealthChange: () => this.running && this.deps.onChange(this.id) },
         );
       }
       if (caps.ptz && this.deps.moving?.has(this.id)) await this.stopLeftoverMove();

@@ -50,7 +50,7 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
       lastError: cam.live.lastError,
       clockOffsetMs: cam.live.online ? cam.driver.clockOffsetMs : null,
       capabilities: cam.capabilities,
-      events: cam.eventHealth,
+      eventHealth: cam.eventHealth,
     };
   };
   return [

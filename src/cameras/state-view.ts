@@ -14,6 +14,7 @@ export function cameraStateView(cam: ManagedCamera, lock: ControlLock, tours: To
   return {
     online: live.online,
     status: live.status,
+    events: cam.eventHealth?.state ?? null,
     name: cam.def.name,
     position: live.position,
     moving: live.moving ?? null,

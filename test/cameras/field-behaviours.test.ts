@@ -87,7 +87,9 @@ describe('camera field behaviours', () => {
     expect(strict.control.peakSubscriptions()).toBeLessThanOrEqual(2);
     expect(strict.state.soapCalls.filter((c) => c.operation === 'Renew' && c.outcome !== 'ok')).toEqual([]);
     expect(strict.state.soapCalls.filter((c) => c.operation === 'Renew' && c.outcome === 'ok').length).toBeGreaterThanOrEqual(3);
-    const health = (await cameraJson(gw, 'strict', admin)).events as { state: string; subscribed: boolean; lastPullOkAt: string | null };
+    const camera = await cameraJson(gw, 'strict', admin);
+    expect(camera.events).toBe('ok');
+    const health = camera.eventHealth as { state: string; subscribed: boolean; lastPullOkAt: string | null };
     expect(health).toMatchObject({ state: 'ok', subscribed: true });
     expect(Date.now() - Date.parse(health.lastPullOkAt!)).toBeLessThan(3000);
     const metrics = await (await gw.api('/metrics', { token: admin })).text();
@@ -150,6 +152,16 @@ describe('camera field behaviours', () => {
     expect((await gw.api('/api/cameras', { method: 'POST', token: admin, json: { ...base, id: 'ch2', path: '/onvif/channel2' } })).status).toBe(201);
     expect((await gw.api('/api/cameras', { method: 'POST', token: admin, json: { ...base, id: 'ch1' } })).status).toBe(409);
     await gw.api('/api/cameras/ch2', { method: 'DELETE', token: admin });
+  });
+
+  it('event failures show as "failing" on the state and back off; the camera gets its slot back; then "ok" again', async () => {
+    strict.control.resetPeakSubscriptions();
+    strict.control.failNextCalls(6);
+    await waitFor(async () => (await cameraJson(gw, 'strict', admin)).events === 'failing', 5000, 'events failing');
+    const health = (await cameraJson(gw, 'strict', admin)).eventHealth as { failures: number; retryAt: string | null };
+    expect(health.failures).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await cameraJson(gw, 'strict', admin)).events === 'ok', 10_000, 'events ok again');
+    expect(strict.control.peakSubscriptions()).toBeLessThanOrEqual(2);
   });
 
   it('after the gateway stops, the strict camera holds none of its subscriptions', async () => {

@@ -7,11 +7,12 @@ interface DeviceState {
   online: boolean | null;
   /** A camera that answers but refuses the gateway's user name or password. */
   loginRefused?: boolean;
+  /** A camera whose event subscription fails (motion alarms do not arrive). */
+  eventsFailing?: boolean;
 }
 
-function cameraLoginRefused(id: string): boolean {
-  const state = retained.value.get(`cameras/${id}/state`)?.payload as { status?: string } | undefined;
-  return state?.status === 'login_refused';
+function cameraState(id: string): { status?: string; events?: string | null } | undefined {
+  return retained.value.get(`cameras/${id}/state`)?.payload as { status?: string; events?: string | null } | undefined;
 }
 
 /** Every device's availability, from the retained `<kind>/<id>/availability` topics of the feed. */
@@ -22,7 +23,14 @@ export function deviceStates(): DeviceState[] {
     if (!match) continue;
     const payload = typeof m.payload === 'string' ? m.payload : (m.payload as { state?: string } | null)?.state;
     const online = payload === 'online' ? true : payload === 'offline' ? false : null;
-    devices.push({ kind: match[1]!, id: match[2]!, online, ...(match[1] === 'cameras' && online === false && cameraLoginRefused(match[2]!) ? { loginRefused: true } : {}) });
+    const cam = match[1] === 'cameras' ? cameraState(match[2]!) : undefined;
+    devices.push({
+      kind: match[1]!,
+      id: match[2]!,
+      online,
+      ...(online === false && cam?.status === 'login_refused' ? { loginRefused: true } : {}),
+      ...(online === true && cam?.events === 'failing' ? { eventsFailing: true } : {}),
+    });
   }
   return devices.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
@@ -75,6 +83,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
                 <td>
                   <StatusDot online={d.online} />{' '}
                   {d.loginRefused ? t('health.loginRefused') : d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}
+                  {d.eventsFailing ? ` · ${t('health.eventsFailing')}` : ''}
                 </td>
               </tr>
             ))}

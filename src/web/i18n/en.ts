@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   'health.offline': 'Offline',
   'health.unknown': 'Unknown',
   'health.loginRefused': 'Login refused (check user name and password)',
+  'health.eventsFailing': 'events failing (motion alarms may not arrive)',
   'health.none': 'No devices',
   'health.kind.cameras': 'Cameras',
   'health.kind.barriers': 'Barriers',
