@@ -404,7 +404,7 @@ export class OnvifCameraDriver {
     if (err instanceof UserError) return err;
     const e = err as OnvifCallError;
     const label = this.options.label;
-    if (e.code === 'ETOOLARGE' || e.code?.startsWith('HTTP_')) return new UserError(`camera "${label}" failed ${operation}: ${e.message}`, 502, 'camera_fault');
+    if (e.code === 'ETOOLARGE' || (e.code?.startsWith('HTTP_') && !isAuthFailure(e))) return new UserError(`camera "${label}" failed ${operation}: ${e.message}`, 502, 'camera_fault');
     if (e.network) {
       if (/timeout/i.test(e.message) || e.code === 'ETIMEDOUT') return new TimeoutError(`camera "${label}" did not answer ${operation} in time`);
       return new DeviceUnavailableError(`camera "${label}" is unreachable (${operation}: ${e.code ?? e.message})`);

@@ -11,7 +11,7 @@ import { AnswerTooLargeError, boundedRequestPart2, CameraHttpError, DEFAULT_SOAP
 
 const require = createRequire(import.meta.url);
 
-type Callback = (err: Error | null, result?: unknown, xml?: string) => void;
+type Callback = (err: Error | null, result?: unknown, xml?: string, statusCode?: number) => void;
 
 /** The parts of the `onvif` Cam object this driver uses. */
 export interface RawCam {
@@ -81,6 +81,7 @@ export class OnvifClient {
   private readonly agent: Agent;
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  private lastWireError: Error | undefined;
 
   constructor(readonly options: OnvifClientOptions) {
     const sockets = this.sockets;
@@ -104,10 +105,17 @@ export class OnvifClient {
     });
     // Every request (also those to an explicit URL: the subscription address) goes through our
     // agent, bounded in size and total time.
-    this.cam._requestPart2 = boundedRequestPart2(this.cam as unknown as TransportCam, this.agent, {
+    const part2 = boundedRequestPart2(this.cam as unknown as TransportCam, this.agent, {
       maxBytes: options.maxAnswerBytes ?? DEFAULT_SOAP_MAX_BYTES,
       deadlineMs: options.deadlineMs ?? options.timeoutMs,
-    }) as RawCam['_requestPart2'];
+    });
+    // The client sometimes loses a wire error and fails later on the missing answer (a
+    // TypeError): keep the last one, so that the caller hears what really happened.
+    this.cam._requestPart2 = ((o: Parameters<typeof part2>[0], cb: Callback) =>
+      part2(o, (err, ...rest) => {
+        if (err) this.lastWireError = err;
+        cb(err, ...rest);
+      })) as RawCam['_requestPart2'];
   }
 
   /** The current PullPoint subscription's address (after createPullPointSubscription), if any. */
@@ -191,11 +199,13 @@ export class OnvifClient {
 
   private invoke(operation: string, start: (cb: Callback) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new OnvifCallError('camera connection closed', operation, true, 'ECLOSED'));
+    this.lastWireError = undefined;
     return new Promise((resolve, reject) => {
       let done = false;
       const cb: Callback = (err, result, xml) => {
         if (done) return;
         done = true;
+        if (err instanceof TypeError && this.lastWireError) err = this.lastWireError;
         if (err) reject(toCallError(err, operation, xml));
         else resolve(result);
       };
@@ -210,7 +220,11 @@ export class OnvifClient {
 
 export function toCallError(err: Error, operation: string, xml?: string): OnvifCallError {
   if (err instanceof OnvifCallError) return err;
-  if (err instanceof CameraHttpError) return new OnvifCallError(err.message, operation, false, `HTTP_${err.status}`);
+  if (err instanceof CameraHttpError) {
+    // 401/403 without a SOAP fault: the credentials were refused all the same.
+    const refused = err.status === 401 || err.status === 403;
+    return new OnvifCallError(refused ? `${err.message}: not authorized` : err.message, operation, false, `HTTP_${err.status}`, refused ? ['ter:NotAuthorized'] : []);
+  }
   if (err instanceof AnswerTooLargeError) return new OnvifCallError(err.message, operation, false, err.code);
   const code = (err as NodeJS.ErrnoException).code;
   const network = (code !== undefined && NETWORK_CODES.has(code)) || /Network timeout|socket hang up/i.test(err.message);

@@ -96,6 +96,17 @@ describe('hostile SOAP answers', () => {
     await expect(d.connect()).rejects.toThrow(/HTTP 404/);
     d.close();
   });
+
+  it('HTTP 401 without a SOAP fault or a challenge is a refused login, not a broken camera', async () => {
+    const { server, port } = await listen((_req, res) => {
+      res.writeHead(401, { 'Content-Type': 'text/plain' });
+      res.end('Unauthorized');
+    });
+    servers.push(server);
+    const d = driverFor(port);
+    await expect(d.connect()).rejects.toMatchObject({ name: 'CameraLoginRefusedError', code: 'camera_auth' });
+    d.close();
+  });
 });
 
 describe('snapshots and streams from a hostile camera', () => {
