@@ -87,7 +87,8 @@ export interface EventHealth {
   retryAt: string | null;
 }
 
-const WSNT_ACTION = `${NS.wsnt}/SubscriptionManager`;
+/** WS-BaseNotification's WSDL actions live under bw-2 (the schema namespace is b-2). */
+const WSNT_ACTION = 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager';
 const PULL_ACTION = `${NS.tev}/PullPointSubscription/PullMessagesRequest`;
 
 export class PullPointLoop {
