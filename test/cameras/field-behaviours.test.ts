@@ -162,6 +162,8 @@ describe('camera field behaviours', () => {
     expect(health.failures).toBeGreaterThanOrEqual(1);
     await waitFor(async () => (await cameraJson(gw, 'strict', admin)).events === 'ok', 10_000, 'events ok again');
     expect(strict.control.peakSubscriptions()).toBeLessThanOrEqual(2);
+    // An Unsubscribe the camera refused (one of the failed calls) leaves that slot until its termination time.
+    await waitFor(() => strict.control.subscriptionsInUse() === 1, 2 * TERMINATION_MS + 1000, 'the refused subscription expired');
   });
 
   it('after the gateway stops, the strict camera holds none of its subscriptions', async () => {
