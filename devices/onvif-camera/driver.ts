@@ -9,12 +9,10 @@ import { DeviceUnavailableError, NotSupportedError, TimeoutError, UserError } fr
 import { readCapabilities, type CameraCapabilities, type ProfileInfo } from './capabilities.js';
 import { clockOffsetMs, isAuthFailure, resyncClock } from './clock.js';
 import { PullPointLoop, type CameraEvent, type EventHealth, type PullPointOptions } from './events.js';
-import { fetchWithAuth } from './http-fetch.js';
-import { sniffImageType } from './image-type.js';
+import { checkMediaHost, fetchSnapshot } from './media-fetch.js';
 import { OnvifCallError, OnvifClient } from './onvif-client.js';
 import { formatXmlDuration } from './protocol.js';
-import { formatBytes } from './soap-transport.js';
-import { withCredentials, withoutCredentials, xmlEscape } from './xml-text.js';
+import { withCredentials, xmlEscape } from './xml-text.js';
 
 /** The camera answers, but refuses the configured user name or password. */
 export class CameraLoginRefusedError extends UserError {
@@ -23,8 +21,6 @@ export class CameraLoginRefusedError extends UserError {
     this.name = 'CameraLoginRefusedError';
   }
 }
-
-export const DEFAULT_SNAPSHOT_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface OnvifCameraOptions {
   /** Camera id, used in error messages. */
@@ -307,46 +303,15 @@ export class OnvifCameraDriver {
   /** The RTSP URL of a profile with the camera's credentials inserted: for ffmpeg only. */
   async streamUriWithCredentials(profileToken: string): Promise<string> {
     const raw = await this.guard('GetStreamUri', (c) => c.call<{ uri: string }>('getStreamUri', { protocol: 'RTSP', profileToken }));
-    this.checkMediaHost(raw.uri, 'stream');
+    checkMediaHost(raw.uri, 'stream', this.options);
     return withCredentials(raw.uri, this.options.username, this.options.password);
-  }
-
-  /** Snapshot and stream URLs are fetched (with the password) only on the camera's own host or an allowed one. */
-  private checkMediaHost(url: string, what: 'stream' | 'snapshot'): void {
-    let host: string;
-    try {
-      host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    } catch {
-      throw new UserError(`camera "${this.options.label}" gave an unreadable ${what} URL`, 502, 'camera_fault');
-    }
-    const allowed = [this.options.host, ...(this.options.mediaHosts ?? [])].map((h) => h.replace(/^\[|\]$/g, '').toLowerCase());
-    if (!allowed.includes(host)) {
-      throw new UserError(
-        `camera "${this.options.label}" gives a ${what} URL on another host (${withoutCredentials(url)}); the gateway fetches only from ${this.options.host} unless mediaHosts allows that host`,
-        502,
-        'camera_foreign_host',
-      );
-    }
   }
 
   async snapshot(profileToken: string): Promise<{ contentType: string; body: Buffer }> {
     this.need('snapshot');
     const { uri } = await this.guard('GetSnapshotUri', (c) => c.call<{ uri: string }>('getSnapshotUri', { profileToken }));
-    this.checkMediaHost(uri, 'snapshot');
-    const maxBytes = this.options.maxSnapshotBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
-    let answer;
-    try {
-      answer = await fetchWithAuth(uri, this.options.username, this.options.password, { timeoutMs: this.options.requestTimeoutMs, maxBytes });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ETOOLARGE') throw new UserError(`camera "${this.options.label}" sent a snapshot larger than ${formatBytes(maxBytes)}`, 502, 'camera_fault');
-      throw new DeviceUnavailableError(`camera "${this.options.label}" did not deliver a snapshot: ${e.message}`);
-    }
-    if (answer.status !== 200) throw new UserError(`camera "${this.options.label}" answered the snapshot request with HTTP ${answer.status}`, 502, 'camera_fault');
-    // Served on the gateway's origin: only real images, typed by their bytes, never by the camera's word.
-    const type = sniffImageType(answer.body);
-    if (!type) throw new UserError(`camera "${this.options.label}" sent a snapshot that is not an image (JPEG, PNG, GIF, BMP or WebP)`, 502, 'camera_fault');
-    return { contentType: type, body: answer.body };
+    checkMediaHost(uri, 'snapshot', this.options);
+    return fetchSnapshot(uri, this.options);
   }
 
   /** Starts the PullPoint loop; events arrive until close() or stopEvents(). */
