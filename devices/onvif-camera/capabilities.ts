@@ -29,6 +29,8 @@ export interface CameraCapabilities {
   profiles: ProfileInfo[];
   /** Profile the PTZ commands name (the first with a PTZ configuration). */
   ptzProfileToken: string | null;
+  /** For each capability the camera lacks: what was observed (shown in "does not support" answers). */
+  reasons: Partial<Record<'ptz' | 'continuousMove' | 'absoluteMove' | 'relativeMove' | 'zoom' | 'presets' | 'home' | 'snapshot' | 'events', string>>;
 }
 
 interface RawNode {
@@ -72,8 +74,14 @@ export async function readCapabilities(client: OnvifClient): Promise<CameraCapab
     snapshot: Boolean(cam.uri?.media || cam.uri?.media2) && profiles.length > 0,
     profiles,
     ptzProfileToken: ptzProfile?.$.token ?? null,
+    reasons: {},
   };
-  if (!cam.uri?.ptz || !ptzProfile) return caps;
+  if (!caps.events) caps.reasons.events = 'it advertises no event service';
+  if (!caps.snapshot) caps.reasons.snapshot = profiles.length === 0 ? 'it has no media profile' : 'it advertises no media service';
+  if (!cam.uri?.ptz || !ptzProfile) {
+    caps.reasons.ptz = !cam.uri?.ptz ? 'it advertises no PTZ service' : 'none of its media profiles has a PTZ configuration';
+    return caps;
+  }
   caps.ptz = true;
   let nodes: Record<string, RawNode> = {};
   try {
@@ -93,5 +101,12 @@ export async function readCapabilities(client: OnvifClient): Promise<CameraCapab
   caps.maxPresets = Number(node?.maximumNumberOfPresets ?? 0);
   caps.presets = caps.maxPresets > 0;
   caps.home = node?.homeSupported === true || node?.homeSupported === 'true';
+  const where = node ? 'its PTZ node' : 'GetNodes named no PTZ node, so';
+  if (!caps.continuousMove) caps.reasons.continuousMove = `${where} lists no continuous pan/tilt velocity space`;
+  if (!caps.absoluteMove) caps.reasons.absoluteMove = `${where} lists no absolute pan/tilt position space`;
+  if (!caps.relativeMove) caps.reasons.relativeMove = `${where} lists no relative pan/tilt translation space`;
+  if (!caps.zoom) caps.reasons.zoom = `${where} lists no zoom space`;
+  if (!caps.presets) caps.reasons.presets = node ? `its PTZ node reports MaximumNumberOfPresets ${caps.maxPresets}` : 'GetNodes named no PTZ node';
+  if (!caps.home) caps.reasons.home = node ? `its PTZ node reports HomeSupported ${String(node.homeSupported ?? 'absent')}` : 'GetNodes named no PTZ node';
   return caps;
 }

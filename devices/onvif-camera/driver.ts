@@ -8,11 +8,19 @@
 import { DeviceUnavailableError, NotSupportedError, TimeoutError, UserError } from '../../src/core/errors.js';
 import { readCapabilities, type CameraCapabilities, type ProfileInfo } from './capabilities.js';
 import { clockOffsetMs, isAuthFailure, resyncClock } from './clock.js';
-import { PullPointLoop, type CameraEvent } from './events.js';
-import { fetchWithAuth } from './http-fetch.js';
+import { PullPointLoop, type CameraEvent, type EventHealth, type PullPointOptions } from './events.js';
+import { checkMediaHost, fetchSnapshot } from './media-fetch.js';
 import { OnvifCallError, OnvifClient } from './onvif-client.js';
 import { formatXmlDuration } from './protocol.js';
 import { withCredentials, xmlEscape } from './xml-text.js';
+
+/** The camera answers, but refuses the configured user name or password. */
+export class CameraLoginRefusedError extends UserError {
+  constructor(label: string, operation: string) {
+    super(`camera "${label}" refused the configured user name or password (${operation})`, 502, 'camera_auth');
+    this.name = 'CameraLoginRefusedError';
+  }
+}
 
 export interface OnvifCameraOptions {
   /** Camera id, used in error messages. */
@@ -22,8 +30,12 @@ export interface OnvifCameraOptions {
   path?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
-  /** Per-request timeout, ms. */
+  /** Per-request timeout, ms: also the total deadline of every SOAP call and snapshot. */
   requestTimeoutMs: number;
+  /** Hosts besides `host` that snapshot and RTSP URLs may name (the password goes there too). */
+  mediaHosts?: readonly string[] | undefined;
+  /** Largest snapshot accepted, bytes. Default 8 MiB. */
+  maxSnapshotBytes?: number | undefined;
 }
 
 export interface PtzVector {
@@ -54,15 +66,15 @@ export interface CameraPreset {
 type Capability = 'ptz' | 'continuousMove' | 'absoluteMove' | 'relativeMove' | 'zoom' | 'presets' | 'home' | 'snapshot' | 'events';
 
 const CAPABILITY_TEXT: Record<Capability, string> = {
-  ptz: 'pan/tilt/zoom (no PTZ service or PTZ profile)',
-  continuousMove: 'continuous moves (no continuous velocity space)',
-  absoluteMove: 'absolute moves (no absolute position space)',
-  relativeMove: 'relative moves (no relative translation space)',
-  zoom: 'zoom (no zoom space)',
-  presets: 'presets (its PTZ node reports MaximumNumberOfPresets 0)',
-  home: 'a home position (its PTZ node reports HomeSupported false)',
-  snapshot: 'snapshots (no media profile)',
-  events: 'events (no event service)',
+  ptz: 'pan/tilt/zoom',
+  continuousMove: 'continuous moves',
+  absoluteMove: 'absolute moves',
+  relativeMove: 'relative moves',
+  zoom: 'zoom',
+  presets: 'presets',
+  home: 'a home position',
+  snapshot: 'snapshots',
+  events: 'events',
 };
 
 interface RawStatus {
@@ -88,13 +100,16 @@ export class OnvifCameraDriver {
   async connect(): Promise<CameraCapabilities> {
     this.close();
     const { host, port, path, username, password, requestTimeoutMs } = this.options;
-    const client = new OnvifClient({ host, port, path, username, password, timeoutMs: requestTimeoutMs });
+    const client = new OnvifClient({ host, port, path, username, password, timeoutMs: requestTimeoutMs, deadlineMs: requestTimeoutMs });
     this.client = client;
     client.onRequestWritten((body) => {
       for (const l of this.writeListeners) l(body);
     });
     try {
       await this.guard('connect', () => client.connect(), false);
+      // Many cameras answer GetServices without a login, and the client's connect swallows the
+      // NotAuthorized of GetProfiles: no profiles means "ask again and see why".
+      if ((client.cam.profiles ?? []).length === 0) await this.guard('GetProfiles', (c) => c.call('getProfiles'), false);
       this.caps = await readCapabilities(client);
       return this.caps;
     } catch (err) {
@@ -123,8 +138,21 @@ export class OnvifCameraDriver {
     return () => this.writeListeners.delete(listener);
   }
 
+  /** How the camera's event subscription is doing (null when events are not running). */
+  get eventHealth(): EventHealth | null {
+    return this.events ? { ...this.events.health } : null;
+  }
+
+  /** Unsubscribes what the camera holds for us (bounded), then closes. For a clean stop. */
+  async shutdown(): Promise<void> {
+    const events = this.events;
+    this.events = undefined;
+    await events?.stop().catch(() => {});
+    this.close();
+  }
+
   close(): void {
-    this.events?.stop();
+    this.events?.halt();
     this.events = undefined;
     this.client?.close();
     this.client = undefined;
@@ -275,38 +303,38 @@ export class OnvifCameraDriver {
   /** The RTSP URL of a profile with the camera's credentials inserted: for ffmpeg only. */
   async streamUriWithCredentials(profileToken: string): Promise<string> {
     const raw = await this.guard('GetStreamUri', (c) => c.call<{ uri: string }>('getStreamUri', { protocol: 'RTSP', profileToken }));
+    checkMediaHost(raw.uri, 'stream', this.options);
     return withCredentials(raw.uri, this.options.username, this.options.password);
   }
 
   async snapshot(profileToken: string): Promise<{ contentType: string; body: Buffer }> {
     this.need('snapshot');
     const { uri } = await this.guard('GetSnapshotUri', (c) => c.call<{ uri: string }>('getSnapshotUri', { profileToken }));
-    let answer;
-    try {
-      answer = await fetchWithAuth(uri, this.options.username, this.options.password, this.options.requestTimeoutMs);
-    } catch (err) {
-      throw new DeviceUnavailableError(`camera "${this.options.label}" did not deliver a snapshot: ${(err as Error).message}`);
-    }
-    if (answer.status !== 200) throw new UserError(`camera "${this.options.label}" answered the snapshot request with HTTP ${answer.status}`, 502, 'camera_fault');
-    return { contentType: answer.contentType, body: answer.body };
+    checkMediaHost(uri, 'snapshot', this.options);
+    return fetchSnapshot(uri, this.options);
   }
 
   /** Starts the PullPoint loop; events arrive until close() or stopEvents(). */
-  startEvents(onEvent: (e: CameraEvent) => void, onError: (err: unknown) => void, retryMs?: number): void {
+  startEvents(onEvent: (e: CameraEvent) => void, onError: (err: unknown) => void, options?: PullPointOptions): void {
     if (!this.capabilities.events || !this.client) return;
-    this.events?.stop();
-    this.events = new PullPointLoop(this.client, onEvent, onError, retryMs);
+    this.events?.halt();
+    this.events = new PullPointLoop(this.client, onEvent, onError, options);
     this.events.start();
   }
 
   private need(capability: Capability): CameraCapabilities {
     const caps = this.capabilities;
+    // Without PTZ at all, say so: the PTZ node was never read.
+    if (capability !== 'ptz' && capability !== 'snapshot' && capability !== 'events' && !caps.ptz) throw this.unsupported('ptz');
     if (!caps[capability]) throw this.unsupported(capability);
     return caps;
   }
 
+  /** The reason states what was observed (capabilities.reasons), not a guess. */
   private unsupported(capability: Capability): NotSupportedError {
-    return new NotSupportedError(`camera "${this.options.label}" does not support ${CAPABILITY_TEXT[capability]}`);
+    const observed = this.caps?.reasons?.[capability];
+    const text = observed ? `${CAPABILITY_TEXT[capability]} (${observed})` : CAPABILITY_TEXT[capability];
+    return new NotSupportedError(`camera "${this.options.label}" does not support ${text}`);
   }
 
   /** Runs one call: re-reads the clock and retries once when refused; retries once on a stale socket. */
@@ -341,6 +369,7 @@ export class OnvifCameraDriver {
     if (err instanceof UserError) return err;
     const e = err as OnvifCallError;
     const label = this.options.label;
+    if (e.code === 'ETOOLARGE' || (e.code?.startsWith('HTTP_') && !isAuthFailure(e))) return new UserError(`camera "${label}" failed ${operation}: ${e.message}`, 502, 'camera_fault');
     if (e.network) {
       if (/timeout/i.test(e.message) || e.code === 'ETIMEDOUT') return new TimeoutError(`camera "${label}" did not answer ${operation} in time`);
       return new DeviceUnavailableError(`camera "${label}" is unreachable (${operation}: ${e.code ?? e.message})`);
@@ -348,7 +377,7 @@ export class OnvifCameraDriver {
     if (e.faults?.includes('ter:ActionNotSupported') || /Not Implemented|not supported/i.test(e.message ?? '')) {
       return new NotSupportedError(`camera "${label}" does not support ${operation}: ${e.message}`);
     }
-    if (isAuthFailure(e)) return new UserError(`camera "${label}" refused the configured credentials (${operation})`, 502, 'camera_auth');
+    if (isAuthFailure(e)) return new CameraLoginRefusedError(label, operation);
     return new UserError(`camera "${label}" refused ${operation}: ${e.message}`, 502, 'camera_fault', e.faults?.length ? { faults: e.faults } : undefined);
   }
 }

@@ -3,13 +3,15 @@
  * `Cam` per camera over a keep-alive agent whose sockets we track, so that close() ends every
  * request at once (including a PullMessages long poll) and no socket outlives the driver.
  */
+import { randomUUID } from 'node:crypto';
 import { Agent, type ClientRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { AnswerTooLargeError, boundedRequestPart2, CameraHttpError, DEFAULT_SOAP_MAX_BYTES, type TransportCam } from './soap-transport.js';
 
 const require = createRequire(import.meta.url);
 
-type Callback = (err: Error | null, result?: unknown, xml?: string) => void;
+type Callback = (err: Error | null, result?: unknown, xml?: string, statusCode?: number) => void;
 
 /** The parts of the `onvif` Cam object this driver uses. */
 export interface RawCam {
@@ -24,6 +26,8 @@ export interface RawCam {
   _envelopeHeader(openHeader?: boolean): string;
   _envelopeFooter(): string;
   on(event: 'rawRequest', listener: (body: string) => void): void;
+  emit(event: string, ...args: unknown[]): boolean;
+  events?: { subscription?: { subscriptionReference?: { address?: { href?: string; hostname?: string; port?: string; path?: string } } } };
   removeAllListeners(event?: string): void;
   [method: string]: unknown;
 }
@@ -47,8 +51,12 @@ export interface OnvifClientOptions {
   path?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
-  /** Per-request socket timeout, ms. */
+  /** Per-request socket timeout, ms; also the total deadline of a call unless deadlineMs says otherwise. */
   timeoutMs: number;
+  /** Total time one call may take (connect, digest retry, whole answer), ms. Default timeoutMs. */
+  deadlineMs?: number | undefined;
+  /** Largest SOAP answer accepted, bytes. Default 4 MiB. */
+  maxAnswerBytes?: number | undefined;
 }
 
 /** An error from the wire or from a SOAP fault, with the fault's subcodes when there are any. */
@@ -73,6 +81,7 @@ export class OnvifClient {
   private readonly agent: Agent;
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  private lastWireError: Error | undefined;
 
   constructor(readonly options: OnvifClientOptions) {
     const sockets = this.sockets;
@@ -94,14 +103,55 @@ export class OnvifClient {
       autoconnect: false,
       agent: this.agent,
     });
-    // Requests to an explicit URL (PullMessages, Renew, Unsubscribe at the subscription address)
-    // bypass the client's agent and would use Node's global one: route them through ours too.
-    const original = this.cam._requestPart2.bind(this.cam);
-    this.cam._requestPart2 = (options: unknown, cb: Callback) => {
-      const o = options as { url?: Record<string, unknown> };
-      if (o.url && !o.url.agent) o.url = { ...o.url, agent: this.agent };
-      original(options, cb);
-    };
+    // Every request (also those to an explicit URL: the subscription address) goes through our
+    // agent, bounded in size and total time.
+    const part2 = boundedRequestPart2(this.cam as unknown as TransportCam, this.agent, {
+      maxBytes: options.maxAnswerBytes ?? DEFAULT_SOAP_MAX_BYTES,
+      deadlineMs: options.deadlineMs ?? options.timeoutMs,
+    });
+    // The client sometimes loses a wire error and fails later on the missing answer (a
+    // TypeError): keep the last one, so that the caller hears what really happened.
+    this.cam._requestPart2 = ((o: Parameters<typeof part2>[0], cb: Callback) =>
+      part2(o, (err, ...rest) => {
+        if (err) this.lastWireError = err;
+        cb(err, ...rest);
+      })) as RawCam['_requestPart2'];
+  }
+
+  /** The current PullPoint subscription's address (after createPullPointSubscription), if any. */
+  get subscriptionAddress(): string | undefined {
+    return this.cam.events?.subscription?.subscriptionReference?.address?.href;
+  }
+
+  /** Forgets the current subscription (after Unsubscribe, or when it is abandoned). */
+  forgetSubscription(): void {
+    if (this.cam.events) delete this.cam.events.subscription;
+  }
+
+  /**
+   * A request to the subscription address with full WS-Addressing (MessageID, Action, To):
+   * strict cameras refuse Renew, PullMessages and Unsubscribe without them.
+   */
+  subscriptionRequest(action: string, bodyXml: string, replyTimeoutMs?: number): Promise<unknown> {
+    const address = this.cam.events?.subscription?.subscriptionReference?.address;
+    if (!address?.href) return Promise.reject(new OnvifCallError('no event subscription', action, false, 'ENOSUBSCRIPTION'));
+    const href = address.href;
+    return this.invoke(action.split('/').pop() ?? action, (cb) =>
+      this.cam._request(
+        {
+          url: address,
+          action,
+          ...(replyTimeoutMs !== undefined ? { replyTimeout: replyTimeoutMs } : {}),
+          body:
+            this.cam._envelopeHeader(true) +
+            `<a:MessageID>urn:uuid:${randomUUID()}</a:MessageID><a:Action s:mustUnderstand="1">${xmlText(action)}</a:Action><a:To s:mustUnderstand="1">${xmlText(href)}</a:To>` +
+            '</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
+            bodyXml +
+            this.cam._envelopeFooter(),
+        },
+        cb,
+      ),
+    );
   }
 
   /** GetSystemDateAndTime (clock offset), GetServices, GetProfiles, GetVideoSources. */
@@ -149,11 +199,13 @@ export class OnvifClient {
 
   private invoke(operation: string, start: (cb: Callback) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new OnvifCallError('camera connection closed', operation, true, 'ECLOSED'));
+    this.lastWireError = undefined;
     return new Promise((resolve, reject) => {
       let done = false;
       const cb: Callback = (err, result, xml) => {
         if (done) return;
         done = true;
+        if (err instanceof TypeError && this.lastWireError) err = this.lastWireError;
         if (err) reject(toCallError(err, operation, xml));
         else resolve(result);
       };
@@ -168,11 +220,45 @@ export class OnvifClient {
 
 export function toCallError(err: Error, operation: string, xml?: string): OnvifCallError {
   if (err instanceof OnvifCallError) return err;
+  if (err instanceof CameraHttpError) {
+    // 401/403 without a SOAP fault: the credentials were refused all the same.
+    const refused = err.status === 401 || err.status === 403;
+    return new OnvifCallError(refused ? `${err.message}: not authorized` : err.message, operation, false, `HTTP_${err.status}`, refused ? ['ter:NotAuthorized'] : []);
+  }
+  if (err instanceof AnswerTooLargeError) return new OnvifCallError(err.message, operation, false, err.code);
   const code = (err as NodeJS.ErrnoException).code;
   const network = (code !== undefined && NETWORK_CODES.has(code)) || /Network timeout|socket hang up/i.test(err.message);
-  const faults = [...(typeof xml === 'string' ? xml : '').matchAll(/>\s*((?:ter|tt|env):[A-Za-z]+)\s*</g)].map((m) => m[1]!).filter((c) => c.startsWith('ter:'));
-  const message = err.message.replace(/^ONVIF SOAP Fault: /, '');
+  const text = typeof xml === 'string' ? xml.slice(0, 64 * 1024) : '';
+  const faults = [...text.matchAll(/>\s*((?:ter|tt|env):[A-Za-z]+)\s*</g)].map((m) => m[1]!).filter((c) => c.startsWith('ter:'));
+  const isFault = err.message.startsWith('ONVIF SOAP Fault: ');
+  const message = (isFault && faultText(text)) || err.message.replace(/^ONVIF SOAP Fault: /, '');
   return new OnvifCallError(message, operation, network, code ?? faults[faults.length - 1], faults);
+}
+
+/** A SOAP fault's Reason and Detail texts, joined with ": " (the client glues them together). */
+export function faultText(xml: string): string | undefined {
+  const texts = (element: string): string[] => {
+    const m = new RegExp(`<(?:[\\w.-]+:)?${element}\\b[^>]*>([\\s\\S]*?)</(?:[\\w.-]+:)?${element}>`).exec(xml);
+    if (!m) return [];
+    const inner = m[1]!;
+    const parts = [...inner.matchAll(/<(?:[\w.-]+:)?Text\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?Text>/g)].map((t) => t[1]!);
+    return (parts.length ? parts : [inner.replace(/<[^>]*>/g, ' ')]).map((t) => decodeXml(t).replace(/\s+/g, ' ').trim()).filter(Boolean);
+  };
+  const all = [...texts('Reason'), ...texts('Detail')];
+  return all.length ? [...new Set(all)].join(': ') : undefined;
+}
+
+function decodeXml(text: string): string {
+  return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
+    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+    if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
+    const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return Number.isFinite(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
+  });
+}
+
+function xmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 export type { ClientRequest };

@@ -32,6 +32,10 @@ export const cameraPtzSet = defineTopic({
 
 export const cameraStateSchema = z.object({
   online: z.boolean(),
+  /** `login_refused`: the camera answers but refuses the gateway's user name or password. */
+  status: z.enum(['online', 'offline', 'login_refused']),
+  /** The camera's event subscription: `ok`, `failing` (retrying with back-off), `starting`, `off`; null without events. */
+  events: z.enum(['starting', 'ok', 'failing', 'off']).nullable(),
   name: z.string(),
   position: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).nullable(),
   moving: z.boolean().nullable(),
@@ -52,9 +56,11 @@ export const cameraState = defineTopic({
   qos: 1,
   retained: true,
   payload: jsonPayload(cameraStateSchema),
-  summary: 'A camera\'s state (retained): online, PTZ position in generic space, moving, who controls it, and the running tour\'s current step.',
+  summary: 'A camera\'s state (retained): online, status (`online`, `offline`, or `login_refused` when the camera answers but refuses the gateway\'s credentials), events (`ok`, `failing`, `starting`, `off`, null), PTZ position in generic space, moving, who controls it, and the running tour\'s current step.',
   example: {
     online: true,
+    status: 'online',
+    events: 'ok',
     name: '东门',
     position: { x: 0.25, y: -0.1, zoom: 0 },
     moving: false,

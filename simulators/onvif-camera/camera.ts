@@ -22,7 +22,7 @@ import { RtspServer } from './rtsp/server.js';
 import { SceneRenderer, type SceneFigure } from './scene.js';
 import { scopeList } from './soap/device-service.js';
 import { SoapFault } from './soap/envelope.js';
-import { EventBroker } from './soap/event-broker.js';
+import { EventBroker, type CameraEvent } from './soap/event-broker.js';
 import { OnvifHttpServer } from './soap/http-server.js';
 import { UsernameTokenVerifier } from './soap/security.js';
 import { encodeJpeg } from './snapshot.js';
@@ -79,6 +79,8 @@ export class CameraSimulator implements Service {
     }
     this.control = new CameraControl(this);
     this.state = buildState(this);
+    // The motion property exists from the start: every subscriber gets its Initialized state at once.
+    this.events.setProperty(this.motionEvent(false, 'Initialized'), `${TOPICS.motionAlarm}/${VIDEO_SOURCE_TOKEN}`);
   }
 
   cameraNow(): number {
@@ -199,16 +201,11 @@ export class CameraSimulator implements Service {
   }
 
   publishMotion(state: boolean): void {
-    this.events.publish(
-      {
-        topic: TOPICS.motionAlarm,
-        utcTime: this.cameraNow(),
-        propertyOperation: 'Changed',
-        source: { Source: VIDEO_SOURCE_TOKEN },
-        data: { State: String(state) },
-      },
-      `${TOPICS.motionAlarm}/${VIDEO_SOURCE_TOKEN}`,
-    );
+    this.events.publish(this.motionEvent(state, 'Changed'), `${TOPICS.motionAlarm}/${VIDEO_SOURCE_TOKEN}`);
+  }
+
+  private motionEvent(state: boolean, propertyOperation: 'Initialized' | 'Changed'): CameraEvent {
+    return { topic: TOPICS.motionAlarm, utcTime: this.cameraNow(), propertyOperation, source: { Source: VIDEO_SOURCE_TOKEN }, data: { State: String(state) } };
   }
 
   /** One yuv420p frame of a profile as the camera sees it now. */
@@ -258,6 +255,7 @@ export class CameraSimulator implements Service {
       presets: sim.presets,
       events: sim.events,
       presetsSupported: sim.options.presets,
+      behaviours: sim.options.behaviours,
       backchannel: sim.options.backchannel,
       cameraNow: () => sim.cameraNow(),
       reboot: (seconds) => void sim.control.reboot(seconds),

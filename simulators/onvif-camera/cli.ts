@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../src/core/logger.js';
+import { BEHAVIOUR_NAMES } from './behaviours.js';
 import { startCameraSimulator, startDemoCameras, type RunningCamera } from './index.js';
 import type { CameraSimulatorOptions } from './options.js';
 
@@ -23,6 +24,8 @@ export const CAMERA_CLI_USAGE = `usage: community-gateway sim camera [options]
   --discovery-port <n>     WS-Discovery port (implies --discovery)
   --discovery-multicast    also join 239.255.255.250 and send Hello/Bye (real LAN only)
   --auto-motion <sec>      a figure walks through the view every <sec> seconds
+  --behaviour <name>       a field behaviour (repeatable): ${BEHAVIOUR_NAMES.join(', ')}
+  --subscription-slots <n> PullPoint subscriptions held at once (0: no limit)
   --count <n>              start n demo cameras (sub-stream friendly) instead of one
   --log-level <level>      trace|debug|info|warn|error|silent (default info)`;
 
@@ -54,6 +57,8 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
       'discovery-multicast': { type: 'boolean' },
       'auto-motion': { type: 'string' },
       count: { type: 'string' },
+      behaviour: { type: 'string', multiple: true },
+      'subscription-slots': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -78,6 +83,8 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
     backchannel: !values['no-backchannel'],
     discovery: values.discovery || discoveryPort !== undefined || values['discovery-multicast'] ? { port: discoveryPort ?? 3702, multicast: values['discovery-multicast'] ?? false } : undefined,
     autoMotionEverySec: int(values['auto-motion'], 'auto-motion'),
+    behaviours: values.behaviour ?? [],
+    ...(values['subscription-slots'] !== undefined ? { behaviourFlags: { subscriptionSlots: int(values['subscription-slots'], 'subscription-slots')! } } : {}),
     logger: createLogger({ level }),
   };
   const count = int(values.count, 'count');

@@ -1,4 +1,5 @@
 /** What the SOAP handlers, RTSP server and control API share about one simulated camera. */
+import type { FieldBehaviours } from './behaviours.js';
 import type { EventBroker } from './soap/event-broker.js';
 import type { PresetStore } from './presets.js';
 import type { PtzModel } from './ptz-model.js';
@@ -68,6 +69,8 @@ export interface CameraContext {
   readonly presets: PresetStore;
   readonly events: EventBroker;
   readonly presetsSupported: boolean;
+  /** Field behaviours in force (mutable through the control API; read at every call). */
+  readonly behaviours: FieldBehaviours;
   readonly backchannel: boolean;
   /** The camera's own clock, ms since epoch (host clock + offset). */
   cameraNow(): number;

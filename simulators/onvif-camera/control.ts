@@ -4,6 +4,7 @@
  * raises a motion alarm). Used by tests and demos; every timer it starts is freed by dispose().
  */
 import type { PtzPhysical } from '../../devices/onvif-camera/protocol.js';
+import { resolveBehaviours, type BehaviourName, type FieldBehaviours } from './behaviours.js';
 import type { CameraSimulator } from './camera.js';
 import { SoapFault } from './soap/envelope.js';
 import type { HttpFaults } from './soap/http-server.js';
@@ -116,6 +117,32 @@ export class CameraControl {
     });
   }
 
+  /** The field behaviours in force now (a copy). */
+  get behaviours(): FieldBehaviours {
+    return { ...this.cam.options.behaviours };
+  }
+
+  /** Switches field behaviours at run time: named ones, then single flags (e.g. { strictRenew: false }). */
+  setBehaviours(names: readonly (BehaviourName | string)[], flags: Partial<FieldBehaviours> = {}): FieldBehaviours {
+    const next = resolveBehaviours([], { ...this.cam.options.behaviours, ...resolveBehavioursOnly(names), ...flags });
+    Object.assign(this.cam.options.behaviours, next);
+    return this.behaviours;
+  }
+
+  /** PullPoint subscriptions the camera holds now (slots in use). */
+  subscriptionsInUse(): number {
+    return this.cam.events.subscriptionCount;
+  }
+
+  /** The most subscriptions held at once since start or the last resetPeakSubscriptions(). */
+  peakSubscriptions(): number {
+    return this.cam.events.peakSubscriptionCount;
+  }
+
+  resetPeakSubscriptions(): void {
+    this.cam.events.resetPeak();
+  }
+
   /** Puts the head at a position at once (test set-up; ONVIF clients move it at real speed). */
   setPosition(position: Partial<PtzPhysical>): void {
     this.cam.ptz.teleport({ ...this.cam.ptz.position(), ...position });
@@ -154,4 +181,11 @@ export class CameraControl {
     }, ms);
     this.timers.add(t);
   }
+}
+
+/** Only the flags the named behaviours set (not the defaults of the others). */
+function resolveBehavioursOnly(names: readonly string[]): Partial<FieldBehaviours> {
+  const all = resolveBehaviours(names);
+  const none = resolveBehaviours([]);
+  return Object.fromEntries(Object.entries(all).filter(([k, v]) => none[k as keyof FieldBehaviours] !== v));
 }

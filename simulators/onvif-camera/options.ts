@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_PTZ_RANGES, DEFAULT_PTZ_SPEEDS, type PtzPhysical, type PtzRanges, type PtzSpeeds } from '../../devices/onvif-camera/protocol.js';
 import type { Logger } from '../../src/core/logger.js';
+import { resolveBehaviours, type BehaviourName, type FieldBehaviours } from './behaviours.js';
 
 export interface StreamOptions {
   width: number;
@@ -54,6 +55,10 @@ export interface CameraSimulatorOptions {
   manufacturer?: string;
   model?: string;
   location?: string;
+  /** Field behaviours by name (see behaviours.ts), e.g. ['strict-renew', 'subscription-slots']. */
+  behaviours?: readonly (BehaviourName | string)[];
+  /** Single flags over the named behaviours, e.g. { subscriptionSlots: 2 }. */
+  behaviourFlags?: Partial<FieldBehaviours>;
   /** ffmpeg binary; default resolveFfmpeg(). */
   ffmpegPath?: string;
   logger?: Logger;
@@ -65,8 +70,9 @@ export const DEFAULT_USERNAME = 'admin';
 export const DEFAULT_PASSWORD = 'admin123';
 
 export type ResolvedOptions = Required<
-  Omit<CameraSimulatorOptions, 'dataDir' | 'discovery' | 'ffmpegPath' | 'logger' | 'main' | 'sub' | 'ptzRanges' | 'ptzSpeeds' | 'initialPosition' | 'port' | 'rtspPort'>
+  Omit<CameraSimulatorOptions, 'dataDir' | 'discovery' | 'ffmpegPath' | 'logger' | 'main' | 'sub' | 'ptzRanges' | 'ptzSpeeds' | 'initialPosition' | 'port' | 'rtspPort' | 'behaviours' | 'behaviourFlags'>
 > & {
+  behaviours: FieldBehaviours;
   dataDir: string | undefined;
   discovery: { port: number; multicast: boolean } | undefined;
   main: StreamOptions;
@@ -111,6 +117,7 @@ export function resolveOptions(o: CameraSimulatorOptions, backchannelDefaultDir:
     rebootSeconds: o.rebootSeconds ?? 5,
     encoderLingerMs: o.encoderLingerMs ?? 2000,
     autoMotionEverySec: o.autoMotionEverySec ?? 0,
+    behaviours: resolveBehaviours(o.behaviours, o.behaviourFlags),
     manufacturer: o.manufacturer ?? 'Community Gateway',
     model: o.model ?? 'SIM-PTZ360',
     location: o.location ?? 'gate',

@@ -29,6 +29,8 @@ export interface CameraState {
   readonly rtspRequests: Readonly<Record<string, number>>;
   readonly encoders: Readonly<Record<string, EncoderState>>;
   readonly eventSubscriptions: number;
+  /** The most subscriptions held at once (control.resetPeakSubscriptions() starts again). */
+  readonly peakEventSubscriptions: number;
   readonly eventsPublished: number;
   readonly figuresInScene: number;
   /** The last 500 SOAP calls, oldest first. */
@@ -79,6 +81,9 @@ export function buildState(cam: CameraSimulator): CameraState {
     },
     get eventSubscriptions() {
       return cam.events.subscriptionCount;
+    },
+    get peakEventSubscriptions() {
+      return cam.events.peakSubscriptionCount;
     },
     get eventsPublished() {
       return cam.events.publishedCount;

@@ -1,18 +1,28 @@
 /**
  * One camera as the gateway keeps it: its driver, whether it answers (polled; offline at the
- * first failed poll or command, then reconnect with exponential backoff and jitter), its last
- * PTZ position, and its PullPoint events onto the bus.
+ * first failed poll or command, then reconnect with exponential backoff and jitter; "login
+ * refused" when it answers but refuses the credentials), its last PTZ position, its PullPoint
+ * events onto the bus, and a Stop at connect when an earlier run left it moving.
  */
 import { Backoff } from '../../devices/onvif-camera/backoff.js';
-import { OnvifCameraDriver, type CameraCapabilities, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
+import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
+import type { EventHealth } from '../../devices/onvif-camera/events.js';
 import type { CamerasConfig } from '../config/schema.js';
 import { DeviceUnavailableError, errorMessage, TimeoutError } from '../core/errors.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
+import type { MovingMarks } from './moving-marks.js';
 import type { CameraDefinition } from './store.js';
 import './events.js';
 
+/** `login_refused`: the camera answers but refuses the configured user name or password. */
+export type CameraStatus = 'online' | 'offline' | 'login_refused';
+
+/** A viewer may ask for an immediate reconnect at most this often. */
+export const RECONNECT_NOW_MIN_INTERVAL_MS = 1000;
+
 export interface CameraLiveState {
+  status: CameraStatus;
   online: boolean;
   since: string;
   lastError: string | null;
@@ -27,6 +37,8 @@ export interface ManagedCameraDeps {
   log: Logger;
   /** Something visible changed (availability, position, moving). */
   onChange: (id: string) => void;
+  /** Cameras an earlier run left moving (Stop at connect). */
+  moving?: MovingMarks | undefined;
 }
 
 export class ManagedCamera {
@@ -35,7 +47,8 @@ export class ManagedCamera {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private connecting = false;
-  private state: CameraLiveState = { online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0 };
+  private lastReconnectNow = 0;
+  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0 };
 
   constructor(
     readonly def: CameraDefinition,
@@ -50,6 +63,7 @@ export class ManagedCamera {
       username: def.username,
       password: def.password,
       requestTimeoutMs: deps.config.requestTimeoutMs,
+      mediaHosts: [...(def.mediaHosts ?? []), ...(deps.config.mediaHosts ?? [])],
     });
     this.backoff = new Backoff({ initialMs: deps.config.reconnect.initialMs, maxMs: deps.config.reconnect.maxMs });
   }
@@ -73,21 +87,36 @@ export class ManagedCamera {
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops polling and reconnecting; unsubscribes the camera's events (bounded) and closes. */
+  async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.driver.close();
+    await this.driver.shutdown();
+  }
+
+  /** How the camera's event subscription is doing (null: events not running). */
+  get eventHealth(): EventHealth | null {
+    return this.driver.eventHealth;
+  }
+
+  /**
+   * A viewer is waiting for this camera: forget the reconnect back-off and try at once (at most
+   * once per RECONNECT_NOW_MIN_INTERVAL_MS; nothing to do while online or connecting).
+   */
+  reconnectNow(): boolean {
+    if (!this.running || this.state.online || this.connecting) return false;
+    const now = Date.now();
+    if (now - this.lastReconnectNow < RECONNECT_NOW_MIN_INTERVAL_MS) return false;
+    this.lastReconnectNow = now;
+    this.backoff.reset();
+    this.schedule(0);
+    return true;
   }
 
   /** A command failed: if the camera is unreachable, mark it offline now and reconnect. */
   reportFailure(err: unknown): void {
     if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
-  }
-
-  /** Someone waits for this camera (a viewer): try to connect now rather than at the end of the back-off. */
-  reconnectNow(): void {
-    if (this.running && !this.state.online && !this.connecting) this.schedule(0);
   }
 
   /** Latest position/moving as a command path learned it (tours poll the camera themselves). */
@@ -113,26 +142,46 @@ export class ManagedCamera {
       const caps = await this.driver.connect();
       if (!this.running) return this.driver.close();
       this.backoff.reset();
-      this.state = { ...this.state, online: true, since: new Date().toISOString(), lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      this.state = { ...this.state, status: 'online', online: true, since: new Date().toISOString(), lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
       this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
       this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
       this.deps.onChange(this.id);
       if (this.deps.config.events && caps.events) {
         this.driver.startEvents(
           (e) => this.onEvent(e),
-          (err) => this.deps.log.debug({ camera: this.id, err: errorMessage(err) }, 'camera event loop error; retrying'),
+          (err) => this.deps.log.warn({ camera: this.id, err: errorMessage(err), health: this.driver.eventHealth }, 'camera events failed; retrying with back-off'),
+          { ...this.deps.config.eventSubscription, onHealthChange: () => this.running && this.deps.onChange(this.id) },
         );
       }
+      if (caps.ptz && this.deps.moving?.has(this.id)) await this.stopLeftoverMove();
       this.schedule(this.deps.config.pollIntervalMs);
     } catch (err) {
       if (!this.running) return;
       const delay = this.backoff.next();
       const message = errorMessage(err);
-      if (this.state.lastError !== message) this.deps.log.warn({ camera: this.id, err: message, retryInMs: delay }, 'camera not reachable');
-      this.state = { ...this.state, lastError: message };
+      const refused = err instanceof CameraLoginRefusedError;
+      if (this.state.lastError !== message) {
+        if (refused) this.deps.log.warn({ camera: this.id, err: message, retryInMs: delay }, 'camera refused the login: check its user name and password');
+        else this.deps.log.warn({ camera: this.id, err: message, retryInMs: delay }, 'camera not reachable');
+      }
+      const status = refused ? 'login_refused' : 'offline';
+      const changed = this.state.status !== status;
+      this.state = { ...this.state, status, lastError: message, ...(changed ? { since: new Date().toISOString() } : {}) };
+      if (changed) this.deps.onChange(this.id);
       this.schedule(delay);
     } finally {
       this.connecting = false;
+    }
+  }
+
+  /** An earlier run set the camera moving and died before its Stop: stop it now. */
+  private async stopLeftoverMove(): Promise<void> {
+    try {
+      await this.driver.stop();
+      this.deps.moving?.clear(this.id);
+      this.deps.log.warn({ camera: this.id }, 'camera was left moving by an earlier run of the gateway: Stop sent');
+    } catch (err) {
+      this.deps.log.warn({ camera: this.id, err: errorMessage(err) }, 'camera was left moving by an earlier run; Stop failed (tried again at the next connect)');
     }
   }
 
@@ -158,7 +207,7 @@ export class ManagedCamera {
     if (!this.state.online) return;
     this.driver.close();
     const at = new Date().toISOString();
-    this.state = { ...this.state, online: false, since: at, lastError: reason, moving: undefined };
+    this.state = { ...this.state, status: 'offline', online: false, since: at, lastError: reason, moving: undefined };
     this.deps.log.warn({ camera: this.id, reason }, 'camera offline');
     this.deps.bus.emit('camera.availability', { cameraId: this.id, online: false, at, reason });
     this.deps.onChange(this.id);

@@ -9,6 +9,9 @@ import { PtzControl } from './ptz-control.js';
 import { CameraRegistry } from './registry.js';
 import { cameraRoutes } from './routes-cameras.js';
 import { ptzRoutes } from './routes-ptz.js';
+import { cameraEventMetrics } from './event-metrics.js';
+import { MovingMarks } from './moving-marks.js';
+import { SecretBox } from './secret-box.js';
 import { CameraStore, cameraMigrations } from './store.js';
 import { CameraStreamSources } from './stream-source-provider.js';
 import { STREAM_SOURCES } from './stream-sources.js';
@@ -29,10 +32,15 @@ export function createCamerasFeature(options: CamerasFeatureOptions = {}): Featu
 function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions): Feature {
   const config = ctx.config.cameras;
   const log = ctx.log.child({ component: 'cameras' });
-  const store = new CameraStore(() => ctx.database.db);
-  const registry = new CameraRegistry({ config, store, bus: ctx.bus, log });
+  const store = new CameraStore(
+    () => ctx.database.db,
+    () => SecretBox.open(ctx.config.storage.dataDir),
+  );
+  const moving = new MovingMarks(store);
+  const registry = new CameraRegistry({ config, store, bus: ctx.bus, log, moving });
+  cameraEventMetrics(registry, ctx.metrics);
   const lock = new ControlLock(config.lock.idleMs);
-  const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics });
+  const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics, moving });
   if (options.onWireLatency) ptz.onWireLatency(options.onWireLatency);
   // Presets ask tours whether a preset is in use; tours resolve presets: tie the knot lazily.
   const presets: PresetService = new PresetService({ registry, store, ptz, usedByTours: (cameraId, token) => definitions.usingPreset(cameraId, token) });
@@ -58,6 +66,8 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
       ...cameraRoutes({ registry, lock, tours, publisher: ctx.publisher, config, log, onRemoved }),
       ...ptzRoutes({ registry, ptz, presets, definitions, tours }),
     ]),
-    wsEndpoints: [joystickEndpoint({ ptz, lock, audit: ctx.audit, config, log, exists: (id) => registry.has(id) })],
+    wsEndpoints: [
+      joystickEndpoint({ ptz, lock, audit: ctx.audit, config, log, exists: (id) => registry.has(id), capabilities: (id) => (registry.has(id) ? registry.get(id).capabilities : null) }),
+    ],
   };
 }

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
-import type { PtzVector } from '../../devices/onvif-camera/driver.js';
+import type { CameraCapabilities, PtzVector } from '../../devices/onvif-camera/driver.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import type { CamerasConfig } from '../config/schema.js';
@@ -159,7 +159,7 @@ export class JoystickSession {
   }
 }
 
-export function joystickEndpoint(deps: JoystickDeps & { exists: (id: string) => boolean }): WsEndpoint {
+export function joystickEndpoint(deps: JoystickDeps & { exists: (id: string) => boolean; capabilities: (id: string) => CameraCapabilities | null }): WsEndpoint {
   return {
     path: '/api/cameras/:id/joystick',
     access: 'officer',
@@ -171,6 +171,14 @@ export function joystickEndpoint(deps: JoystickDeps & { exists: (id: string) => 
       if (!deps.exists(id)) {
         ws.send(JSON.stringify({ type: 'error', status: 404, code: 'not_found', error: `no camera "${id}"` }));
         ws.close(4404, 'no such camera');
+        return;
+      }
+      // A camera known to have no continuous moves: refuse now, without taking the control lock.
+      const caps = deps.capabilities(id);
+      if (caps && !caps.continuousMove) {
+        const why = !caps.ptz ? `no pan/tilt/zoom${caps.reasons.ptz ? ` (${caps.reasons.ptz})` : ''}` : `no continuous moves${caps.reasons.continuousMove ? ` (${caps.reasons.continuousMove})` : ''}`;
+        ws.send(JSON.stringify({ type: 'error', status: 501, code: 'not_supported', error: `camera "${id}" has ${why}: no joystick` }));
+        ws.close(4501, 'camera has no joystick control');
         return;
       }
       new JoystickSession(ws, id, ctx.principal!, ctx.remote, deps).open(ctx.query.get('takeover') === '1' || ctx.query.get('takeover') === 'true');

@@ -27,7 +27,29 @@ export function checkPresetName(raw: string): string {
   return name;
 }
 
+/** Printable ASCII: what ASCII-only cameras accept as a preset name. */
+export function isAsciiPresetName(name: string): boolean {
+  return /^[\x20-\x7e]+$/.test(name);
+}
+
+/** The first `P<n>` no preset of the camera holds as its camera-side name or token. */
+export function asciiCameraName(existing: readonly PresetView[]): string {
+  const taken = new Set(existing.flatMap((p) => [p.cameraName, p.token]));
+  for (let n = 1; ; n++) if (!taken.has(`P${n}`)) return `P${n}`;
+}
+
+/** A camera fault about the argument or the name (not "moving", "too many presets", ...). */
+function refusedTheName(err: unknown): boolean {
+  if (!(err instanceof UserError) || err.code !== 'camera_fault') return false;
+  const faults = (err.details?.faults as string[] | undefined) ?? [];
+  if (faults.some((f) => /MovingPTZ|TooManyPresets|PresetExist/i.test(f))) return false;
+  return faults.some((f) => /InvalidArg|PresetName/i.test(f)) || /name/i.test(err.message);
+}
+
 export class PresetService {
+  /** Cameras that refused a non-ASCII preset name: later saves go straight to an ASCII camera-side name. */
+  private readonly asciiOnly = new Set<string>();
+
   constructor(private readonly deps: { registry: CameraRegistry; store: CameraStore; ptz: PtzControl; usedByTours: (cameraId: string, token: string) => string[] }) {}
 
   async list(cameraId: string): Promise<PresetView[]> {
@@ -55,9 +77,25 @@ export class PresetService {
     const list = await this.list(cameraId);
     if (list.some((p) => p.name === name)) throw new ConflictError(`camera "${cameraId}" already has a preset named "${name}"`);
     const cam = this.deps.ptz.control(cameraId, actor);
-    const token = await cam.driver.setPreset(name);
-    this.deps.store.forgetPresetName(cameraId, token);
-    return (await this.list(cameraId)).find((p) => p.token === token) ?? { token, name, cameraName: name, position: null };
+    let cameraName = name;
+    let token: string;
+    if (!isAsciiPresetName(name) && this.asciiOnly.has(cameraId)) {
+      cameraName = asciiCameraName(list);
+      token = await cam.driver.setPreset(cameraName);
+    } else {
+      try {
+        token = await cam.driver.setPreset(name);
+      } catch (err) {
+        // Many cameras accept only ASCII names: the camera keeps "P<n>", the gateway the real name.
+        if (isAsciiPresetName(name) || !refusedTheName(err)) throw err;
+        this.asciiOnly.add(cameraId);
+        cameraName = asciiCameraName(list);
+        token = await cam.driver.setPreset(cameraName);
+      }
+    }
+    if (cameraName === name) this.deps.store.forgetPresetName(cameraId, token);
+    else this.deps.store.setPresetName(cameraId, token, name);
+    return (await this.list(cameraId)).find((p) => p.token === token) ?? { token, name, cameraName, position: null };
   }
 
   async rename(cameraId: string, tokenOrName: string, rawName: string): Promise<PresetView> {

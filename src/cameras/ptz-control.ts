@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics/registry.js';
 import type { ManagedCamera } from './camera.js';
 import { CommandQueue, type QueuedCommand } from './command-queue.js';
 import type { ControlLock } from './lock.js';
+import type { MovingMarks } from './moving-marks.js';
 import type { CameraRegistry } from './registry.js';
 
 export interface Actor {
@@ -31,7 +32,7 @@ export class PtzControl {
   private readonly latency: ReturnType<Metrics['histogram']> | undefined;
 
   constructor(
-    private readonly deps: { registry: CameraRegistry; lock: ControlLock; config: CamerasConfig; log: Logger; metrics?: Metrics },
+    private readonly deps: { registry: CameraRegistry; lock: ControlLock; config: CamerasConfig; log: Logger; metrics?: Metrics; moving?: MovingMarks },
   ) {
     this.latency = deps.metrics?.histogram(
       'gateway_ptz_joystick_to_wire_seconds',
@@ -57,6 +58,8 @@ export class PtzControl {
     const cam = this.control(cameraId, actor);
     return this.enqueue(cam, 'move', async (d) => {
       if (receivedAt !== undefined) this.receivedAt.set(cameraId, receivedAt);
+      // Kept until the Stop: if the gateway dies mid-move, the next run stops the camera.
+      this.deps.moving?.mark(cameraId);
       await d.continuousMove(v, this.deps.config.ptz.moveTimeoutMs);
     });
   }
@@ -66,13 +69,17 @@ export class PtzControl {
     return this.enqueue(cam, 'stop', async (d) => {
       if (receivedAt !== undefined) this.receivedAt.set(cameraId, receivedAt);
       await d.stop();
+      this.deps.moving?.clear(cameraId);
     });
   }
 
   /** Stop for a holder that may just have lost the lock (socket closed, dead-man): no lock check. */
   stopUnconditionally(cameraId: string): Promise<void> {
     const cam = this.deps.registry.get(cameraId);
-    return this.enqueue(cam, 'stop', (d) => d.stop());
+    return this.enqueue(cam, 'stop', async (d) => {
+      await d.stop();
+      this.deps.moving?.clear(cameraId);
+    });
   }
 
   absolute(cameraId: string, actor: Actor, p: Partial<PtzPosition>, speed?: number): Promise<void> {

@@ -8,6 +8,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { ManagedCamera } from './camera.js';
+import type { MovingMarks } from './moving-marks.js';
 import type { CameraDefinition, CameraStore } from './store.js';
 
 export interface CameraRegistryDeps {
@@ -15,7 +16,10 @@ export interface CameraRegistryDeps {
   store: CameraStore;
   bus: EventBus;
   log: Logger;
+  moving?: MovingMarks;
 }
+
+const DEFAULT_SERVICE_PATH = '/onvif/device_service';
 
 export type RegistryListener = (event: { type: 'added' | 'removed' | 'changed'; id: string }) => void;
 
@@ -31,7 +35,11 @@ export class CameraRegistry implements Service {
     if (this.started) return;
     this.started = true;
     for (const def of this.deps.config.list) this.create(def, 'config');
-    for (const def of this.deps.store.addedCameras()) {
+    const sealed = this.deps.store.sealClearPasswords();
+    if (sealed > 0) this.deps.log.info({ cameras: sealed }, 'camera passwords kept in clear by an earlier version are now encrypted');
+    const unreadable = (id: string, err: Error): void =>
+      this.deps.log.warn({ camera: id, err: err.message }, 'the stored password of this camera cannot be decrypted (secret.key changed?); enter it again');
+    for (const def of this.deps.store.addedCameras(unreadable)) {
       if (this.cameras.has(def.id)) {
         this.deps.log.warn({ camera: def.id }, 'a camera added at run time has the id of a configured camera; the configured one wins');
         continue;
@@ -42,7 +50,8 @@ export class CameraRegistry implements Service {
 
   async stop(): Promise<void> {
     this.started = false;
-    for (const cam of this.cameras.values()) cam.stop();
+    // Each camera unsubscribes its events first (bounded), so no subscription slot leaks.
+    await Promise.all([...this.cameras.values()].map((cam) => cam.stop()));
     this.cameras.clear();
   }
 
@@ -67,8 +76,10 @@ export class CameraRegistry implements Service {
 
   add(def: CameraDefinition, by: string): ManagedCamera {
     if (this.cameras.has(def.id)) throw new ConflictError(`a camera with id "${def.id}" exists`);
-    const same = this.list().find((c) => c.def.host === def.host && c.def.port === def.port);
-    if (same) throw new ConflictError(`camera ${def.host}:${def.port} is already added as "${same.id}"`);
+    // One device may serve several ONVIF endpoints on one port (encoders, NVR channels): the path counts.
+    const path = def.path ?? DEFAULT_SERVICE_PATH;
+    const same = this.list().find((c) => c.def.host.toLowerCase() === def.host.toLowerCase() && c.def.port === def.port && (c.def.path ?? DEFAULT_SERVICE_PATH) === path);
+    if (same) throw new ConflictError(`camera ${def.host}:${def.port}${path} is already added as "${same.id}"`);
     this.deps.store.addCamera(def, by);
     const cam = this.create(def, 'added');
     this.emit({ type: 'added', id: def.id });
@@ -78,7 +89,7 @@ export class CameraRegistry implements Service {
   remove(id: string): void {
     const cam = this.get(id);
     if (cam.source === 'config') throw new ConflictError(`camera "${id}" is defined in the configuration file; remove it there`);
-    cam.stop();
+    void cam.stop();
     this.cameras.delete(id);
     this.deps.store.removeCamera(id);
     this.emit({ type: 'removed', id });
@@ -89,6 +100,7 @@ export class CameraRegistry implements Service {
       config: this.deps.config,
       bus: this.deps.bus,
       log: this.deps.log,
+      moving: this.deps.moving,
       onChange: (id) => this.emit({ type: 'changed', id }),
     });
     this.cameras.set(def.id, cam);

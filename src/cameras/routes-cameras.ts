@@ -50,6 +50,7 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
       lastError: cam.live.lastError,
       clockOffsetMs: cam.live.online ? cam.driver.clockOffsetMs : null,
       capabilities: cam.capabilities,
+      eventHealth: cam.eventHealth,
     };
   };
   return [
@@ -123,7 +124,11 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
           cam.reportFailure(err);
           throw err;
         });
-        res.status(200).set({ 'Content-Type': snap.contentType, 'Cache-Control': 'no-store' }).end(snap.body);
+        // The type the bytes show (the driver refuses anything but an image), never the camera's claim.
+        res
+          .status(200)
+          .set({ 'Content-Type': snap.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': 'inline', 'Content-Security-Policy': "default-src 'none'; sandbox", 'Cache-Control': 'no-store' })
+          .end(snap.body);
       },
     },
     {

@@ -13,6 +13,8 @@ export function cameraStateView(cam: ManagedCamera, lock: ControlLock, tours: To
   const tour = tours.status(cam.id);
   return {
     online: live.online,
+    status: live.status,
+    events: cam.eventHealth?.state ?? null,
     name: cam.def.name,
     position: live.position,
     moving: live.moving ?? null,

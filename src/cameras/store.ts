@@ -1,5 +1,9 @@
-/** The cameras feature's tables: cameras added at run time, preset display names, tours. */
+/**
+ * The cameras feature's tables: cameras added at run time (passwords encrypted at rest, see
+ * secret-box.ts), preset display names, tours, and which cameras the gateway had set moving.
+ */
 import type { Db, MigrationSet } from '../store/database.js';
+import { SecretBox } from './secret-box.js';
 
 export const cameraMigrations: MigrationSet = {
   feature: 'cameras',
@@ -18,6 +22,11 @@ export const cameraMigrations: MigrationSet = {
           PRIMARY KEY (camera_id, name));
         CREATE TABLE camera_tour_active (camera_id TEXT PRIMARY KEY, name TEXT NOT NULL, started_by TEXT NOT NULL);`,
     },
+    {
+      version: 2,
+      name: 'cameras the gateway set moving (Stop at the next connect)',
+      up: `CREATE TABLE camera_moving (camera_id TEXT PRIMARY KEY, since TEXT NOT NULL);`,
+    },
   ],
 };
 
@@ -32,6 +41,8 @@ export interface CameraDefinition {
   location?: string | undefined;
   /** Speakers near the camera (ids or `group:<name>`); configured cameras only. */
   speakers?: string[] | undefined;
+  /** Other hosts its snapshot and RTSP URLs may name; configured cameras only. */
+  mediaHosts?: string[] | undefined;
 }
 
 interface CameraRow {
@@ -46,9 +57,34 @@ interface CameraRow {
 }
 
 export class CameraStore {
-  constructor(private readonly db: () => Db) {}
+  private box: SecretBox | undefined;
 
-  addedCameras(): CameraDefinition[] {
+  /** `secrets` opens the key (made at first use); without it passwords are kept as they are (tests of other features). */
+  constructor(
+    private readonly db: () => Db,
+    private readonly secrets?: () => SecretBox,
+  ) {}
+
+  private sealer(): SecretBox | undefined {
+    if (!this.secrets) return undefined;
+    return (this.box ??= this.secrets());
+  }
+
+  /** Encrypts passwords kept in clear by earlier versions; returns how many rows it changed. */
+  sealClearPasswords(): number {
+    const box = this.sealer();
+    if (!box) return 0;
+    const db = this.db();
+    const rows = db.prepare<[], { id: string; password: string }>("SELECT id, password FROM cameras WHERE password IS NOT NULL AND password NOT LIKE 'enc:v1:%'").all();
+    const update = db.prepare('UPDATE cameras SET password = ? WHERE id = ?');
+    db.transaction(() => {
+      for (const r of rows) update.run(box.seal(r.password), r.id);
+    })();
+    return rows.length;
+  }
+
+  /** Run-time cameras; `onUnreadable` names a camera whose stored password cannot be decrypted (its password is then absent). */
+  addedCameras(onUnreadable: (id: string, err: Error) => void = () => {}): CameraDefinition[] {
     return this.db()
       .prepare<[], CameraRow>('SELECT * FROM cameras ORDER BY added_at')
       .all()
@@ -59,22 +95,46 @@ export class CameraStore {
         port: r.port,
         path: r.path ?? undefined,
         username: r.username ?? undefined,
-        password: r.password ?? undefined,
+        password: r.password === null ? undefined : this.reveal(r.id, r.password, onUnreadable),
         location: r.location ?? undefined,
       }));
   }
 
+  private reveal(id: string, stored: string, onUnreadable: (id: string, err: Error) => void): string | undefined {
+    if (!SecretBox.isSealed(stored)) return stored;
+    const box = this.sealer();
+    try {
+      if (!box) throw new Error('no key to decrypt it');
+      return box.open(stored);
+    } catch (err) {
+      onUnreadable(id, err as Error);
+      return undefined;
+    }
+  }
+
   addCamera(def: CameraDefinition, by: string): void {
+    const box = this.sealer();
+    const password = def.password === undefined ? null : box ? box.seal(def.password) : def.password;
     this.db()
       .prepare('INSERT INTO cameras (id, name, host, port, path, username, password, location, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(def.id, def.name, def.host, def.port, def.path ?? null, def.username ?? null, def.password ?? null, def.location ?? null, by, new Date().toISOString());
+      .run(def.id, def.name, def.host, def.port, def.path ?? null, def.username ?? null, password, def.location ?? null, by, new Date().toISOString());
+  }
+
+  /** Cameras the gateway set moving and has not stopped (it may have died mid-move). */
+  movingCameras(): Set<string> {
+    return new Set(this.db().prepare<[], { camera_id: string }>('SELECT camera_id FROM camera_moving').all().map((r) => r.camera_id));
+  }
+
+  setMoving(cameraId: string, moving: boolean): void {
+    if (moving) this.db().prepare('INSERT INTO camera_moving (camera_id, since) VALUES (?, ?) ON CONFLICT (camera_id) DO NOTHING').run(cameraId, new Date().toISOString());
+    else this.db().prepare('DELETE FROM camera_moving WHERE camera_id = ?').run(cameraId);
   }
 
   /** Removes a run-time camera and everything kept about it. */
   removeCamera(id: string): boolean {
     const db = this.db();
     return db.transaction(() => {
-      for (const table of ['camera_preset_names', 'camera_tours', 'camera_tour_active']) db.prepare(`DELETE FROM ${table} WHERE camera_id = ?`).run(id);
+      for (const table of ['camera_preset_names', 'camera_tours', 'camera_tour_active', 'camera_moving']) db.prepare(`DELETE FROM ${table} WHERE camera_id = ?`).run(id);
       return db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
     })();
   }

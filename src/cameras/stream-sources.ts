@@ -23,7 +23,11 @@ export interface StreamSources {
   resolve(cameraId: string, profile: StreamProfile): Promise<StreamSource>;
   /** Every camera id with its display name (for walls and grids). */
   list(): Array<{ id: string; name: string; online: boolean }>;
-  /** A viewer waits for this offline camera: try to reach it now rather than at the end of its back-off. */
+  /**
+   * A viewer waits for this offline camera: the cameras feature forgets its reconnect back-off
+   * and tries at once (at most once a second per camera; nothing happens while it is online or
+   * already connecting, or for an unknown id). Returns at once; watch `list()` or resolve().
+   */
   reconnectNow(cameraId: string): void;
 }
 

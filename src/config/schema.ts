@@ -82,6 +82,8 @@ export const cameraConfigSchema = z.strictObject({
   location: z.string().max(128).optional(),
   /** Speakers near this camera, for push-to-talk from its view: speaker ids or `group:<name>`. */
   speakers: z.array(z.string().regex(/^(group:)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a speaker id or group:<name>')).max(32).optional(),
+  /** Other hosts this camera's snapshot and RTSP URLs may name (default: only `host`); its password goes to them too. */
+  mediaHosts: z.array(host).max(16).optional(),
 });
 
 export const camerasSchema = z.strictObject({
@@ -94,6 +96,18 @@ export const camerasSchema = z.strictObject({
   reconnect: z.strictObject({ initialMs: z.number().int().min(50), maxMs: z.number().int().min(100) }),
   /** Subscribe to the cameras' PullPoint events (motion, tamper). */
   events: z.boolean(),
+  /** PullPoint timings (defaults: lifetime 120 s, long poll 30 s, retry 5 s doubling up to 300 s). */
+  eventSubscription: z
+    .strictObject({
+      terminationMs: z.number().int().min(1000).max(3_600_000),
+      pullTimeoutMs: z.number().int().min(100).max(120_000),
+      retryMs: z.number().int().min(50),
+      maxRetryMs: z.number().int().min(100),
+    })
+    .partial()
+    .optional(),
+  /** Hosts every camera's snapshot and RTSP URLs may name besides the camera's own host (e.g. an NVR); the camera's password goes to them too. */
+  mediaHosts: z.array(host).max(64).optional(),
   ptz: z.strictObject({
     /** Timeout of every ContinuousMove: the camera stops by itself this long after the last one. */
     moveTimeoutMs: z.number().int().min(200).max(10_000),

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Service } from '../core/lifecycle.js';
@@ -46,7 +46,16 @@ export class Database implements Service {
   }
 
   async start(): Promise<void> {
-    mkdirSync(this.options.dataDir, { recursive: true });
+    // The data folder holds secrets (camera passwords, the key that encrypts them): owner only.
+    mkdirSync(this.options.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(this.options.dataDir, 0o700);
+    } catch (err) {
+      this.options.log.warn({ dir: this.options.dataDir, err: (err as Error).message }, 'could not make the data folder private (owner only)');
+    }
+    // SQLite gives its -wal and -shm files the mode of the database file.
+    closeSync(openSync(this.file, 'a', 0o600));
+    for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     const db = new BetterSqlite3(this.file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -45,7 +45,7 @@ function services(ctx: CameraContext, includeCapability: boolean): string {
   return (
     entry(NS.tds, ctx.urls.onvif, `<tds:Capabilities>${deviceCapabilitiesXml()}</tds:Capabilities>`, 2, 60) +
     entry(NS.trt, ctx.urls.media, mediaServiceCapabilitiesXml(), 2, 60) +
-    entry(NS.tptz, ctx.urls.ptz, ptzServiceCapabilitiesXml(), 2, 60) +
+    (ctx.behaviours.noPtz ? '' : entry(NS.tptz, ctx.urls.ptz, ptzServiceCapabilitiesXml(), 2, 60)) +
     entry(NS.tev, ctx.urls.events, eventsServiceCapabilitiesXml(), 2, 60)
   );
 }
@@ -73,7 +73,7 @@ function capabilities(ctx: CameraContext, category: string): string {
       `<tt:Media><tt:XAddr>${esc(ctx.urls.media)}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>`,
     );
   }
-  if (all || category === 'PTZ') parts.push(`<tt:PTZ><tt:XAddr>${esc(ctx.urls.ptz)}</tt:XAddr></tt:PTZ>`);
+  if ((all || category === 'PTZ') && !ctx.behaviours.noPtz) parts.push(`<tt:PTZ><tt:XAddr>${esc(ctx.urls.ptz)}</tt:XAddr></tt:PTZ>`);
   return `<tds:GetCapabilitiesResponse><tds:Capabilities>${parts.join('')}</tds:Capabilities></tds:GetCapabilitiesResponse>`;
 }
 

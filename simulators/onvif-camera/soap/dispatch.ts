@@ -35,10 +35,14 @@ export function findOperation(
   req: SoapRequest,
   endpointService: ServiceName,
   tables: Record<ServiceName, OperationTable>,
+  options: { noPtz?: boolean } = {},
 ): Operation {
   const byNs = req.namespace ? SERVICE_BY_NAMESPACE[req.namespace] : undefined;
   if (req.namespace && !byNs) {
     throw new SoapFault('env:Receiver', ['ter:ActionNotSupported'], `no service for namespace ${req.namespace} (operation ${req.operation})`);
+  }
+  if ((byNs ?? endpointService) === 'ptz' && options.noPtz) {
+    throw new SoapFault('env:Receiver', ['ter:ActionNotSupported'], `${req.operation}: this camera has no PTZ service`);
   }
   const op = tables[byNs ?? endpointService][req.operation];
   if (!op) {

@@ -23,6 +23,8 @@ export class SoapFault extends Error {
     readonly code: 'env:Sender' | 'env:Receiver' | 'env:VersionMismatch' | 'env:MustUnderstand',
     readonly subcodes: readonly string[],
     readonly reason: string,
+    /** Optional env:Detail text (real cameras put the explanation there). */
+    readonly detail?: string,
   ) {
     super(reason);
     this.name = 'SoapFault';
@@ -150,7 +152,9 @@ export function faultBody(fault: SoapFault): string {
   for (let i = fault.subcodes.length - 1; i >= 0; i--) sub = `<env:Subcode><env:Value>${fault.subcodes[i]}</env:Value>${sub}</env:Subcode>`;
   return (
     `<env:Fault><env:Code><env:Value>${fault.code}</env:Value>${sub}</env:Code>` +
-    `<env:Reason><env:Text xml:lang="en">${esc(fault.reason)}</env:Text></env:Reason></env:Fault>`
+    `<env:Reason><env:Text xml:lang="en">${esc(fault.reason)}</env:Text></env:Reason>` +
+    (fault.detail ? `<env:Detail><env:Text>${esc(fault.detail)}</env:Text></env:Detail>` : '') +
+    `</env:Fault>`
   );
 }
 

@@ -36,6 +36,7 @@ export class EventBroker {
   /** Properties whose current state is sent as "Initialized" messages to each new subscriber. */
   private readonly properties = new Map<string, CameraEvent>();
   private published = 0;
+  private peak = 0;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -47,10 +48,25 @@ export class EventBroker {
     return this.published;
   }
 
+  /** The most subscriptions held at once since start (or resetPeak()). */
+  get peakSubscriptionCount(): number {
+    return this.peak;
+  }
+
+  resetPeak(): void {
+    this.peak = this.subs.size;
+  }
+
+  /** Sets a property's current state without sending it (what new subscribers get as Initialized). */
+  setProperty(event: CameraEvent, propertyKey: string): void {
+    this.properties.set(propertyKey, event);
+  }
+
   create(lifetimeMs: number): Subscription {
     const sub: Subscription = { id: randomUUID(), expiresAt: this.now() + lifetimeMs, queue: [], waiter: undefined };
     for (const p of this.properties.values()) sub.queue.push({ ...p, propertyOperation: 'Initialized' });
     this.subs.set(sub.id, sub);
+    this.peak = Math.max(this.peak, this.subs.size);
     this.sweeper ??= setInterval(() => this.sweep(), 1000);
     return sub;
   }

@@ -84,6 +84,10 @@ export const eventsOperations: OperationTable = {
   CreatePullPointSubscription: {
     handle: (req, ctx) => {
       const lifetime = requestedLifetime(childText(req.body, 'InitialTerminationTime'), ctx);
+      const slots = ctx.behaviours.subscriptionSlots;
+      if (slots > 0 && ctx.events.subscriptionCount >= slots) {
+        throw new SoapFault('env:Receiver', ['ter:Action', 'ter:TooManySubscriptions'], 'No free subscription slot', `all ${slots} subscriptions are in use`);
+      }
       const sub = ctx.events.create(lifetime);
       return {
         header: action(`${NS.tev}/EventPortType/CreatePullPointSubscriptionResponse`),
@@ -114,6 +118,10 @@ export const eventsOperations: OperationTable = {
   },
   Renew: {
     handle: (req, ctx, call) => {
+      // strict-renew: WS-Addressing is required (an independent server refuses Renew without it).
+      if (ctx.behaviours.strictRenew && (!childText(req.header, 'MessageID') || !childText(req.header, 'Action'))) {
+        throw new SoapFault('env:Sender', ['ter:ActionFailed'], 'Renew refused', 'wsa:MessageID and wsa:Action are required');
+      }
       const sub = findSubscription(req, ctx, call);
       ctx.events.renew(sub, requestedLifetime(childText(req.body, 'TerminationTime'), ctx));
       const now = ctx.cameraNow();

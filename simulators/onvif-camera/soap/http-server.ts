@@ -97,8 +97,11 @@ export class OnvifHttpServer implements Service {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
       if (req.method === 'GET' && path.startsWith(SERVICE_PATHS.snapshot)) return await this.snapshot(req, res, path);
-      const service = serviceFor(path);
-      if (!service) return plain(res, 404, `no ONVIF service at ${path}`);
+      const service = serviceFor(path, this.deps.ctx);
+      if (!service) {
+        if (this.deps.ctx.behaviours.htmlNotFound) return html(res, 404, '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>');
+        return plain(res, 404, `no ONVIF service at ${path}`);
+      }
       if (req.method !== 'POST') return plain(res, 405, 'SOAP requests use POST');
       const raw = await readBody(req);
       await this.soap(req, res, path, service, raw);
@@ -115,9 +118,9 @@ export class OnvifHttpServer implements Service {
     res.once('close', () => controller.abort());
     try {
       parsed = parseSoapRequest(raw);
-      const op = findOperation(parsed, service, TABLES);
+      const op = findOperation(parsed, service, TABLES, { noPtz: this.deps.ctx.behaviours.noPtz });
       if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
-      if (!op.preAuth) {
+      if (!op.preAuth && !loginFree(this.deps.ctx, service, parsed.operation)) {
         const denied = this.authenticate(req, parsed);
         if (denied) {
           this.record(parsed.operation, service, 'ter:NotAuthorized');
@@ -179,10 +182,15 @@ function notAuthorized(reason: string): SoapFault {
   return new SoapFault('env:Sender', ['ter:NotAuthorized'], reason);
 }
 
-function serviceFor(path: string): ServiceName | undefined {
+/** The login-free-services behaviour: GetServices and GetCapabilities need no credentials. */
+function loginFree(ctx: CameraContext, service: ServiceName, operation: string): boolean {
+  return ctx.behaviours.loginFreeServices && service === 'device' && (operation === 'GetServices' || operation === 'GetCapabilities');
+}
+
+function serviceFor(path: string, ctx: CameraContext): ServiceName | undefined {
   if (path === SERVICE_PATHS.device) return 'device';
   if (path === SERVICE_PATHS.media) return 'media';
-  if (path === SERVICE_PATHS.ptz) return 'ptz';
+  if (path === SERVICE_PATHS.ptz) return ctx.behaviours.noPtz ? undefined : 'ptz';
   if (path === SERVICE_PATHS.events || path.startsWith(SERVICE_PATHS.subscription)) return 'events';
   return undefined;
 }
@@ -191,6 +199,11 @@ function send(res: ServerResponse, status: number, xml: string): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) });
   res.end(xml);
+}
+
+function html(res: ServerResponse, status: number, page: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(page);
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

@@ -53,7 +53,7 @@ function profileXml(ctx: CameraContext, p: ProfileSpec, tag: string): string {
     `<${tag} token="${p.token}" fixed="true"><tt:Name>${esc(p.name)}</tt:Name>` +
     videoSourceConfigXml(ctx, 'tt:VideoSourceConfiguration') +
     videoEncoderConfigXml(p, 'tt:VideoEncoderConfiguration') +
-    ptzConfigurationXml(ctx, 'tt:PTZConfiguration') +
+    (ctx.behaviours.noPtz ? '' : ptzConfigurationXml(ctx, 'tt:PTZConfiguration')) +
     extension +
     `</${tag}>`
   );

@@ -9,6 +9,7 @@ import {
 } from '../../../devices/onvif-camera/protocol.js';
 import { profileByToken, PTZ_CONFIG_TOKEN, PTZ_NODE_TOKEN, type CameraContext } from '../context.js';
 import { attr, child, childText, invalidArg, SoapFault, type SoapRequest, type XmlNode } from './envelope.js';
+import { isAsciiName } from '../behaviours.js';
 import type { OperationTable } from './dispatch.js';
 import { DEFAULT_PTZ_TIMEOUT_MS, presetXml, ptzConfigurationOptionsXml, ptzConfigurationXml, ptzNodeXml, ptzVectorXml } from './ptz-xml.js';
 
@@ -109,6 +110,11 @@ export const ptzOperations: OperationTable = {
         if (parsed === undefined || parsed <= 0) throw invalidArg(`Timeout "${timeoutText}" is not a positive duration`, 'ter:TimeoutNotSupported');
         timeoutMs = Math.min(parsed, 60_000);
       }
+      // ignore-move-timeout: accepted, then turns until Stop (as some cameras do).
+      if (ctx.behaviours.ignoreMoveTimeout) {
+        ctx.ptz.continuous(pt ? { pan: x ?? 0, tilt: y ?? 0 } : undefined, z ? (zx ?? 0) : undefined);
+        return '<tptz:ContinuousMoveResponse/>';
+      }
       ctx.ptz.continuous(pt ? { pan: x ?? 0, tilt: y ?? 0 } : undefined, z ? (zx ?? 0) : undefined, timeoutMs);
       return '<tptz:ContinuousMoveResponse/>';
     },
@@ -180,6 +186,9 @@ export const ptzOperations: OperationTable = {
       noPresets(ctx);
       const name = childText(req.body, 'PresetName') || undefined;
       const token = childText(req.body, 'PresetToken') || undefined;
+      if (ctx.behaviours.asciiPresetNames && name !== undefined && !isAsciiName(name)) {
+        throw new SoapFault('env:Sender', ['ter:InvalidArgVal', 'ter:InvalidPresetName'], 'Invalid preset name', 'The preset name is not allowed: use ASCII letters, digits and punctuation only');
+      }
       if (ctx.ptz.moving) throw new SoapFault('env:Receiver', ['ter:Action', 'ter:MovingPTZ'], 'cannot save a preset while the camera moves');
       const result = ctx.presets.set(token, name, ctx.ptz.position());
       if ('error' in result) {

@@ -5,6 +5,14 @@ interface DeviceState {
   kind: string;
   id: string;
   online: boolean | null;
+  /** A camera that answers but refuses the gateway's user name or password. */
+  loginRefused?: boolean;
+  /** A camera whose event subscription fails (motion alarms do not arrive). */
+  eventsFailing?: boolean;
+}
+
+function cameraState(id: string): { status?: string; events?: string | null } | undefined {
+  return retained.value.get(`cameras/${id}/state`)?.payload as { status?: string; events?: string | null } | undefined;
 }
 
 /** Every device's availability, from the retained `<kind>/<id>/availability` topics of the feed. */
@@ -14,7 +22,15 @@ export function deviceStates(): DeviceState[] {
     const match = /^(cameras|barriers|speakers)\/([^/]+)\/availability$/.exec(m.topic);
     if (!match) continue;
     const payload = typeof m.payload === 'string' ? m.payload : (m.payload as { state?: string } | null)?.state;
-    devices.push({ kind: match[1]!, id: match[2]!, online: payload === 'online' ? true : payload === 'offline' ? false : null });
+    const online = payload === 'online' ? true : payload === 'offline' ? false : null;
+    const cam = match[1] === 'cameras' ? cameraState(match[2]!) : undefined;
+    devices.push({
+      kind: match[1]!,
+      id: match[2]!,
+      online,
+      ...(online === false && cam?.status === 'login_refused' ? { loginRefused: true } : {}),
+      ...(online === true && cam?.events === 'failing' ? { eventsFailing: true } : {}),
+    });
   }
   return devices.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
@@ -65,7 +81,9 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
                 <td>{t(`health.kind.${d.kind}` as MessageKey)}</td>
                 <td>{d.id}</td>
                 <td>
-                  <StatusDot online={d.online} /> {d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}
+                  <StatusDot online={d.online} />{' '}
+                  {d.loginRefused ? t('health.loginRefused') : d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}
+                  {d.eventsFailing ? ` · ${t('health.eventsFailing')}` : ''}
                 </td>
               </tr>
             ))}

@@ -28,6 +28,8 @@ export const en: Record<MessageKey, string> = {
   'health.online': 'Online',
   'health.offline': 'Offline',
   'health.unknown': 'Unknown',
+  'health.loginRefused': 'Login refused (check user name and password)',
+  'health.eventsFailing': 'events failing (motion alarms may not arrive)',
   'health.none': 'No devices',
   'health.kind.cameras': 'Cameras',
   'health.kind.barriers': 'Barriers',

@@ -30,6 +30,8 @@ export const zhCN = {
   'health.online': '在线',
   'health.offline': '离线',
   'health.unknown': '未知',
+  'health.loginRefused': '登录被拒绝（请检查用户名和密码）',
+  'health.eventsFailing': '事件订阅失败（移动侦测报警可能收不到）',
   'health.none': '没有设备',
   'health.kind.cameras': '摄像机',
   'health.kind.barriers': '道闸',
