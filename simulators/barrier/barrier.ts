@@ -54,6 +54,8 @@ export interface BarrierCounters {
   resent: number;
   duplicatesSent: number;
   malformedSent: number;
+  /** Messages from the gateway side it could not read (logged and ignored). */
+  malformedReceived: number;
   commands: number;
 }
 
@@ -77,7 +79,7 @@ export class SimulatedBarrier {
   private retransmitTimer: NodeJS.Timeout | undefined;
   private offlineTimer: NodeJS.Timeout | undefined;
   private running = false;
-  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, commands: 0 };
+  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
   /** Fault knobs (see the class comment). */
   readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
 
@@ -234,13 +236,18 @@ export class SimulatedBarrier {
     this.pump();
   }
 
+  /** Every inbound message, whatever it holds: a malformed one is logged, counted and ignored; the barrier goes on. */
   private onMessage(topic: string, payload: Buffer): void {
+    const ignored = (err: unknown) => {
+      this.counters.malformedReceived++;
+      this.options.log.warn({ barrier: this.id, topic, err: err instanceof Error ? err.message : String(err) }, 'barrier ignored a malformed message');
+    };
     try {
       if (topic === this.topic(barrierAck)) this.onAck(payload);
-      else if (topic === this.topic(barrierCommand)) void this.onCommand(payload);
+      else if (topic === this.topic(barrierCommand)) this.onCommand(payload).catch(ignored);
       else if (topic === this.topic(barrierLists)) this.onLists(payload);
     } catch (err) {
-      this.options.log.warn({ barrier: this.id, topic, err: (err as Error).message }, 'barrier ignored a message');
+      ignored(err);
     }
   }
 
