@@ -51,7 +51,8 @@ export interface CommandOutcome {
 }
 
 interface Listeners {
-  entry: (entry: EntryRecord) => void;
+  /** `stored` must be called once the entry is stored (or its commit failed): it releases the entry's MQTT acknowledgement. */
+  entry: (entry: EntryRecord, stored: () => void) => void;
   state: (gate: string, state: StatePayload) => void;
   listsApplied: (gate: string, applied: ListsAppliedPayload) => void;
 }
@@ -78,11 +79,11 @@ export class BarrierDriver implements Service {
 
   async start(): Promise<void> {
     const { router } = this.deps;
-    router.handle(barrierEntry, ({ params, payload }) => {
+    router.handle(barrierEntry, ({ params, payload, defer }) => {
       const entry = entryFromPayload(params.id, payload);
-      for (const l of this.listeners.entry) l(entry);
+      this.emitEntry(entry, defer);
     });
-    router.handle(barrierVendorEntry, ({ params, payload }) => {
+    router.handle(barrierVendorEntry, ({ params, payload, defer }) => {
       const adapter = this.adapters.get(params.format);
       if (!adapter || adapter.format === 'native') {
         throw new PayloadError(`unknown vendor format "${params.format}"; known: ${[...this.adapters.keys()].filter((f) => f !== 'native').join(', ')}`);
@@ -95,7 +96,7 @@ export class BarrierDriver implements Service {
         if (eventId && err instanceof PayloadError) this.refuse(params.id, eventId, err.message);
         throw err;
       }
-      for (const l of this.listeners.entry) l(entry);
+      this.emitEntry(entry, defer);
     });
     router.handle(barrierState, ({ params, payload }) => {
       for (const l of this.listeners.state) l(params.id, payload);
@@ -123,6 +124,11 @@ export class BarrierDriver implements Service {
       const eventId = nativeAdapter.eventIdOf(parsed);
       if (eventId) this.refuse(params.id!, eventId, reason);
     });
+  }
+
+  /** Hands an entry to the ingest; its MQTT acknowledgement waits until every listener stored it. */
+  private emitEntry(entry: EntryRecord, defer: () => () => void): void {
+    for (const l of this.listeners.entry) l(entry, defer());
   }
 
   async stop(): Promise<void> {

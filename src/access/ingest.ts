@@ -40,7 +40,7 @@ export class EntryIngest implements Service {
   private readonly writer: EntryWriterThread;
   /** The batch being committed (at most one at a time: what arrives meanwhile forms the next batch). */
   private inFlight: Promise<void> | undefined;
-  private queue: Array<{ entry: EntryRecord; receivedAt: number }> = [];
+  private queue: Array<{ entry: EntryRecord; receivedAt: number; stored?: (() => void) | undefined }> = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private storedTotal: Counter | undefined;
@@ -62,7 +62,7 @@ export class EntryIngest implements Service {
     this.commitSeconds = metrics.histogram('gateway_access_commit_seconds', 'Time to write and commit one batch', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]);
     await this.writer.open();
     this.running = true;
-    this.deps.driver.on('entry', (entry) => this.add(entry));
+    this.deps.driver.on('entry', (entry, stored) => this.add(entry, stored));
   }
 
   async stop(): Promise<void> {
@@ -80,9 +80,14 @@ export class EntryIngest implements Service {
     return this.queue.length;
   }
 
-  add(entry: EntryRecord): void {
-    if (!this.running) return; // not acknowledged: the barrier sends it again
-    this.queue.push({ entry, receivedAt: performance.timeOrigin + performance.now() });
+  /**
+   * Queues an entry for the next commit. `stored` (the MQTT acknowledgement of the message that
+   * carried it) is called after the commit, so that a gateway killed before it leaves the message
+   * to the broker, which delivers it again to the next session.
+   */
+  add(entry: EntryRecord, stored?: () => void): void {
+    if (!this.running) return; // not acknowledged at all: the broker (and the barrier) send it again
+    this.queue.push({ entry, receivedAt: performance.timeOrigin + performance.now(), stored });
     if (this.inFlight) return; // goes with the next batch, as soon as the one in flight committed
     if (this.queue.length >= this.deps.batchMaxRows) {
       void this.flush();
@@ -112,16 +117,19 @@ export class EntryIngest implements Service {
     return inFlight;
   }
 
-  private async commit(items: Array<{ entry: EntryRecord; receivedAt: number }>): Promise<void> {
+  private async commit(items: Array<{ entry: EntryRecord; receivedAt: number; stored?: (() => void) | undefined }>): Promise<void> {
     const started = performance.now();
     let outcome;
     try {
-      outcome = batchOutcome(items, await this.writer.write(items));
+      outcome = batchOutcome(items, await this.writer.write(items.map(({ entry, receivedAt }) => ({ entry, receivedAt }))));
     } catch (err) {
       this.failedTotal?.inc();
       this.deps.log.error({ err, entries: items.length }, 'could not commit entries; they are not acknowledged and will be sent again');
+      // Released all the same: the barrier resends (no application ack), and a broker would otherwise stop delivering.
+      for (const item of items) item.stored?.();
       return;
     }
+    for (const item of items) item.stored?.();
     const committedAt = performance.timeOrigin + performance.now();
     this.commitSeconds?.observe((performance.now() - started) / 1000);
     this.batchSize?.observe(items.length);

@@ -4,7 +4,7 @@ import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { PayloadError, compilePattern, isMirrored, matchLevels, topicFilter, type CompiledPattern, type TopicSpec } from '../core/mqtt-contract.js';
 import type { Metrics } from '../metrics/registry.js';
-import type { MqttConnection } from './connection.js';
+import type { DeliveryControl, MqttConnection } from './connection.js';
 import type { ContractMirror } from './mirror.js';
 import type { MqttPublisher } from './publisher.js';
 import { gatewayErrors } from './gateway-topics.js';
@@ -15,6 +15,12 @@ export interface InboundMessage<T, P extends string = string> {
   payload: T;
   retained: boolean;
   raw: Buffer;
+  /**
+   * Holds the message's MQTT acknowledgement until the returned function is called (a handler that
+   * keeps the message in memory until it is stored). Without it, the acknowledgement goes when the
+   * handler returns.
+   */
+  defer(): () => void;
 }
 
 export type InboundHandler<T, P extends string = string> = (message: InboundMessage<T, P>) => void | Promise<void>;
@@ -58,7 +64,7 @@ export class ContractRouter implements Service {
     const { deps } = this;
     this.invalid = deps.metrics.counter('gateway_mqtt_invalid_messages_total', 'Inbound MQTT messages refused by the contract', ['topic_name']);
     this.received = deps.metrics.counter('gateway_mqtt_messages_received_total', 'Valid inbound MQTT messages', ['topic_name']);
-    this.unsubscribers.push(deps.connection.onMessage((topic, payload, retained) => this.dispatch(topic, payload, retained)));
+    this.unsubscribers.push(deps.connection.onMessage((topic, payload, retained, delivery) => this.dispatch(topic, payload, retained, delivery)));
     this.unsubscribers.push(
       deps.connection.onConnect(() => {
         for (const spec of deps.inbound) {
@@ -73,7 +79,7 @@ export class ContractRouter implements Service {
     this.unsubscribers = [];
   }
 
-  private dispatch(topic: string, raw: Buffer, retained: boolean): void {
+  private dispatch(topic: string, raw: Buffer, retained: boolean, delivery: DeliveryControl): void {
     const { deps } = this;
     if (!topic.startsWith(`${deps.base}/`)) return;
     const levels = topic.slice(deps.base.length + 1).split('/');
@@ -92,7 +98,7 @@ export class ContractRouter implements Service {
       const handler = this.handlers.get(spec.name);
       if (!handler) return;
       try {
-        const result = handler({ topic, params, payload, retained, raw });
+        const result = handler({ topic, params, payload, retained, raw, defer: delivery.defer });
         if (result instanceof Promise) result.catch((err: unknown) => this.handlerFailed(topic, spec, err, raw));
       } catch (err) {
         this.handlerFailed(topic, spec, err, raw);
