@@ -51,7 +51,10 @@ export interface BarrierCounters {
   held: number;
   rejected: number;
   sent: number;
+  /** Sent again because no acknowledgement came in time (the resend timer). */
   resent: number;
+  /** Sent again after a (re)connect: the replay of what was held. */
+  replayed: number;
   duplicatesSent: number;
   malformedSent: number;
   /** Messages from the gateway side it could not read (logged and ignored). */
@@ -72,6 +75,8 @@ export class SimulatedBarrier {
   private mqttUrl = '';
   private readonly arm: Arm;
   private readonly sentAt = new Map<string, number>();
+  /** When each entry was first resent by the timer (tests check that nothing waited for it). */
+  private readonly resentAt = new Map<string, number>();
   private queue: string[] = [];
   private queueIndex = 0;
   private seq = 0;
@@ -79,7 +84,7 @@ export class SimulatedBarrier {
   private retransmitTimer: NodeJS.Timeout | undefined;
   private offlineTimer: NodeJS.Timeout | undefined;
   private running = false;
-  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
+  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, replayed: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
   /** Fault knobs (see the class comment). */
   readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
 
@@ -302,7 +307,7 @@ export class SimulatedBarrier {
     while (this.queueIndex < this.queue.length && this.sentAt.size < max) {
       const id = this.queue[this.queueIndex++]!;
       const held = this.journal.get(id);
-      if (held && !this.sentAt.has(id)) this.send(client, held.payload, ++held.attempts);
+      if (held && !this.sentAt.has(id)) this.send(client, held.payload, ++held.attempts, 'replay');
     }
     if (this.queueIndex > 10_000 && this.queueIndex * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueIndex);
@@ -310,12 +315,16 @@ export class SimulatedBarrier {
     }
   }
 
-  private send(client: MqttClient, payload: EntryPayload, attempt: number): void {
+  private send(client: MqttClient, payload: EntryPayload, attempt: number, why: 'replay' | 'resend'): void {
     const body = JSON.stringify(attempt > 1 ? { ...payload, retransmission: true } : payload);
-    this.sentAt.set(payload.eventId, Date.now());
+    const now = Date.now();
+    this.sentAt.set(payload.eventId, now);
     client.publish(this.topic(barrierEntry), body, { qos: 1 });
     this.counters.sent++;
-    if (attempt > 1) this.counters.resent++;
+    if (why === 'resend') {
+      this.counters.resent++;
+      if (!this.resentAt.has(payload.eventId) && this.resentAt.size < 1_000_000) this.resentAt.set(payload.eventId, now);
+    } else if (attempt > 1) this.counters.replayed++;
     this.options.onSent?.(payload.eventId, attempt);
     if (this.faults.duplicateRate > 0 && Math.random() < this.faults.duplicateRate) {
       client.publish(this.topic(barrierEntry), body, { qos: 1 });
@@ -335,8 +344,13 @@ export class SimulatedBarrier {
       }
       // Back off (x2 per attempt, at most x8): a slow gateway is not buried under resends.
       if (now - at < this.retransmitMs * 2 ** Math.min(held.attempts - 1, 3)) continue;
-      this.send(client, held.payload, ++held.attempts);
+      this.send(client, held.payload, ++held.attempts, 'resend');
     }
+  }
+
+  /** When the resend timer first sent this entry again (epoch ms), or undefined if it never did. */
+  resentAtOf(eventId: string): number | undefined {
+    return this.resentAt.get(eventId);
   }
 
   /** Counters with the current number of held entries. */

@@ -105,7 +105,7 @@ export class BarrierFleet {
   }
 
   totals(): BarrierCounters {
-    const sum: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
+    const sum: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, replayed: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
     for (const b of this.barriers) {
       const c = b.snapshot();
       for (const k of Object.keys(sum) as Array<keyof BarrierCounters>) sum[k] += c[k];
