@@ -7,6 +7,7 @@ import { PayloadError, matchTopic } from '../../src/core/mqtt-contract.js';
 import type { ContractRouter } from '../../src/mqtt/contract-router.js';
 import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { DEFAULT_ADAPTERS, type EntryAdapter, type EntryRecord } from './adapters/index.js';
+import { hikvisionAnprAdapter } from './adapters/hikvision-anpr.js';
 import { entryFromPayload, nativeAdapter } from './adapters/native.js';
 import {
   barrierAck,
@@ -18,6 +19,7 @@ import {
   barrierState,
   barrierVendorEntry,
   type BarrierCommand,
+  type RejectCode,
   type CommandResultPayload,
   type ListsAppliedPayload,
   type ListsPayload,
@@ -88,15 +90,8 @@ export class BarrierDriver implements Service {
       if (!adapter || adapter.format === 'native') {
         throw new PayloadError(`unknown vendor format "${params.format}"; known: ${[...this.adapters.keys()].filter((f) => f !== 'native').join(', ')}`);
       }
-      let entry: EntryRecord;
-      try {
-        entry = adapter.decode(params.id, payload);
-      } catch (err) {
-        const eventId = adapter.eventIdOf(payload);
-        if (eventId && err instanceof PayloadError) this.refuse(params.id, eventId, err.message);
-        throw err;
-      }
-      this.emitEntry(entry, defer);
+      // A payload the adapter refuses is reported by the router (PayloadError); the rejection to the barrier follows from that report.
+      this.emitEntry(adapter.decode(params.id, payload), defer);
     });
     router.handle(barrierState, ({ params, payload }) => {
       for (const l of this.listeners.state) l(params.id, payload);
@@ -111,18 +106,24 @@ export class BarrierDriver implements Service {
       this.pending.delete(payload.requestId);
       waiting.resolve(payload);
     });
-    // An entry the contract refused never reaches a handler: tell its barrier, so that it stops resending it.
-    this.offInvalid = this.deps.bus.on('mqtt.invalid', ({ topic, raw, reason }) => {
-      const params = matchTopic(this.deps.base, barrierEntry, topic);
-      if (!params || !raw) return;
+    // An entry the contract (or an adapter) refused is not stored: tell its barrier with a reason code, so that it stops resending it.
+    this.offInvalid = this.deps.bus.on('mqtt.invalid', ({ topic, raw, reason, code }) => {
+      if (!raw) return;
+      const native = matchTopic(this.deps.base, barrierEntry, topic);
+      const vendor = native ? undefined : matchTopic(this.deps.base, barrierVendorEntry, topic);
+      const gate = native?.id ?? vendor?.id;
+      if (!gate) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
       } catch {
-        return;
+        return; // not JSON: no eventId to name (reported on gateway/errors)
       }
-      const eventId = nativeAdapter.eventIdOf(parsed);
-      if (eventId) this.refuse(params.id!, eventId, reason);
+      const adapter = vendor ? this.adapters.get(vendor.format!) : nativeAdapter;
+      const eventId = adapter ? adapter.eventIdOf(parsed) : (nativeAdapter.eventIdOf(parsed) ?? hikvisionAnprAdapter.eventIdOf(parsed));
+      if (!eventId) return;
+      const sentAsText = typeof (parsed as { eventId?: unknown; UUID?: unknown } | null)?.[vendor ? 'UUID' : 'eventId'] === 'string';
+      this.refuse(gate, eventId, reason, rejectCodeOf(code, adapter, sentAsText ? eventId : '', vendor !== undefined));
     });
   }
 
@@ -144,9 +145,9 @@ export class BarrierDriver implements Service {
   }
 
   /** Tells a barrier that an entry will never be stored (it stops resending it). */
-  refuse(gate: string, eventId: string, reason: string): void {
+  refuse(gate: string, eventId: string, reason: string, code: RejectCode = 'invalid-payload'): void {
     this.deps.publisher
-      .publish(barrierAck, { id: gate }, { eventIds: [], rejected: [{ eventId, reason }], committedAt: new Date().toISOString() })
+      .publish(barrierAck, { id: gate }, { eventIds: [], rejected: [{ eventId, code, reason }], committedAt: new Date().toISOString() })
       .catch((err: Error) => this.deps.log.warn({ gate, err: err.message }, 'could not publish a rejection'));
   }
 
@@ -195,4 +196,13 @@ export class BarrierDriver implements Service {
     }
     return { requestId, status: 'ok', state: answer.state ?? null, elapsedMs: Date.now() - started };
   }
+}
+
+const VALID_EVENT_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The reason code of a refused entry, from the router's code and what the payload holds. */
+function rejectCodeOf(code: string | undefined, adapter: EntryAdapter | undefined, eventId: string, vendor: boolean): RejectCode {
+  if (code === 'invalid-utf8') return 'invalid-utf8';
+  if (vendor && !adapter) return 'unknown-format';
+  return VALID_EVENT_ID.test(eventId) ? 'invalid-payload' : 'invalid-event-id';
 }

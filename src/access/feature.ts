@@ -1,6 +1,7 @@
 import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
 import { BarrierControl } from './barrier-control.js';
+import { ConflictStore, conflictRoutes } from './conflicts.js';
 import { CsvExporter } from './csv-export.js';
 import { EntryIngest } from './ingest.js';
 import { ListSync } from './list-sync.js';
@@ -27,7 +28,9 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     log,
     commandTimeoutMs: config.access.commandTimeoutMs,
   });
+  const conflicts = new ConflictStore(ctx.database);
   const ingest = new EntryIngest({
+    conflicts,
     databaseFile: ctx.database.file,
     driver,
     publisher: ctx.publisher,
@@ -53,6 +56,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     listRoutes({ lists: () => lists, sync }),
     barrierRoutes({ control, sync }),
+    conflictRoutes({ conflicts }),
   ];
   return {
     name: 'access',

@@ -1,6 +1,6 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { BarrierDriver, EntryRecord } from '../../devices/mqtt-barrier/driver.js';
-import { accessEntryFeed, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
+import { accessConflictFeed, accessEntryFeed, type EntryConflict, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
@@ -15,6 +15,8 @@ declare module '../core/event-bus.js' {
     /** One newly stored entry, after its transaction committed. */
     'access.entry': StoredEntry;
     /** A batch committed: every (gate, eventId) it stored or found already stored, and when (epoch ms, sub-ms). */
+    /** A barrier reused an eventId for a different entry (the first is kept). */
+    'access.conflict': EntryConflict;
     'access.committed': { at: number; entries: Array<{ gate: string; eventId: string; receivedAt: number }>; stored: number; duplicates: number };
   }
 }
@@ -28,6 +30,13 @@ export interface EntryIngestDeps {
   log: Logger;
   batchMaxRows: number;
   batchMaxDelayMs: number;
+  /** Reads conflicts back for the feed (the writer thread stored them). */
+  conflicts?: ConflictReader;
+}
+
+export interface ConflictReader {
+  /** The stored conflict rows of these entries (latest per gate and eventId). */
+  recent(entries: readonly EntryRecord[]): Promise<EntryConflict[]>;
 }
 
 /**
@@ -46,6 +55,7 @@ export class EntryIngest implements Service {
   private storedTotal: Counter | undefined;
   private duplicateTotal: Counter | undefined;
   private failedTotal: Counter | undefined;
+  private conflictTotal: Counter | undefined;
   private batchSize: Histogram | undefined;
   private commitSeconds: Histogram | undefined;
 
@@ -57,6 +67,7 @@ export class EntryIngest implements Service {
     const { metrics } = this.deps;
     this.storedTotal = metrics.counter('gateway_access_entries_stored_total', 'Entries stored (each once)');
     this.duplicateTotal = metrics.counter('gateway_access_entries_duplicate_total', 'Entries received again after they were stored (acknowledged again)');
+    this.conflictTotal = metrics.counter('gateway_access_entry_conflicts_total', 'Entries refused because their eventId was already stored with other content');
     this.failedTotal = metrics.counter('gateway_access_commit_failures_total', 'Batches whose transaction failed (nothing acknowledged; barriers resend)');
     this.batchSize = metrics.histogram('gateway_access_batch_rows', 'Entries per committed transaction', [1, 5, 20, 50, 100, 200, 500, 1000, 5000]);
     this.commitSeconds = metrics.histogram('gateway_access_commit_seconds', 'Time to write and commit one batch', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]);
@@ -136,8 +147,10 @@ export class EntryIngest implements Service {
     this.storedTotal?.inc(outcome.stored.length);
     if (outcome.duplicates.length) this.duplicateTotal?.inc(outcome.duplicates.length);
 
+    const conflicting = new Set(outcome.conflicts);
     const byGate = new Map<string, string[]>();
     for (const { entry } of items) {
+      if (conflicting.has(entry)) continue;
       let ids = byGate.get(entry.gate);
       if (!ids) byGate.set(entry.gate, (ids = []));
       ids.push(entry.eventId);
@@ -152,10 +165,30 @@ export class EntryIngest implements Service {
       stored: outcome.stored.length,
       duplicates: outcome.duplicates.length,
     });
+    if (outcome.conflicts.length) this.reportConflicts(outcome.conflicts);
     for (const row of outcome.stored) {
       const entry = storedEntry(row);
       this.deps.bus.emit('access.entry', entry);
       this.deps.publisher.publish(accessEntryFeed, { gate: entry.gate }, entry).catch(() => {});
     }
+  }
+
+  /** Rejects each conflicting entry to its barrier and tells the officer (log, metric, bus, feed). */
+  private reportConflicts(conflicts: readonly EntryRecord[]): void {
+    this.conflictTotal?.inc(conflicts.length);
+    for (const entry of conflicts) {
+      const reason = `eventId ${entry.eventId} is already stored with other content; the first entry is kept and both are shown to the officer`;
+      this.deps.driver.refuse(entry.gate, entry.eventId, reason, 'event-id-conflict');
+      this.deps.log.warn({ gate: entry.gate, eventId: entry.eventId }, 'a barrier reused an eventId for a different entry');
+    }
+    void this.deps.conflicts?.recent(conflicts).then(
+      (rows) => {
+        for (const conflict of rows) {
+          this.deps.bus.emit('access.conflict', conflict);
+          this.deps.publisher.publish(accessConflictFeed, { gate: conflict.gate }, conflict).catch(() => {});
+        }
+      },
+      (err: Error) => this.deps.log.warn({ err: err.message }, 'could not read the conflicts back'),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Counter } from 'prom-client';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
@@ -23,6 +24,10 @@ export interface InboundMessage<T, P extends string = string> {
   defer(): () => void;
 }
 
+/** Refusals logged and published on gateway/errors per device and minute; the rest are counted and summed up. */
+export const INVALID_REPORTS_PER_MINUTE = 10;
+const REPORT_WINDOW_MS = 60_000;
+
 export type InboundHandler<T, P extends string = string> = (message: InboundMessage<T, P>) => void | Promise<void>;
 
 /**
@@ -37,6 +42,9 @@ export class ContractRouter implements Service {
   private invalid: Counter<'topic_name'> | undefined;
   private received: Counter<'topic_name'> | undefined;
   private readonly compiled: ReadonlyArray<{ spec: TopicSpec<unknown, string>; pattern: CompiledPattern }>;
+  /** Per device (`<kind>/<id>`) and contract topic: refusals reported in the current minute, and those only counted. */
+  private readonly reports = new Map<string, { reported: number; suppressed: number }>();
+  private reportTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: {
@@ -64,6 +72,8 @@ export class ContractRouter implements Service {
     const { deps } = this;
     this.invalid = deps.metrics.counter('gateway_mqtt_invalid_messages_total', 'Inbound MQTT messages refused by the contract', ['topic_name']);
     this.received = deps.metrics.counter('gateway_mqtt_messages_received_total', 'Valid inbound MQTT messages', ['topic_name']);
+    this.reportTimer = setInterval(() => this.summarise(), REPORT_WINDOW_MS);
+    this.reportTimer.unref();
     this.unsubscribers.push(deps.connection.onMessage((topic, payload, retained, delivery) => this.dispatch(topic, payload, retained, delivery)));
     this.unsubscribers.push(
       deps.connection.onConnect(() => {
@@ -77,6 +87,9 @@ export class ContractRouter implements Service {
   async stop(): Promise<void> {
     for (const off of this.unsubscribers) off();
     this.unsubscribers = [];
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    this.reportTimer = undefined;
+    this.summarise();
   }
 
   private dispatch(topic: string, raw: Buffer, retained: boolean, delivery: DeliveryControl): void {
@@ -86,6 +99,10 @@ export class ContractRouter implements Service {
     for (const { spec, pattern } of this.compiled) {
       const params = matchLevels(pattern, levels);
       if (!params) continue;
+      if (spec.payload.format !== 'binary' && !isUtf8(raw)) {
+        this.reject(topic, spec, 'payload is not valid UTF-8 (text and JSON payloads must be UTF-8)', raw, 'invalid-utf8');
+        return;
+      }
       let payload: unknown;
       try {
         payload = spec.payload.decode(raw);
@@ -115,13 +132,47 @@ export class ContractRouter implements Service {
     this.deps.log.error({ topic, err }, `handler of ${spec.name} failed`);
   }
 
-  /** Reports a refused message: error topic, log line, counter, bus event. */
-  reject(topic: string, spec: TopicSpec<unknown, string> | undefined, reason: string, raw?: Buffer): void {
+  /**
+   * Reports a refused message: counter and bus event always; log line and `gateway/errors` for the
+   * first INVALID_REPORTS_PER_MINUTE of each device and topic in a minute, then one summary line per minute
+   * ("device X sent M more malformed messages").
+   */
+  reject(topic: string, spec: TopicSpec<unknown, string> | undefined, reason: string, raw?: Buffer, code = 'invalid-payload'): void {
     const { deps } = this;
     const name = spec?.name ?? 'unknown';
     this.invalid?.inc({ topic_name: name });
-    deps.log.warn({ topic, reason }, 'refused an invalid MQTT message');
-    deps.bus.emit('mqtt.invalid', { topic, reason, ...(raw ? { raw } : {}) });
+    deps.bus.emit('mqtt.invalid', { topic, reason, code, ...(raw ? { raw } : {}) });
+    const key = `${deviceOf(deps.base, topic)} ${name}`;
+    let report = this.reports.get(key);
+    if (!report) {
+      if (this.reports.size >= 10_000) this.summarise(); // bounded: one entry per device and topic that misbehaved this minute
+      this.reports.set(key, (report = { reported: 0, suppressed: 0 }));
+    }
+    if (report.reported >= INVALID_REPORTS_PER_MINUTE) {
+      report.suppressed++;
+      return;
+    }
+    report.reported++;
+    deps.log.warn({ topic, reason, code }, 'refused an invalid MQTT message');
     deps.publisher.publish(gatewayErrors, {}, { topic, reason, at: new Date().toISOString() }).catch(() => {});
   }
+
+  /** Ends the reporting minute: one line (and one error message) per device whose refusals were only counted. */
+  summarise(): void {
+    const { deps } = this;
+    for (const [key, { suppressed }] of this.reports) {
+      if (suppressed === 0) continue;
+      const [device, name] = key.split(' ');
+      const reason = `device ${device} sent ${suppressed} more malformed messages on ${name} in the last minute (not reported one by one)`;
+      deps.log.warn({ device, topic: name, suppressed }, reason);
+      deps.publisher.publish(gatewayErrors, {}, { topic: `${deps.base}/${device}`, reason, at: new Date().toISOString() }).catch(() => {});
+    }
+    this.reports.clear();
+  }
+}
+
+/** `<kind>/<id>` of a device topic under the base (`barriers/gate-1`), or the topic itself. */
+function deviceOf(base: string, topic: string): string {
+  const levels = topic.startsWith(`${base}/`) ? topic.slice(base.length + 1).split('/') : [topic];
+  return levels.slice(0, 2).join('/');
 }
