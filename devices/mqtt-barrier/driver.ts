@@ -55,7 +55,8 @@ export interface CommandOutcome {
 interface Listeners {
   /** `stored` must be called once the entry is stored (or its commit failed): it releases the entry's MQTT acknowledgement. */
   entry: (entry: EntryRecord, stored: () => void) => void;
-  state: (gate: string, state: StatePayload) => void;
+  /** `retained`: delivered from the broker's store at subscription (may be old), not as it was published. */
+  state: (gate: string, state: StatePayload, retained: boolean) => void;
   listsApplied: (gate: string, applied: ListsAppliedPayload) => void;
 }
 
@@ -93,8 +94,8 @@ export class BarrierDriver implements Service {
       // A payload the adapter refuses is reported by the router (PayloadError); the rejection to the barrier follows from that report.
       this.emitEntry(adapter.decode(params.id, payload), defer);
     });
-    router.handle(barrierState, ({ params, payload }) => {
-      for (const l of this.listeners.state) l(params.id, payload);
+    router.handle(barrierState, ({ params, payload, retained }) => {
+      for (const l of this.listeners.state) l(params.id, payload, retained);
     });
     router.handle(barrierListsApplied, ({ params, payload }) => {
       for (const l of this.listeners.listsApplied) l(params.id, payload);

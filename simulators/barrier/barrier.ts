@@ -16,6 +16,7 @@ import {
   listsPayloadSchema,
   type EntryPayload,
 } from '../../devices/mqtt-barrier/protocol.js';
+import type { BarrierBehaviour } from './behaviours.js';
 import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
 import { EntryJournal } from './journal.js';
 import { LocalLists } from './local-lists.js';
@@ -43,6 +44,8 @@ export interface SimulatedBarrierOptions {
   /** Called when an entry is published (attempt 1 = first time) and when acknowledgements arrive. */
   onSent?: (eventId: string, attempt: number) => void;
   onAcked?: (eventIds: readonly string[]) => void;
+  /** Field behaviours (see behaviours.ts). */
+  behaviours?: readonly BarrierBehaviour[];
 }
 
 export interface BarrierCounters {
@@ -89,9 +92,14 @@ export class SimulatedBarrier {
   readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
 
   private readonly options: SimulatedBarrierOptions;
+  /** Entries made while connected: sent live; every other send is a replay (flagged as a retransmission). */
+  private readonly live = new Set<string>();
 
   constructor(options: SimulatedBarrierOptions) {
     this.options = { ...options };
+    for (const b of options.behaviours ?? []) {
+      if (b.name === 'clock-skew') this.faults.clockSkewMs = b.offsetMs;
+    }
     this.journal = new EntryJournal(join(options.dataDir, `${options.id}.journal`));
     this.lists = new LocalLists(join(options.dataDir, `${options.id}.lists.json`), options.visitors ?? 'grant');
     this.arm = new Arm(options.timing ?? DEFAULT_TIMING, () => this.publishState());
@@ -145,8 +153,8 @@ export class SimulatedBarrier {
     const decision = this.lists.decide(passage.credential);
     const lanes = this.options.lanes ?? ['lane-1'];
     const entry: EntryPayload = {
-      eventId: `${this.options.eventPrefix ?? ''}${this.options.id}-${this.boot}-${++this.seq}`,
-      timestamp: new Date(Date.now() + this.faults.clockSkewMs).toISOString(),
+      eventId: this.nextEventId(),
+      timestamp: this.clock().toISOString(),
       direction: passage.direction,
       lane: passage.lane ?? lanes[this.seq % lanes.length]!,
       credential: passage.credential,
@@ -158,6 +166,7 @@ export class SimulatedBarrier {
     };
     this.counters.generated++;
     await this.journal.append(entry);
+    if (this.connected) this.live.add(entry.eventId);
     this.queue.push(entry.eventId);
     this.pump();
     if (entry.result === 'granted' && this.options.animateArm !== false) void this.arm.pass();
@@ -187,6 +196,17 @@ export class SimulatedBarrier {
     return eventId;
   }
 
+  /** The barrier's own clock (skewed by the clock-skew behaviour). */
+  clock(): Date {
+    return new Date(Date.now() + this.faults.clockSkewMs);
+  }
+
+  private nextEventId(): string {
+    const id = `${this.options.eventPrefix ?? ''}${this.options.id}-${this.boot}-${++this.seq}`;
+    const long = this.options.behaviours?.find((b) => b.name === 'long-event-id');
+    return long && long.name === 'long-event-id' ? id.padEnd(long.length, 'x').slice(0, Math.max(long.length, id.length)) : id;
+  }
+
   private get retransmitMs(): number {
     return this.options.retransmitMs ?? 10_000;
   }
@@ -209,7 +229,10 @@ export class SimulatedBarrier {
     });
     this.client = client;
     client.on('connect', () => this.onConnect(client));
-    client.on('close', () => this.sentAt.clear());
+    client.on('close', () => {
+      this.sentAt.clear();
+      this.live.clear(); // not sent before the connection dropped: replayed later, as retransmissions
+    });
     client.on('error', (err) => this.options.log.debug({ barrier: this.id, err: err.message }, 'barrier MQTT error'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
@@ -275,7 +298,7 @@ export class SimulatedBarrier {
     this.counters.commands++;
     const result = await this.arm.command(cmd, this.faults.commands, Date.now());
     if (!result) return;
-    this.client?.publish(this.topic(barrierCommandResult), JSON.stringify({ ...result, at: new Date().toISOString() }), { qos: 1 });
+    this.client?.publish(this.topic(barrierCommandResult), JSON.stringify({ ...result, at: this.clock().toISOString() }), { qos: 1 });
     if (cmd.command === 'open' && result.status === 'ok') {
       // The vehicle the officer let through is recorded like any other passage.
       void this.present({ credential: { type: 'remote', value: cmd.requestId }, direction: 'in', ...(cmd.lane ? { lane: cmd.lane } : {}) }).catch(() => {});
@@ -289,14 +312,14 @@ export class SimulatedBarrier {
 
   private publishState(): void {
     if (!this.client?.connected) return;
-    const payload = { state: this.arm.state, holdOpen: this.arm.holdOpen, at: new Date().toISOString() };
+    const payload = { state: this.arm.state, holdOpen: this.arm.holdOpen, at: this.clock().toISOString() };
     this.client.publish(this.topic(barrierState), JSON.stringify(payload), { qos: 1, retain: true });
   }
 
   private publishApplied(): void {
     const version = this.lists.appliedVersion;
     if (version === undefined || !this.client?.connected) return;
-    this.client.publish(this.topic(barrierListsApplied), JSON.stringify({ version, at: new Date().toISOString(), ...this.lists.sizes }), { qos: 1, retain: true });
+    this.client.publish(this.topic(barrierListsApplied), JSON.stringify({ version, at: this.clock().toISOString(), ...this.lists.sizes }), { qos: 1, retain: true });
   }
 
   /** Sends queued entries while the in-flight window allows. */
@@ -316,7 +339,9 @@ export class SimulatedBarrier {
   }
 
   private send(client: MqttClient, payload: EntryPayload, attempt: number, why: 'replay' | 'resend'): void {
-    const body = JSON.stringify(attempt > 1 ? { ...payload, retransmission: true } : payload);
+    // Anything not sent as it happened is a retransmission: the gateway then knows its time may be old.
+    const live = attempt === 1 && this.live.delete(payload.eventId);
+    const body = JSON.stringify(live ? payload : { ...payload, retransmission: true });
     const now = Date.now();
     this.sentAt.set(payload.eventId, now);
     client.publish(this.topic(barrierEntry), body, { qos: 1 });

@@ -1,6 +1,7 @@
 import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
 import { BarrierControl } from './barrier-control.js';
+import { BarrierClocks } from './clock.js';
 import { ConflictStore, conflictRoutes } from './conflicts.js';
 import { CsvExporter } from './csv-export.js';
 import { EntryIngest } from './ingest.js';
@@ -29,8 +30,10 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     commandTimeoutMs: config.access.commandTimeoutMs,
   });
   const conflicts = new ConflictStore(ctx.database);
+  const clocks = new BarrierClocks({ driver, metrics: ctx.metrics, log, maxSkewMs: config.access.maxClockSkewMs });
   const ingest = new EntryIngest({
     conflicts,
+    clocks,
     databaseFile: ctx.database.file,
     driver,
     publisher: ctx.publisher,
@@ -50,7 +53,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     publishDelayMs: config.access.listPublishDelayMs,
   });
   const lists = new ListStore(ctx.database, () => sync.changed());
-  const control = new BarrierControl({ gates, driver, presence: ctx.presence });
+  const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
   const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
   const modules = [
     entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
@@ -61,7 +64,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   return {
     name: 'access',
     migrations: accessMigrations,
-    services: [driver, ingest, control, sync],
+    services: [driver, clocks, ingest, control, sync],
     routes: { routes: () => modules.flatMap((m) => m.routes()) },
   };
 };

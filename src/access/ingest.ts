@@ -30,6 +30,8 @@ export interface EntryIngestDeps {
   log: Logger;
   batchMaxRows: number;
   batchMaxDelayMs: number;
+  /** Corrects entry times from barriers whose clock is off. */
+  clocks?: { correct(entry: EntryRecord, receivedAt: number): EntryRecord };
   /** Reads conflicts back for the feed (the writer thread stored them). */
   conflicts?: ConflictReader;
 }
@@ -98,7 +100,8 @@ export class EntryIngest implements Service {
    */
   add(entry: EntryRecord, stored?: () => void): void {
     if (!this.running) return; // not acknowledged at all: the broker (and the barrier) send it again
-    this.queue.push({ entry, receivedAt: performance.timeOrigin + performance.now(), stored });
+    const receivedAt = performance.timeOrigin + performance.now();
+    this.queue.push({ entry: this.deps.clocks ? this.deps.clocks.correct(entry, receivedAt) : entry, receivedAt, stored });
     if (this.inFlight) return; // goes with the next batch, as soon as the one in flight committed
     if (this.queue.length >= this.deps.batchMaxRows) {
       void this.flush();
