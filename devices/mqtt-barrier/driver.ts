@@ -20,6 +20,7 @@ import {
   barrierVendorEntry,
   type BarrierCommand,
   type RejectCode,
+  type CommandPayload,
   type CommandResultPayload,
   type ListsAppliedPayload,
   type ListsPayload,
@@ -58,6 +59,10 @@ interface Listeners {
   /** `retained`: delivered from the broker's store at subscription (may be old), not as it was published. */
   state: (gate: string, state: StatePayload, retained: boolean) => void;
   listsApplied: (gate: string, applied: ListsAppliedPayload) => void;
+  /** A command on a barrier's command topic that this gateway did not send (an integration's, over MQTT). */
+  foreignCommand: (gate: string, command: CommandPayload) => void;
+  /** The barrier's result of such a command. */
+  foreignResult: (gate: string, result: CommandResultPayload) => void;
 }
 
 /**
@@ -69,7 +74,11 @@ export class BarrierDriver implements Service {
   readonly name = 'barrier-driver';
   private readonly adapters = new Map<string, EntryAdapter>();
   private readonly pending = new Map<string, { gate: string; resolve: (r: CommandResultPayload) => void; timer: NodeJS.Timeout }>();
-  private readonly listeners: { [K in keyof Listeners]: Array<Listeners[K]> } = { entry: [], state: [], listsApplied: [] };
+  private readonly listeners: { [K in keyof Listeners]: Array<Listeners[K]> } = { entry: [], state: [], listsApplied: [], foreignCommand: [], foreignResult: [] };
+  /** Request ids this gateway sent recently (its own commands come back on the observed command topic). */
+  private readonly issued = new Set<string>();
+  /** Request ids of foreign commands seen recently (their results are reported too). */
+  private readonly foreign = new Set<string>();
   private offInvalid: (() => void) | undefined;
 
   constructor(private readonly deps: BarrierDriverDeps) {
@@ -100,9 +109,18 @@ export class BarrierDriver implements Service {
     router.handle(barrierListsApplied, ({ params, payload }) => {
       for (const l of this.listeners.listsApplied) l(params.id, payload);
     });
-    router.handle(barrierCommandResult, ({ payload }) => {
+    router.observe(barrierCommand, ({ params, payload }) => {
+      if (this.issued.has(payload.requestId)) return;
+      remember(this.foreign, payload.requestId);
+      for (const l of this.listeners.foreignCommand) l(params.id, payload);
+    });
+    router.handle(barrierCommandResult, ({ params, payload }) => {
+      if (this.foreign.delete(payload.requestId)) {
+        for (const l of this.listeners.foreignResult) l(params.id, payload);
+        return;
+      }
       const waiting = this.pending.get(payload.requestId);
-      if (!waiting) return; // late answer after a timeout, or for another gateway
+      if (!waiting) return; // unknown requestId: a late answer after a timeout, or for another gateway; ignored
       clearTimeout(waiting.timer);
       this.pending.delete(payload.requestId);
       waiting.resolve(payload);
@@ -160,6 +178,7 @@ export class BarrierDriver implements Service {
   /** Sends a command and waits for the barrier's result; TimeoutError when it does not answer in time. */
   async command(gate: string, command: BarrierCommand, options: CommandOptions = {}): Promise<CommandOutcome> {
     const requestId = `r-${randomBytes(6).toString('hex')}`;
+    remember(this.issued, requestId);
     const started = Date.now();
     const timeoutMs = this.deps.commandTimeoutMs;
     const result = new Promise<CommandResultPayload>((resolve, reject) => {
@@ -206,4 +225,10 @@ function rejectCodeOf(code: string | undefined, adapter: EntryAdapter | undefine
   if (code === 'invalid-utf8') return 'invalid-utf8';
   if (vendor && !adapter) return 'unknown-format';
   return VALID_EVENT_ID.test(eventId) ? 'invalid-payload' : 'invalid-event-id';
+}
+
+/** Adds to a set that keeps only the most recent 1000 ids. */
+function remember(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size > 1000) ids.delete(ids.values().next().value!);
 }

@@ -2,6 +2,7 @@ import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
 import { BarrierControl } from './barrier-control.js';
 import { BarrierClocks } from './clock.js';
+import { CommandAudit } from './command-audit.js';
 import { ConflictStore, conflictRoutes } from './conflicts.js';
 import { CsvExporter } from './csv-export.js';
 import { EntryIngest } from './ingest.js';
@@ -54,6 +55,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   });
   const lists = new ListStore(ctx.database, () => sync.changed());
   const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
+  const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
   const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
   const modules = [
     entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
@@ -64,7 +66,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   return {
     name: 'access',
     migrations: accessMigrations,
-    services: [driver, clocks, ingest, control, sync],
+    services: [driver, clocks, ingest, control, sync, commandAudit],
     routes: { routes: () => modules.flatMap((m) => m.routes()) },
   };
 };

@@ -42,6 +42,8 @@ export class ContractRouter implements Service {
   private invalid: Counter<'topic_name'> | undefined;
   private received: Counter<'topic_name'> | undefined;
   private readonly compiled: ReadonlyArray<{ spec: TopicSpec<unknown, string>; pattern: CompiledPattern }>;
+  /** Gateway-to-device topics the gateway also listens to (what integrations send devices directly). */
+  private readonly observed: Array<{ spec: TopicSpec<unknown, string>; pattern: CompiledPattern; handler: InboundHandler<unknown> }> = [];
   /** Per device (`<kind>/<id>`) and contract topic: refusals reported in the current minute, and those only counted. */
   private readonly reports = new Map<string, { reported: number; suppressed: number }>();
   private reportTimer: NodeJS.Timeout | undefined;
@@ -68,6 +70,15 @@ export class ContractRouter implements Service {
     this.handlers.set(spec.name, handler as InboundHandler<unknown>);
   }
 
+  /**
+   * Listens to a gateway-to-device topic (e.g. commands an integration sends a barrier directly,
+   * to audit them). Its own messages come back too: the handler tells them apart. Call before start().
+   */
+  observe<T, P extends string>(spec: TopicSpec<T, P>, handler: InboundHandler<T, P>): void {
+    if (spec.direction !== 'from-gateway') throw new Error(`${spec.name} is not a gateway-to-device topic`);
+    this.observed.push({ spec: spec as TopicSpec<unknown, string>, pattern: compilePattern(spec.pattern), handler: handler as InboundHandler<unknown> });
+  }
+
   async start(): Promise<void> {
     const { deps } = this;
     this.invalid = deps.metrics.counter('gateway_mqtt_invalid_messages_total', 'Inbound MQTT messages refused by the contract', ['topic_name']);
@@ -77,7 +88,7 @@ export class ContractRouter implements Service {
     this.unsubscribers.push(deps.connection.onMessage((topic, payload, retained, delivery) => this.dispatch(topic, payload, retained, delivery)));
     this.unsubscribers.push(
       deps.connection.onConnect(() => {
-        for (const spec of deps.inbound) {
+        for (const spec of [...deps.inbound, ...this.observed.map((o) => o.spec)]) {
           deps.connection.subscribe(topicFilter(deps.base, spec), spec.qos).catch((err: Error) => deps.log.error({ err: err.message, topic: spec.name }, 'subscribe failed'));
         }
       }),
@@ -119,6 +130,23 @@ export class ContractRouter implements Service {
         if (result instanceof Promise) result.catch((err: unknown) => this.handlerFailed(topic, spec, err, raw));
       } catch (err) {
         this.handlerFailed(topic, spec, err, raw);
+      }
+      return;
+    }
+    for (const { spec, pattern, handler } of this.observed) {
+      const params = matchLevels(pattern, levels);
+      if (!params) continue;
+      let payload: unknown;
+      try {
+        payload = spec.payload.decode(raw);
+      } catch {
+        return; // not ours to report: the device answers what it receives
+      }
+      try {
+        const result = handler({ topic, params, payload, retained, raw, defer: delivery.defer });
+        if (result instanceof Promise) result.catch((err: unknown) => deps.log.error({ topic, err }, `observer of ${spec.name} failed`));
+      } catch (err) {
+        deps.log.error({ topic, err }, `observer of ${spec.name} failed`);
       }
       return;
     }
