@@ -67,7 +67,7 @@ a live entry (no \`retransmission\`). Within \`access.maxClockSkewMs\` (5 min) t
 time of the passage. Beyond it, every entry of that barrier is stored at its device time minus the
 offset (a held entry keeps its true age), with \`clockOffsetMs\` set; an entry dated more than that
 into the gateway's future is stored at its receive time. Queries, ordering and "vehicles inside" use
-the corrected time. The offset is shown per barrier (\`GET /api/barriers\` \`clock\`, the metric
+the corrected time. The offset is shown per barrier (\`GET /api/barriers\` \`clock\`, retained on \`access/clocks/<gate>\`, the metric
 \`gateway_barrier_clock_offset_seconds\`). Keep the clock on NTP all the same.
 
 A barrier that speaks a vendor format (e.g. a Hikvision ANPR camera) publishes it unchanged on

@@ -391,6 +391,29 @@ export const accessConflictFeed = defineTopic({
   owner: OWNER,
 });
 
+export const barrierClockSchema = z.object({
+  /** The barrier's clock minus the gateway's, in ms, at the last live observation. */
+  offsetMs: z.number(),
+  observedAt: z.string(),
+  /** Measured from a live `state` message or a live entry. */
+  source: z.enum(['state', 'entry']),
+  /** Beyond `access.maxClockSkewMs`: this barrier's entry times are corrected. */
+  corrected: z.boolean(),
+});
+export type BarrierClockPayload = z.infer<typeof barrierClockSchema>;
+
+export const accessBarrierClock = defineTopic({
+  name: 'access.barrier-clock',
+  pattern: 'access/clocks/{gate}',
+  direction: 'from-gateway',
+  qos: 1,
+  retained: true,
+  payload: jsonPayload(barrierClockSchema),
+  summary: "Each barrier's clock offset as the gateway measures it (retained), published when it starts or stops being corrected and when it moves by more than a second.",
+  example: { offsetMs: 10_800_250, observedAt: '2026-11-24T00:01:02.349Z', source: 'entry', corrected: true },
+  owner: OWNER,
+});
+
 /** Every topic of the barrier contract. */
 export const barrierTopics = [
   barrierAvailability,
@@ -404,4 +427,5 @@ export const barrierTopics = [
   barrierListsApplied,
   accessEntryFeed,
   accessConflictFeed,
+  accessBarrierClock,
 ] as const;

@@ -1,9 +1,10 @@
 import type { Gauge } from 'prom-client';
 import type { BarrierDriver, EntryRecord } from '../../devices/mqtt-barrier/driver.js';
-import type { StatePayload } from '../../devices/mqtt-barrier/protocol.js';
+import { accessBarrierClock, type StatePayload } from '../../devices/mqtt-barrier/protocol.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
 
 export interface BarrierClock {
   /** The barrier's clock minus the gateway's (ms), at the last observation. */
@@ -32,7 +33,10 @@ export class BarrierClocks implements Service {
   private readonly clocks = new Map<string, BarrierClock>();
   private gauge: Gauge<'gate'> | undefined;
 
-  constructor(private readonly deps: { driver: BarrierDriver; metrics: Metrics; log: Logger; maxSkewMs: number }) {}
+  /** What was last published per barrier (published again when corrected flips or the offset moves > 1 s). */
+  private readonly published = new Map<string, BarrierClock>();
+
+  constructor(private readonly deps: { driver: BarrierDriver; metrics: Metrics; log: Logger; maxSkewMs: number; publisher?: MqttPublisher }) {}
 
   async start(): Promise<void> {
     this.gauge = this.deps.metrics.gauge('gateway_barrier_clock_offset_seconds', "Each barrier's clock minus the gateway's, at the last live observation", ['gate']);
@@ -67,6 +71,12 @@ export class BarrierClocks implements Service {
     const before = this.clocks.get(gate);
     this.clocks.set(gate, { offsetMs, observedAt: new Date(now).toISOString(), source, corrected });
     this.gauge?.set({ gate }, offsetMs / 1000);
+    const last = this.published.get(gate);
+    if (!last || last.corrected !== corrected || Math.abs(last.offsetMs - offsetMs) > 1000) {
+      const clock = this.clocks.get(gate)!;
+      this.published.set(gate, clock);
+      this.deps.publisher?.publish(accessBarrierClock, { gate }, clock).catch(() => {});
+    }
     if (corrected !== (before?.corrected ?? false)) {
       if (corrected) this.deps.log.warn({ gate, offsetSeconds: Math.round(offsetMs / 1000) }, `barrier ${gate}'s clock is off by ${describeOffset(offsetMs)}; its entry times are corrected (the barrier's own time is kept beside them)`);
       else this.deps.log.info({ gate }, `barrier ${gate}'s clock is right again`);

@@ -31,7 +31,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     commandTimeoutMs: config.access.commandTimeoutMs,
   });
   const conflicts = new ConflictStore(ctx.database);
-  const clocks = new BarrierClocks({ driver, metrics: ctx.metrics, log, maxSkewMs: config.access.maxClockSkewMs });
+  const clocks = new BarrierClocks({ driver, metrics: ctx.metrics, log, maxSkewMs: config.access.maxClockSkewMs, publisher: ctx.publisher });
   const ingest = new EntryIngest({
     conflicts,
     clocks,

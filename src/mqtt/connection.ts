@@ -79,7 +79,8 @@ export class MqttConnection implements Service {
       protocolVersion: options.protocolVersion,
       keepalive: options.keepaliveSeconds,
       clean: false,
-      reconnectPeriod: 1000,
+      // Back within half a second of the broker: what it queued for this session (and the barriers' replays) comes in then.
+      reconnectPeriod: 500,
       connectTimeout: 10_000,
       resubscribe: true,
       ...(options.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),

@@ -62,6 +62,10 @@ describe('gateway against the barrier simulator behaviours', () => {
     expect(clock.corrected).toBe(true);
     expect(Math.abs(clock.offsetMs - HOURS_3)).toBeLessThan(2000);
     expect(list.barriers.find((b) => b.id === 'right')!.clock?.corrected ?? false).toBe(false);
+    // On MQTT too (retained, mirrored to the dashboards' feed).
+    const retained = gw.gateway.mirror.snapshot().find((m) => m.topic === 'access/clocks/skewed');
+    expect(retained?.payload).toMatchObject({ corrected: true });
+    expect(Math.abs((retained!.payload as { offsetMs: number }).offsetMs - HOURS_3)).toBeLessThan(2000);
     const metrics = await (await gw.api('/metrics', { token })).text();
     expect(metrics).toMatch(/gateway_barrier_clock_offset_seconds\{gate="skewed"\} 10[78]\d\d/);
   });
