@@ -71,7 +71,7 @@ async function baseline(): Promise<{ rows_per_s: number }> {
       writer.write(
         Array.from({ length: 200 }, (_, i) => ({
           receivedAt: Date.now(),
-          entry: { gate: `gate-${i % 20}`, eventId: `b${b}-${i}`, occurredAt: Date.now(), direction: 'in' as const, lane: 'lane-1', credentialType: 'plate' as const, credentialValue: `豫A${10000 + i}`, result: 'granted' as const, reason: 'allow-list', plateColor: 'blue', vehicleType: 'car', snapshot: null, confidence: 95, retransmission: false, source: 'native' },
+          entry: { gate: `gate-${i % 20}`, eventId: `b${b}-${i}`, occurredAt: Date.now(), direction: 'in' as const, lane: 'lane-1', credentialType: 'plate' as const, credentialValue: `豫A${10000 + i}`, result: 'granted' as const, reason: 'allow-list', plateColor: 'blue', vehicleType: 'car', snapshot: null, confidence: 95, retransmission: false, source: 'native', deviceTime: Date.now(), clockOffsetMs: null, utcOffset: 'Z' },
         })),
       );
     }

@@ -31,19 +31,44 @@ then), so acknowledgement is end to end:
    many entries; \`committedAt\` tells when).
 3. Only then may the barrier forget the entry.
 4. Until then it keeps it, across its own restarts, and sends it again: after every reconnect (all held
-   entries, in order), and while connected when no acknowledgement came within its retransmit
-   interval (10 s suggested). Resent entries carry \`retransmission: true\`.
+   entries, in order), and while connected when no acknowledgement came within 10 s. **The 10 s
+   resend is required**, not a suggestion: it is what recovers an entry whose acknowledgement was lost
+   (it may back off, doubling up to 80 s, while the gateway is slow). Every entry not sent at the
+   moment it happened (a resend, a replay after a reconnect, an entry made while offline) carries
+   \`retransmission: true\`: the gateway then knows its time may legitimately be old.
 5. The gateway stores each \`(barrier id, eventId)\` once (a database UNIQUE constraint): a resent or
    duplicated entry is acknowledged again and never stored twice. \`eventId\` must therefore never be
    reused by that barrier, not even after a factory reset (use a UUID, or a boot id plus a counter).
-6. An entry the gateway can never store (it does not fit the schema) is answered with
-   \`rejected: [{eventId, reason}]\` in an ack (when the payload has a readable \`eventId\`), reported on
-   \`gateway/errors\` and counted in \`gateway_mqtt_invalid_messages_total\`; the barrier stops resending
-   it and keeps it for its installer. The barrier's other entries are not affected.
+6. An entry the gateway can never store is answered with \`rejected: [{eventId, code, reason}]\` in an
+   ack, whenever the payload names an \`eventId\` at all (a numeric one is named as text, a too-long one
+   in full). Codes: \`invalid-payload\` (it does not fit the schema), \`invalid-event-id\` (not 1-128
+   printable ASCII characters), \`invalid-utf8\` (the payload is not UTF-8; nothing is replaced),
+   \`unknown-format\` (vendor format without an adapter), \`event-id-conflict\` (see 7). It is also
+   reported on \`gateway/errors\` (at most 10 a minute per barrier and topic, then one line with the
+   count) and counted in \`gateway_mqtt_invalid_messages_total\`; the barrier stops resending it and
+   keeps it for its installer. The barrier's other entries are not affected.
+7. An \`eventId\` reused for a **different** entry (other time, plate, direction...) is a conflict: the
+   first entry stays stored, the second is rejected with \`event-id-conflict\`, and the officer sees
+   both (\`GET /api/access/conflicts\`, \`access/conflicts/<gate>\`, the dashboards' feed, the metric
+   \`gateway_access_entry_conflicts_total\`). The same entry sent again is a duplicate, acknowledged again.
+8. The gateway acknowledges the MQTT delivery (PUBACK) of an entry only after its commit, so an entry
+   the broker queued for the gateway while it was away is delivered again to its next session.
 
 Suggested flow control: keep at most a few hundred entries unacknowledged in flight; send the rest as
-acknowledgements arrive. \`timestamp\` is the barrier's own clock (with zone); the gateway keeps it as
-the time of the passage, and also records when it received the entry.
+acknowledgements arrive.
+
+### Clock and time zone
+
+\`timestamp\` is the barrier's own clock, with its UTC offset. The gateway keeps all of it: the device
+time (\`deviceTime\`), the offset as written (\`utcOffset\`, e.g. \`+08:00\`; \`occurredAt\` is always UTC),
+and when it received the entry (\`receivedAt\`). It measures each barrier's clock offset from what the
+barrier says about *now*: the \`at\` of a live (not retained) \`state\` message and the \`timestamp\` of
+a live entry (no \`retransmission\`). Within \`access.maxClockSkewMs\` (5 min) the barrier's time is the
+time of the passage. Beyond it, every entry of that barrier is stored at its device time minus the
+offset (a held entry keeps its true age), with \`clockOffsetMs\` set; an entry dated more than that
+into the gateway's future is stored at its receive time. Queries, ordering and "vehicles inside" use
+the corrected time. The offset is shown per barrier (\`GET /api/barriers\` \`clock\`, retained on \`access/clocks/<gate>\`, the metric
+\`gateway_barrier_clock_offset_seconds\`). Keep the clock on NTP all the same.
 
 A barrier that speaks a vendor format (e.g. a Hikvision ANPR camera) publishes it unchanged on
 \`barriers/<id>/vendor/<format>\`; the gateway's adapter for that format maps it (the vendor's event
@@ -58,6 +83,11 @@ publishes \`command/result\` with the same \`requestId\` once the arm reached th
 vehicle that passes is reported as an entry with credential type \`remote\` and the requestId as its
 value); \`hold-open\` keeps the arm up until \`release\` (or \`close\`). The gateway answers the officer
 with a timeout error when no result arrives within \`access.commandTimeoutMs\` (5 s by default).
+A \`command/result\` whose \`requestId\` the gateway does not know (late, after the timeout, or for a
+command it did not send) is ignored. An integration may send a barrier \`command\` itself over MQTT;
+the gateway audits it (\`barrier.<command>\` and \`barrier.<command>.result\`) under the name in
+\`issuedBy\`, which must be the integration's configured name (anything else is audited and logged
+as an unverified MQTT client: MQTT does not tell the gateway who published).
 Publish \`state\` (retained) on every change of the arm: \`closed\`, \`opening\`, \`open\`, \`closing\`, \`fault\`.
 
 ### Allow and deny lists

@@ -7,6 +7,7 @@ import { PayloadError, matchTopic } from '../../src/core/mqtt-contract.js';
 import type { ContractRouter } from '../../src/mqtt/contract-router.js';
 import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { DEFAULT_ADAPTERS, type EntryAdapter, type EntryRecord } from './adapters/index.js';
+import { hikvisionAnprAdapter } from './adapters/hikvision-anpr.js';
 import { entryFromPayload, nativeAdapter } from './adapters/native.js';
 import {
   barrierAck,
@@ -18,6 +19,8 @@ import {
   barrierState,
   barrierVendorEntry,
   type BarrierCommand,
+  type RejectCode,
+  type CommandPayload,
   type CommandResultPayload,
   type ListsAppliedPayload,
   type ListsPayload,
@@ -51,9 +54,15 @@ export interface CommandOutcome {
 }
 
 interface Listeners {
-  entry: (entry: EntryRecord) => void;
-  state: (gate: string, state: StatePayload) => void;
+  /** `stored` must be called once the entry is stored (or its commit failed): it releases the entry's MQTT acknowledgement. */
+  entry: (entry: EntryRecord, stored: () => void) => void;
+  /** `retained`: delivered from the broker's store at subscription (may be old), not as it was published. */
+  state: (gate: string, state: StatePayload, retained: boolean) => void;
   listsApplied: (gate: string, applied: ListsAppliedPayload) => void;
+  /** A command on a barrier's command topic that this gateway did not send (an integration's, over MQTT). */
+  foreignCommand: (gate: string, command: CommandPayload) => void;
+  /** The barrier's result of such a command. */
+  foreignResult: (gate: string, result: CommandResultPayload) => void;
 }
 
 /**
@@ -65,7 +74,11 @@ export class BarrierDriver implements Service {
   readonly name = 'barrier-driver';
   private readonly adapters = new Map<string, EntryAdapter>();
   private readonly pending = new Map<string, { gate: string; resolve: (r: CommandResultPayload) => void; timer: NodeJS.Timeout }>();
-  private readonly listeners: { [K in keyof Listeners]: Array<Listeners[K]> } = { entry: [], state: [], listsApplied: [] };
+  private readonly listeners: { [K in keyof Listeners]: Array<Listeners[K]> } = { entry: [], state: [], listsApplied: [], foreignCommand: [], foreignResult: [] };
+  /** Request ids this gateway sent recently (its own commands come back on the observed command topic). */
+  private readonly issued = new Set<string>();
+  /** Request ids of foreign commands seen recently (their results are reported too). */
+  private readonly foreign = new Set<string>();
   private offInvalid: (() => void) | undefined;
 
   constructor(private readonly deps: BarrierDriverDeps) {
@@ -78,51 +91,64 @@ export class BarrierDriver implements Service {
 
   async start(): Promise<void> {
     const { router } = this.deps;
-    router.handle(barrierEntry, ({ params, payload }) => {
+    router.handle(barrierEntry, ({ params, payload, defer }) => {
       const entry = entryFromPayload(params.id, payload);
-      for (const l of this.listeners.entry) l(entry);
+      this.emitEntry(entry, defer);
     });
-    router.handle(barrierVendorEntry, ({ params, payload }) => {
+    router.handle(barrierVendorEntry, ({ params, payload, defer }) => {
       const adapter = this.adapters.get(params.format);
       if (!adapter || adapter.format === 'native') {
         throw new PayloadError(`unknown vendor format "${params.format}"; known: ${[...this.adapters.keys()].filter((f) => f !== 'native').join(', ')}`);
       }
-      let entry: EntryRecord;
-      try {
-        entry = adapter.decode(params.id, payload);
-      } catch (err) {
-        const eventId = adapter.eventIdOf(payload);
-        if (eventId && err instanceof PayloadError) this.refuse(params.id, eventId, err.message);
-        throw err;
-      }
-      for (const l of this.listeners.entry) l(entry);
+      // A payload the adapter refuses is reported by the router (PayloadError); the rejection to the barrier follows from that report.
+      this.emitEntry(adapter.decode(params.id, payload), defer);
     });
-    router.handle(barrierState, ({ params, payload }) => {
-      for (const l of this.listeners.state) l(params.id, payload);
+    router.handle(barrierState, ({ params, payload, retained }) => {
+      for (const l of this.listeners.state) l(params.id, payload, retained);
     });
     router.handle(barrierListsApplied, ({ params, payload }) => {
       for (const l of this.listeners.listsApplied) l(params.id, payload);
     });
-    router.handle(barrierCommandResult, ({ payload }) => {
+    router.observe(barrierCommand, ({ params, payload }) => {
+      if (this.issued.has(payload.requestId)) return;
+      remember(this.foreign, payload.requestId);
+      for (const l of this.listeners.foreignCommand) l(params.id, payload);
+    });
+    router.handle(barrierCommandResult, ({ params, payload }) => {
+      if (this.foreign.delete(payload.requestId)) {
+        for (const l of this.listeners.foreignResult) l(params.id, payload);
+        return;
+      }
       const waiting = this.pending.get(payload.requestId);
-      if (!waiting) return; // late answer after a timeout, or for another gateway
+      if (!waiting) return; // unknown requestId: a late answer after a timeout, or for another gateway; ignored
       clearTimeout(waiting.timer);
       this.pending.delete(payload.requestId);
       waiting.resolve(payload);
     });
-    // An entry the contract refused never reaches a handler: tell its barrier, so that it stops resending it.
-    this.offInvalid = this.deps.bus.on('mqtt.invalid', ({ topic, raw, reason }) => {
-      const params = matchTopic(this.deps.base, barrierEntry, topic);
-      if (!params || !raw) return;
+    // An entry the contract (or an adapter) refused is not stored: tell its barrier with a reason code, so that it stops resending it.
+    this.offInvalid = this.deps.bus.on('mqtt.invalid', ({ topic, raw, reason, code }) => {
+      if (!raw) return;
+      const native = matchTopic(this.deps.base, barrierEntry, topic);
+      const vendor = native ? undefined : matchTopic(this.deps.base, barrierVendorEntry, topic);
+      const gate = native?.id ?? vendor?.id;
+      if (!gate) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
       } catch {
-        return;
+        return; // not JSON: no eventId to name (reported on gateway/errors)
       }
-      const eventId = nativeAdapter.eventIdOf(parsed);
-      if (eventId) this.refuse(params.id!, eventId, reason);
+      const adapter = vendor ? this.adapters.get(vendor.format!) : nativeAdapter;
+      const eventId = adapter ? adapter.eventIdOf(parsed) : (nativeAdapter.eventIdOf(parsed) ?? hikvisionAnprAdapter.eventIdOf(parsed));
+      if (!eventId) return;
+      const sentAsText = typeof (parsed as { eventId?: unknown; UUID?: unknown } | null)?.[vendor ? 'UUID' : 'eventId'] === 'string';
+      this.refuse(gate, eventId, reason, rejectCodeOf(code, adapter, sentAsText ? eventId : '', vendor !== undefined));
     });
+  }
+
+  /** Hands an entry to the ingest; its MQTT acknowledgement waits until every listener stored it. */
+  private emitEntry(entry: EntryRecord, defer: () => () => void): void {
+    for (const l of this.listeners.entry) l(entry, defer());
   }
 
   async stop(): Promise<void> {
@@ -138,9 +164,9 @@ export class BarrierDriver implements Service {
   }
 
   /** Tells a barrier that an entry will never be stored (it stops resending it). */
-  refuse(gate: string, eventId: string, reason: string): void {
+  refuse(gate: string, eventId: string, reason: string, code: RejectCode = 'invalid-payload'): void {
     this.deps.publisher
-      .publish(barrierAck, { id: gate }, { eventIds: [], rejected: [{ eventId, reason }], committedAt: new Date().toISOString() })
+      .publish(barrierAck, { id: gate }, { eventIds: [], rejected: [{ eventId, code, reason }], committedAt: new Date().toISOString() })
       .catch((err: Error) => this.deps.log.warn({ gate, err: err.message }, 'could not publish a rejection'));
   }
 
@@ -152,6 +178,7 @@ export class BarrierDriver implements Service {
   /** Sends a command and waits for the barrier's result; TimeoutError when it does not answer in time. */
   async command(gate: string, command: BarrierCommand, options: CommandOptions = {}): Promise<CommandOutcome> {
     const requestId = `r-${randomBytes(6).toString('hex')}`;
+    remember(this.issued, requestId);
     const started = Date.now();
     const timeoutMs = this.deps.commandTimeoutMs;
     const result = new Promise<CommandResultPayload>((resolve, reject) => {
@@ -189,4 +216,19 @@ export class BarrierDriver implements Service {
     }
     return { requestId, status: 'ok', state: answer.state ?? null, elapsedMs: Date.now() - started };
   }
+}
+
+const VALID_EVENT_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The reason code of a refused entry, from the router's code and what the payload holds. */
+function rejectCodeOf(code: string | undefined, adapter: EntryAdapter | undefined, eventId: string, vendor: boolean): RejectCode {
+  if (code === 'invalid-utf8') return 'invalid-utf8';
+  if (vendor && !adapter) return 'unknown-format';
+  return VALID_EVENT_ID.test(eventId) ? 'invalid-payload' : 'invalid-event-id';
+}
+
+/** Adds to a set that keeps only the most recent 1000 ids. */
+function remember(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size > 1000) ids.delete(ids.values().next().value!);
 }

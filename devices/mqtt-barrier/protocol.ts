@@ -120,11 +120,25 @@ export const barrierVendorEntry = defineTopic({
   owner: OWNER,
 });
 
+/** Why the gateway refused an entry for good (`rejected[].code`). */
+export const REJECT_CODES = ['invalid-payload', 'invalid-event-id', 'invalid-utf8', 'unknown-format', 'event-id-conflict'] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
 export const ackPayloadSchema = z.object({
   /** Entries now stored (or stored before: a duplicate is acknowledged again). The barrier may forget them. */
   eventIds: z.array(z.string()),
   /** Entries the gateway will never store, with the reason (the barrier stops resending them and keeps them for inspection). */
-  rejected: z.array(z.object({ eventId: z.string(), reason: z.string() })).optional(),
+  rejected: z
+    .array(
+      z.object({
+        /** As the barrier sent it (a number is written as text). */
+        eventId: z.string(),
+        /** One of REJECT_CODES (a barrier should accept codes it does not know). */
+        code: z.string().optional(),
+        reason: z.string(),
+      }),
+    )
+    .optional(),
   /** When the gateway's transaction committed. */
   committedAt: isoTime,
 });
@@ -140,6 +154,12 @@ export const barrierAck = defineTopic({
   retained: false,
   payload: jsonPayload(ackPayloadSchema),
   summary: 'Application acknowledgement, published after the database transaction holding these entries committed.',
+  details:
+    '`rejected` lists entries the gateway will never store, each with a `code` and a plain-language `reason`: ' +
+    '`invalid-payload` (the entry breaks the contract), `invalid-event-id` (not a string of 1-128 printable ASCII characters; a numeric one is named as text), ' +
+    '`invalid-utf8` (the payload is not UTF-8), `unknown-format` (a vendor format the gateway has no adapter for), ' +
+    '`event-id-conflict` (this eventId is already stored with other content: the first one is kept, the officer sees both). ' +
+    'A barrier stops resending a rejected entry and keeps it for inspection.',
   example: { eventIds: ['gate-north-lz3k9-000041', 'gate-north-lz3k9-000042'], committedAt: '2026-11-24T00:01:02.351Z' },
   owner: OWNER,
 });
@@ -299,6 +319,12 @@ export const storedEntrySchema = z.object({
   confidence: z.number().nullable(),
   retransmission: z.boolean(),
   source: z.string(),
+  /** When it happened by the barrier's own clock (equals occurredAt unless the gateway corrected it). */
+  deviceTime: z.string(),
+  /** How far the barrier's clock was off (barrier minus gateway, ms) when the gateway corrected occurredAt; null when not corrected. */
+  clockOffsetMs: z.number().nullable(),
+  /** The UTC offset in the barrier's timestamp (`+08:00`, `Z`), kept as sent; occurredAt is always UTC. */
+  utcOffset: z.string().nullable(),
 });
 export type StoredEntry = z.infer<typeof storedEntrySchema>;
 
@@ -327,7 +353,64 @@ export const accessEntryFeed = defineTopic({
     confidence: 97,
     retransmission: false,
     source: 'native',
+    deviceTime: '2026-11-24T00:01:02.345Z',
+    clockOffsetMs: null,
+    utcOffset: '+08:00',
   },
+  owner: OWNER,
+});
+
+export const entryConflictSchema = z.object({
+  id: z.number().int(),
+  gate: z.string(),
+  eventId: z.string(),
+  receivedAt: z.string(),
+  /** The entry stored first under this eventId (kept). */
+  stored: z.record(z.string(), z.unknown()),
+  /** The other entry sent later under the same eventId (rejected to the barrier with `event-id-conflict`). */
+  received: z.record(z.string(), z.unknown()),
+});
+export type EntryConflict = z.infer<typeof entryConflictSchema>;
+
+export const accessConflictFeed = defineTopic({
+  name: 'access.conflict',
+  pattern: 'access/conflicts/{gate}',
+  direction: 'from-gateway',
+  qos: 0,
+  retained: false,
+  payload: jsonPayload(entryConflictSchema),
+  summary: 'A barrier reused an eventId for a different entry: both contents, once, when the second arrived (also on `/api/feed` and `GET /api/access/conflicts`).',
+  example: {
+    id: 3,
+    gate: 'gate-north',
+    eventId: 'gate-north-lz3k9-000042',
+    receivedAt: '2026-11-24T00:05:00.120Z',
+    stored: { device_time: 1763942462345, direction: 'in', credential_value: '豫A12345', result: 'granted' },
+    received: { device_time: 1763942700000, direction: 'out', credential_value: '豫B54321', result: 'granted' },
+  },
+  owner: OWNER,
+});
+
+export const barrierClockSchema = z.object({
+  /** The barrier's clock minus the gateway's, in ms, at the last live observation. */
+  offsetMs: z.number(),
+  observedAt: z.string(),
+  /** Measured from a live `state` message or a live entry. */
+  source: z.enum(['state', 'entry']),
+  /** Beyond `access.maxClockSkewMs`: this barrier's entry times are corrected. */
+  corrected: z.boolean(),
+});
+export type BarrierClockPayload = z.infer<typeof barrierClockSchema>;
+
+export const accessBarrierClock = defineTopic({
+  name: 'access.barrier-clock',
+  pattern: 'access/clocks/{gate}',
+  direction: 'from-gateway',
+  qos: 1,
+  retained: true,
+  payload: jsonPayload(barrierClockSchema),
+  summary: "Each barrier's clock offset as the gateway measures it (retained), published when it starts or stops being corrected and when it moves by more than a second.",
+  example: { offsetMs: 10_800_250, observedAt: '2026-11-24T00:01:02.349Z', source: 'entry', corrected: true },
   owner: OWNER,
 });
 
@@ -343,4 +426,6 @@ export const barrierTopics = [
   barrierLists,
   barrierListsApplied,
   accessEntryFeed,
+  accessConflictFeed,
+  accessBarrierClock,
 ] as const;

@@ -16,6 +16,7 @@ import {
   listsPayloadSchema,
   type EntryPayload,
 } from '../../devices/mqtt-barrier/protocol.js';
+import type { BarrierBehaviour } from './behaviours.js';
 import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
 import { EntryJournal } from './journal.js';
 import { LocalLists } from './local-lists.js';
@@ -43,6 +44,8 @@ export interface SimulatedBarrierOptions {
   /** Called when an entry is published (attempt 1 = first time) and when acknowledgements arrive. */
   onSent?: (eventId: string, attempt: number) => void;
   onAcked?: (eventIds: readonly string[]) => void;
+  /** Field behaviours (see behaviours.ts). */
+  behaviours?: readonly BarrierBehaviour[];
 }
 
 export interface BarrierCounters {
@@ -51,9 +54,14 @@ export interface BarrierCounters {
   held: number;
   rejected: number;
   sent: number;
+  /** Sent again because no acknowledgement came in time (the resend timer). */
   resent: number;
+  /** Sent again after a (re)connect: the replay of what was held. */
+  replayed: number;
   duplicatesSent: number;
   malformedSent: number;
+  /** Messages from the gateway side it could not read (logged and ignored). */
+  malformedReceived: number;
   commands: number;
 }
 
@@ -70,6 +78,8 @@ export class SimulatedBarrier {
   private mqttUrl = '';
   private readonly arm: Arm;
   private readonly sentAt = new Map<string, number>();
+  /** When each entry was first resent by the timer (tests check that nothing waited for it). */
+  private readonly resentAt = new Map<string, number>();
   private queue: string[] = [];
   private queueIndex = 0;
   private seq = 0;
@@ -77,14 +87,19 @@ export class SimulatedBarrier {
   private retransmitTimer: NodeJS.Timeout | undefined;
   private offlineTimer: NodeJS.Timeout | undefined;
   private running = false;
-  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, commands: 0 };
+  readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, replayed: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
   /** Fault knobs (see the class comment). */
   readonly faults = { duplicateRate: 0, clockSkewMs: 0, commands: 'normal' as CommandBehaviour };
 
   private readonly options: SimulatedBarrierOptions;
+  /** Entries made while connected: sent live; every other send is a replay (flagged as a retransmission). */
+  private readonly live = new Set<string>();
 
   constructor(options: SimulatedBarrierOptions) {
     this.options = { ...options };
+    for (const b of options.behaviours ?? []) {
+      if (b.name === 'clock-skew') this.faults.clockSkewMs = b.offsetMs;
+    }
     this.journal = new EntryJournal(join(options.dataDir, `${options.id}.journal`));
     this.lists = new LocalLists(join(options.dataDir, `${options.id}.lists.json`), options.visitors ?? 'grant');
     this.arm = new Arm(options.timing ?? DEFAULT_TIMING, () => this.publishState());
@@ -138,8 +153,8 @@ export class SimulatedBarrier {
     const decision = this.lists.decide(passage.credential);
     const lanes = this.options.lanes ?? ['lane-1'];
     const entry: EntryPayload = {
-      eventId: `${this.options.eventPrefix ?? ''}${this.options.id}-${this.boot}-${++this.seq}`,
-      timestamp: new Date(Date.now() + this.faults.clockSkewMs).toISOString(),
+      eventId: this.nextEventId(),
+      timestamp: this.clock().toISOString(),
       direction: passage.direction,
       lane: passage.lane ?? lanes[this.seq % lanes.length]!,
       credential: passage.credential,
@@ -151,6 +166,7 @@ export class SimulatedBarrier {
     };
     this.counters.generated++;
     await this.journal.append(entry);
+    if (this.connected) this.live.add(entry.eventId);
     this.queue.push(entry.eventId);
     this.pump();
     if (entry.result === 'granted' && this.options.animateArm !== false) void this.arm.pass();
@@ -180,6 +196,17 @@ export class SimulatedBarrier {
     return eventId;
   }
 
+  /** The barrier's own clock (skewed by the clock-skew behaviour). */
+  clock(): Date {
+    return new Date(Date.now() + this.faults.clockSkewMs);
+  }
+
+  private nextEventId(): string {
+    const id = `${this.options.eventPrefix ?? ''}${this.options.id}-${this.boot}-${++this.seq}`;
+    const long = this.options.behaviours?.find((b) => b.name === 'long-event-id');
+    return long && long.name === 'long-event-id' ? id.padEnd(long.length, 'x').slice(0, Math.max(long.length, id.length)) : id;
+  }
+
   private get retransmitMs(): number {
     return this.options.retransmitMs ?? 10_000;
   }
@@ -196,13 +223,18 @@ export class SimulatedBarrier {
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 500,
+      // A broker that refuses for a while (the gateway starting) must not end the retries.
+      reconnectOnConnackError: true,
       connectTimeout: 5000,
       keepalive: 10,
       will: { topic: this.topic(barrierAvailability), payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
     client.on('connect', () => this.onConnect(client));
-    client.on('close', () => this.sentAt.clear());
+    client.on('close', () => {
+      this.sentAt.clear();
+      this.live.clear(); // not sent before the connection dropped: replayed later, as retransmissions
+    });
     client.on('error', (err) => this.options.log.debug({ barrier: this.id, err: err.message }, 'barrier MQTT error'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
@@ -234,13 +266,18 @@ export class SimulatedBarrier {
     this.pump();
   }
 
+  /** Every inbound message, whatever it holds: a malformed one is logged, counted and ignored; the barrier goes on. */
   private onMessage(topic: string, payload: Buffer): void {
+    const ignored = (err: unknown) => {
+      this.counters.malformedReceived++;
+      this.options.log.warn({ barrier: this.id, topic, err: err instanceof Error ? err.message : String(err) }, 'barrier ignored a malformed message');
+    };
     try {
       if (topic === this.topic(barrierAck)) this.onAck(payload);
-      else if (topic === this.topic(barrierCommand)) void this.onCommand(payload);
+      else if (topic === this.topic(barrierCommand)) this.onCommand(payload).catch(ignored);
       else if (topic === this.topic(barrierLists)) this.onLists(payload);
     } catch (err) {
-      this.options.log.warn({ barrier: this.id, topic, err: (err as Error).message }, 'barrier ignored a message');
+      ignored(err);
     }
   }
 
@@ -263,7 +300,7 @@ export class SimulatedBarrier {
     this.counters.commands++;
     const result = await this.arm.command(cmd, this.faults.commands, Date.now());
     if (!result) return;
-    this.client?.publish(this.topic(barrierCommandResult), JSON.stringify({ ...result, at: new Date().toISOString() }), { qos: 1 });
+    this.client?.publish(this.topic(barrierCommandResult), JSON.stringify({ ...result, at: this.clock().toISOString() }), { qos: 1 });
     if (cmd.command === 'open' && result.status === 'ok') {
       // The vehicle the officer let through is recorded like any other passage.
       void this.present({ credential: { type: 'remote', value: cmd.requestId }, direction: 'in', ...(cmd.lane ? { lane: cmd.lane } : {}) }).catch(() => {});
@@ -277,14 +314,14 @@ export class SimulatedBarrier {
 
   private publishState(): void {
     if (!this.client?.connected) return;
-    const payload = { state: this.arm.state, holdOpen: this.arm.holdOpen, at: new Date().toISOString() };
+    const payload = { state: this.arm.state, holdOpen: this.arm.holdOpen, at: this.clock().toISOString() };
     this.client.publish(this.topic(barrierState), JSON.stringify(payload), { qos: 1, retain: true });
   }
 
   private publishApplied(): void {
     const version = this.lists.appliedVersion;
     if (version === undefined || !this.client?.connected) return;
-    this.client.publish(this.topic(barrierListsApplied), JSON.stringify({ version, at: new Date().toISOString(), ...this.lists.sizes }), { qos: 1, retain: true });
+    this.client.publish(this.topic(barrierListsApplied), JSON.stringify({ version, at: this.clock().toISOString(), ...this.lists.sizes }), { qos: 1, retain: true });
   }
 
   /** Sends queued entries while the in-flight window allows. */
@@ -295,7 +332,7 @@ export class SimulatedBarrier {
     while (this.queueIndex < this.queue.length && this.sentAt.size < max) {
       const id = this.queue[this.queueIndex++]!;
       const held = this.journal.get(id);
-      if (held && !this.sentAt.has(id)) this.send(client, held.payload, ++held.attempts);
+      if (held && !this.sentAt.has(id)) this.send(client, held.payload, ++held.attempts, 'replay');
     }
     if (this.queueIndex > 10_000 && this.queueIndex * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueIndex);
@@ -303,12 +340,18 @@ export class SimulatedBarrier {
     }
   }
 
-  private send(client: MqttClient, payload: EntryPayload, attempt: number): void {
-    const body = JSON.stringify(attempt > 1 ? { ...payload, retransmission: true } : payload);
-    this.sentAt.set(payload.eventId, Date.now());
+  private send(client: MqttClient, payload: EntryPayload, attempt: number, why: 'replay' | 'resend'): void {
+    // Anything not sent as it happened is a retransmission: the gateway then knows its time may be old.
+    const live = attempt === 1 && this.live.delete(payload.eventId);
+    const body = JSON.stringify(live ? payload : { ...payload, retransmission: true });
+    const now = Date.now();
+    this.sentAt.set(payload.eventId, now);
     client.publish(this.topic(barrierEntry), body, { qos: 1 });
     this.counters.sent++;
-    if (attempt > 1) this.counters.resent++;
+    if (why === 'resend') {
+      this.counters.resent++;
+      if (!this.resentAt.has(payload.eventId) && this.resentAt.size < 1_000_000) this.resentAt.set(payload.eventId, now);
+    } else if (attempt > 1) this.counters.replayed++;
     this.options.onSent?.(payload.eventId, attempt);
     if (this.faults.duplicateRate > 0 && Math.random() < this.faults.duplicateRate) {
       client.publish(this.topic(barrierEntry), body, { qos: 1 });
@@ -328,8 +371,13 @@ export class SimulatedBarrier {
       }
       // Back off (x2 per attempt, at most x8): a slow gateway is not buried under resends.
       if (now - at < this.retransmitMs * 2 ** Math.min(held.attempts - 1, 3)) continue;
-      this.send(client, held.payload, ++held.attempts);
+      this.send(client, held.payload, ++held.attempts, 'resend');
     }
+  }
+
+  /** When the resend timer first sent this entry again (epoch ms), or undefined if it never did. */
+  resentAtOf(eventId: string): number | undefined {
+    return this.resentAt.get(eventId);
   }
 
   /** Counters with the current number of held entries. */

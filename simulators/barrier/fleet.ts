@@ -1,5 +1,6 @@
 import type { Logger } from '../../src/core/logger.js';
 import type { ArmTiming } from './arm.js';
+import type { BarrierBehaviour } from './behaviours.js';
 import { SimulatedBarrier, type BarrierCounters, type SimulatedBarrierOptions } from './barrier.js';
 import { Population, profileAt, seededRandom } from './traffic.js';
 
@@ -8,6 +9,8 @@ export interface FleetBarrier {
   password: string;
   /** Vehicle lanes (plates) or a pedestrian gate (cards, faces, QR codes). */
   kind: 'vehicle' | 'pedestrian';
+  /** Field behaviours of this barrier (clock skew, long event ids...). */
+  behaviours?: readonly BarrierBehaviour[];
 }
 
 export type TrafficPlan =
@@ -64,6 +67,7 @@ export class BarrierFleet {
         ...(options.animateArm !== undefined ? { animateArm: options.animateArm } : {}),
         ...(options.onSent ? { onSent: options.onSent } : {}),
         ...(options.onAcked ? { onAcked: options.onAcked } : {}),
+        ...(b.behaviours ? { behaviours: b.behaviours } : {}),
       });
     });
   }
@@ -105,7 +109,7 @@ export class BarrierFleet {
   }
 
   totals(): BarrierCounters {
-    const sum: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, duplicatesSent: 0, malformedSent: 0, commands: 0 };
+    const sum: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, replayed: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
     for (const b of this.barriers) {
       const c = b.snapshot();
       for (const k of Object.keys(sum) as Array<keyof BarrierCounters>) sum[k] += c[k];

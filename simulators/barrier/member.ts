@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommunityMember, CommunityMemberFactory } from '../community.js';
+import { parseBarrierBehaviours } from './behaviours.js';
 import { BarrierFleet, type FleetBarrier } from './fleet.js';
 
 const DEMO_BARRIERS: ReadonlyArray<Omit<FleetBarrier, 'password'>> = [
@@ -16,7 +17,9 @@ export const createBarrierMember: CommunityMemberFactory = async (ctx): Promise<
   mkdirSync(dir, { recursive: true });
   const credentialsFile = join(dir, 'credentials.json');
   const saved = existsSync(credentialsFile) ? (JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>) : {};
-  const barriers = DEMO_BARRIERS.map((b) => ({ ...b, password: saved[b.id] ?? randomBytes(18).toString('base64url') }));
+  // BARRIER_BEHAVIOURS (e.g. `clock-skew=-7200000`) gives every demo barrier those field behaviours.
+  const behaviours = parseBarrierBehaviours(process.env.BARRIER_BEHAVIOURS);
+  const barriers = DEMO_BARRIERS.map((b) => ({ ...b, password: saved[b.id] ?? randomBytes(18).toString('base64url'), behaviours }));
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(barriers.map((b) => [b.id, b.password])), null, 2), { mode: 0o600 });
   let fleet: BarrierFleet | undefined;
   return {
@@ -30,6 +33,7 @@ export const createBarrierMember: CommunityMemberFactory = async (ctx): Promise<
       await fleet?.stop();
       fleet = undefined;
     },
-    describe: () => barriers.map((b) => `barrier ${b.id} (${b.kind}), daily traffic up to 240 passages/h; journal in ${dir}`),
+    describe: () =>
+      barriers.map((b) => `barrier ${b.id} (${b.kind}), daily traffic up to 240 passages/h; journal in ${dir}${behaviours.length ? `; behaviours ${behaviours.map((x) => x.name).join(', ')}` : ''}`),
   };
 };

@@ -3,11 +3,14 @@ import type { BarrierCommand, StatePayload } from '../../devices/mqtt-barrier/pr
 import { DeviceUnavailableError, NotFoundError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { DevicePresenceTracker } from '../mqtt/device-presence.js';
+import type { BarrierClock, BarrierClocks } from './clock.js';
 
 export interface BarrierView {
   id: string;
   availability: string;
   state: StatePayload | null;
+  /** The barrier's clock offset from the gateway's (null before any live observation). */
+  clock: BarrierClock | null;
 }
 
 /** What each barrier is doing (retained state) and remote commands to it. */
@@ -16,7 +19,7 @@ export class BarrierControl implements Service {
   private readonly states = new Map<string, StatePayload>();
 
   constructor(
-    private readonly deps: { gates: readonly string[]; driver: BarrierDriver; presence: DevicePresenceTracker },
+    private readonly deps: { gates: readonly string[]; driver: BarrierDriver; presence: DevicePresenceTracker; clocks?: BarrierClocks },
   ) {}
 
   async start(): Promise<void> {
@@ -33,7 +36,7 @@ export class BarrierControl implements Service {
   view(id: string): BarrierView {
     const presence = this.deps.presence.get('barriers', id);
     if (!presence && !this.states.has(id) && !this.deps.gates.includes(id)) throw new NotFoundError(`no barrier "${id}"`);
-    return { id, availability: presence?.availability ?? 'unknown', state: this.states.get(id) ?? null };
+    return { id, availability: presence?.availability ?? 'unknown', state: this.states.get(id) ?? null, clock: this.deps.clocks?.clockOf(id) ?? null };
   }
 
   /** Sends a command; refuses at once when the barrier is known to be offline. */

@@ -1,10 +1,14 @@
 /** CSV (RFC 4180) helpers: quoting on output, a small parser for imports. */
 
+/** First characters a spreadsheet may read as the start of a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
-  // A leading = + - @ would be a formula in a spreadsheet: quote-prefix it (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // A text cell starting with = + - @ tab or CR can be a formula in a spreadsheet (`-1+HYPERLINK(...)`
+  // too): quote-prefix every one (CSV injection). Numbers written by the gateway itself stay numbers.
+  const safe = typeof value !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

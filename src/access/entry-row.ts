@@ -21,10 +21,13 @@ export interface EntryRow {
   confidence: number | null;
   retransmission: number;
   source: string;
+  device_time: number | null;
+  clock_offset_ms: number | null;
+  utc_offset: string | null;
 }
 
 export const ENTRY_COLUMNS =
-  'id, gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason, plate_color, vehicle_type, snapshot, confidence, retransmission, source';
+  'id, gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason, plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset';
 
 export function storedEntry(row: EntryRow): StoredEntry {
   return {
@@ -44,6 +47,9 @@ export function storedEntry(row: EntryRow): StoredEntry {
     confidence: row.confidence,
     retransmission: row.retransmission === 1,
     source: row.source,
+    deviceTime: new Date(row.device_time ?? row.occurred_at).toISOString(),
+    clockOffsetMs: row.clock_offset_ms,
+    utcOffset: row.utc_offset,
   };
 }
 
@@ -67,5 +73,8 @@ export function entryRow(entry: EntryRecord, receivedAt: number, id: number): En
     confidence: entry.confidence,
     retransmission: entry.retransmission ? 1 : 0,
     source: entry.source,
+    device_time: entry.deviceTime,
+    clock_offset_ms: entry.clockOffsetMs,
+    utc_offset: entry.utcOffset,
   };
 }

@@ -6,9 +6,35 @@ import { entryRow, type EntryRow } from './entry-row.js';
 export interface BatchOutcome {
   /** Rows stored by this batch, in arrival order. */
   stored: EntryRow[];
-  /** Entries already stored before (or twice in this batch): acknowledged again, not stored again. */
+  /** Entries already stored before (or twice in this batch) with the same content: acknowledged again, not stored again. */
   duplicates: EntryRecord[];
+  /** Entries whose (gate, eventId) is already stored with other content: kept in access_conflicts, rejected to the barrier. */
+  conflicts: EntryRecord[];
 }
+
+/** What makes two entries with one eventId the same entry (the retransmission flag and the receive time may differ). */
+const CONTENT_COLUMNS = ['device_time', 'direction', 'lane', 'credential_type', 'credential_value', 'result', 'reason', 'plate_color', 'vehicle_type', 'snapshot', 'confidence', 'source'] as const;
+
+function contentOf(entry: EntryRecord): Record<(typeof CONTENT_COLUMNS)[number], unknown> {
+  return {
+    device_time: entry.deviceTime,
+    direction: entry.direction,
+    lane: entry.lane,
+    credential_type: entry.credentialType,
+    credential_value: entry.credentialValue,
+    result: entry.result,
+    reason: entry.reason,
+    plate_color: entry.plateColor,
+    vehicle_type: entry.vehicleType,
+    snapshot: entry.snapshot,
+    confidence: entry.confidence,
+    source: entry.source,
+  };
+}
+
+/** writeIds' answer for an item: its new row id, DUPLICATE, or CONFLICT. */
+export const DUPLICATE = null;
+export const CONFLICT = -1;
 
 /**
  * Writes entries on its own connection with `synchronous = FULL`: when a batch's transaction
@@ -21,6 +47,8 @@ export class EntryWriter {
   private insert: BetterSqlite3.Statement | undefined;
   private inside: BetterSqlite3.Statement | undefined;
   private batch: ((items: Array<{ entry: EntryRecord; receivedAt: number }>) => Array<number | null>) | undefined;
+  private existing: BetterSqlite3.Statement | undefined;
+  private conflict: BetterSqlite3.Statement | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -32,9 +60,9 @@ export class EntryWriter {
     this.db = db;
     const insert = db.prepare(
       `INSERT INTO access_entries (gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason,
-         plate_color, vehicle_type, snapshot, confidence, retransmission, source)
+         plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset)
        VALUES (@gate, @eventId, @occurredAt, @receivedAt, @direction, @lane, @credentialType, @credentialValue, @result, @reason,
-         @plateColor, @vehicleType, @snapshot, @confidence, @retransmission, @source)
+         @plateColor, @vehicleType, @snapshot, @confidence, @retransmission, @source, @deviceTime, @clockOffsetMs, @utcOffset)
        ON CONFLICT (gate, event_id) DO NOTHING
        RETURNING id`,
     );
@@ -43,13 +71,31 @@ export class EntryWriter {
        ON CONFLICT (plate) DO UPDATE SET direction = excluded.direction, gate = excluded.gate, occurred_at = excluded.occurred_at
        WHERE excluded.occurred_at >= access_inside.occurred_at`,
     );
+    const existing = db.prepare(`SELECT ${CONTENT_COLUMNS.join(', ')} FROM access_entries WHERE gate = ? AND event_id = ?`);
+    const conflict = db.prepare(
+      `INSERT INTO access_conflicts (gate, event_id, received_at, stored_entry, received_entry) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (gate, event_id, received_entry) DO NOTHING`,
+    );
     this.insert = insert;
     this.inside = inside;
+    this.existing = existing;
+    this.conflict = conflict;
     this.batch = db.transaction((items: Array<{ entry: EntryRecord; receivedAt: number }>) => {
       const ids: Array<number | null> = [];
       for (const { entry, receivedAt } of items) {
         const row = insert.get({ ...entry, receivedAt, retransmission: entry.retransmission ? 1 : 0 }) as { id: number } | undefined;
-        ids.push(row ? row.id : null);
+        if (!row) {
+          // Stored before: the same entry again (a resend), or another entry under a reused eventId.
+          const stored = existing.get(entry.gate, entry.eventId) as Record<string, unknown>;
+          const received = contentOf(entry);
+          if (CONTENT_COLUMNS.every((c) => stored[c] === received[c])) ids.push(DUPLICATE);
+          else {
+            conflict.run(entry.gate, entry.eventId, receivedAt, JSON.stringify(stored), JSON.stringify(received));
+            ids.push(CONFLICT);
+          }
+          continue;
+        }
+        ids.push(row.id);
         if (row && entry.credentialType === 'plate' && entry.result === 'granted') inside.run(entry.credentialValue, entry.direction, entry.gate, entry.occurredAt);
       }
       return ids;
@@ -72,6 +118,8 @@ export class EntryWriter {
     this.db = undefined;
     this.insert = undefined;
     this.inside = undefined;
+    this.existing = undefined;
+    this.conflict = undefined;
     this.batch = undefined;
   }
 }
@@ -80,10 +128,12 @@ export class EntryWriter {
 export function batchOutcome(items: ReadonlyArray<{ entry: EntryRecord; receivedAt: number }>, ids: ReadonlyArray<number | null>): BatchOutcome {
   const stored: EntryRow[] = [];
   const duplicates: EntryRecord[] = [];
+  const conflicts: EntryRecord[] = [];
   items.forEach(({ entry, receivedAt }, i) => {
     const id = ids[i];
     if (id === null || id === undefined) duplicates.push(entry);
+    else if (id === CONFLICT) conflicts.push(entry);
     else stored.push(entryRow(entry, receivedAt, id));
   });
-  return { stored, duplicates };
+  return { stored, duplicates, conflicts };
 }

@@ -1,6 +1,9 @@
 import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
 import { BarrierControl } from './barrier-control.js';
+import { BarrierClocks } from './clock.js';
+import { CommandAudit } from './command-audit.js';
+import { ConflictStore, conflictRoutes } from './conflicts.js';
 import { CsvExporter } from './csv-export.js';
 import { EntryIngest } from './ingest.js';
 import { ListSync } from './list-sync.js';
@@ -27,7 +30,11 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     log,
     commandTimeoutMs: config.access.commandTimeoutMs,
   });
+  const conflicts = new ConflictStore(ctx.database);
+  const clocks = new BarrierClocks({ driver, metrics: ctx.metrics, log, maxSkewMs: config.access.maxClockSkewMs, publisher: ctx.publisher });
   const ingest = new EntryIngest({
+    conflicts,
+    clocks,
     databaseFile: ctx.database.file,
     driver,
     publisher: ctx.publisher,
@@ -47,17 +54,19 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     publishDelayMs: config.access.listPublishDelayMs,
   });
   const lists = new ListStore(ctx.database, () => sync.changed());
-  const control = new BarrierControl({ gates, driver, presence: ctx.presence });
+  const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
+  const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
   const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
   const modules = [
     entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     listRoutes({ lists: () => lists, sync }),
     barrierRoutes({ control, sync }),
+    conflictRoutes({ conflicts }),
   ];
   return {
     name: 'access',
     migrations: accessMigrations,
-    services: [driver, ingest, control, sync],
+    services: [driver, clocks, ingest, control, sync, commandAudit],
     routes: { routes: () => modules.flatMap((m) => m.routes()) },
   };
 };

@@ -1,6 +1,6 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { BarrierDriver, EntryRecord } from '../../devices/mqtt-barrier/driver.js';
-import { accessEntryFeed, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
+import { accessConflictFeed, accessEntryFeed, type EntryConflict, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
@@ -15,6 +15,8 @@ declare module '../core/event-bus.js' {
     /** One newly stored entry, after its transaction committed. */
     'access.entry': StoredEntry;
     /** A batch committed: every (gate, eventId) it stored or found already stored, and when (epoch ms, sub-ms). */
+    /** A barrier reused an eventId for a different entry (the first is kept). */
+    'access.conflict': EntryConflict;
     'access.committed': { at: number; entries: Array<{ gate: string; eventId: string; receivedAt: number }>; stored: number; duplicates: number };
   }
 }
@@ -28,6 +30,15 @@ export interface EntryIngestDeps {
   log: Logger;
   batchMaxRows: number;
   batchMaxDelayMs: number;
+  /** Corrects entry times from barriers whose clock is off. */
+  clocks?: { correct(entry: EntryRecord, receivedAt: number): EntryRecord };
+  /** Reads conflicts back for the feed (the writer thread stored them). */
+  conflicts?: ConflictReader;
+}
+
+export interface ConflictReader {
+  /** The stored conflict rows of these entries (latest per gate and eventId). */
+  recent(entries: readonly EntryRecord[]): Promise<EntryConflict[]>;
 }
 
 /**
@@ -40,12 +51,13 @@ export class EntryIngest implements Service {
   private readonly writer: EntryWriterThread;
   /** The batch being committed (at most one at a time: what arrives meanwhile forms the next batch). */
   private inFlight: Promise<void> | undefined;
-  private queue: Array<{ entry: EntryRecord; receivedAt: number }> = [];
+  private queue: Array<{ entry: EntryRecord; receivedAt: number; stored?: (() => void) | undefined }> = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private storedTotal: Counter | undefined;
   private duplicateTotal: Counter | undefined;
   private failedTotal: Counter | undefined;
+  private conflictTotal: Counter | undefined;
   private batchSize: Histogram | undefined;
   private commitSeconds: Histogram | undefined;
 
@@ -57,12 +69,13 @@ export class EntryIngest implements Service {
     const { metrics } = this.deps;
     this.storedTotal = metrics.counter('gateway_access_entries_stored_total', 'Entries stored (each once)');
     this.duplicateTotal = metrics.counter('gateway_access_entries_duplicate_total', 'Entries received again after they were stored (acknowledged again)');
+    this.conflictTotal = metrics.counter('gateway_access_entry_conflicts_total', 'Entries refused because their eventId was already stored with other content');
     this.failedTotal = metrics.counter('gateway_access_commit_failures_total', 'Batches whose transaction failed (nothing acknowledged; barriers resend)');
     this.batchSize = metrics.histogram('gateway_access_batch_rows', 'Entries per committed transaction', [1, 5, 20, 50, 100, 200, 500, 1000, 5000]);
     this.commitSeconds = metrics.histogram('gateway_access_commit_seconds', 'Time to write and commit one batch', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]);
     await this.writer.open();
     this.running = true;
-    this.deps.driver.on('entry', (entry) => this.add(entry));
+    this.deps.driver.on('entry', (entry, stored) => this.add(entry, stored));
   }
 
   async stop(): Promise<void> {
@@ -80,9 +93,15 @@ export class EntryIngest implements Service {
     return this.queue.length;
   }
 
-  add(entry: EntryRecord): void {
-    if (!this.running) return; // not acknowledged: the barrier sends it again
-    this.queue.push({ entry, receivedAt: performance.timeOrigin + performance.now() });
+  /**
+   * Queues an entry for the next commit. `stored` (the MQTT acknowledgement of the message that
+   * carried it) is called after the commit, so that a gateway killed before it leaves the message
+   * to the broker, which delivers it again to the next session.
+   */
+  add(entry: EntryRecord, stored?: () => void): void {
+    if (!this.running) return; // not acknowledged at all: the broker (and the barrier) send it again
+    const receivedAt = performance.timeOrigin + performance.now();
+    this.queue.push({ entry: this.deps.clocks ? this.deps.clocks.correct(entry, receivedAt) : entry, receivedAt, stored });
     if (this.inFlight) return; // goes with the next batch, as soon as the one in flight committed
     if (this.queue.length >= this.deps.batchMaxRows) {
       void this.flush();
@@ -112,24 +131,29 @@ export class EntryIngest implements Service {
     return inFlight;
   }
 
-  private async commit(items: Array<{ entry: EntryRecord; receivedAt: number }>): Promise<void> {
+  private async commit(items: Array<{ entry: EntryRecord; receivedAt: number; stored?: (() => void) | undefined }>): Promise<void> {
     const started = performance.now();
     let outcome;
     try {
-      outcome = batchOutcome(items, await this.writer.write(items));
+      outcome = batchOutcome(items, await this.writer.write(items.map(({ entry, receivedAt }) => ({ entry, receivedAt }))));
     } catch (err) {
       this.failedTotal?.inc();
       this.deps.log.error({ err, entries: items.length }, 'could not commit entries; they are not acknowledged and will be sent again');
+      // Released all the same: the barrier resends (no application ack), and a broker would otherwise stop delivering.
+      for (const item of items) item.stored?.();
       return;
     }
+    for (const item of items) item.stored?.();
     const committedAt = performance.timeOrigin + performance.now();
     this.commitSeconds?.observe((performance.now() - started) / 1000);
     this.batchSize?.observe(items.length);
     this.storedTotal?.inc(outcome.stored.length);
     if (outcome.duplicates.length) this.duplicateTotal?.inc(outcome.duplicates.length);
 
+    const conflicting = new Set(outcome.conflicts);
     const byGate = new Map<string, string[]>();
     for (const { entry } of items) {
+      if (conflicting.has(entry)) continue;
       let ids = byGate.get(entry.gate);
       if (!ids) byGate.set(entry.gate, (ids = []));
       ids.push(entry.eventId);
@@ -144,10 +168,30 @@ export class EntryIngest implements Service {
       stored: outcome.stored.length,
       duplicates: outcome.duplicates.length,
     });
+    if (outcome.conflicts.length) this.reportConflicts(outcome.conflicts);
     for (const row of outcome.stored) {
       const entry = storedEntry(row);
       this.deps.bus.emit('access.entry', entry);
       this.deps.publisher.publish(accessEntryFeed, { gate: entry.gate }, entry).catch(() => {});
     }
+  }
+
+  /** Rejects each conflicting entry to its barrier and tells the officer (log, metric, bus, feed). */
+  private reportConflicts(conflicts: readonly EntryRecord[]): void {
+    this.conflictTotal?.inc(conflicts.length);
+    for (const entry of conflicts) {
+      const reason = `eventId ${entry.eventId} is already stored with other content; the first entry is kept and both are shown to the officer`;
+      this.deps.driver.refuse(entry.gate, entry.eventId, reason, 'event-id-conflict');
+      this.deps.log.warn({ gate: entry.gate, eventId: entry.eventId }, 'a barrier reused an eventId for a different entry');
+    }
+    void this.deps.conflicts?.recent(conflicts).then(
+      (rows) => {
+        for (const conflict of rows) {
+          this.deps.bus.emit('access.conflict', conflict);
+          this.deps.publisher.publish(accessConflictFeed, { gate: conflict.gate }, conflict).catch(() => {});
+        }
+      },
+      (err: Error) => this.deps.log.warn({ err: err.message }, 'could not read the conflicts back'),
+    );
   }
 }

@@ -66,5 +66,26 @@ export const accessMigrations: MigrationSet = {
         );
       `,
     },
+    {
+      version: 2,
+      name: 'barrier clock (device time, corrected offset, UTC offset) and eventId conflicts',
+      up: `
+        ALTER TABLE access_entries ADD COLUMN device_time INTEGER;
+        ALTER TABLE access_entries ADD COLUMN clock_offset_ms INTEGER;
+        ALTER TABLE access_entries ADD COLUMN utc_offset TEXT;
+        UPDATE access_entries SET device_time = occurred_at;
+
+        CREATE TABLE access_conflicts (
+          id INTEGER PRIMARY KEY,
+          gate TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          received_at INTEGER NOT NULL,
+          stored_entry TEXT NOT NULL,
+          received_entry TEXT NOT NULL,
+          UNIQUE (gate, event_id, received_entry)
+        );
+        CREATE INDEX access_conflicts_time ON access_conflicts (received_at, id);
+      `,
+    },
   ],
 };

@@ -259,6 +259,8 @@ export const configSchema = z.strictObject({
     utcOffsetMinutes: z.number().int().min(-720).max(840),
     /** CSV exports running at the same time (each holds one read connection). */
     maxConcurrentExports: z.number().int().min(1).max(16),
+    /** A barrier clock off by more than this (ms) has its entry times corrected (both times are kept). */
+    maxClockSkewMs: z.number().int().min(1000).max(86_400_000),
   }),
   ffmpeg: z.strictObject({
     /** Full path to ffmpeg; null: FFMPEG_PATH, then PATH, then the binary shipped in npm. */

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
  *   }
  */
 export interface GatewayEvents {
-  'mqtt.invalid': { topic: string; reason: string; raw?: Buffer };
+  'mqtt.invalid': { topic: string; reason: string; raw?: Buffer; /** Machine-readable reason (`invalid-payload`, `invalid-utf8`, ...). */ code?: string };
   'mqtt.refused': { clientId: string; operation: 'connect' | 'publish' | 'subscribe'; topic?: string; reason: string };
 }
 

@@ -8,7 +8,11 @@ const HOUR = 3600_000;
 const T0 = Date.parse('2026-11-24T00:00:00+08:00');
 
 function entry(i: number, over: Partial<EntryRecord> = {}): EntryRecord {
+  const occurredAt = over.occurredAt ?? T0 + i * 10 * 60_000;
   return {
+    deviceTime: occurredAt,
+    clockOffsetMs: null,
+    utcOffset: '+08:00',
     gate: i % 2 ? 'gate-1' : 'gate-2',
     eventId: `e-${i}`,
     occurredAt: T0 + i * 10 * 60_000, // every 10 minutes

@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -10,9 +11,10 @@ describe('remote commands', () => {
   let officer: string;
   let admin: string;
   const { barriers, devices } = barrierDevices(2);
+  const integration = { name: 'parking-system', password: 'parking-system-secret-1' };
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { mqtt: { devices }, access: { commandTimeoutMs: 1000 } } });
+    gw = await startTestGateway({ config: { mqtt: { devices, integrations: [integration] }, access: { commandTimeoutMs: 1000 } } });
     fleet = makeFleet(barriers, { timing: { openMs: 200, closeMs: 200, passMs: 300 } });
     await fleet.start(gw.mqttUrl);
     await waitFor(() => fleet.barriers.every((b) => b.connected), 5000, 'connected');
@@ -95,5 +97,34 @@ describe('remote commands', () => {
     const res = await gw.api('/api/barriers/gate-2/open', { method: 'POST', token: officer, json: { reason: 'visitor at the gate' } });
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('offline');
+  });
+
+  it('audits a command an integration sends straight over MQTT, with its identity and the barrier\'s result', async () => {
+    const client = await mqtt.connectAsync(gw.mqttUrl, { clientId: integration.name, username: integration.name, password: integration.password, reconnectPeriod: 0 });
+    try {
+      const commandsBefore = fleet.get('gate-1').snapshot().commands;
+      const now = Date.now();
+      const command = { requestId: 'r-parking-1', command: 'open', issuedBy: integration.name, reason: 'season ticket 88', issuedAt: new Date(now).toISOString(), expiresAt: new Date(now + 5000).toISOString() };
+      await client.publishAsync('community/barriers/gate-1/command', JSON.stringify(command), { qos: 1 });
+      await waitFor(() => fleet.get('gate-1').snapshot().commands === commandsBefore + 1, 3000, 'barrier obeyed');
+      const [opened] = await waitFor(async () => {
+        const e = await audit('barrier.open');
+        return e[0]?.user.startsWith('mqtt-') ? e : undefined;
+      }, 3000, 'audited');
+      expect(opened).toMatchObject({ user: 'mqtt-integration:parking-system', target: 'gate-1', outcome: 'ok', detail: { reason: 'season ticket 88', requestId: 'r-parking-1', via: 'mqtt' } });
+      const [result] = await waitFor(async () => {
+        const e = await audit('barrier.open.result');
+        return e.length ? e : undefined;
+      }, 3000, 'result audited');
+      expect(result).toMatchObject({ user: 'mqtt-integration:parking-system', target: 'gate-1', outcome: 'ok' });
+      // The gateway's own commands are audited once, by the HTTP route, not again as MQTT commands.
+      const res = await gw.api('/api/barriers/gate-1/open', { method: 'POST', token: officer, json: { reason: 'after the integration' } });
+      expect(res.status).toBe(200);
+      const entries = await audit('barrier.open');
+      expect(entries[0]!.user).toBe('officer');
+      expect(entries.filter((e) => e.user.startsWith('mqtt-'))).toHaveLength(1);
+    } finally {
+      await client.endAsync();
+    }
   });
 });

@@ -110,6 +110,20 @@ describe('console panels in Chromium', () => {
     await expect.poll(() => row.count()).toBe(1);
   });
 
+  it('gate panel: a barrier whose clock is off shows the offset in the barrier list', async () => {
+    await page.getByRole('tab', { name: '出入口' }).click();
+    const barrier = gates!.get('gate-2');
+    barrier.faults.clockSkewMs = 3 * 3600_000;
+    try {
+      await barrier.present({ credential: { type: 'plate', value: '豫A54321' }, direction: 'in' });
+      const clock = page.locator('[data-barrier=gate-2] .barrier-clock');
+      await clock.waitFor({ timeout: 5000 });
+      expect(await clock.innerText()).toContain('+3 h');
+    } finally {
+      barrier.faults.clockSkewMs = 0;
+    }
+  });
+
   it('gate panel: remote open needs a reason and a confirmation, then opens that barrier; a silent barrier shows the gateway\'s timeout', async () => {
     const barrier = gates!.get('gate-1');
     // The vehicle of the previous test has passed and the arm is down again.

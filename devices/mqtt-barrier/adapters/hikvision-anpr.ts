@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PayloadError } from '../../../src/core/mqtt-contract.js';
-import type { EntryAdapter } from './types.js';
+import { rejectableEventId, utcOffsetOf, type EntryAdapter } from './types.js';
 
 /**
  * A Hikvision ISAPI ANPR alert (as an ANPR camera posts it, forwarded to MQTT as JSON): top-level
@@ -50,6 +50,9 @@ export const hikvisionAnprAdapter: EntryAdapter = {
       gate,
       eventId: alert.UUID,
       occurredAt: Date.parse(alert.dateTime),
+      deviceTime: Date.parse(alert.dateTime),
+      clockOffsetMs: null,
+      utcOffset: utcOffsetOf(alert.dateTime),
       direction,
       lane: alert.channelName ?? null,
       credentialType: 'plate',
@@ -65,7 +68,6 @@ export const hikvisionAnprAdapter: EntryAdapter = {
     };
   },
   eventIdOf(payload) {
-    const id = (payload as { UUID?: unknown } | null)?.UUID;
-    return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined;
+    return rejectableEventId((payload as { UUID?: unknown } | null)?.UUID);
   },
 };

@@ -1,6 +1,6 @@
 import { PayloadError } from '../../../src/core/mqtt-contract.js';
 import { entryPayloadSchema, type EntryPayload } from '../protocol.js';
-import type { EntryAdapter, EntryRecord } from './types.js';
+import { rejectableEventId, utcOffsetOf, type EntryAdapter, type EntryRecord } from './types.js';
 
 /** Maps the contract's own entry payload (already validated by the router) into the common model. */
 export function entryFromPayload(gate: string, e: EntryPayload, source = 'native'): EntryRecord {
@@ -10,6 +10,9 @@ export function entryFromPayload(gate: string, e: EntryPayload, source = 'native
     gate,
     eventId: e.eventId,
     occurredAt,
+    deviceTime: occurredAt,
+    clockOffsetMs: null,
+    utcOffset: utcOffsetOf(e.timestamp),
     direction: e.direction,
     lane: e.lane ?? null,
     credentialType: e.credential.type,
@@ -33,7 +36,6 @@ export const nativeAdapter: EntryAdapter = {
     return entryFromPayload(gate, parsed.data);
   },
   eventIdOf(payload) {
-    const id = (payload as { eventId?: unknown } | null)?.eventId;
-    return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined;
+    return rejectableEventId((payload as { eventId?: unknown } | null)?.eventId);
   },
 };

@@ -57,6 +57,8 @@ export interface BarrierView {
   id: string;
   availability: string;
   state: { state: string; holdOpen?: boolean } | null;
+  /** The barrier's clock minus the gateway's; `corrected` when beyond the accepted skew. */
+  clock?: { offsetMs: number; corrected: boolean } | null;
 }
 
 export interface ListItem {

@@ -38,6 +38,11 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
                 {t(`gates.arm.${live.state}` as 'gates.arm.unknown')}
                 {live.holdOpen ? ` · ${t('gates.held')}` : ''}
               </span>
+              {b.clock?.corrected && (
+                <span class="barrier-clock warn" data-clock-offset-ms={b.clock.offsetMs}>
+                  {t('gates.clockOff', { offset: formatOffset(b.clock.offsetMs) })}
+                </span>
+              )}
               {control && (
                 <span class="barrier-actions">
                   <button type="button" class="primary" onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: b.id })}>
@@ -73,4 +78,14 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
       )}
     </section>
   );
+}
+
+/** "+3 h 0 min", "-45 s": the barrier's clock against the gateway's. */
+function formatOffset(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  const sign = ms >= 0 ? '+' : '-';
+  if (s >= 86_400) return `${sign}${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+  if (s >= 3600) return `${sign}${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  if (s >= 60) return `${sign}${Math.floor(s / 60)} min`;
+  return `${sign}${s} s`;
 }

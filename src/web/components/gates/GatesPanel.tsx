@@ -19,8 +19,9 @@ export function GatesPanel() {
   const barriers = useApi<{ barriers: BarrierView[] }>('/api/barriers');
   const stats = useApi<FlowStats>(`/api/access/stats?bucket=hour&from=${encodeURIComponent(todayStart())}`);
   const inside = useApi<Inside>('/api/access/inside');
-  // Summaries follow the live entries, at most every 2 s.
+  // Summaries (and the barriers' clock offsets) follow the live entries, at most every 2 s.
   const refresh = useCoalesced(() => {
+    barriers.reload();
     stats.reload();
     inside.reload();
   }, 2000);

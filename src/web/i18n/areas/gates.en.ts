@@ -39,6 +39,7 @@ export const gatesEn: Record<keyof typeof gatesZh, string> = {
   'gates.arm.fault': 'Fault',
   'gates.arm.unknown': 'Unknown',
   'gates.held': 'held open',
+  'gates.clockOff': 'clock {offset} off; times corrected',
   'gates.cmd.open': 'Open',
   'gates.cmd.hold-open': 'Hold open',
   'gates.cmd.release': 'Release',

@@ -37,6 +37,7 @@ export const gatesZh = {
   'gates.arm.fault': '故障',
   'gates.arm.unknown': '状态未知',
   'gates.held': '常开',
+  'gates.clockOff': '时钟偏差 {offset}，时间已校正',
   'gates.cmd.open': '远程开闸',
   'gates.cmd.hold-open': '保持常开',
   'gates.cmd.release': '取消常开',
