@@ -91,6 +91,9 @@ export interface EventHealth {
 const WSNT_ACTION = 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager';
 const PULL_ACTION = `${NS.tev}/PullPointSubscription/PullMessagesRequest`;
 
+/** The shortest PullMessages timeout asked for (a renewal due now still gets one pull). */
+const MIN_PULL_MS = 1000;
+
 export class PullPointLoop {
   private running = false;
   private pause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
@@ -149,10 +152,12 @@ export class PullPointLoop {
       try {
         await this.subscribe();
         while (this.running) {
+          // A pull never outlasts the renewal time: a quiet camera must not let the subscription lapse.
+          const pullMs = Math.max(MIN_PULL_MS, Math.min(this.opts.pullTimeoutMs, this.renewAt - Date.now()));
           const data = (await this.client.subscriptionRequest(
             PULL_ACTION,
-            `<PullMessages xmlns="${NS.tev}"><Timeout>${formatXmlDuration(this.opts.pullTimeoutMs)}</Timeout><MessageLimit>10</MessageLimit></PullMessages>`,
-            this.opts.pullTimeoutMs + 10_000,
+            `<PullMessages xmlns="${NS.tev}"><Timeout>${formatXmlDuration(pullMs)}</Timeout><MessageLimit>10</MessageLimit></PullMessages>`,
+            pullMs + 10_000,
           )) as unknown;
           if (!this.running) return;
           const answer = (linerase(data) as { pullMessagesResponse?: { notificationMessage?: RawNotification | RawNotification[] } } | undefined)?.pullMessagesResponse;

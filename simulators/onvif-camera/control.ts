@@ -139,6 +139,11 @@ export class CameraControl {
     return this.cam.events.peakSubscriptionCount;
   }
 
+  /** PullPoint subscriptions created since the camera started. */
+  subscriptionsCreated(): number {
+    return this.cam.events.createdCount;
+  }
+
   resetPeakSubscriptions(): void {
     this.cam.events.resetPeak();
   }

@@ -37,6 +37,7 @@ export class EventBroker {
   private readonly properties = new Map<string, CameraEvent>();
   private published = 0;
   private peak = 0;
+  private created = 0;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -53,6 +54,11 @@ export class EventBroker {
     return this.peak;
   }
 
+  /** Subscriptions created since start (a client that keeps re-subscribing shows here). */
+  get createdCount(): number {
+    return this.created;
+  }
+
   resetPeak(): void {
     this.peak = this.subs.size;
   }
@@ -66,6 +72,7 @@ export class EventBroker {
     const sub: Subscription = { id: randomUUID(), expiresAt: this.now() + lifetimeMs, queue: [], waiter: undefined };
     for (const p of this.properties.values()) sub.queue.push({ ...p, propertyOperation: 'Initialized' });
     this.subs.set(sub.id, sub);
+    this.created++;
     this.peak = Math.max(this.peak, this.subs.size);
     this.sweeper ??= setInterval(() => this.sweep(), 1000);
     return sub;
