@@ -27,6 +27,7 @@ describe('fuzz: state-changing HTTP routes', () => {
     console.log(describeOutcome(outcome));
     if (serverErrors.size) console.log(`answers >= 500 (not crashes):\n${[...serverErrors].map(([r, e]) => `  ${r}: ${e.count}, e.g. ${e.example}`).join('\n')}`);
     expect(outcome.failures, describeOutcome(outcome)).toEqual([]);
+    expect(outcome.crashes).toBe(0);
     expect(outcome.cases).toBeGreaterThanOrEqual(parts.length);
     expect(outcome.rssGrowthMb).toBeLessThan(RSS_GROWTH_LIMIT_MB);
   }, 600_000);

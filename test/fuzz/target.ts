@@ -217,13 +217,22 @@ export interface FuzzSettings {
   timeLimitMs: number;
   /** Only the parts whose name matches this regular expression (FUZZ_ONLY), e.g. `talk`. */
   only: string | undefined;
+  /** Replays one counterexample (FUZZ_PATH, with FUZZ_ONLY naming its part). */
+  path: string | undefined;
 }
 
 export const DEFAULT_SEED = 20261201;
 
 export function fuzzSettings(defaults: { runs: number; timeLimitMs: number }, env: NodeJS.ProcessEnv = process.env): FuzzSettings {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
-  return { runs: num(env.FUZZ_RUNS, defaults.runs), seed: num(env.FUZZ_SEED, DEFAULT_SEED), timeLimitMs: num(env.FUZZ_TIME_MS, defaults.timeLimitMs), only: env.FUZZ_ONLY || undefined };
+  return { runs: num(env.FUZZ_RUNS, defaults.runs), seed: num(env.FUZZ_SEED, DEFAULT_SEED), timeLimitMs: num(env.FUZZ_TIME_MS, defaults.timeLimitMs), only: env.FUZZ_ONLY || undefined, path: env.FUZZ_PATH || undefined };
+}
+
+/** The seed of one part: the run's seed mixed with the part's name (FNV-1a). */
+export function partSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of name) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193);
+  return (seed ^ h) | 0;
 }
 
 /** One part of a target: an endpoint, a route or a topic, with its generator and its act. */
@@ -294,8 +303,13 @@ export async function runTarget<T>(
   for (const part of parts) {
     if (only && !only.test(part.name)) continue;
     const property = fc.asyncProperty(part.arbitrary, async (input) => {
-      if (await gw.ensureRunning()) lifeStart = rssMb(gw.pid);
+      if (await gw.ensureRunning()) {
+        // It died after the previous case's health check passed: a crash all the same.
+        outcome.crashes++;
+        lifeStart = rssMb(gw.pid);
+      }
       outcome.cases++;
+      const before = rssMb(gw.pid);
       let failure: string | undefined;
       try {
         await withDeadline(part.act(input, gw), part.deadlineMs, part.name);
@@ -309,11 +323,13 @@ export async function runTarget<T>(
         outcome.crashes++;
         failure = failure ? `${failure}; ${sick}` : sick;
       }
-      sample();
+      // Growth within one case is this input's doing (the whole run's growth is checked at the end).
+      const grown = sample() - before;
+      if (!failure && grown > RSS_GROWTH_LIMIT_MB && mode === 'assert') failure = `the gateway's RSS grew by ${grown.toFixed(0)} MiB in this case (limit ${RSS_GROWTH_LIMIT_MB})`;
       if (!failure) return;
       if (mode === 'assert') {
         // Kill now so that the next run (a shrink step) starts from a fresh gateway.
-        if (sick) await gw.restart();
+        if (sick || grown > RSS_GROWTH_LIMIT_MB) await gw.restart();
         lifeStart = rssMb(gw.pid);
         throw new Error(failure);
       }
@@ -323,15 +339,18 @@ export async function runTarget<T>(
     });
     const details = await fc.check(property, {
       numRuns: perPartRuns,
-      seed: settings.seed,
+      // Each part its own stream of cases, the same for a given FUZZ_SEED whatever FUZZ_ONLY selects.
+      seed: partSeed(settings.seed, part.name),
       // Tests: shrinking a failure restarts the gateway per step; give it time to find the minimum.
       interruptAfterTimeLimit: mode === 'assert' ? perPartMs + 30_000 : perPartMs,
+      ...(settings.path ? { path: settings.path } : {}),
       verbose: 0,
     });
     if (details.failed) {
       const report = (fc.defaultReportMessage(details) ?? '').replace(/\nHint: .*/g, '');
       const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-      outcome.failures.push(`${part.name}:\n${compact(report)}\nWhat failed: ${compact(error).slice(0, 1500)}`);
+      const replay = `FUZZ_SEED=${settings.seed} FUZZ_ONLY='${part.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' FUZZ_PATH='${details.counterexamplePath ?? ''}'`;
+      outcome.failures.push(`${part.name}:\n${compact(report)}\nWhat failed: ${compact(error).slice(0, 1500)}\nReplay: ${replay}`);
     }
   }
   await new Promise((r) => setTimeout(r, 500));

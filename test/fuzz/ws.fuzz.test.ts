@@ -25,6 +25,7 @@ describe('fuzz: WebSocket endpoints', () => {
     const outcome = await runTarget('ws frames', parts, stack.gateway, fuzzSettings({ runs: 150, timeLimitMs: 20_000 }), 'assert');
     console.log(describeOutcome(outcome));
     expect(outcome.failures, describeOutcome(outcome)).toEqual([]);
+    expect(outcome.crashes).toBe(0);
     expect(outcome.cases).toBeGreaterThanOrEqual(parts.length);
     expect(outcome.rssGrowthMb).toBeLessThan(RSS_GROWTH_LIMIT_MB);
   }, 600_000);
