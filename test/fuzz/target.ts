@@ -243,6 +243,8 @@ export interface FuzzCase<T> {
   /** Sends one input to the gateway; may resolve early, is given up on after deadlineMs. */
   act(input: T, gw: FuzzGateway): Promise<void>;
   deadlineMs: number;
+  /** Frees what a hung act left behind (e.g. an answer still trickling). */
+  onHang?(): void;
 }
 
 export interface FuzzOutcome {
@@ -263,12 +265,13 @@ export interface FuzzOutcome {
   durationMs: number;
 }
 
-class Hang extends Error {}
+/** Thrown by an act (or by the runner at the deadline) when the gateway kept a case waiting too long. */
+export class CaseHung extends Error {}
 
 async function withDeadline(work: Promise<void>, ms: number, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Hang(`${what} outlived its ${ms} ms deadline`)), ms)))]);
+    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CaseHung(`${what} outlived its ${ms} ms deadline`)), ms)))]);
   } finally {
     clearTimeout(timer);
   }
@@ -314,7 +317,8 @@ export async function runTarget<T>(
       try {
         await withDeadline(part.act(input, gw), part.deadlineMs, part.name);
       } catch (err) {
-        if (!(err instanceof Hang)) throw err;
+        if (!(err instanceof CaseHung)) throw err;
+        part.onHang?.();
         outcome.hangs++;
         failure = err.message;
       }
