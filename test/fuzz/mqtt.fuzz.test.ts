@@ -26,7 +26,7 @@ describe('fuzz: inbound MQTT topics', () => {
   it('survives random payloads on every inbound topic, with bounded RSS', async () => {
     const parts = mqttParts(clients);
     expect(parts.length).toBe(inboundTopics().length);
-    const outcome = await runTarget('mqtt payloads', parts, stack.gateway, fuzzSettings({ runs: 250, timeLimitMs: 25_000 }), 'assert');
+    const outcome = await runTarget('mqtt payloads', parts, stack.gateway, fuzzSettings({ runs: 250, timeLimitMs: 20_000 }), 'assert');
     console.log(describeOutcome(outcome));
     expect(outcome.failures, describeOutcome(outcome)).toEqual([]);
     expect(outcome.crashes).toBe(0);

@@ -23,7 +23,7 @@ describe('fuzz: state-changing HTTP routes', () => {
     const serverErrors: ServerErrors = new Map();
     const parts = routeParts(stack.gateway.info, serverErrors);
     expect(parts.length).toBeGreaterThan(20);
-    const outcome = await runTarget('http bodies', parts, stack.gateway, fuzzSettings({ runs: 250, timeLimitMs: 25_000 }), 'assert');
+    const outcome = await runTarget('http bodies', parts, stack.gateway, fuzzSettings({ runs: 250, timeLimitMs: 20_000 }), 'assert');
     console.log(describeOutcome(outcome));
     if (serverErrors.size) console.log(`answers >= 500 (not crashes):\n${[...serverErrors].map(([r, e]) => `  ${r}: ${e.count}, e.g. ${e.example}`).join('\n')}`);
     expect(outcome.failures, describeOutcome(outcome)).toEqual([]);
