@@ -85,9 +85,11 @@ export function mqttParts(clients: MqttClients): FuzzCase<MqttInput>[] {
           return; // refused (e.g. the broker is limiting this identity): the health check decides
         }
         // Refused or disconnected by the broker is a fine answer; only the gateway's health counts.
-        await client.publishAsync(topic, payloadBytes(input.payload), { qos: 1, retain: spec.retained }).catch(() => {});
-        // The broker acknowledges before the gateway's handler has run: give it a moment.
-        await new Promise((r) => setTimeout(r, 20));
+        const bytes = payloadBytes(input.payload);
+        await client.publishAsync(topic, bytes, { qos: 1, retain: spec.retained }).catch(() => {});
+        // The broker acknowledges before the gateway's handler has run: give it a moment (longer
+        // for a big payload, so that what it costs shows in this case and not in the next).
+        await new Promise((r) => setTimeout(r, 20 + Math.round(bytes.length / (200 * 1024))));
       },
     };
   });
