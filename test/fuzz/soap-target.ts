@@ -209,7 +209,8 @@ export function soapParts(camera: HostileCamera): FuzzCase<SoapInput>[] {
       }
       await api;
       // A huge answer is still being parsed after it was sent: let what it costs show in this case.
-      if (input.armed.answer.kind === 'huge' && served.length) await new Promise((r) => setTimeout(r, 10 * input.armed.answer.mb));
+      const answer = input.armed.answer;
+      if (answer.kind === 'huge' && served.length) await new Promise((r) => setTimeout(r, 10 * answer.mb));
     },
   }));
 }
