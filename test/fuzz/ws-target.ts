@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { oddUnicode, pathParam, prototypeKey, wsFrame, type WsFrame } from './arbitraries.js';
+import { oddUnicode, oversizedFrame, pathParam, prototypeKey, wsFrame, type WsFrame } from './arbitraries.js';
 import { CAMERA_ID, SPEAKER } from './stack.js';
 import type { FuzzCase, FuzzGateway, GatewayInfo, Role } from './target.js';
 
@@ -32,9 +32,10 @@ const queryValue = (plausible: readonly string[]) =>
     { weight: 1, arbitrary: fc.oneof(oddUnicode, prototypeKey, fc.string({ maxLength: 20 }), fc.constantFrom('0', '-1', 'NaN', '1e400', '192001', '')) },
   );
 
-const queryArb: fc.Arbitrary<Record<string, string>> = fc.record(Object.fromEntries(Object.entries(QUERY).map(([k, v]) => [k, queryValue(v)])), { requiredKeys: [] }) as fc.Arbitrary<
-  Record<string, string>
->;
+const randomQuery = fc.record(Object.fromEntries(Object.entries(QUERY).map(([k, v]) => [k, queryValue(v)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>;
+/** Queries that some endpoint accepts (a talk really starts, a stream really attaches), so frames reach the handler. */
+const acceptedQuery = fc.constantFrom<Record<string, string>>({}, { speakers: SPEAKER.id }, { groups: 'all' }, { profile: 'sub', format: 'mse' });
+const queryArb = fc.oneof({ weight: 3, arbitrary: acceptedQuery }, { weight: 2, arbitrary: randomQuery });
 
 const PLAUSIBLE_PARAMS: Record<string, readonly string[]> = { id: [CAMERA_ID, 'nope'], camera: [CAMERA_ID, 'nope'] };
 
@@ -81,13 +82,19 @@ async function exchange(url: string, origin: string, frames: readonly WsFrame[])
   }
 }
 
+/** Two parts per endpoint: frames it might get, and frames with an oversized one among them (each finds its own crash). */
+const FRAME_SETS = {
+  frames: fc.array(wsFrame, { minLength: 1, maxLength: 6 }),
+  'oversized frames': fc.tuple(fc.array(wsFrame, { maxLength: 2 }), oversizedFrame).map(([before, big]) => [...before, big]),
+};
+
 export function wsParts(info: GatewayInfo): FuzzCase<WsInput>[] {
-  return info.wsEndpoints.map((endpoint) => {
+  return info.wsEndpoints.flatMap((endpoint) => {
     const names = [...endpoint.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
     const params = fc.record(Object.fromEntries(names.map((n) => [n, pathParam(PLAUSIBLE_PARAMS[n] ?? ['x'])]))) as fc.Arbitrary<Record<string, string>>;
-    return {
-      name: `ws ${endpoint.path}`,
-      arbitrary: fc.record({ params, query: queryArb, frames: fc.array(wsFrame, { minLength: 1, maxLength: 4 }) }),
+    return Object.entries(FRAME_SETS).map(([kind, frames]) => ({
+      name: `ws ${endpoint.path} (${kind})`,
+      arbitrary: fc.record({ params, query: queryArb, frames }),
       deadlineMs: 10_000,
       async act(input: WsInput, gw: FuzzGateway) {
         const role = roleFor(endpoint.access);
@@ -96,6 +103,6 @@ export function wsParts(info: GatewayInfo): FuzzCase<WsInput>[] {
         if (role) query.set('token', await gw.token(role));
         await exchange(`${gw.url.replace(/^http/, 'ws')}${path}?${query}`, gw.url, input.frames);
       },
-    };
+    }));
   });
 }

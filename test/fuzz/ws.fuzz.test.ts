@@ -21,8 +21,8 @@ describe('fuzz: WebSocket endpoints', () => {
 
   it('survives random and oversized frames on every endpoint, with bounded RSS', async () => {
     const parts = wsParts(stack.gateway.info);
-    expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(['ws /api/feed', 'ws /api/streams/:camera', 'ws /api/broadcast/talk', 'ws /mqtt']));
-    const outcome = await runTarget('ws frames', parts, stack.gateway, fuzzSettings({ runs: 150, timeLimitMs: 20_000 }), 'assert');
+    expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(['ws /api/feed (frames)', 'ws /api/streams/:camera (oversized frames)', 'ws /api/broadcast/talk (frames)', 'ws /mqtt (frames)']));
+    const outcome = await runTarget('ws frames', parts, stack.gateway, fuzzSettings({ runs: 200, timeLimitMs: 25_000 }), 'assert');
     console.log(describeOutcome(outcome));
     expect(outcome.failures, describeOutcome(outcome)).toEqual([]);
     expect(outcome.crashes).toBe(0);
