@@ -376,9 +376,9 @@ export async function runTarget<T>(
   return outcome;
 }
 
-/** Shortens runs of a repeated unit (huge strings, deep nesting) in a report: `"A"×1500000`. */
+/** Shortens runs of a repeated unit (huge strings, deep nesting) in a report: `⟦A×1500000⟧`. */
 export function compact(text: string): string {
-  return text.replace(/([\s\S]{1,8}?)\1{19,}/g, (run, unit: string) => `${unit}×${run.length / unit.length}`);
+  return text.replace(/([\s\S]{1,8}?)\1{19,}/g, (run, unit: string) => `⟦${unit}×${run.length / unit.length}⟧`);
 }
 
 /** The RSS bound every target asserts: growth of the gateway over the run (generous: GC noise). */
