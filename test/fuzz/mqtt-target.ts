@@ -86,7 +86,11 @@ export function mqttParts(clients: MqttClients): FuzzCase<MqttInput>[] {
         }
         // Refused or disconnected by the broker is a fine answer; only the gateway's health counts.
         const bytes = payloadBytes(input.payload);
-        await client.publishAsync(topic, bytes, { qos: 1, retain: spec.retained }).catch(() => {});
+        // A broker that closes the connection (a packet over the device's limit) never acknowledges it.
+        let onClose: (() => void) | undefined;
+        const closed = new Promise<void>((resolve) => client.once('close', (onClose = resolve)));
+        await Promise.race([client.publishAsync(topic, bytes, { qos: 1, retain: spec.retained }).catch(() => {}), closed]);
+        client.off('close', onClose!);
         // The broker acknowledges before the gateway's handler has run: give it a moment (longer
         // for a big payload, so that what it costs shows in this case and not in the next).
         await new Promise((r) => setTimeout(r, 20 + Math.round(bytes.length / (200 * 1024))));

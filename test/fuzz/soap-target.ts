@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { ArmedAnswer, HostileAnswer, HostileCamera, Mutation } from './hostile-camera.js';
 import { oddUnicode } from './arbitraries.js';
-import { CAMERA_ID, CAMERA_REQUEST_TIMEOUT_MS } from './stack.js';
+import { CAMERA_ID, CAMERA_REQUEST_TIMEOUT_MS, PULL_ANSWER_MARGIN_MS, PULL_TIMEOUT_MS } from './stack.js';
 import { CaseHung, type FuzzCase, type FuzzGateway, type Role } from './target.js';
 
 const SOAP_ENV = 'http://www.w3.org/2003/05/soap-envelope';
@@ -158,9 +158,13 @@ export interface SoapInput {
   trigger: number;
 }
 
-/** How long one camera request may stay open: a few SOAP timeouts; a huge answer may take longer to refuse. */
-function allowedMs(answer: HostileAnswer): number {
-  return answer.kind === 'huge' ? 30_000 : 4 * CAMERA_REQUEST_TIMEOUT_MS + 2000;
+/**
+ * How long one camera request may stay open: a few SOAP timeouts; a huge answer may take longer to
+ * refuse; a PullMessages (a long poll) its timeout and the gateway's margin for the answer.
+ */
+function allowedMs(answer: HostileAnswer, actions: readonly string[]): number {
+  const base = answer.kind === 'huge' ? 30_000 : 4 * CAMERA_REQUEST_TIMEOUT_MS + 2000;
+  return actions.includes('PullMessages') ? Math.max(base, PULL_TIMEOUT_MS + PULL_ANSWER_MARGIN_MS + 2000) : base;
 }
 
 async function callApi(gw: FuzzGateway, index: number): Promise<void> {
@@ -199,8 +203,8 @@ export function soapParts(camera: HostileCamera): FuzzCase<SoapInput>[] {
       const deliverBy = Date.now() + 3000;
       while (!camera.consumed && Date.now() < deliverBy && gw.alive()) await new Promise((r) => setTimeout(r, 20));
       camera.disarm();
-      const limit = allowedMs(input.armed.answer);
       const served = camera.servedSinceArm;
+      const limit = allowedMs(input.armed.answer, served.map((s) => s.action));
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
       const outcome = await Promise.race([Promise.all(served.map((s) => s.settled)), late]);

@@ -20,6 +20,9 @@ export const SPEAKER = { id: 'spk-1', kind: 'speakers', password: 'fuzz-speaker-
 export const INTEGRATION = { name: 'fuzz-integration', password: 'fuzz-integration-secret' } as const;
 /** The camera's SOAP timeout in the fuzzed gateway; a camera request must end well within a few of these. */
 export const CAMERA_REQUEST_TIMEOUT_MS = 1000;
+/** PullMessages is a long poll: the gateway waits this long for events, plus 10 s for the answer. */
+export const PULL_TIMEOUT_MS = 1000;
+export const PULL_ANSWER_MARGIN_MS = 10_000;
 
 export interface FuzzStack {
   gateway: FuzzGateway;
@@ -67,6 +70,7 @@ export async function startFuzzStack(options: { speaker?: boolean; logLevel?: 'w
       cameras: {
         list: [{ id: CAMERA_ID, name: 'Fuzz camera', host: '127.0.0.1', port: camera.port, username: sim.credentials.username, password: sim.credentials.password }],
         requestTimeoutMs: CAMERA_REQUEST_TIMEOUT_MS,
+        eventSubscription: { pullTimeoutMs: PULL_TIMEOUT_MS },
         pollIntervalMs: 500,
         reconnect: { initialMs: 100, maxMs: 500 },
         // A fuzzed discovery must not send multicast: probe a closed loopback port.
