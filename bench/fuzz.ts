@@ -7,6 +7,9 @@
  * Writes bench/results/fuzz.json: {"targets": [{"name", "cases", "crashes", "rss_growth_mb", ...}]}.
  * Targets: ws, routes, mqtt, soap. FUZZ_SEED sets the seed.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { printTable, round, writeResult } from './lib/report.js';
 import { MqttClients, mqttParts } from '../test/fuzz/mqtt-target.js';
 import { routeParts, type ServerErrors } from '../test/fuzz/routes-target.js';
@@ -82,11 +85,9 @@ export default async function fuzzBench(args: string[]): Promise<void> {
       seconds: round(o.durationMs / 1000, 1),
     })),
   ]);
-  const file = writeResult('fuzz', {
-    seed: fuzzSettings({ runs: cases, timeLimitMs: 0 }).seed,
-    cases_per_target: cases,
-    targets: results.map(({ outcome: o, idleMb, idleS, serverErrors }) => ({
+  const measured = results.map(({ outcome: o, idleMb, idleS, serverErrors }) => ({
       name: o.name,
+      cases_requested: cases,
       cases: o.cases,
       crashes: o.crashes + o.hangs,
       rss_growth_mb: round(o.rssGrowthMb, 1),
@@ -99,7 +100,20 @@ export default async function fuzzBench(args: string[]): Promise<void> {
       baseline: { name: 'idle gateway, same stack', seconds: round(idleS, 0), rss_growth_mb: round(idleMb, 1) },
       seconds: round(o.durationMs / 1000, 1),
       deaths: [...new Set(o.deaths)],
-    })),
-  });
+    }));
+  // Targets can run in separate invocations (side by side): keep the other targets' last results.
+  const kept = previousTargets().filter((t) => !measured.some((m) => m.name === t.name));
+  const file = writeResult('fuzz', { seed: fuzzSettings({ runs: cases, timeLimitMs: 0 }).seed, targets: [...kept, ...measured] });
   console.log(`wrote ${file}`);
+}
+
+function previousTargets(): Array<{ name: string }> {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'fuzz.json');
+  if (!existsSync(file)) return [];
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { targets?: Array<{ name: string }> };
+    return Array.isArray(data.targets) ? data.targets : [];
+  } catch {
+    return [];
+  }
 }
