@@ -240,6 +240,11 @@ export class SimulatorSupervisor {
     return Object.fromEntries(this.children.map((c) => [c.kind, c.pid]));
   }
 
+  /** Stops the MQTT devices (they leave the broker cleanly while the gateway still runs). */
+  async stopMqtt(): Promise<void> {
+    await Promise.all(this.children.filter((c) => c.usesMqtt).map((c) => c.stop()));
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.children.map((c) => c.stop()));
   }

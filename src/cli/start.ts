@@ -78,9 +78,12 @@ export async function start(argv: string[]): Promise<number> {
   logStrayRejections(log);
   let generated: { name: string; password: string } | undefined;
   const gateway = new Gateway({ config, log, defaultMetrics: true, onGeneratedAdminPassword: (name, password) => (generated = { name, password }) });
+  // The reverse of the start: MQTT devices leave the broker first, the gateway stops its streams
+  // and event subscriptions while the cameras still answer, then the cameras go.
   onShutdown(log, async () => {
-    await supervisor?.stop();
+    await supervisor?.stopMqtt();
     await gateway.stop();
+    await supervisor?.stop();
   });
   // The simulated cameras first, so that the gateway finds them up; the MQTT devices once its broker runs.
   try {

@@ -6,12 +6,13 @@
  * banner is the last thing printed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, descendants } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -136,10 +137,23 @@ describe('demo simulators in their own processes', () => {
     expect(await answers(onvif)).toBe(true);
     expect(await healthz(demo.url)).toBe(200);
 
+    // someone is watching a camera when the gateway is stopped (its ffmpeg and the camera's stream run)
+    const password = readFileSync(join(demo.dir, 'data', 'initial-admin-password'), 'utf8').trim();
+    const login = await fetch(`${demo.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password }) });
+    const { token } = (await login.json()) as { token: string };
+    const viewer = new WebSocket(`${demo.url.replace('http', 'ws')}/api/streams/camera-1?profile=sub&format=jsmpeg&token=${token}`);
+    viewer.on('error', () => {});
+    await new Promise<void>((resolve) => {
+      let frames = 0;
+      viewer.on('message', (_data, binary) => binary && ++frames === 20 && resolve());
+    });
     const all = descendants(gatewayPid);
     demo.child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => demo.child.once('exit', (c) => r(c)));
     expect(code).toBe(0);
+    // a normal stop is quiet: devices leave first, the cameras last (no "camera events failed")
+    const afterStop = demo.output().slice(demo.output().lastIndexOf('"msg":"stopping"'));
+    expect(afterStop.split('\n').filter((line) => /"level":(40|50)/.test(line))).toEqual([]);
     await waitFor(() => all.every((p) => !alive(p.pid)), 5000, `no process left (${all.map((p) => p.cmdline.slice(0, 80)).join('; ')})`);
   }, 120_000);
 
