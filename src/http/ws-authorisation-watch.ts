@@ -21,8 +21,8 @@ interface Watched {
 /**
  * Keeps what authorised each open WebSocket and checks it again every `periodMs`: a socket whose
  * token was revoked, logged out or has expired is closed with 4001, one whose principal's role
- * changed with 4003, each with a reason the page can show. Re-resolving through TokenService
- * Every inbound message is checked the same way before the endpoint sees it. Re-resolving
+ * changed with 4003, each with a reason the page can show. Every inbound message is checked the
+ * same way before the endpoint sees it. Re-resolving through TokenService
  * covers every way a token can end (logout, an admin's revocation, expiry, and whatever revokes
  * tokens on a user's role, password or removal) without coupling to any of them. The timer runs
  * only while sockets are watched, is unref'd, and stops at `stop()`.
