@@ -70,6 +70,7 @@ export default async function fuzzBench(args: string[]): Promise<void> {
     const o = r.outcome;
     console.log(`${key}: ${o.cases} cases, ${o.crashes} crashes, ${o.hangs} hangs in ${round(o.durationMs / 1000, 1)} s`);
     for (const d of new Set(o.deaths)) console.log(`  a death, the gateway's last lines:\n${d.replace(/^/gm, '    ')}`);
+    for (const f of o.failures) console.log(`  failed: ${f}`);
   }
   printTable(`fuzz: ${cases} cases per target; crashes = process died or /healthz stopped answering, hangs = a case past its deadline`, [
     ...results.map(({ outcome: o, idleMb, idleS, serverErrors }) => ({
@@ -100,6 +101,7 @@ export default async function fuzzBench(args: string[]): Promise<void> {
       baseline: { name: 'idle gateway, same stack', seconds: round(idleS, 0), rss_growth_mb: round(idleMb, 1) },
       seconds: round(o.durationMs / 1000, 1),
       deaths: [...new Set(o.deaths)],
+      failures: o.failures,
     }));
   // Targets can run in separate invocations (side by side): keep the other targets' last results.
   const kept = previousTargets().filter((t) => !measured.some((m) => m.name === t.name));

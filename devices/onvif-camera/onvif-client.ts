@@ -76,11 +76,18 @@ export class OnvifCallError extends Error {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
+/** Requests in a row that connect() makes at the most (clock, services, capabilities, profiles, sources, retries). */
+const CONNECT_STEPS = 8;
+/** Time a call may take beyond its requests' deadlines (parsing an answer, the library's own steps). */
+const CALL_GUARD_MARGIN_MS = 2000;
+
 export class OnvifClient {
   readonly cam: RawCam;
   private readonly agent: Agent;
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  /** Total time of one request of a call (the transport's deadline). */
+  private readonly callDeadlineMs: number;
   private lastWireError: Error | undefined;
 
   constructor(readonly options: OnvifClientOptions) {
@@ -93,6 +100,7 @@ export class OnvifClient {
         return socket;
       }
     })({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4 });
+    this.callDeadlineMs = options.deadlineMs ?? options.timeoutMs;
     this.cam = new Cam({
       hostname: options.host,
       port: options.port,
@@ -136,7 +144,9 @@ export class OnvifClient {
     const address = this.cam.events?.subscription?.subscriptionReference?.address;
     if (!address?.href) return Promise.reject(new OnvifCallError('no event subscription', action, false, 'ENOSUBSCRIPTION'));
     const href = address.href;
-    return this.invoke(action.split('/').pop() ?? action, (cb) =>
+    return this.invoke(
+      action.split('/').pop() ?? action,
+      (cb) =>
       this.cam._request(
         {
           url: address,
@@ -151,12 +161,14 @@ export class OnvifClient {
         },
         cb,
       ),
+      replyTimeoutMs,
     );
   }
 
   /** GetSystemDateAndTime (clock offset), GetServices, GetProfiles, GetVideoSources. */
   connect(): Promise<void> {
-    return this.invoke('connect', (cb) => this.cam.connect(cb)).then(() => undefined);
+    // connect is several requests in a row (clock, services, profiles, sources, nodes)
+    return this.invoke('connect', (cb) => this.cam.connect(cb), CONNECT_STEPS * this.callDeadlineMs).then(() => undefined);
   }
 
   /** Calls a method of the `onvif` Cam by name with its options argument. */
@@ -197,14 +209,23 @@ export class OnvifClient {
     return this.closed;
   }
 
-  private invoke(operation: string, start: (cb: Callback) => void): Promise<unknown> {
+  /**
+   * Runs one library call. Whatever the library does with a hostile answer (a parse that never
+   * calls back), the call settles: past its guard time it fails as a timeout.
+   */
+  private invoke(operation: string, start: (cb: Callback) => void, replyTimeoutMs?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new OnvifCallError('camera connection closed', operation, true, 'ECLOSED'));
     this.lastWireError = undefined;
+    // Each request of a call has its own deadline; a call may retry once (digest) and parse after.
+    const guardMs = (replyTimeoutMs ?? this.callDeadlineMs) * 2 + CALL_GUARD_MARGIN_MS;
     return new Promise((resolve, reject) => {
       let done = false;
+      const guard = setTimeout(() => cb(new OnvifCallError(`the camera did not complete ${operation} within ${Math.round(guardMs / 1000)} s`, operation, true, 'ETIMEDOUT')), guardMs);
+      guard.unref();
       const cb: Callback = (err, result, xml) => {
         if (done) return;
         done = true;
+        clearTimeout(guard);
         if (err instanceof TypeError && this.lastWireError) err = this.lastWireError;
         if (err) reject(toCallError(err, operation, xml));
         else resolve(result);

@@ -348,6 +348,8 @@ export async function runTarget<T>(
         throw new Error(failure);
       }
       outcome.rssGrowthMb = Math.max(outcome.rssGrowthMb, rssMb(gw.pid) - lifeStart);
+      // Counted, not shrunk: keep what failed and on which input (the first few), for the report.
+      if (outcome.failures.length < 30) outcome.failures.push(`${part.name}: ${failure} (input ${compact(JSON.stringify(input) ?? '').slice(0, 400)})`);
       await gw.restart();
       lifeStart = rssMb(gw.pid);
     });
