@@ -9,7 +9,9 @@ A speaker subscribes to its own topics \`speakers/<id>/{play,audio,stop,volume}\
 it belongs to (\`mqtt.devices[].groups\`, e.g. \`all\`, \`gates\`, \`building-a\`), to
 \`speakers/group/<group>/{play,audio,stop,volume}\`. The gateway publishes each message once per
 named group, so its cost does not grow with the size of a group; speakers named one by one that
-are not in a named group get their own copy.
+are not in a named group get their own copy. A speaker in two of a job's groups receives each
+message once per group: it must play each audio frame once (drop a frame whose \`stream\` and
+\`sequence\` it has already had) and treat a repeated \`play\` or \`stop\` of the same job as one.
 
 **A job** (live call-out, TTS, clip, scheduled publicity) goes like this:
 

@@ -11,6 +11,9 @@ export class JobRecording {
   samples = 0;
   /** Frames that arrived while another job had the speaker. */
   dropped = 0;
+  /** Frames received a second time (the speaker is in two of the job's groups): not played again. */
+  duplicates = 0;
+  private readonly recentSequences = new Set<number>();
   startedAt: number | undefined;
   endedAt: number | undefined;
   end: RecordingEnd | undefined;
@@ -24,6 +27,17 @@ export class JobRecording {
     /** Order of announcement, to break priority ties (earlier wins). */
     readonly order: number,
   ) {}
+
+  /** True the first time a frame's sequence number arrives (a window of the last 256 frames). */
+  firstArrival(sequence: number): boolean {
+    if (this.recentSequences.has(sequence)) {
+      this.duplicates++;
+      return false;
+    }
+    this.recentSequences.add(sequence);
+    if (this.recentSequences.size > 256) this.recentSequences.delete(this.recentSequences.values().next().value!);
+    return true;
+  }
 
   get jobId(): string {
     return this.play.jobId;

@@ -248,6 +248,8 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
       if (!job) this.problem(`frame of unknown stream ${frame.stream}`);
       return;
     }
+    // In two of the job's groups, a speaker receives every frame twice: it plays each once.
+    if (!job.firstArrival(frame.sequence)) return;
     if (job !== this.current) {
       job.dropped++;
       // The end of a job it is not playing now: it will not come back to it.
