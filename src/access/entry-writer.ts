@@ -16,20 +16,8 @@ export interface BatchOutcome {
 const CONTENT_COLUMNS = ['device_time', 'direction', 'lane', 'credential_type', 'credential_value', 'result', 'reason', 'plate_color', 'vehicle_type', 'snapshot', 'confidence', 'source'] as const;
 
 function contentOf(entry: EntryRecord): Record<(typeof CONTENT_COLUMNS)[number], unknown> {
-  return {
-    device_time: entry.deviceTime,
-    direction: entry.direction,
-    lane: entry.lane,
-    credential_type: entry.credentialType,
-    credential_value: entry.credentialValue,
-    result: entry.result,
-    reason: entry.reason,
-    plate_color: entry.plateColor,
-    vehicle_type: entry.vehicleType,
-    snapshot: entry.snapshot,
-    confidence: entry.confidence,
-    source: entry.source,
-  };
+  const row = entryRow(entry, 0, 0);
+  return Object.fromEntries(CONTENT_COLUMNS.map((column) => [column, row[column]])) as Record<(typeof CONTENT_COLUMNS)[number], unknown>;
 }
 
 /** writeIds' answer for an item: its new row id, DUPLICATE, or CONFLICT. */
