@@ -148,7 +148,8 @@ export async function runFaults(broker: 'embedded' | 'mosquitto'): Promise<Fault
     // 1. Broker restart mid-run. Embedded aedes lives (in memory) inside the gateway: restarting it is restarting the gateway.
     await sleep(3000);
     faultStarts();
-    if (mosquitto) await mosquitto.restart();
+    // Down for a second: barriers keep generating, so entries are held across the fault.
+    if (mosquitto) await mosquitto.restart(1000);
     else {
       await gateway.stop();
       await gateway.start();

@@ -14,7 +14,8 @@ export interface RunningMosquitto {
   /** Process id of the running broker (undefined while stopped). */
   readonly pid: number | undefined;
   /** Stops and starts it again on the same port with the same persistence file (broker restart). */
-  restart(): Promise<void>;
+  /** Kills the broker and starts it again (same port and persistence), after `downMs` without one. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,8 +88,10 @@ export async function startMosquitto(config: MosquittoSource, options: { persist
     get pid() {
       return child?.exitCode === null ? child.pid : undefined;
     },
-    async restart() {
+    /** Kills the broker and starts it again on the same port and persistence, after `downMs`. */
+    async restart(downMs = 0) {
       await kill();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       await launch();
     },
     async stop() {
