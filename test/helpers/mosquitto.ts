@@ -13,7 +13,6 @@ export interface RunningMosquitto {
   port: number;
   /** Process id of the running broker (undefined while stopped). */
   readonly pid: number | undefined;
-  /** Stops and starts it again on the same port with the same persistence file (broker restart). */
   /** Kills the broker and starts it again (same port and persistence), after `downMs` without one. */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
