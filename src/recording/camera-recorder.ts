@@ -205,14 +205,19 @@ export class CameraRecorder implements StreamSink {
 
   private append(unit: MediaUnit): boolean {
     const seg = this.seg!;
-    let t: number;
+    let offset: number;
     let dur: number;
     try {
-      t = seg.startMs + ((tfdtOf(unit.data) - seg.tfdt0) / this.timescale) * 1000;
+      offset = ((tfdtOf(unit.data) - seg.tfdt0) / this.timescale) * 1000;
       dur = (durationOf(unit.data) / this.timescale) * 1000;
     } catch {
       return false;
     }
+    // The segment's start is the earliest (arrival - duration - offset) seen: the fragment that was
+    // held up least says best when the pictures were taken (pipe and event-loop delays only add).
+    const anchor = this.now() - dur - offset;
+    if (anchor < seg.startMs && seg.startMs - anchor < 2000) seg.startMs = Math.round(anchor);
+    const t = seg.startMs + offset;
     try {
       this.write(seg.fd, unit.data);
     } catch (err) {
