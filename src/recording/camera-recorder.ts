@@ -114,12 +114,12 @@ export class CameraRecorder implements StreamSink {
 
   control(message: Record<string, unknown>): void {
     if (message.type === 'mse' && typeof message.codecs === 'string') this.codec = message.codecs;
-    if (message.type === 'status' && message.state !== 'playing') {
+    if (message.type === 'status' && message.state !== 'playing' && message.state !== 'starting') {
       const reason = message.reason as { code?: unknown; message?: unknown } | null;
       const code = typeof reason?.code === 'string' ? reason.code : 'stream.interrupted';
       this.gapReason = code;
       this.closeSegment();
-      if (message.state !== 'starting') this.setState(message.state === 'failed' ? 'error' : 'waiting', { code, message: typeof reason?.message === 'string' ? reason.message : code });
+      this.setState(message.state === 'failed' ? 'error' : 'waiting', { code, message: typeof reason?.message === 'string' ? reason.message : code });
     }
   }
 
