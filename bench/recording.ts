@@ -129,10 +129,14 @@ export default async function main(): Promise<void> {
     // export of everything recorded of camera 1 so far
     const exportFrom = startedAt - 4000;
     const exportTo = Date.now() - 1500;
+    const login = await fetch(`${rec.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password: 'bench-admin-password' }) });
+    const adminToken = ((await login.json()) as { token: string }).token;
     const t0 = performance.now();
-    const res = await fetch(`${rec.url}/api/recordings/exports`, { method: 'POST', headers: { authorization: `Bearer ${rec.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['cam1'], from: exportFrom, to: exportTo }) });
+    const res = await fetch(`${rec.url}/api/recordings/exports`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['cam1'], from: exportFrom, to: exportTo }) });
     const exportWall = (performance.now() - t0) / 1000;
-    const exported = ((await res.json()) as { exports?: Array<{ durationMs: number }> }).exports?.[0];
+    const exportBody = (await res.json()) as { exports?: Array<{ durationMs: number }>; error?: string };
+    if (!res.ok) console.error(`export failed: ${res.status} ${exportBody.error}`);
+    const exported = exportBody.exports?.[0];
     const exportSpeed = exported ? exported.durationMs / 1000 / exportWall : Number.NaN;
 
     // kill -9 and measure what the repair finds

@@ -48,7 +48,7 @@ export function createRecordingFeature(options: RecordingFeatureOptions = {}): F
       name: 'recording',
       migrations: recordingMigrations,
       services: [recorder],
-      routes: recordingRoutes({ recorder, index, exporter, gapThresholdMs: config.gapThresholdMs }),
+      routes: recordingRoutes({ recorder, index, exporter, gapThresholdMs: config.gapThresholdMs, gateCameras: config.gateCameras }),
       wsEndpoints: [playbackEndpoint({ root, index, log })],
     };
   };

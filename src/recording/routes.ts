@@ -16,6 +16,7 @@ export interface RecordingRouteDeps {
   index: RecordingIndex;
   exporter: Exporter;
   gapThresholdMs: number;
+  gateCameras: Record<string, string>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +53,7 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteModule {
       path: '/api/recordings',
       access: 'viewer',
       summary: 'Recording state of every recorded camera (recording / waiting / error with reason), disk usage and forecast (days left at the rate of the last 24 h)',
-      handler: () => ({ cameras: d.recorder.statuses(), usage: recordingUsage(d.index, d.recorder.retention), lastRepair: d.recorder.lastRepair ?? null }),
+      handler: () => ({ cameras: d.recorder.statuses(), usage: recordingUsage(d.index, d.recorder.retention), lastRepair: d.recorder.lastRepair ?? null, gateCameras: d.gateCameras }),
     },
     {
       method: 'get',
