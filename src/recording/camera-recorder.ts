@@ -74,6 +74,8 @@ export class CameraRecorder implements StreamSink {
   /** End of the last recorded video (ms), for gap detection; from the index at start. */
   private lastEndMs: number | undefined;
   private firstSegment = true;
+  /** End of the previous segment of the same ffmpeg run: the next one may not start before it. */
+  private runEndMs = -Infinity;
   /** Why the stream stopped delivering (status messages), for the next gap. */
   private gapReason: string | undefined;
 
@@ -125,6 +127,7 @@ export class CameraRecorder implements StreamSink {
 
   raw(data: Buffer): void {
     this.closeSegment();
+    this.runEndMs = -Infinity;
     try {
       this.timescale = timescaleOf(data);
       this.init = data;
@@ -136,6 +139,7 @@ export class CameraRecorder implements StreamSink {
 
   resync(): void {
     this.closeSegment();
+    this.runEndMs = -Infinity;
   }
 
   unit(unit: MediaUnit): boolean {
@@ -162,7 +166,8 @@ export class CameraRecorder implements StreamSink {
     } catch {
       return false;
     }
-    const startMs = Math.round(now - (durationOf(first) / this.timescale) * 1000);
+    // Segments of one run follow each other without overlap (playback and export rely on it).
+    const startMs = Math.max(Math.round(now - (durationOf(first) / this.timescale) * 1000), this.runEndMs);
     const file = segmentPath(this.o.camera, this.o.profile, startMs);
     const abs = join(this.o.root, file);
     let fd: number;
@@ -216,7 +221,7 @@ export class CameraRecorder implements StreamSink {
     // The segment's start is the earliest (arrival - duration - offset) seen: the fragment that was
     // held up least says best when the pictures were taken (pipe and event-loop delays only add).
     const anchor = this.now() - dur - offset;
-    if (anchor < seg.startMs && seg.startMs - anchor < 2000) seg.startMs = Math.round(anchor);
+    if (anchor < seg.startMs && seg.startMs - anchor < 2000 && anchor >= this.runEndMs) seg.startMs = Math.round(anchor);
     const t = seg.startMs + offset;
     try {
       this.write(seg.fd, unit.data);
@@ -239,6 +244,7 @@ export class CameraRecorder implements StreamSink {
     seg.flushing = true;
     const bytes = seg.bytes;
     const endMs = seg.endMs;
+    const startMs = seg.startMs;
     const keyframes = seg.keyframes.slice();
     fsync(seg.fd, (err) => {
       seg.flushing = false;
@@ -249,7 +255,7 @@ export class CameraRecorder implements StreamSink {
       seg.durableBytes = bytes;
       seg.durableEndMs = endMs;
       if (seg.closing) return;
-      this.o.index.updateSegment(seg.id, { endMs, bytes, keyframes });
+      this.o.index.updateSegment(seg.id, { startMs, endMs, bytes, keyframes });
     });
   }
 
@@ -269,8 +275,9 @@ export class CameraRecorder implements StreamSink {
       rmSync(join(this.o.root, seg.file), { force: true });
       return;
     }
-    this.o.index.updateSegment(seg.id, { endMs: seg.endMs, bytes: seg.bytes, keyframes: seg.keyframes, state: 'closed' });
+    this.o.index.updateSegment(seg.id, { startMs: seg.startMs, endMs: seg.endMs, bytes: seg.bytes, keyframes: seg.keyframes, state: 'closed' });
     this.lastEndMs = seg.endMs;
+    this.runEndMs = seg.endMs;
   }
 
   stop(): void {

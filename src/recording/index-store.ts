@@ -80,10 +80,10 @@ export class RecordingIndex {
     return Number(r.lastInsertRowid);
   }
 
-  updateSegment(id: number, u: { endMs: number; bytes: number; keyframes: Array<[number, number]>; state?: SegmentRow['state'] }): void {
+  updateSegment(id: number, u: { startMs?: number; endMs: number; bytes: number; keyframes: Array<[number, number]>; state?: SegmentRow['state'] }): void {
     this.db
-      .prepare('UPDATE recording_segments SET end_ms = ?, bytes = ?, keyframes = ?, state = COALESCE(?, state) WHERE id = ?')
-      .run(u.endMs, u.bytes, JSON.stringify(u.keyframes), u.state ?? null, id);
+      .prepare('UPDATE recording_segments SET start_ms = COALESCE(?, start_ms), end_ms = ?, bytes = ?, keyframes = ?, state = COALESCE(?, state) WHERE id = ?')
+      .run(u.startMs ?? null, u.endMs, u.bytes, JSON.stringify(u.keyframes), u.state ?? null, id);
   }
 
   upsertRepaired(s: Omit<SegmentRow, 'id' | 'state'>): void {

@@ -34,16 +34,18 @@ export interface ProbedVideo {
   level: number;
   width: number;
   height: number;
+  /** Seconds from the file's time zero to its last picture's end (ffprobe counts from zero, not from start_time). */
   duration: number;
+  start_time: number;
   nb_frames: number;
   extradata?: string;
 }
 
 export async function ffprobe(file: string): Promise<ProbedVideo> {
-  const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=codec_name,profile,level,width,height,duration,nb_read_frames', '-show_entries', 'format=duration', '-of', 'json', file], { timeout: 30_000 });
+  const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=codec_name,profile,level,width,height,start_time,duration,nb_read_frames', '-show_entries', 'format=duration', '-of', 'json', file], { timeout: 30_000 });
   const j = JSON.parse(stdout) as { streams: Array<Record<string, string | number>>; format: { duration?: string } };
   const s = j.streams[0]!;
-  return { codec_name: String(s.codec_name), profile: String(s.profile), level: Number(s.level), width: Number(s.width), height: Number(s.height), duration: Number(s.duration ?? j.format.duration), nb_frames: Number(s.nb_read_frames) };
+  return { codec_name: String(s.codec_name), profile: String(s.profile), level: Number(s.level), width: Number(s.width), height: Number(s.height), duration: Number(s.duration ?? j.format.duration), start_time: Number(s.start_time ?? 0), nb_frames: Number(s.nb_read_frames) };
 }
 
 /** Decodes an fMP4 (init + fragments) and reads the frame stamp of every picture, with its media time in seconds. */
