@@ -1,10 +1,12 @@
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
+import { playbackEn } from './areas/playback.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
+  ...playbackEn,
   ...broadcastEn,
   'app.title': 'Community security console',
   'app.language': 'Language',

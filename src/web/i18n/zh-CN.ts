@@ -1,5 +1,6 @@
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
+import { playbackZh } from './areas/playback.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -7,6 +8,7 @@ import { gatesZh } from './areas/gates.zh-CN.js';
  */
 export const zhCN = {
   ...gatesZh,
+  ...playbackZh,
   ...broadcastZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',

@@ -4,6 +4,7 @@ import { api } from '../../lib/api.js';
 import { entryQuery, matchesFilter, NO_FILTER, type EntryFilter, type StoredEntry } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
 import { EntryFilters } from './EntryFilters.js';
+import { PlayAtButton } from '../playback/PlayAtButton.js';
 
 const PAGE = 100;
 const KEEP = 300;
@@ -75,7 +76,9 @@ export function EntryFeed({ gates }: { gates: readonly string[] }) {
           <tbody>
             {shown.map((e) => (
               <tr key={e.id} data-event-id={e.eventId} class={fresh.has(e.id) ? 'fresh' : ''}>
-                <td>{formatTime(e.occurredAt)}</td>
+                <td>
+                  {formatTime(e.occurredAt)} <PlayAtButton gate={e.gate} at={e.occurredAt} />
+                </td>
                 <td>
                   {e.gate}
                   {e.lane ? ` · ${e.lane}` : ''}
