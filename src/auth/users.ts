@@ -5,7 +5,7 @@ import { NotFoundError, UserError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/database.js';
-import { passwordProblem, passwordProblemMessage } from './password-policy.js';
+import { passwordProblem, passwordProblemMessage, passwordProblemParams } from './password-policy.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { TokenService } from './tokens.js';
 
@@ -173,15 +173,15 @@ export class UserDirectory implements Service {
    */
   changePassword(name: string, password: string, options: { keepTokenId?: string | undefined } = {}): { endedSessions: number } {
     const row = this.row(name);
-    if (!row) throw new NotFoundError(`no user ${name}`);
+    if (!row) throw new NotFoundError('user.not-found', { user: name });
     if (row.source === 'config') {
-      throw new UserError(`the password of ${name} is set in the gateway's configuration file (auth.users); an admin changes it there and restarts the gateway`, 409, 'password_managed_by_config');
+      throw new UserError('user.password-in-config', { user: name }, 409, 'password_managed_by_config');
     }
     if (row.source === 'env' && this.options.env[ADMIN_PASSWORD_ENV]) {
-      throw new UserError(`the password of ${name} is set by ${ADMIN_PASSWORD_ENV}; change it there and restart the gateway`, 409, 'password_managed_by_env');
+      throw new UserError('user.password-in-env', { user: name, variable: ADMIN_PASSWORD_ENV }, 409, 'password_managed_by_env');
     }
     const problem = passwordProblem(password);
-    if (problem) throw new UserError(passwordProblemMessage(problem), 400, 'weak_password', { reason: problem });
+    if (problem) throw new UserError(`password.${problem}`, passwordProblemParams(problem), 400, 'weak_password', { reason: problem });
     this.db.prepare("UPDATE users SET password_hash = ?, source = 'local', updated_at = ? WHERE name = ?").run(hashPassword(password), new Date().toISOString(), name);
     if (name === DEFAULT_ADMIN && existsSync(this.initialPasswordFile)) rmSync(this.initialPasswordFile);
     return { endedSessions: this.endSessions(name, 'its password was changed', options.keepTokenId) };
