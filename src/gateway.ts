@@ -20,7 +20,7 @@ import { feedEndpoint } from './http/feed.js';
 import { MQTT_WEBSOCKET_MAX_PAYLOAD, mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
 import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
-import { systemRoutes } from './http/routes/system.js';
+import { siteNames, systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
 import { Metrics } from './metrics/registry.js';
@@ -181,7 +181,7 @@ export class Gateway implements Service {
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
     this.routeModules = [
-      systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
+      systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence, names: siteNames(config), utcOffsetMinutes: config.access.utcOffsetMinutes }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];

@@ -71,7 +71,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
         talk = deps.actions.startLive({ targets: { speakers: list(ctx.query.get('speakers')), groups: list(ctx.query.get('groups')) }, sampleRate, principal: ctx.principal!, remote: ctx.remote });
       } catch (err) {
         const status = err instanceof UserError ? err.status : 500;
-        send(ws, { type: 'error', status, code: err instanceof UserError ? err.code : 'internal', message: errorMessage(err) });
+        send(ws, { type: 'error', status, code: err instanceof UserError ? err.code : 'internal', message: errorMessage(err), ...(err instanceof UserError ? { messageCode: err.messageCode, params: err.params } : {}) });
         ws.close(4000 + status, closeReason(errorMessage(err)));
         return;
       }

@@ -23,6 +23,12 @@ export function setLocale(next: Locale): void {
   document.title = t('app.title');
 }
 
+/** The text of a key built at run time (e.g. `gates.cmd.${command}`), or undefined when the catalog has none. */
+export function lookup(key: string): string | undefined {
+  const catalog = catalogs[locale.value] as Record<string, string>;
+  return Object.hasOwn(catalog, key) ? catalog[key] : undefined;
+}
+
 /** Translates a key, filling `{name}` placeholders. Reading `locale` makes components re-render on change. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const text = catalogs[locale.value][key] ?? key;

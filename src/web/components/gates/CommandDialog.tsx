@@ -11,6 +11,8 @@ export interface PendingCommand {
 /** The gateway's error in words an officer understands, keeping its own message. */
 function commandError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
+  // A message the gateway gave by code is already in the officer's language and says it all.
+  if (err instanceof ApiError && err.messageCode && message !== err.english) return message;
   if (err instanceof ApiError && err.status === 504) return t('gates.err.timeout', { message });
   if (err instanceof ApiError && err.status === 503) return t('gates.err.offline', { message });
   if (err instanceof ApiError && err.status === 502) return t('gates.err.failed', { message });
