@@ -21,6 +21,7 @@ import { MQTT_WEBSOCKET_MAX_PAYLOAD, mqttWebSocketEndpoint } from './http/mqtt-e
 import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
 import { siteNames, systemRoutes } from './http/routes/system.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
 import { Metrics } from './metrics/registry.js';
@@ -183,6 +184,7 @@ export class Gateway implements Service {
     this.routeModules = [
       systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence, names: siteNames(config), utcOffsetMinutes: config.access.utcOffsetMinutes }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+      adminRoutes({ users: this.users, audit: this.audit, utcOffsetMinutes: config.access.utcOffsetMinutes }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({

@@ -6,6 +6,7 @@ import type { TokenService } from '../../auth/tokens.js';
 import type { UserDirectory } from '../../auth/users.js';
 import { NotFoundError, UserError } from '../../core/errors.js';
 import { TOKEN_COOKIE } from '../credentials.js';
+import { auditFilter } from './admin.js';
 import { defineRoutes, type RouteModule } from '../route.js';
 import { parseBody } from '../validate.js';
 
@@ -150,12 +151,11 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       method: 'get',
       path: '/api/audit',
       access: 'admin',
-      summary: 'The audit log, newest first (`limit`, `before` id, `action`).',
+      summary: 'The audit log, newest first (`limit`, `before` id; filters `action` (exact, or a prefix ending in "."), `user`, `outcome`, `from`, `to`).',
       handler: (req) => {
         const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
         const before = req.query.before === undefined ? undefined : Number(req.query.before);
-        const action = typeof req.query.action === 'string' ? req.query.action : undefined;
-        return { entries: deps.audit.list({ limit, beforeId: before, action }) };
+        return { entries: deps.audit.list({ ...auditFilter(req.query as Record<string, unknown>), limit, beforeId: Number.isFinite(before) ? before : undefined }) };
       },
     },
   ]);
