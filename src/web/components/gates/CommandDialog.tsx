@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../../i18n/index.js';
+import { lookup, t } from '../../i18n/index.js';
 import { ApiError } from '../../lib/api.js';
 import { commandBarrier, type BarrierCommand } from '../../lib/access.js';
+import { deviceName } from '../../lib/site.js';
 
 export interface PendingCommand {
   barrier: string;
@@ -40,7 +41,7 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
     try {
       const answer = await commandBarrier(pending.barrier, pending.command, reason.trim());
       dialog.current?.close();
-      onDone(t('gates.commandOk', { barrier: pending.barrier, command: t(`gates.cmd.${pending.command}`), state: answer.state ?? '' }));
+      onDone(t('gates.commandOk', { barrier: deviceName(pending.barrier), command: t(`gates.cmd.${pending.command}`), state: answer.state ? (lookup(`gates.arm.${answer.state}`) ?? answer.state) : '' }));
     } catch (err) {
       setError(commandError(err));
     } finally {
@@ -51,7 +52,7 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
   return (
     <dialog ref={dialog} class="card confirm" aria-labelledby="command-title" onClose={() => onDone(null)}>
       <form onSubmit={submit}>
-        <h3 id="command-title">{t('gates.confirmTitle', { command: t(`gates.cmd.${pending.command}`), barrier: pending.barrier })}</h3>
+        <h3 id="command-title">{t('gates.confirmTitle', { command: t(`gates.cmd.${pending.command}`), barrier: deviceName(pending.barrier) })}</h3>
         <label>
           {t('gates.reason')}
           <input name="reason" required minLength={3} maxLength={256} value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder={t('gates.reasonHint')} autoFocus />
