@@ -103,6 +103,18 @@ describe('administration page in Chromium', () => {
     expect(login.status).toBe(200);
   });
 
+  it('site name: changed on the page, kept by the gateway; an empty one refused in Chinese', async () => {
+    const card = page.locator('.admin-site');
+    await card.getByLabel('小区名称').fill('莲花小区二期');
+    await card.getByRole('button', { name: '保存' }).click();
+    await card.getByText('小区名称已改为“莲花小区二期”').waitFor();
+    const system = (await (await gw.api('/api/system', { token: adminToken })).json()) as { site: { name: string; utcOffsetMinutes: number } };
+    expect(system.site).toMatchObject({ name: '莲花小区二期', utcOffsetMinutes: 480 });
+    const empty = await gw.api('/api/site/name', { method: 'PUT', token: adminToken, json: { name: '  ' } });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'bad_request', messageCode: 'settings.site-name', params: { max: 64 } });
+  });
+
   it('audit log: times in the site zone (not the browser\'s), filters, and the CSV with the same filters (BOM, local times)', async () => {
     const entries = (await (await gw.api('/api/audit?action=auth.user.', { token: adminToken })).json()) as { entries: Array<{ at: string; action: string; target: string }> };
     expect(entries.entries.map((e) => e.action)).toContain('auth.user.create');

@@ -188,7 +188,7 @@ describe('console panels in Chromium', () => {
     await page.getByRole('tab', { name: '视频监控' }).click();
     await page.getByRole('button', { name: '选中 东门 进行控制' }).click();
     const talk = page.locator('.focus .talk');
-    await talk.locator('text=#gate-east').waitFor({ timeout: 10_000 });
+    await talk.locator('text=gate-east（分组）').waitFor({ timeout: 10_000 });
     const button = talk.locator('button.ptt');
     const box = (await button.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { csvLine } from '../../access/csv.js';
 import type { AuditFilter, AuditLog } from '../../auth/audit-log.js';
+import { MAX_SITE_NAME, type SiteSettings } from '../../auth/site-settings.js';
 import type { UserDirectory } from '../../auth/users.js';
+import { UserError } from '../../core/errors.js';
 import { roleSchema } from '../../config/schema.js';
 import { siteLocalTime, utcOffsetLabel } from '../../core/site-time.js';
 import { defineRoutes, type RouteModule } from '../route.js';
@@ -26,8 +28,21 @@ export function auditFilter(query: Record<string, unknown>): AuditFilter {
 }
 
 /** Administration: users and their roles, the audit log as CSV. */
-export function adminRoutes(deps: { users: UserDirectory; audit: AuditLog; utcOffsetMinutes: number }): RouteModule {
+export function adminRoutes(deps: { users: UserDirectory; audit: AuditLog; settings: SiteSettings; utcOffsetMinutes: number }): RouteModule {
   return defineRoutes([
+    {
+      method: 'put',
+      path: '/api/site/name',
+      access: 'admin',
+      audit: 'site.name.set',
+      summary: 'Renames the site (body: name, 1 to 64 characters); kept in the database over site.name of the configuration.',
+      handler: (req, _res, ctx) => {
+        const raw: unknown = req.body && typeof req.body === 'object' ? (req.body as { name?: unknown }).name : undefined;
+        const name = typeof raw === 'string' ? raw.trim() : '';
+        if (!name || [...name].length > MAX_SITE_NAME) throw new UserError('settings.site-name', { max: MAX_SITE_NAME });
+        return { name: deps.settings.setSiteName(name, ctx.principal!.name) };
+      },
+    },
     {
       method: 'post',
       path: '/api/users',

@@ -22,7 +22,8 @@ export function siteNames(config: { names: { groups: Record<string, string> }; m
 
 export function systemRoutes(deps: {
   siteId: string;
-  siteName: string;
+  /** The site's name now (an admin may change it on the page). */
+  siteName: () => string;
   version: string;
   metrics: Metrics;
   mqtt: MqttConnection;
@@ -59,7 +60,7 @@ export function systemRoutes(deps: {
       access: 'viewer',
       summary: 'Site (name, UTC offset of its clock), version, uptime, MQTT connection state, and the display names of devices, speaker groups and lanes.',
       handler: () => ({
-        site: { id: deps.siteId, name: deps.siteName, utcOffsetMinutes: deps.utcOffsetMinutes },
+        site: { id: deps.siteId, name: deps.siteName(), utcOffsetMinutes: deps.utcOffsetMinutes },
         names: deps.names,
         version: deps.version,
         uptimeSeconds: Math.round(process.uptime()),

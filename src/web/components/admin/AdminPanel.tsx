@@ -1,6 +1,8 @@
 import { t } from '../../i18n/index.js';
 import { canControl, user } from '../../lib/session.js';
-import { siteInfo, siteOffsetMinutes } from '../../lib/site.js';
+import { useState } from 'preact/hooks';
+import { api } from '../../lib/api.js';
+import { loadSite, siteInfo, siteOffsetMinutes } from '../../lib/site.js';
 import { AuditLog } from './AuditLog.js';
 import { MyPassword } from './MyPassword.js';
 import { SpeakerVolume } from './SpeakerVolume.js';
@@ -13,18 +15,43 @@ function zone(offsetMinutes: number): string {
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-function SiteCard() {
+function SiteCard({ admin }: { admin: boolean }) {
+  const [name, setName] = useState<string | null>(null);
+  const [result, setResult] = useState<{ text: string; error: boolean } | null>(null);
+  const shown = name ?? siteInfo.value?.site.name ?? '';
+  const save = (e: Event) => {
+    e.preventDefault();
+    api<{ name: string }>('/api/site/name', { method: 'PUT', body: { name: shown } }).then(
+      (answer) => {
+        setResult({ text: t('admin.site.saved', { name: answer.name }), error: false });
+        void loadSite();
+      },
+      (err: Error) => setResult({ text: err.message, error: true }),
+    );
+  };
   return (
     <section class="card admin-site" aria-labelledby="admin-site-title">
       <h2 id="admin-site-title">{t('admin.site.title')}</h2>
       <dl>
         <dt>{t('admin.site.name')}</dt>
         <dd>
-          {siteInfo.value?.site.name ?? '…'} <span class="muted">{t('admin.site.nameHint')}</span>
+          {admin ? (
+            <form class="row" onSubmit={save}>
+              <input aria-label={t('admin.site.name')} required maxLength={64} value={shown} onInput={(e) => setName(e.currentTarget.value)} />
+              <button type="submit">{t('admin.site.save')}</button>
+            </form>
+          ) : (
+            (siteInfo.value?.site.name ?? '…')
+          )}
         </dd>
         <dt>{t('admin.site.zone')}</dt>
         <dd class="raw">{zone(siteOffsetMinutes())}</dd>
       </dl>
+      {result && (
+        <p class={result.error ? 'error' : 'ok'} role={result.error ? 'alert' : 'status'}>
+          {result.text}
+        </p>
+      )}
     </section>
   );
 }
@@ -35,7 +62,7 @@ export function AdminPanel() {
   return (
     <div class="admin-panel">
       <MyPassword />
-      <SiteCard />
+      <SiteCard admin={admin} />
       {canControl() && <SpeakerVolume />}
       {admin && <UserList />}
       {admin && <WallTokens />}

@@ -82,6 +82,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.site.title': 'Site',
   'admin.site.name': 'Site name',
   'admin.site.zone': 'Time zone',
-  'admin.site.nameHint': 'Change it in the configuration file (site.name)',
+  'admin.site.save': 'Save',
+  'admin.site.saved': 'Site name changed to "{name}"',
   'admin.adminOnly': 'Only admins manage what follows',
 } as const;

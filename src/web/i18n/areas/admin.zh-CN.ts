@@ -80,6 +80,7 @@ export const adminZh = {
   'admin.site.title': '小区信息',
   'admin.site.name': '小区名称',
   'admin.site.zone': '时区',
-  'admin.site.nameHint': '在配置文件的 site.name 中修改',
+  'admin.site.save': '保存',
+  'admin.site.saved': '小区名称已改为“{name}”',
   'admin.adminOnly': '以下内容只有管理员可以管理',
 } as const;
