@@ -158,6 +158,11 @@ describe('every page in zh-CN reads in Chinese', () => {
     await page.locator('[data-job]').first().waitFor();
     await expect.poll(() => page.locator('.targets').innerText()).toContain('东门音柱');
     await scan(page, 'broadcast');
+    // The speakers are busy: the refusal says who is talking, in Chinese, from its message code.
+    await page.locator('input[data-speaker=lobby-speaker]').first().check();
+    await page.locator('textarea[name=tts-text]').fill('测试广播');
+    await page.getByRole('button', { name: '开始播报' }).click();
+    await expect.poll(() => page.locator('.broadcast [role=alert], [role=alert]').first().innerText()).toBe('音柱正忙：officer 发起的“普通”正在播放');
     await page.getByRole('tab', { name: '设备状态' }).click();
     await expect.poll(() => page.locator('table.health').innerText()).toContain('车库音柱');
     await scan(page, 'health');

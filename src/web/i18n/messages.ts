@@ -1,5 +1,6 @@
 import type { MessageCode } from '../../core/messages.js';
 import { anyName, deviceName, groupName } from '../lib/site.js';
+import { formatDateTime } from '../lib/time.js';
 import { messagesEn } from './areas/messages.en.js';
 import { messagesZh } from './areas/messages.zh-CN.js';
 import { locale, lookup } from './index.js';
@@ -38,6 +39,8 @@ function shown(param: string, value: string | number): string {
     case 'role':
     case 'current':
       return lookup(`role.${text}`) ?? text;
+    case 'since':
+      return formatDateTime(text);
     case 'list':
       return lookup(`gates.lists.${text}`) ?? text;
     case 'type':

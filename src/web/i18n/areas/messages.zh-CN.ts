@@ -92,7 +92,7 @@ export const messagesZh: Record<MessageCode, string> = {
   'groups.unknown': '分组 {groups} 中没有音柱（分组：{known}）',
   'speakers.no-target': '请至少选择一个音柱或分组',
   'speakers.offline': '选中的音柱都不在线（{speakers}）',
-  'speakers.busy': '音柱正忙：{by} 发起的{kind}（{job}）',
+  'speakers.busy': '音柱正忙：{by} 发起的“{kind}”正在播放',
   'job.not-found': '没有广播任务 {job}',
   'schedule.not-found': '没有定时广播 {id}',
   'schedule.cron-invalid': '定时表达式“{expression}”无效：{reason}',
