@@ -17,7 +17,7 @@ const sources: FeatureFactory = (ctx) => {
   ctx.capabilities.provide(STREAM_SOURCES, {
     async resolve(cameraId, profile) {
       const s = o.sources.find((x) => x.cameraId === cameraId);
-      if (!s) throw new NotFoundError(`no camera ${cameraId}`);
+      if (!s) throw new NotFoundError('camera.not-found', { camera: cameraId });
       return { ...s, profile };
     },
     list: () => o.sources.map((s) => ({ id: s.cameraId, name: s.cameraId, online: true })),

@@ -16,6 +16,9 @@ const identifier = z
 /** An MQTT packet size limit: at least 1 KiB, at most MQTT's own maximum (256 MiB). */
 const packetBytes = z.number().int().min(1024).max(268_435_455);
 
+/** What a person reads for a device, a group or a lane (Chinese allowed); the id is shown where none is given. */
+const displayName = z.string().trim().min(1).max(64);
+
 /** A secret may be written inline, or as !env NAME / !file PATH in YAML. */
 const secret = z.string().min(1);
 
@@ -39,6 +42,10 @@ export const mqttDeviceSchema = z
   .strictObject({
     id: identifier.refine((id) => id !== 'group', '"group" is reserved for group topics'),
     kind: deviceKindSchema,
+    /** Display name (e.g. 东门车道道闸); the dashboards show the id where none is given. */
+    name: displayName.optional(),
+    /** A barrier's lanes: lane id -> display name (e.g. { lane-1: 入口 }). */
+    lanes: z.record(identifier, displayName).optional(),
     /** Group topics the device may subscribe to, e.g. `all`, `gate-east`. */
     groups: z.array(identifier).default([]),
     ...credential,
@@ -211,6 +218,10 @@ export const configSchema = z.strictObject({
   site: z.strictObject({
     id: identifier,
     name: z.string().min(1),
+  }),
+  /** Display names of speaker groups (id -> name, e.g. { all: 全部音柱 }); devices carry their own `name`. */
+  names: z.strictObject({
+    groups: z.record(identifier, displayName),
   }),
   http: z.strictObject({
     host,

@@ -55,9 +55,9 @@ export class Exporter {
   }
 
   async create(req: ExportRequest): Promise<ExportRow> {
-    if (!(req.toMs > req.fromMs)) throw new UserError('the end of the range must be after its start', 400, 'recording.bad_range');
-    if (req.toMs - req.fromMs > this.d.maxExportMinutes * 60_000) throw new UserError(`an export may cover at most ${this.d.maxExportMinutes} minutes`, 400, 'recording.range_too_long');
-    if (this.running >= 2) throw new UserError('two exports are already running; try again in a moment', 429, 'recording.export_busy');
+    if (!(req.toMs > req.fromMs)) throw new UserError('recording.range-order', {}, 400, 'recording.bad_range');
+    if (req.toMs - req.fromMs > this.d.maxExportMinutes * 60_000) throw new UserError('recording.range-too-long', { minutes: this.d.maxExportMinutes }, 400, 'recording.range_too_long');
+    if (this.running >= 2) throw new UserError('recording.export-busy', {}, 429, 'recording.export_busy');
     this.running++;
     const id = randomUUID();
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -84,7 +84,7 @@ export class Exporter {
       } finally {
         closeSync(fd);
       }
-      if (!first) throw new NotFoundError(`nothing is recorded for camera "${req.camera}" in that range`);
+      if (!first) throw new NotFoundError('recording.nothing-recorded', { camera: req.camera });
       await runFfmpeg(this.d.ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', tmp, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', join(this.dir, file)], 120_000);
       const row: ExportRow = {
         id,
@@ -110,13 +110,13 @@ export class Exporter {
 
   pathOf(id: string): string {
     const row = this.d.index.getExport(id);
-    if (!row) throw new NotFoundError(`no export "${id}"`);
+    if (!row) throw new NotFoundError('recording.export-not-found', { id });
     return join(this.dir, row.file);
   }
 
   delete(id: string): void {
     const row = this.d.index.getExport(id);
-    if (!row) throw new NotFoundError(`no export "${id}"`);
+    if (!row) throw new NotFoundError('recording.export-not-found', { id });
     rmSync(join(this.dir, row.file), { force: true });
     this.d.index.deleteExport(id);
   }

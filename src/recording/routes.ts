@@ -25,7 +25,7 @@ const epochMs = z.number().int().min(0).max(8.64e15);
 function timeQuery(v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Date.parse(String(v));
-  if (!Number.isFinite(n) || n < 0) throw new UserError('from and to are times: epoch milliseconds or ISO 8601', 400, 'recording.bad_time');
+  if (!Number.isFinite(n) || n < 0) throw new UserError('recording.time-invalid', {}, 400, 'recording.bad_time');
   return n;
 }
 
@@ -132,7 +132,7 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteModule {
         new Promise<void>((resolve, reject) => {
           const id = String(req.params.id);
           const row = d.index.getExport(id);
-          if (!row) return reject(new NotFoundError(`no export "${id}"`));
+          if (!row) return reject(new NotFoundError('recording.export-not-found', { id }));
           res.type('video/mp4');
           res.setHeader('Content-Disposition', `attachment; filename="${row.camera}-${new Date(row.fromMs).toISOString().replace(/[:.]/g, '-')}.mp4"`);
           res.sendFile(d.exporter.pathOf(id), (err) => (err ? reject(err) : resolve()));

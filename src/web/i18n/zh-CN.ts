@@ -1,3 +1,5 @@
+import { adminZh } from './areas/admin.zh-CN.js';
+import { wordsZh } from './areas/words.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
@@ -10,6 +12,8 @@ export const zhCN = {
   ...gatesZh,
   ...playbackZh,
   ...broadcastZh,
+  ...adminZh,
+  ...wordsZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

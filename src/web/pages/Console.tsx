@@ -10,10 +10,12 @@ import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
 import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
+import { AdminPanel } from '../components/admin/AdminPanel.js';
 
-type Tab = 'cameras' | 'playback' | 'gates' | 'broadcast' | 'health';
-const tabs: Tab[] = ['cameras', 'playback', 'gates', 'broadcast', 'health'];
-const active = signal<Tab>('cameras');
+type Tab = 'cameras' | 'playback' | 'gates' | 'broadcast' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'gates', 'broadcast', 'health', 'admin'];
+/** `/#admin` opens the administration tab (the first start's message points there). */
+const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
 export function Console() {
@@ -38,6 +40,7 @@ export function Console() {
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
+        {active.value === 'admin' && <AdminPanel />}
       </main>
     </div>
   );
