@@ -38,6 +38,9 @@ import { Database } from './store/database.js';
 import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
+import { CertificateService } from './tls/certificate-service.js';
+import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
+import { tlsRoutes } from './tls/routes.js';
 
 /** Features beyond the core; each issue adds its factory here. */
 export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, dashboardFeature];
@@ -77,6 +80,10 @@ export class Gateway implements Service {
   readonly bridge: GatewayBridge;
   readonly presence: DevicePresenceTracker;
   readonly http: HttpServer;
+  /** The HTTPS certificate (https.mode); also used by MQTT over TLS. */
+  readonly certificates: CertificateService;
+  /** MQTT over TLS on the embedded broker (mqtt.embedded.tlsPort), when on. */
+  readonly mqttTls: MqttTlsListener | undefined;
   readonly ws: WsRouter;
   readonly app: Express;
   /** Every HTTP route module (for the generated API reference). */
@@ -128,6 +135,10 @@ export class Gateway implements Service {
       this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
     const broker = this.broker;
+    this.certificates = new CertificateService({ settings: config.https, dataDir: config.storage.dataDir, siteName: config.site.name, log: log.child({ component: 'tls' }), metrics: this.metrics });
+    if (broker && config.mqtt.embedded.tlsPort !== null) {
+      this.mqttTls = new MqttTlsListener({ host: config.mqtt.embedded.host, port: config.mqtt.embedded.tlsPort, certificates: this.certificates, broker, log: log.child({ component: 'broker' }) });
+    }
     this.mqtt = new MqttConnection({
       url: external ? config.mqtt.url! : () => `mqtt://${loopbackOf(config.mqtt.embedded.host)}:${broker!.port}`,
       clientId,
@@ -183,6 +194,7 @@ export class Gateway implements Service {
     this.routeModules = [
       systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+      tlsRoutes(this.certificates),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({
@@ -193,7 +205,14 @@ export class Gateway implements Service {
       staticDirs: this.features.flatMap((f) => f.staticDirs ?? []),
       corsOrigins: config.http.corsOrigins,
     }));
-    this.http = new HttpServer({ host: config.http.host, port: config.http.port, app, ws: this.ws, log });
+    this.http = new HttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      app,
+      ws: this.ws,
+      log,
+      ...(this.certificates.enabled ? { tls: { source: this.certificates, redirectHttp: config.https.redirectHttp } } : {}),
+    });
 
     this.group = new ServiceGroup(
       'gateway',
@@ -203,7 +222,9 @@ export class Gateway implements Service {
         this.tokens,
         this.audit,
         this.loginGuard,
+        this.certificates,
         ...(broker ? [broker] : []),
+        ...(this.mqttTls ? [this.mqttTls] : []),
         this.mqtt,
         this.bridge,
         this.presence,

@@ -1,3 +1,4 @@
+import { deployEn } from './areas/deploy.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import type { MessageKey } from './zh-CN.js';
@@ -6,6 +7,7 @@ import type { MessageKey } from './zh-CN.js';
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
   ...broadcastEn,
+  ...deployEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

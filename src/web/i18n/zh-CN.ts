@@ -1,3 +1,4 @@
+import { deployZh } from './areas/deploy.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 
@@ -8,6 +9,7 @@ import { gatesZh } from './areas/gates.zh-CN.js';
 export const zhCN = {
   ...gatesZh,
   ...broadcastZh,
+  ...deployZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',
