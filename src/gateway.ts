@@ -20,6 +20,7 @@ import { feedEndpoint } from './http/feed.js';
 import { MQTT_WEBSOCKET_MAX_PAYLOAD, mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
 import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import { systemRoutes } from './http/routes/system.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
@@ -195,6 +196,7 @@ export class Gateway implements Service {
       systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
       tlsRoutes(this.certificates),
+      openApiRoutes({ modules: () => this.routeModules, endpoints: () => this.ws.list(), info: { title: `community-gateway (${config.site.name})`, version: VERSION } }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({

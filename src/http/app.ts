@@ -8,7 +8,7 @@ import { redactUrl, tokenFromRequest } from './credentials.js';
 import { checkOrigin } from './origin.js';
 import { ROUTE_ACCESS, auditDetail, type RouteDef, type RouteModule } from './route.js';
 import { setSecurityHeaders } from './security-headers.js';
-import { DEFAULT_JSON_LIMIT_BYTES, assertJsonDepth } from './validate.js';
+import { DEFAULT_JSON_LIMIT_BYTES, assertJsonDepth, parseBody, parseQuery } from './validate.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -96,6 +96,8 @@ function runRoute(route: RouteDef, audit: AuditLog, log: Logger): RequestHandler
       }
     };
     try {
+      if (route.body) req.body = parseBody(route.body, req.body);
+      if (route.query) parseQuery(route.query, req.query);
       const result = await route.handler(req, res, ctx);
       finish('ok');
       if (!res.headersSent) {
