@@ -42,6 +42,10 @@ import { accessFeature } from './access/feature.js';
 import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
 import { tlsRoutes } from './tls/routes.js';
+import { HomeAssistantDiscovery } from './ha/ha-discovery.js';
+import { grabJpeg } from './ha/snapshot-grabber.js';
+import { STREAM_SOURCES } from './cameras/stream-sources.js';
+import { resolveFfmpeg } from './core/ffmpeg.js';
 
 /** Features beyond the core; each issue adds its factory here. */
 export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, dashboardFeature];
@@ -85,6 +89,8 @@ export class Gateway implements Service {
   readonly certificates: CertificateService;
   /** MQTT over TLS on the embedded broker (mqtt.embedded.tlsPort), when on. */
   readonly mqttTls: MqttTlsListener | undefined;
+  /** Home Assistant MQTT discovery (homeAssistant.enabled). */
+  readonly homeAssistant: HomeAssistantDiscovery;
   readonly ws: WsRouter;
   readonly app: Express;
   /** Every HTTP route module (for the generated API reference). */
@@ -132,6 +138,7 @@ export class Gateway implements Service {
         maxPacketBytes: config.mqtt.maxPacketBytes,
         maxRetainedBytes: config.mqtt.embedded.maxRetainedBytes,
         extraTopics: options.extraInboundTopics ?? [],
+        integrationPrefixes: config.homeAssistant.enabled ? [config.homeAssistant.discoveryPrefix, config.homeAssistant.statusTopic.split('/')[0]!] : [],
       });
       this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
@@ -182,8 +189,27 @@ export class Gateway implements Service {
       presence: this.presence,
       capabilities: new CapabilityRegistry(),
     };
+    const capabilities = ctx.capabilities;
     this.features = featureFactories.map((factory) => factory(ctx));
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
+
+    const devicesOf = (kind: string) => () => config.mqtt.devices.filter((d) => d.kind === kind).map((d) => ({ id: d.id, name: d.id }));
+    this.homeAssistant = new HomeAssistantDiscovery({
+      settings: config.homeAssistant,
+      context: { base, siteId: config.site.id, siteName: config.site.name, version: VERSION },
+      connection: this.mqtt,
+      bus: this.bus,
+      database: this.database,
+      utcOffsetMinutes: config.access.utcOffsetMinutes,
+      cameras: () => capabilities.optional(STREAM_SOURCES)?.list().map((c) => ({ id: c.id, name: c.name })) ?? config.cameras.list.map((c) => ({ id: c.id, name: c.name })),
+      barriers: devicesOf('barriers'),
+      speakers: devicesOf('speakers'),
+      snapshot: async (cameraId) => {
+        const sources = capabilities.require(STREAM_SOURCES);
+        return grabJpeg(resolveFfmpeg(config.ffmpeg.path ? { configured: config.ffmpeg.path } : {}).path, await sources.resolve(cameraId, 'sub'));
+      },
+      log: log.child({ component: 'home-assistant' }),
+    });
 
     this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
     this.ws.add(feedEndpoint(this.mirror));
@@ -235,6 +261,8 @@ export class Gateway implements Service {
         this.router,
         // The embedded broker admits devices only now, once the router holds its subscriptions (nothing they replay is lost).
         ...(broker ? [devicesGate(broker, inbound.map((spec) => topicFilter(base, spec)))] : []),
+        // After the router: it takes the messages the broker held for the gateway first.
+        this.homeAssistant,
         this.http,
       ],
       log,

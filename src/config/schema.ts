@@ -313,6 +313,16 @@ export const configSchema = z.strictObject({
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,
+  /** Home Assistant MQTT discovery (src/ha, docs/home-assistant.md). */
+  homeAssistant: z.strictObject({
+    enabled: z.boolean(),
+    /** Home Assistant's discovery prefix (its MQTT integration's setting). */
+    discoveryPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'one topic level of letters, digits, "-" and "_"'),
+    /** Where Home Assistant publishes its birth message (`online`); the configs are published again then. */
+    statusTopic: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, "-" and "_"'),
+    /** Publish a snapshot for the camera entity when a camera reports motion. */
+    snapshotOnMotion: z.boolean(),
+  }),
 });
 
 /** The configuration as the gateway uses it, after defaults, file and environment are merged. */
