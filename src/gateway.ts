@@ -43,6 +43,8 @@ import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
 import { tlsRoutes } from './tls/routes.js';
 import { HomeAssistantDiscovery } from './ha/ha-discovery.js';
+import { BackupService } from './backup/backup-service.js';
+import { backupRoutes } from './backup/routes.js';
 import { grabJpeg } from './ha/snapshot-grabber.js';
 import { STREAM_SOURCES } from './cameras/stream-sources.js';
 import { resolveFfmpeg } from './core/ffmpeg.js';
@@ -60,6 +62,8 @@ export interface GatewayOptions {
   features?: readonly FeatureFactory[];
   /** Inbound topics beyond the contract (benchmarks and tests of the router itself). */
   extraInboundTopics?: readonly TopicSpec<unknown, string>[];
+  /** The configuration file it was started with (backups include it). */
+  configFile?: string;
   /** Collect Node's default process metrics (off in tests that run several gateways). */
   defaultMetrics?: boolean;
 }
@@ -91,6 +95,8 @@ export class Gateway implements Service {
   readonly mqttTls: MqttTlsListener | undefined;
   /** Home Assistant MQTT discovery (homeAssistant.enabled). */
   readonly homeAssistant: HomeAssistantDiscovery;
+  /** Backups on a schedule and on demand. */
+  readonly backups: BackupService;
   readonly ws: WsRouter;
   readonly app: Express;
   /** Every HTTP route module (for the generated API reference). */
@@ -211,6 +217,8 @@ export class Gateway implements Service {
       log: log.child({ component: 'home-assistant' }),
     });
 
+    this.backups = new BackupService({ settings: config.backup, dataDir: config.storage.dataDir, configFile: options.configFile, site: config.site.id, version: VERSION, database: this.database, metrics: this.metrics, log: log.child({ component: 'backup' }) });
+
     this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
     this.ws.add(feedEndpoint(this.mirror));
     // A WebSocket message on /mqtt carries whole MQTT packets: let the largest a client may send
@@ -222,6 +230,7 @@ export class Gateway implements Service {
       systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
       tlsRoutes(this.certificates),
+      backupRoutes(this.backups),
       openApiRoutes({ modules: () => this.routeModules, endpoints: () => this.ws.list(), info: { title: `community-gateway (${config.site.name})`, version: VERSION } }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
@@ -263,6 +272,7 @@ export class Gateway implements Service {
         ...(broker ? [devicesGate(broker, inbound.map((spec) => topicFilter(base, spec)))] : []),
         // After the router: it takes the messages the broker held for the gateway first.
         this.homeAssistant,
+        this.backups,
         this.http,
       ],
       log,

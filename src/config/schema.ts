@@ -313,6 +313,15 @@ export const configSchema = z.strictObject({
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,
+  /** Backups of the database, data folder and config (src/backup, docs/deployment.md). */
+  backup: z.strictObject({
+    /** Where archives go; null: <dataDir>/backups. */
+    dir: z.string().min(1).nullable(),
+    /** Hours between scheduled backups; 0: only on demand (admin route, CLI). */
+    intervalHours: z.number().min(0).max(24 * 31),
+    /** Archives kept; the oldest beyond this are deleted. */
+    keep: z.number().int().min(1).max(1000),
+  }),
   /** Home Assistant MQTT discovery (src/ha, docs/home-assistant.md). */
   homeAssistant: z.strictObject({
     enabled: z.boolean(),
