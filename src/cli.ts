@@ -3,6 +3,7 @@ import { hashPassword } from './auth/passwords.js';
 import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
 import { sim } from './cli/sim.js';
 import { backupCommand, restoreCommand } from './cli/backup.js';
+import { healthcheckCommand } from './cli/healthcheck.js';
 import { start } from './cli/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { writeMosquittoFiles } from './mqtt/mosquitto-config.js';
@@ -23,6 +24,7 @@ Usage:
   community-gateway backup [--config FILE] [--out DIR] make a backup archive now (also while running)
   community-gateway restore --archive FILE [--config FILE] [--data-dir DIR] [--force]
                                                      check an archive and restore it (gateway stopped)
+  community-gateway healthcheck [--config FILE]      exit 0 when the running gateway is healthy
 
 The configuration file may also be named by the GATEWAY_CONFIG environment variable; single keys
 are overridden by GATEWAY__SECTION__KEY=value (e.g. GATEWAY__HTTP__PORT=9000).
@@ -135,6 +137,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return backupCommand(rest);
     case 'restore':
       return restoreCommand(rest);
+    case 'healthcheck':
+      return healthcheckCommand(rest);
     case undefined:
     case 'help':
     case '--help':
