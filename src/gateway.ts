@@ -44,6 +44,7 @@ import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
 import { tlsRoutes } from './tls/routes.js';
 import { HomeAssistantDiscovery } from './ha/ha-discovery.js';
 import { BackupService } from './backup/backup-service.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { backupRoutes } from './backup/routes.js';
 import { grabJpeg } from './ha/snapshot-grabber.js';
 import { STREAM_SOURCES } from './cameras/stream-sources.js';
@@ -97,6 +98,8 @@ export class Gateway implements Service {
   readonly homeAssistant: HomeAssistantDiscovery;
   /** Backups on a schedule and on demand. */
   readonly backups: BackupService;
+  /** Cross-service key figures on /metrics. */
+  readonly gatewayMetrics: GatewayMetrics;
   readonly ws: WsRouter;
   readonly app: Express;
   /** Every HTTP route module (for the generated API reference). */
@@ -217,6 +220,7 @@ export class Gateway implements Service {
       log: log.child({ component: 'home-assistant' }),
     });
 
+    this.gatewayMetrics = new GatewayMetrics({ metrics: this.metrics, bus: this.bus, presence: this.presence, cameras: () => capabilities.optional(STREAM_SOURCES)?.list() });
     this.backups = new BackupService({ settings: config.backup, dataDir: config.storage.dataDir, configFile: options.configFile, site: config.site.id, version: VERSION, database: this.database, metrics: this.metrics, log: log.child({ component: 'backup' }) });
 
     this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
@@ -241,6 +245,7 @@ export class Gateway implements Service {
       log,
       staticDirs: this.features.flatMap((f) => f.staticDirs ?? []),
       corsOrigins: config.http.corsOrigins,
+      metrics: this.metrics,
     }));
     this.http = new HttpServer({
       host: config.http.host,
@@ -273,6 +278,7 @@ export class Gateway implements Service {
         // After the router: it takes the messages the broker held for the gateway first.
         this.homeAssistant,
         this.backups,
+        this.gatewayMetrics,
         this.http,
       ],
       log,
