@@ -31,7 +31,7 @@ export function backupRoutes(backups: BackupService): RouteModule {
       summary: 'Downloads one archive (tar.gz). It holds every secret of the gateway: keep it safe.',
       handler: async (req, res) => {
         const path = backups.pathOf(String(req.params.name));
-        if (!path) throw new NotFoundError(`no backup named ${String(req.params.name).slice(0, 80)}`);
+        if (!path) throw new NotFoundError('backup.not-found', { name: String(req.params.name).slice(0, 80) });
         await new Promise<void>((resolve, reject) => res.download(path, (err) => (err ? reject(err) : resolve())));
       },
     },

@@ -15,6 +15,12 @@ const errorSchema = {
   properties: {
     error: { type: 'string', description: 'What went wrong, in plain language.' },
     code: { type: 'string', description: 'A stable code for programs.' },
+    messageCode: { type: 'string', description: 'The stable code of the message (e.g. camera.not-found): the dashboards show its text in their own language, `error` being its English text.' },
+    params: {
+      type: 'object',
+      description: 'The values filled into the message text; parameters named camera, barrier, speaker(s) or group(s) hold device ids.',
+      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    },
     details: { type: 'object', additionalProperties: true },
   },
 };

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { Request } from 'express';
+import { messageBody } from '../core/errors.js';
 import { defineRoutes, type RouteModule } from '../http/route.js';
 import type { CertificateService } from './certificate-service.js';
 
@@ -27,7 +28,7 @@ export function tlsRoutes(certificates: CertificateService): RouteModule {
       summary: 'The certificate authority to trust (PEM; also served over plain HTTP so that a phone can fetch it before it trusts it). 404 when HTTPS is off or the configured certificate came without a CA.',
       handler: (_req, res) => {
         const ca = certificates.current()?.ca;
-        if (!ca) return res.status(404).json({ code: 'no_ca', error: 'This gateway has no certificate authority to download (HTTPS is off, or its certificate came from elsewhere).' });
+        if (!ca) return res.status(404).json(messageBody('no_ca', 'tls.no-ca'));
         res.setHeader('Content-Disposition', 'attachment; filename="community-gateway-ca.crt"');
         res.type('application/x-x509-ca-cert').send(ca);
       },
@@ -56,7 +57,7 @@ export function tlsRoutes(certificates: CertificateService): RouteModule {
       summary: 'QR code (SVG) of the CA download link, for a phone or TV to scan.',
       handler: async (req, res) => {
         const url = caDownloadUrl(req);
-        if (!certificates.current()?.ca || !url) return res.status(404).json({ code: 'no_ca', error: 'This gateway has no certificate authority to download.' });
+        if (!certificates.current()?.ca || !url) return res.status(404).json(messageBody('no_ca', 'tls.no-ca-link'));
         const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
         res.setHeader('Cache-Control', 'no-store');
         res.type('image/svg+xml').send(svg);

@@ -55,7 +55,12 @@ describe('OpenAPI 3.1 document from the route declarations', () => {
     expect(Object.keys(login.properties ?? {}).sort()).toEqual(['name', 'password']);
     const res = await gw.api('/api/auth/login', { method: 'POST', json: { name: 'admin' } });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'invalid_request', details: { problems: [expect.stringMatching(/^password:/)] } });
+    expect(await res.json()).toMatchObject({ code: 'invalid_request', messageCode: 'request.invalid', params: { problems: expect.stringMatching(/^password:/) }, details: { problems: [expect.stringMatching(/^password:/)] } });
+  });
+
+  it('documents the message code and parameters of error answers', () => {
+    const error = (doc as unknown as { components: { schemas: { Error: { properties: Record<string, unknown> } } } }).components.schemas.Error;
+    expect(Object.keys(error.properties).sort()).toEqual(['code', 'details', 'error', 'messageCode', 'params']);
   });
 
   it('serves a readable page of the reference', async () => {
