@@ -32,9 +32,15 @@ COPY --from=web /app/src/web/dist ./src/web/dist
 COPY devices ./devices
 COPY simulators ./simulators
 COPY config ./config
-RUN mkdir -p /var/lib/community-gateway /etc/community-gateway && chown node:node /var/lib/community-gateway
+RUN mkdir -p /var/lib/community-gateway /etc/community-gateway && chown node:node /var/lib/community-gateway && chmod 0700 /var/lib/community-gateway
 VOLUME ["/var/lib/community-gateway"]
-EXPOSE 8080 1883
+# In a container the gateway listens on every interface; its data lives in the volume.
+ENV GATEWAY__HTTP__HOST=0.0.0.0 GATEWAY__MQTT__EMBEDDED__HOST=0.0.0.0 GATEWAY__STORAGE__DATADIR=/var/lib/community-gateway
+# HTTP/HTTPS (one port), MQTT, MQTT over TLS (mqtt.embedded.tlsPort).
+EXPOSE 8080 1883 8883
+# Never root: the image's unprivileged `node` user (uid 1000).
 USER node
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "bin/community-gateway.js", "healthcheck", "--config", "/etc/community-gateway/config.yaml"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/community-gateway.js"]
 CMD ["start", "--config", "/etc/community-gateway/config.yaml"]

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords.js';
 import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
 import { sim } from './cli/sim.js';
+import { backupCommand, restoreCommand } from './cli/backup.js';
+import { healthcheckCommand } from './cli/healthcheck.js';
 import { start } from './cli/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { writeMosquittoFiles } from './mqtt/mosquitto-config.js';
@@ -19,6 +21,10 @@ Usage:
   community-gateway hash-password                    read a password on stdin, print its hash for passwordHash
   community-gateway mosquitto-config --config FILE --out DIR
                                                      write mosquitto password and ACL files for an external broker
+  community-gateway backup [--config FILE] [--out DIR] make a backup archive now (also while running)
+  community-gateway restore --archive FILE [--config FILE] [--data-dir DIR] [--force]
+                                                     check an archive and restore it (gateway stopped)
+  community-gateway healthcheck [--config FILE]      exit 0 when the running gateway is healthy
 
 The configuration file may also be named by the GATEWAY_CONFIG environment variable; single keys
 are overridden by GATEWAY__SECTION__KEY=value (e.g. GATEWAY__HTTP__PORT=9000).
@@ -127,6 +133,12 @@ async function dispatch(argv: string[]): Promise<number> {
       return hashPasswordCommand(rest);
     case 'mosquitto-config':
       return mosquittoConfig(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
+    case 'healthcheck':
+      return healthcheckCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -23,6 +23,7 @@ import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
 import { siteNames, systemRoutes } from './http/routes/system.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
 import { Metrics } from './metrics/registry.js';
@@ -41,6 +42,16 @@ import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 import { recordingFeature } from './recording/feature.js';
+import { CertificateService } from './tls/certificate-service.js';
+import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
+import { tlsRoutes } from './tls/routes.js';
+import { HomeAssistantDiscovery } from './ha/ha-discovery.js';
+import { BackupService } from './backup/backup-service.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { backupRoutes } from './backup/routes.js';
+import { grabJpeg } from './ha/snapshot-grabber.js';
+import { STREAM_SOURCES } from './cameras/stream-sources.js';
+import { resolveFfmpeg } from './core/ffmpeg.js';
 
 /** Features beyond the core; each issue adds its factory here. */
 export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, dashboardFeature];
@@ -55,6 +66,8 @@ export interface GatewayOptions {
   features?: readonly FeatureFactory[];
   /** Inbound topics beyond the contract (benchmarks and tests of the router itself). */
   extraInboundTopics?: readonly TopicSpec<unknown, string>[];
+  /** The configuration file it was started with (backups include it). */
+  configFile?: string;
   /** Collect Node's default process metrics (off in tests that run several gateways). */
   defaultMetrics?: boolean;
 }
@@ -80,6 +93,16 @@ export class Gateway implements Service {
   readonly bridge: GatewayBridge;
   readonly presence: DevicePresenceTracker;
   readonly http: HttpServer;
+  /** The HTTPS certificate (https.mode); also used by MQTT over TLS. */
+  readonly certificates: CertificateService;
+  /** MQTT over TLS on the embedded broker (mqtt.embedded.tlsPort), when on. */
+  readonly mqttTls: MqttTlsListener | undefined;
+  /** Home Assistant MQTT discovery (homeAssistant.enabled). */
+  readonly homeAssistant: HomeAssistantDiscovery;
+  /** Backups on a schedule and on demand. */
+  readonly backups: BackupService;
+  /** Cross-service key figures on /metrics. */
+  readonly gatewayMetrics: GatewayMetrics;
   readonly ws: WsRouter;
   readonly app: Express;
   /** Every HTTP route module (for the generated API reference). */
@@ -127,10 +150,15 @@ export class Gateway implements Service {
         maxPacketBytes: config.mqtt.maxPacketBytes,
         maxRetainedBytes: config.mqtt.embedded.maxRetainedBytes,
         extraTopics: options.extraInboundTopics ?? [],
+        integrationPrefixes: config.homeAssistant.enabled ? [config.homeAssistant.discoveryPrefix, config.homeAssistant.statusTopic.split('/')[0]!] : [],
       });
       this.broker = new EmbeddedBroker({ ...config.mqtt.embedded, baseTopic: base, acl, bus: this.bus, metrics: this.metrics, log: log.child({ component: 'broker' }) });
     }
     const broker = this.broker;
+    this.certificates = new CertificateService({ settings: config.https, dataDir: config.storage.dataDir, siteName: config.site.name, log: log.child({ component: 'tls' }), metrics: this.metrics });
+    if (broker && config.mqtt.embedded.tlsPort !== null) {
+      this.mqttTls = new MqttTlsListener({ host: config.mqtt.embedded.host, port: config.mqtt.embedded.tlsPort, certificates: this.certificates, broker, log: log.child({ component: 'broker' }) });
+    }
     this.mqtt = new MqttConnection({
       url: external ? config.mqtt.url! : () => `mqtt://${loopbackOf(config.mqtt.embedded.host)}:${broker!.port}`,
       clientId,
@@ -173,8 +201,30 @@ export class Gateway implements Service {
       presence: this.presence,
       capabilities: new CapabilityRegistry(),
     };
+    const capabilities = ctx.capabilities;
     this.features = featureFactories.map((factory) => factory(ctx));
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
+
+    const devicesOf = (kind: string) => () => config.mqtt.devices.filter((d) => d.kind === kind).map((d) => ({ id: d.id, name: d.id }));
+    this.homeAssistant = new HomeAssistantDiscovery({
+      settings: config.homeAssistant,
+      context: { base, siteId: config.site.id, siteName: config.site.name, version: VERSION },
+      connection: this.mqtt,
+      bus: this.bus,
+      database: this.database,
+      utcOffsetMinutes: config.access.utcOffsetMinutes,
+      cameras: () => capabilities.optional(STREAM_SOURCES)?.list().map((c) => ({ id: c.id, name: c.name })) ?? config.cameras.list.map((c) => ({ id: c.id, name: c.name })),
+      barriers: devicesOf('barriers'),
+      speakers: devicesOf('speakers'),
+      snapshot: async (cameraId) => {
+        const sources = capabilities.require(STREAM_SOURCES);
+        return grabJpeg(resolveFfmpeg(config.ffmpeg.path ? { configured: config.ffmpeg.path } : {}).path, await sources.resolve(cameraId, 'sub'));
+      },
+      log: log.child({ component: 'home-assistant' }),
+    });
+
+    this.gatewayMetrics = new GatewayMetrics({ metrics: this.metrics, bus: this.bus, presence: this.presence, cameras: () => capabilities.optional(STREAM_SOURCES)?.list() });
+    this.backups = new BackupService({ settings: config.backup, dataDir: config.storage.dataDir, configFile: options.configFile, site: config.site.id, version: VERSION, database: this.database, metrics: this.metrics, log: log.child({ component: 'backup' }) });
 
     this.ws = new WsRouter(this.tokens, log, { corsOrigins: config.http.corsOrigins });
     this.ws.add(feedEndpoint(this.mirror));
@@ -188,6 +238,9 @@ export class Gateway implements Service {
       systemRoutes({ siteId: config.site.id, siteName: () => siteSettings.siteName(), version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence, names: siteNames(config), utcOffsetMinutes: config.access.utcOffsetMinutes }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
       adminRoutes({ users: this.users, audit: this.audit, settings: siteSettings, utcOffsetMinutes: config.access.utcOffsetMinutes }),
+      tlsRoutes(this.certificates),
+      backupRoutes(this.backups),
+      openApiRoutes({ modules: () => this.routeModules, endpoints: () => this.ws.list(), info: { title: `community-gateway (${config.site.name})`, version: VERSION } }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({
@@ -197,8 +250,16 @@ export class Gateway implements Service {
       log,
       staticDirs: this.features.flatMap((f) => f.staticDirs ?? []),
       corsOrigins: config.http.corsOrigins,
+      metrics: this.metrics,
     }));
-    this.http = new HttpServer({ host: config.http.host, port: config.http.port, app, ws: this.ws, log });
+    this.http = new HttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      app,
+      ws: this.ws,
+      log,
+      ...(this.certificates.enabled ? { tls: { source: this.certificates, redirectHttp: config.https.redirectHttp } } : {}),
+    });
 
     this.group = new ServiceGroup(
       'gateway',
@@ -208,7 +269,9 @@ export class Gateway implements Service {
         this.tokens,
         this.audit,
         this.loginGuard,
+        this.certificates,
         ...(broker ? [broker] : []),
+        ...(this.mqttTls ? [this.mqttTls] : []),
         this.mqtt,
         this.bridge,
         this.presence,
@@ -217,6 +280,10 @@ export class Gateway implements Service {
         this.router,
         // The embedded broker admits devices only now, once the router holds its subscriptions (nothing they replay is lost).
         ...(broker ? [devicesGate(broker, inbound.map((spec) => topicFilter(base, spec)))] : []),
+        // After the router: it takes the messages the broker held for the gateway first.
+        this.homeAssistant,
+        this.backups,
+        this.gatewayMetrics,
         this.http,
       ],
       log,

@@ -77,7 +77,7 @@ export async function start(argv: string[]): Promise<number> {
   log.info({ sources: loaded.sources }, 'configuration loaded');
   logStrayRejections(log);
   let generated: { name: string; password: string } | undefined;
-  const gateway = new Gateway({ config, log, defaultMetrics: true, onGeneratedAdminPassword: (name, password) => (generated = { name, password }) });
+  const gateway = new Gateway({ config, log, defaultMetrics: true, ...(values.config ? { configFile: values.config } : {}), onGeneratedAdminPassword: (name, password) => (generated = { name, password }) });
   // The reverse of the start: MQTT devices leave the broker first, the gateway stops its streams
   // and event subscriptions while the cameras still answer, then the cameras go.
   onShutdown(log, async () => {

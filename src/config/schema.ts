@@ -173,6 +173,25 @@ export const broadcastSchema = z.strictObject({
   }),
 });
 
+export const httpsSchema = z.strictObject({
+  /** off: plain HTTP; auto: a local CA and a server certificate made (and renewed) by the gateway; files: certFile and keyFile. */
+  mode: z.enum(['off', 'auto', 'files']),
+  certFile: z.string().min(1).nullable(),
+  keyFile: z.string().min(1).nullable(),
+  /** Offered for download as the CA to trust (mode files); auto serves its own CA. */
+  caFile: z.string().min(1).nullable(),
+  /** Names and addresses the generated certificate holds besides the host's own (hostname, its addresses, localhost). */
+  names: z.array(z.string().min(1).max(253)).max(64),
+  /** Lifetime of a generated server certificate. */
+  validityDays: z.number().int().min(2).max(825),
+  /** A generated certificate is renewed this long before it expires (or when the host's names change). */
+  renewBeforeDays: z.number().int().min(1).max(365),
+  /** How often the certificate is checked for renewal. */
+  checkIntervalMs: z.number().int().min(1000).max(86_400_000),
+  /** Plain HTTP on the same port answers with a redirect to HTTPS (the CA download stays reachable). */
+  redirectHttp: z.boolean(),
+});
+
 /** How one camera is recorded (docs/recording.md). */
 export const cameraRecordingSchema = z.strictObject({
   enabled: z.boolean(),
@@ -259,6 +278,8 @@ export const configSchema = z.strictObject({
       maxPendingConnectsPerAddress: z.number().int().min(1).max(10_000),
       /** Largest retained message a device may keep (bytes); devices retain only their contract's retained topics. */
       maxRetainedBytes: z.number().int().min(16).max(1_048_576),
+      /** MQTT over TLS (mqtts) on this port with the gateway's HTTPS certificate; null: off. Needs https.mode other than off. */
+      tlsPort: z.number().int().min(0).max(65535).nullable(),
     }),
     /** Largest MQTT packet (bytes) each kind of client may send; larger packets are refused before they are read. */
     maxPacketBytes: z.strictObject({
@@ -342,6 +363,27 @@ export const configSchema = z.strictObject({
     helloTimeoutMs: z.number().int().min(100),
     /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
+  }),
+  /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
+  https: httpsSchema,
+  /** Backups of the database, data folder and config (src/backup, docs/deployment.md). */
+  backup: z.strictObject({
+    /** Where archives go; null: <dataDir>/backups. */
+    dir: z.string().min(1).nullable(),
+    /** Hours between scheduled backups; 0: only on demand (admin route, CLI). */
+    intervalHours: z.number().min(0).max(24 * 31),
+    /** Archives kept; the oldest beyond this are deleted. */
+    keep: z.number().int().min(1).max(1000),
+  }),
+  /** Home Assistant MQTT discovery (src/ha, docs/home-assistant.md). */
+  homeAssistant: z.strictObject({
+    enabled: z.boolean(),
+    /** Home Assistant's discovery prefix (its MQTT integration's setting). */
+    discoveryPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'one topic level of letters, digits, "-" and "_"'),
+    /** Where Home Assistant publishes its birth message (`online`); the configs are published again then. */
+    statusTopic: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, "-" and "_"'),
+    /** Publish a snapshot for the camera entity when a camera reports motion. */
+    snapshotOnMotion: z.boolean(),
   }),
 });
 

@@ -131,6 +131,10 @@ export const MESSAGES = {
   'recording.time-invalid': 'from and to are times: epoch milliseconds or ISO 8601',
   // Administration
   'settings.site-name': 'the site name has 1 to {max} characters',
+  // Deployment (HTTPS, backup)
+  'backup.not-found': 'no backup named {name}',
+  'tls.no-ca': 'this gateway has no certificate authority to download (HTTPS is off, or its certificate came from elsewhere)',
+  'tls.no-ca-link': 'this gateway has no certificate authority to download',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -35,6 +35,7 @@ export const dashboardFeature: FeatureFactory = (ctx) => {
       page('/', 'The duty officer console (login, cameras, gates, broadcast, devices).'),
       page('/wall', 'The TV wall: `?layout=3x3&token=<wall token>`; read-only, no controls.'),
       page('/phone', 'The phone view: one camera with a touch PTZ pad and push-to-talk.'),
+      page('/trust', 'How to trust the gateway\'s HTTPS certificate on phones, TVs and PCs (admins): CA download link and QR code.'),
     ]),
     staticDirs: [WEB_DIST],
   };

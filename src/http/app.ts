@@ -8,7 +8,8 @@ import { redactUrl, tokenFromRequest } from './credentials.js';
 import { checkOrigin } from './origin.js';
 import { ROUTE_ACCESS, auditDetail, type RouteDef, type RouteModule } from './route.js';
 import { setSecurityHeaders } from './security-headers.js';
-import { DEFAULT_JSON_LIMIT_BYTES, assertJsonDepth } from './validate.js';
+import type { Metrics } from '../metrics/registry.js';
+import { DEFAULT_JSON_LIMIT_BYTES, assertJsonDepth, parseBody, parseQuery } from './validate.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** Static folders served at the root (dashboards, player page). */
   staticDirs?: readonly string[];
   corsOrigins?: readonly string[];
+  /** Requests and their duration per declared route on /metrics. */
+  metrics?: Metrics;
 }
 
 type TaggedHandler = RequestHandler & { [ROUTE_ACCESS]?: Access };
@@ -96,6 +99,8 @@ function runRoute(route: RouteDef, audit: AuditLog, log: Logger): RequestHandler
       }
     };
     try {
+      if (route.body) req.body = parseBody(route.body, req.body);
+      if (route.query) parseQuery(route.query, req.query);
       const result = await route.handler(req, res, ctx);
       finish('ok');
       if (!res.headersSent) {
@@ -122,6 +127,20 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const origins = new Set(deps.corsOrigins ?? []);
+  if (deps.metrics) {
+    const requests = deps.metrics.counter('gateway_http_requests_total', 'HTTP requests, per declared route (or static/unmatched) and status class', ['method', 'route', 'status']);
+    const seconds = deps.metrics.histogram('gateway_http_request_seconds', 'Time to answer an HTTP request, per declared route', [0.005, 0.02, 0.1, 0.5, 2, 10], ['route']);
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const declared = (req.route as { path?: unknown } | undefined)?.path;
+        const route = typeof declared === 'string' ? declared : res.statusCode === 404 ? 'unmatched' : 'static';
+        requests.inc({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` });
+        seconds.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    });
+  }
   app.use((req, res, next) => {
     setSecurityHeaders(req, res);
     next();

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { z } from 'zod';
 import type { Access, Principal } from '../auth/principal.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -30,6 +31,15 @@ export interface RouteDef {
   created?: boolean;
   /** Largest JSON body this route accepts, in bytes (default DEFAULT_JSON_LIMIT_BYTES). */
   maxJsonBytes?: number;
+  /**
+   * The JSON body's schema: checked before the handler runs (a 400 naming every bad field), the
+   * handler gets the parsed value in `req.body`, and it documents the body in the OpenAPI document.
+   */
+  body?: z.ZodType;
+  /** The query string's schema: checked before the handler runs and documented the same way. */
+  query?: z.ZodType;
+  /** Tag grouping the route in the OpenAPI document (default: the path's first segment after /api). */
+  tag?: string;
 }
 
 export const ROUTE_ACCESS = Symbol('routeAccess');

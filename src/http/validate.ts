@@ -9,6 +9,14 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   throw new UserError('request.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems });
 }
 
+/** Validates a query string against a route's declared schema; a failure is a 400 that names every bad parameter. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const result = schema.safeParse(query ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message.replace(/^Invalid input: /, '')}`);
+  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems });
+}
+
 /** Deepest nesting of objects and arrays a JSON body may have. */
 export const MAX_JSON_DEPTH = 16;
 /** Largest JSON body a route accepts unless it declares more. */

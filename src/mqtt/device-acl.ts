@@ -30,6 +30,8 @@ export interface DeviceAclOptions {
   maxRetainedBytes: number;
   /** Topics beyond the contract the gateway also receives (benchmarks, router tests). */
   extraTopics?: readonly TopicSpec<unknown, string>[];
+  /** Topic trees outside the base topic that integrations may use too (Home Assistant's discovery prefix). */
+  integrationPrefixes?: readonly string[];
 }
 
 export interface PublishRequest {
@@ -106,11 +108,15 @@ export class DeviceAcl {
     return `${this.base}/${identity.kind}/${identity.id}/`;
   }
 
+  private integrationMay(topic: string): boolean {
+    return [this.base, ...(this.options.integrationPrefixes ?? [])].some((prefix) => topic.startsWith(`${prefix}/`));
+  }
+
   /** Why a publish is refused, or undefined when allowed. */
   checkPublish(identity: DeviceIdentity, request: PublishRequest): string | undefined {
     const { topic } = request;
     if (identity === INTERNAL_IDENTITY) return undefined;
-    if (identity.kind === INTEGRATION_KIND) return topic.startsWith(`${this.base}/`) ? undefined : `may publish only under ${this.base}/`;
+    if (identity.kind === INTEGRATION_KIND) return this.integrationMay(topic) ? undefined : `may publish only under ${this.base}/`;
     const access = this.access.get(identity.kind);
     const spec = access ? matchOwnPublish(access, this.base, identity.id, topic) : undefined;
     if (!spec) {
@@ -127,7 +133,7 @@ export class DeviceAcl {
   /** Why a subscription is refused, or undefined when allowed. */
   checkSubscribe(identity: DeviceIdentity, filter: string): string | undefined {
     if (identity === INTERNAL_IDENTITY) return undefined;
-    if (identity.kind === INTEGRATION_KIND) return filter.startsWith(`${this.base}/`) ? undefined : `may subscribe only under ${this.base}/`;
+    if (identity.kind === INTEGRATION_KIND) return this.integrationMay(filter) ? undefined : `may subscribe only under ${this.base}/`;
     if (this.readableGatewayTopics.includes(filter)) return undefined;
     const allowed = [this.ownPrefix(identity), ...identity.groups.map((g) => `${this.base}/${identity.kind}/group/${g}/`)];
     // The allowed prefix must appear literally: a wildcard cannot stand in for the device id.

@@ -47,6 +47,15 @@ interface ConnectionState {
   connection: GuardedConnection;
 }
 
+/** A few stable kinds for the metric's label, never the raw (unbounded) message. */
+function clientErrorKind(message: string): string {
+  if (/keep ?alive/i.test(message)) return 'keepalive';
+  if (/drain|timeout/i.test(message)) return 'slow-subscriber';
+  if (/queue|limit/i.test(message)) return 'queue-full';
+  if (/ECONNRESET|EPIPE|closed/i.test(message)) return 'connection-lost';
+  return 'other';
+}
+
 function refusal(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
@@ -135,7 +144,16 @@ export class EmbeddedBroker implements Service {
       for (const s of subscriptions) this.internalSubscriptions.add(s.topic);
       this.subscriptionWaiter?.();
     });
-    broker.on('clientError', (client, err) => options.log.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
+    // Broker traffic and the clients it dropped (a slow subscriber past drainTimeoutMs, a full queue, a keepalive lapse).
+    const messages = options.metrics.counter('gateway_mqtt_broker_messages_total', 'Messages clients published to the embedded broker');
+    const dropped = options.metrics.counter('gateway_mqtt_client_errors_total', 'Client connections the embedded broker closed on an error, by kind', ['kind']);
+    broker.on('publish', (_packet, client) => {
+      if (client) messages.inc();
+    });
+    broker.on('clientError', (client, err) => {
+      dropped.inc({ kind: clientErrorKind(err.message) });
+      options.log.debug({ clientId: client.id, err: err.message }, 'MQTT client error');
+    });
     broker.on('connectionError', (client, err) => options.log.debug({ clientId: client?.id, err: err.message }, 'MQTT connection error'));
     this.broker = broker;
     const server = createServer((socket) => this.accept(socket, socket.remoteAddress));

@@ -8,12 +8,14 @@ import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
 import { Phone } from './pages/Phone.js';
 import { Wall } from './pages/Wall.js';
+import { TrustGateway } from './components/tls/TrustGateway.js';
 
-type View = 'console' | 'wall' | 'phone';
+type View = 'console' | 'wall' | 'phone' | 'trust';
 
 function currentView(): View {
   if (location.pathname.startsWith('/wall')) return 'wall';
   if (location.pathname.startsWith('/phone')) return 'phone';
+  if (location.pathname.startsWith('/trust')) return 'trust';
   return window.innerWidth <= 480 ? 'phone' : 'console';
 }
 
@@ -37,5 +39,6 @@ export function App() {
   if (view === 'wall') return <Wall />;
   if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;
   if (sessionState.value === 'out' || !user.value) return <Login />;
+  if (view === 'trust') return <TrustGateway />;
   return view === 'phone' ? <Phone /> : <Console />;
 }

@@ -28,6 +28,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       path: '/api/auth/login',
       access: 'public',
       audit: 'auth.login',
+      body: loginBody,
       summary: 'Log in with name and password; answers a token for HTTP (Authorization: Bearer) and WebSocket (?token=), and sets it as a cookie.',
       handler: async (req, res) => {
         const body = parseBody(loginBody, req.body);
@@ -79,6 +80,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       path: '/api/auth/password',
       access: 'viewer',
       audit: 'auth.password.change',
+      body: passwordBody,
       summary:
         'Changes your own password (not for wall tokens, not for users of the configuration file: 409 `password_managed_by_config`). 400 `weak_password` with `details.reason`: too_short, too_long, too_few_distinct, repetitive, sequence, common. Ends your other login sessions.',
       handler: async (req, _res, ctx) => {
@@ -101,6 +103,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       path: '/api/auth/unlock',
       access: 'admin',
       audit: 'auth.login.unlock',
+      body: unlockBody,
       summary: 'Lifts the login lock of a name and/or an address (body: name, address); 404 when neither was locked.',
       handler: (req) => {
         const body = parseBody(unlockBody, req.body);

@@ -1,5 +1,6 @@
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
+import { deployEn } from './areas/deploy.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import { playbackEn } from './areas/playback.en.js';
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...broadcastEn,
   ...adminEn,
   ...wordsEn,
+  ...deployEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

@@ -1,5 +1,6 @@
 import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
+import { deployZh } from './areas/deploy.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
@@ -14,6 +15,7 @@ export const zhCN = {
   ...broadcastZh,
   ...adminZh,
   ...wordsZh,
+  ...deployZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

@@ -119,4 +119,8 @@ export const messagesEn: Record<MessageCode, string> = {
   'recording.nothing-recorded': 'nothing is recorded for camera "{camera}" in that range',
   'recording.export-not-found': 'no export "{id}"',
   'recording.time-invalid': 'from and to are times: epoch milliseconds or ISO 8601',
+  // Deployment (HTTPS, backup)
+  'backup.not-found': 'no backup named {name}',
+  'tls.no-ca': 'this gateway has no certificate authority to download (HTTPS is off, or its certificate came from elsewhere)',
+  'tls.no-ca-link': 'this gateway has no certificate authority to download',
 };

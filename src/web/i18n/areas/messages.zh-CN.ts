@@ -119,4 +119,8 @@ export const messagesZh: Record<MessageCode, string> = {
   'recording.nothing-recorded': '摄像机“{camera}”在这段时间没有录像',
   'recording.export-not-found': '没有这个导出：{id}',
   'recording.time-invalid': '开始和结束时间格式不对（毫秒时间戳或 ISO 8601）',
+  // Deployment (HTTPS, backup)
+  'backup.not-found': '没有名为 {name} 的备份',
+  'tls.no-ca': '本网关没有可下载的根证书（HTTPS 未开启，或证书是从别处导入的）',
+  'tls.no-ca-link': '本网关没有可下载的根证书',
 };
