@@ -53,6 +53,7 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
   private offlineTimer: NodeJS.Timeout | undefined;
   private readonly sentAt = new Map<string, number>();
   private running = false;
+  private clockOffsetMs = 0;
 
   constructor(
     protected readonly options: EventDeviceOptions,
@@ -106,7 +107,12 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
 
   /** The device's own clock (skewed by the clock-skew behaviour). */
   clock(): Date {
-    return new Date(Date.now() + (behaviour(this.options.behaviours, 'clock-skew')?.offsetMs ?? 0));
+    return new Date(Date.now() + this.clockOffsetMs + (behaviour(this.options.behaviours, 'clock-skew')?.offsetMs ?? 0));
+  }
+
+  /** Sets the device's clock to `at` from now on (tests of watch hours, a device set to the wrong time). */
+  setClock(at: Date): void {
+    this.clockOffsetMs = at.getTime() - Date.now();
   }
 
   /** Journals then publishes an event; resolves once it is on disk (and sent if connected). */

@@ -26,7 +26,7 @@ export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 interface Pending {
   input: AlarmInput;
-  stored?: (() => void) | undefined;
+  stored?: ((committed: boolean) => void) | undefined;
   onStored?: ((result: Inserted) => void) | undefined;
 }
 
@@ -86,10 +86,11 @@ export class AlarmService implements Service {
   }
 
   /**
-   * Queues an alarm for the next commit (this tick's alarms go in one transaction). `stored`
-   * releases the MQTT acknowledgement of the message that carried it, after the commit.
+   * Queues an alarm for the next commit (this tick's alarms go in one transaction). `stored` is
+   * called after the commit (true) or its failure (false): it releases the MQTT acknowledgement of
+   * the message that carried it and, when committed, acknowledges the event to its device.
    */
-  raise(input: AlarmInput, stored?: () => void, onStored?: (result: Inserted) => void): void {
+  raise(input: AlarmInput, stored?: (committed: boolean) => void, onStored?: (result: Inserted) => void): void {
     if (!this.running) return; // not acknowledged: the device sends it again
     this.queue.push({ input, stored, onStored });
     if (!this.scheduled) {
@@ -116,12 +117,12 @@ export class AlarmService implements Service {
       results = this.deps.store.insert(batch.map((p) => p.input), new Date(this.deps.clock.now()));
     } catch (err) {
       this.deps.log.error({ err, alarms: batch.length }, 'could not store alarms; they are not acknowledged and will be sent again');
-      for (const p of batch) p.stored?.();
+      for (const p of batch) p.stored?.(false);
       return;
     }
     for (const [i, result] of results.entries()) {
       const p = batch[i]!;
-      p.stored?.();
+      p.stored?.(true);
       p.onStored?.(result);
       if (!result.isNew) continue;
       if (result.parent) {

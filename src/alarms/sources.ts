@@ -2,6 +2,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { AlarmBarriers } from '../access/alarm-barriers.js';
 import type { StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
+import type { EventLink } from '../../devices/alarm-button/event-link.js';
 import type { AlarmButtonDriver } from '../../devices/alarm-button/driver.js';
 import type { DoorSensorDriver } from '../../devices/door-sensor/driver.js';
 import type { AlarmService, Clock } from './alarm-service.js';
@@ -43,18 +44,20 @@ export class AlarmSources implements Service {
 
   async start(): Promise<void> {
     const { service, bus } = this.deps;
-    this.deps.buttons.onEvents(({ device, payload }, stored) => {
+    this.deps.buttons.onEvents(({ device, payload }, release) => {
+      const stored = this.acknowledger(this.deps.buttons.link, device, payload.eventId, release);
       const where = this.place(device);
       service.raise(
         { source: 'button', kind: payload.type, severity: BUTTON_SEVERITY[payload.type] ?? 'warning', location: where.location, device, occurredAt: payload.timestamp, raw: payload, dedupeKey: `alarm-buttons/${device}/${payload.eventId}`, cameraId: where.cameraId },
         stored,
       );
     });
-    this.deps.doors.onEvents(({ device, payload }, stored) => {
+    this.deps.doors.onEvents(({ device, payload }, release) => {
+      const stored = this.acknowledger(this.deps.doors.link, device, payload.eventId, release);
       if (payload.type === 'open' || payload.type === 'closed') {
         const warning = payload.type === 'open' ? this.deps.watch.opened(device, payload.eventId, payload.timestamp) : undefined;
         if (warning) service.raise(warning, stored);
-        else stored(); // logged (door_openings is written before the ack); nothing to raise
+        else stored(true); // logged (door_openings is written before the ack); nothing to raise
         return;
       }
       const home = this.deps.watch.homeOf(device);
@@ -87,6 +90,14 @@ export class AlarmSources implements Service {
     for (const off of this.offs.splice(0)) off();
     for (const t of this.offlineTimers.values()) clearTimeout(t);
     this.offlineTimers.clear();
+  }
+
+  /** After the commit: the MQTT acknowledgement goes, and (committed) the device is told it may forget the event. */
+  private acknowledger(link: EventLink<{ eventId: string }>, device: string, eventId: string, release: () => void): (committed: boolean) => void {
+    return (committed) => {
+      release();
+      if (committed) link.acknowledge(device, [eventId], new Date()).catch(() => {});
+    };
   }
 
   private camera(cameraId: string, kind: string, severity: Severity, at: string, raw: unknown): AlarmInput {

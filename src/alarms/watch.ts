@@ -72,10 +72,10 @@ export class HomeWatch {
   dailyLog(homeId: string, days = 14): Array<{ day: string; openings: number; outsideHours: number; times: string[] }> {
     const rows = this.deps
       .db()
-      .prepare<[string, number], { local_day: string; opened_at: string; allowed: number }>(
-        `SELECT local_day, opened_at, allowed FROM door_openings WHERE home = ? AND local_day IN (SELECT DISTINCT local_day FROM door_openings WHERE home = ?1 ORDER BY local_day DESC LIMIT ?2) ORDER BY opened_at`,
+      .prepare<[{ home: string; days: number }], { local_day: string; opened_at: string; allowed: number }>(
+        `SELECT local_day, opened_at, allowed FROM door_openings WHERE home = @home AND local_day IN (SELECT DISTINCT local_day FROM door_openings WHERE home = @home ORDER BY local_day DESC LIMIT @days) ORDER BY opened_at`,
       )
-      .all(homeId, days);
+      .all({ home: homeId, days });
     const byDay = new Map<string, { day: string; openings: number; outsideHours: number; times: string[] }>();
     for (const r of rows) {
       let d = byDay.get(r.local_day);
