@@ -225,6 +225,8 @@ export class AlarmService implements Service {
         cameraId: alarm.cameraId,
         groupCount: alarm.groupCount,
         popup,
+        ...(enlargeS !== undefined ? { enlargeS } : {}),
+        escalationLevel: alarm.escalationLevel,
         rules: alarm.rules,
       })
       .catch(() => {});

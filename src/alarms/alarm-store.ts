@@ -171,17 +171,22 @@ export class AlarmStore {
         args[key] = filter[key];
       }
     }
-    if (filter.from) (where.push('occurred_at >= @from'), (args.from = filter.from));
-    if (filter.to) (where.push('occurred_at < @to'), (args.to = filter.to));
+    if (filter.from) {
+      where.push('occurred_at >= @from');
+      args.from = filter.from;
+    }
+    if (filter.to) {
+      where.push('occurred_at < @to');
+      args.to = filter.to;
+    }
     args.limit = Math.max(1, Math.min(1000, filter.limit ?? 100));
     const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     return this.deps.db().prepare<[Record<string, unknown>], AlarmRow>(sql).all(args).map(toAlarm);
   }
 
-  count(filter: { source?: string; kind?: string } = {}): number {
-    const row = this.deps.db().prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM alarms`).get();
-    void filter;
-    return row?.n ?? 0;
+  /** Every stored alarm, grouped ones included. */
+  count(): number {
+    return this.deps.db().prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM alarms').get()?.n ?? 0;
   }
 
   /** Open top-level alarms not acknowledged since before `before` (ISO). */

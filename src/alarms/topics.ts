@@ -18,6 +18,9 @@ export const alarmViewSchema = z.object({
   /** Alarms folded into this one (a storm from one source). */
   groupCount: z.number().int(),
   popup: z.boolean(),
+  /** How long a wall enlarges the alarm's camera (the popup action's enlargeS). */
+  enlargeS: z.number().int().optional(),
+  escalationLevel: z.number().int().optional(),
   rules: z.array(z.string()),
 });
 export type AlarmFeedPayload = z.infer<typeof alarmViewSchema>;

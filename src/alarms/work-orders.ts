@@ -190,7 +190,11 @@ export class WorkOrders implements Service {
   list(filter: { status?: string | undefined; worker?: string | undefined; grid?: string | undefined; limit?: number | undefined } = {}): WorkOrder[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: Math.max(1, Math.min(1000, filter.limit ?? 200)) };
-    for (const k of ['status', 'worker', 'grid'] as const) if (filter[k]) (where.push(`${k} = @${k}`), (args[k] = filter[k]));
+    for (const k of ['status', 'worker', 'grid'] as const) {
+      if (!filter[k]) continue;
+      where.push(`${k} = @${k}`);
+      args[k] = filter[k];
+    }
     return this.deps
       .db()
       .prepare<[Record<string, unknown>], Row>(`SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)

@@ -8,9 +8,12 @@ import { Header } from '../components/Header.js';
 import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
+import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
+import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
+import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
 
-type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
-const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
+type Tab = 'cameras' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'health';
+const tabs: Tab[] = ['cameras', 'alarms', 'workorders', 'gates', 'broadcast', 'health'];
 const active = signal<Tab>('cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
@@ -31,7 +34,10 @@ export function Console() {
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
+        {active.value === 'alarms' && <AlarmsPanel />}
+        {active.value === 'workorders' && <WorkOrderBoard />}
       </main>
+      <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>
   );
 }
