@@ -67,7 +67,7 @@ export const MEMBERS: Array<{ kind: string; usesMqtt: boolean; create: Community
   { kind: 'cameras', usesMqtt: false, create: (ctx) => createCameraMember(ctx) },
   { kind: 'barriers', usesMqtt: true, create: createBarrierMember },
   { kind: 'speakers', usesMqtt: true, create: (ctx) => createSpeakerMember(ctx) },
-  { kind: 'alarm-devices', usesMqtt: true, create: createAlarmDevicesMember },
+  { kind: 'alarms', usesMqtt: true, create: createAlarmDevicesMember },
 ];
 
 /** Deep merge where arrays are appended (the file's devices plus the demo's), other values replaced. */

@@ -3,7 +3,8 @@
  * the camera to the rule's preset (checked on the camera simulator, taking the lock from the
  * officer who held it), sounds a warning at alarm priority on the simulated speaker, pops up on the
  * dashboards' feed with that camera, sounds the button's siren, is stored with every action's
- * outcome and raises a work order assigned to the grid's worker; acknowledging stops the warning.
+ * outcome and raises a work order assigned to the grid's worker; the pop-up shows in Chromium on
+ * the console (with sound) and on a wall (the camera enlarged); acknowledging stops the warning.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,9 @@ import { SpeakerFleet } from '../../simulators/speaker/fleet.js';
 import type { Alarm } from '../../src/alarms/model.js';
 import type { WorkOrder } from '../../src/alarms/work-orders.js';
 import { FAST_PTZ_SPEEDS, cameraEntry, fastCameraConfig, waitOnline } from '../cameras/helpers.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { loginThroughForm } from '../dashboard/helpers.js';
 import { openSocket } from '../helpers/ws.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAlarmRig, type AlarmRig } from './rig.js';
@@ -22,6 +26,7 @@ let cam: RunningCamera;
 let rig: AlarmRig;
 let fleet: SpeakerFleet;
 let recordDir: string;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   cam = await startCameraSimulator({ ptzSpeeds: FAST_PTZ_SPEEDS });
@@ -44,6 +49,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   await fleet?.stop();
   await rig?.stop();
   await cam?.stop();
@@ -80,6 +86,15 @@ describe('button press -> linkage -> work order', () => {
     });
     const feed = openSocket(rig.gw.url, `/api/feed?token=${rig.officer}`);
     await feed.opened;
+    browser = await launchChromium();
+    const consolePage = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await loginThroughForm(consolePage, rig.gw.url, 'officer');
+    await consolePage.waitForSelector('[role=tablist]');
+    const wallToken = (await rig.call<{ token: string }>('/api/wall-tokens', { json: { label: 'guard room TV' }, token: admin })).token;
+    const wallPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wallPage.goto(`${rig.gw.url}/wall?layout=2x2&token=${wallToken}`);
+    await wallPage.waitForSelector('.wall-grid');
+    await new Promise((r) => setTimeout(r, 500)); // both pages' feeds connected
 
     await rig.button.press();
     await waitFor(() => Math.round(cam.state.ptz.panDeg) === 90 && cam.state.ptz.panTiltStatus === 'IDLE', 10_000, 'camera at the preset');
@@ -89,6 +104,9 @@ describe('button press -> linkage -> work order', () => {
       'pop-up on the feed',
     )) as { payload: { id: number; cameraId: string; kind: string } };
     expect(popup.payload).toMatchObject({ cameraId: 'gate', kind: 'press' });
+    await consolePage.waitForSelector(`.alarm-popup[data-alarm="${popup.payload.id}"] .alarm-camera[data-camera="gate"]`, { timeout: 5000 });
+    expect(await consolePage.evaluate(() => (window as unknown as { cgAlarmSounds?: number }).cgAlarmSounds ?? 0)).toBeGreaterThan(0);
+    await wallPage.waitForSelector(`.wall-alarm-popup[data-alarm="${popup.payload.id}"] .tile[data-camera="gate"]`, { timeout: 5000 });
     const speaker = fleet.get('spk-1');
     const heard = await waitFor(() => speaker.recordings.find((r) => r.samples > 8000), 15_000, 'the warning at the speaker');
     expect(heard.play).toMatchObject({ class: 'alarm' });
@@ -106,8 +124,10 @@ describe('button press -> linkage -> work order', () => {
     const order = await rig.call<WorkOrder>(`/api/work-orders/${alarm.workOrderId}`);
     expect(order).toMatchObject({ origin: 'alarm', alarmId: alarm.id, grid: 'east', worker: 'wang', status: 'assigned' });
 
-    // Acknowledge: the warning stops, the camera is given back, the siren goes off.
-    await rig.call(`/api/alarms/${alarm.id}/acknowledge`, { json: {} });
+    // Acknowledge from the console's pop-up: the warning stops, the camera is given back, the siren goes off.
+    await consolePage.click(`.alarm-popup[data-alarm="${alarm.id}"] button.primary`);
+    await waitFor(async () => (await rig.call<Alarm>(`/api/alarms/${alarm.id}`)).status === 'acknowledged', 5000, 'acknowledged from the console');
+    await consolePage.waitForSelector('.alarm-popup', { state: 'detached', timeout: 5000 });
     await waitFor(() => rig.button.siren === false, 5000, 'siren off');
     const cameraView = await rig.call<{ lock: unknown }>('/api/cameras/gate');
     expect(cameraView.lock ?? null).toBeNull();

@@ -92,7 +92,7 @@ describe('demo simulators in their own processes', () => {
     expect(demo.output().trimEnd().endsWith('Stop with Ctrl+C.')).toBe(true);
 
     const sims = await waitFor(() => simulatorProcesses(gatewayPid).length >= 3 && simulatorProcesses(gatewayPid), 5000, 'three simulator processes');
-    expect(sims.map((p) => /--kind (\w+)/.exec(p.cmdline)?.[1]).sort()).toEqual(['barriers', 'cameras', 'speakers']);
+    expect(sims.map((p) => /--kind (\w+)/.exec(p.cmdline)?.[1]).sort()).toEqual(['alarms', 'barriers', 'cameras', 'speakers']);
     // the file's own device is still configured next to the demo's: the broker lets it in
     const brokerPort = Number(/"port":(\d+),"msg":"embedded MQTT broker listening"/.exec(atStart)![1]);
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { clientId: 'own-barrier', username: 'own-barrier', password: 'own-barrier-password-1', protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
