@@ -102,7 +102,7 @@ export class AlarmService implements Service {
   /** Raises and waits for it to be stored (manual alarms, tests). */
   raiseNow(input: AlarmInput): Promise<Inserted> {
     return new Promise((resolve, reject) => {
-      if (!this.running) return reject(new UserError('the alarm service is not running', 503, 'unavailable'));
+      if (!this.running) return reject(new UserError('alarm.service-stopped', {}, 503, 'unavailable'));
       this.raise(input, undefined, resolve);
     });
   }
@@ -167,7 +167,8 @@ export class AlarmService implements Service {
 
   acknowledge(id: number, by: string): Alarm {
     const alarm = this.deps.store.get(id);
-    if (alarm.status !== 'raised') throw new ConflictError(`alarm ${id} was already ${alarm.status} by ${alarm.acknowledgedBy ?? alarm.closedBy}`);
+    if (alarm.status === 'acknowledged') throw new ConflictError('alarm.already-acknowledged', { alarm: id, by: alarm.acknowledgedBy ?? '?' });
+    if (alarm.status === 'closed') throw new ConflictError('alarm.already-closed', { alarm: id, closedAs: alarm.closedAs ?? '?', by: alarm.closedBy ?? '?' });
     const updated = this.deps.store.update(id, { status: 'acknowledged', acknowledged_by: by, acknowledged_at: new Date(this.deps.clock.now()).toISOString() });
     this.deps.linkage.release(id);
     this.publish(updated, false);
@@ -176,7 +177,7 @@ export class AlarmService implements Service {
 
   close(id: number, by: string, as: ClosedAs, note?: string, workOrderId?: number): Alarm {
     const alarm = this.deps.store.get(id);
-    if (alarm.status === 'closed') throw new ConflictError(`alarm ${id} is already closed (${alarm.closedAs}) by ${alarm.closedBy}`);
+    if (alarm.status === 'closed') throw new ConflictError('alarm.already-closed', { alarm: id, closedAs: alarm.closedAs ?? '?', by: alarm.closedBy ?? '?' });
     const at = new Date(this.deps.clock.now()).toISOString();
     const updated = this.deps.store.update(id, {
       status: 'closed',

@@ -157,7 +157,7 @@ export class AlarmStore {
 
   get(id: number): Alarm {
     const row = this.deps.db().prepare<[number], AlarmRow>('SELECT * FROM alarms WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`there is no alarm ${id}`);
+    if (!row) throw new NotFoundError('alarm.not-found', { alarm: id });
     return { ...toAlarm(row), actions: this.actions(id) };
   }
 

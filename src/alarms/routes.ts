@@ -10,7 +10,7 @@ import { statisticsCsv, type WorkOrders } from './work-orders.js';
 
 const idParam = (raw: unknown): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UserError('the id must be a positive whole number', 400, 'bad_id');
+  if (!Number.isInteger(n) || n < 1) throw new UserError('request.id-invalid', {}, 400, 'bad_id');
   return n;
 };
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -5,6 +5,9 @@ import { SEVERITIES, SOURCES, timeWindowSchema } from './config.js';
 
 /** Linkage rules: a trigger (which alarms, when, how often) and actions run in parallel. */
 
+/** The longest rules file the gateway takes. */
+const MAX_RULES_KIB = 256;
+
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only (at most 64)');
 
 export const triggerSchema = z.strictObject({
@@ -97,11 +100,11 @@ export interface RuleProblem {
 export function parseRules(source: string | unknown[]): LinkageRule[] {
   let data: unknown = source;
   if (typeof source === 'string') {
-    if (source.length > 256 * 1024) throw new UserError('the rules are too long (at most 256 KiB)', 400, 'rules_too_long');
+    if (source.length > MAX_RULES_KIB * 1024) throw new UserError('alarm-rules.too-long', { kib: MAX_RULES_KIB }, 400, 'rules_too_long');
     try {
       data = parseYaml(source, { maxAliasCount: 50 }) ?? [];
     } catch (err) {
-      throw new UserError(`the rules are not valid YAML: ${(err as Error).message.split('\n')[0]}`, 400, 'rules_yaml');
+      throw new UserError('alarm-rules.not-yaml', { reason: (err as Error).message.split('\n')[0] ?? '' }, 400, 'rules_yaml');
     }
   }
   const result = rulesFileSchema.safeParse(data);
@@ -111,11 +114,11 @@ export function parseRules(source: string | unknown[]): LinkageRule[] {
       const ruleId = index !== null && Array.isArray(data) ? String((data[index] as { id?: unknown } | undefined)?.id ?? `#${index + 1}`) : '';
       return { rule: ruleId, path: i.path.slice(1).join('.'), message: i.message.replace(/^Invalid input: /, '') };
     });
-    throw new UserError(`the rules are not valid: ${problems.map(describe).join('; ')}`, 400, 'rules_invalid', { problems });
+    throw new UserError('alarm-rules.invalid', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems });
   }
   const ids = new Set<string>();
   for (const rule of result.data) {
-    if (ids.has(rule.id)) throw new UserError(`two rules are called "${rule.id}"; give each its own id`, 400, 'rules_invalid', { problems: [{ rule: rule.id, path: 'id', message: 'duplicate id' }] });
+    if (ids.has(rule.id)) throw new UserError('alarm-rules.duplicate-id', { rule: rule.id }, 400, 'rules_invalid', { problems: [{ rule: rule.id, path: 'id', message: 'duplicate id' }] });
     ids.add(rule.id);
   }
   return result.data;
@@ -158,7 +161,7 @@ export async function checkTargets(rules: readonly LinkageRule[], targets: RuleT
 export async function validateRules(source: string | unknown[], targets: RuleTargets): Promise<{ rules: LinkageRule[]; warnings: RuleProblem[] }> {
   const rules = parseRules(source);
   const { problems, warnings } = await checkTargets(rules, targets);
-  if (problems.length) throw new UserError(`the rules were not saved: ${problems.map(describe).join('; ')}`, 400, 'rules_invalid', { problems, warnings });
+  if (problems.length) throw new UserError('alarm-rules.not-saved', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems, warnings });
   return { rules, warnings };
 }
 

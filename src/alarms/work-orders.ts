@@ -127,11 +127,11 @@ export class WorkOrders implements Service {
   create(input: NewWorkOrder, by: string): WorkOrder {
     const now = this.deps.clock.now();
     const grid = input.grid ? this.deps.config.grids.find((g) => g.id === input.grid) : this.gridOf(input);
-    if (input.grid && !grid) throw new UserError(`there is no grid "${input.grid}"`, 400, 'unknown_grid');
+    if (input.grid && !grid) throw new UserError('work-order.grid-unknown', { grid: input.grid }, 400, 'unknown_grid');
     let worker: WorkerConfig | undefined;
     if (input.worker) {
       worker = this.deps.config.workers.find((w) => w.id === input.worker);
-      if (!worker) throw new UserError(`there is no grid worker "${input.worker}"`, 400, 'unknown_worker');
+      if (!worker) throw new UserError('work-order.worker-unknown', { worker: input.worker }, 400, 'unknown_worker');
     } else if (grid) {
       const candidates = this.workers().filter((w) => w.grid === grid.id && w.onDuty).sort((a, b) => a.open - b.open);
       worker = candidates[0];
@@ -151,9 +151,9 @@ export class WorkOrders implements Service {
 
   assign(id: number, workerId: string, by: string): WorkOrder {
     const order = this.get(id);
-    if (['resolved', 'planned', 'cancelled'].includes(order.status)) throw new ConflictError(`work order ${id} is already ${order.status}`);
+    if (['resolved', 'planned', 'cancelled'].includes(order.status)) throw new ConflictError('work-order.already-done', { order: id, orderStatus: order.status });
     const worker = this.deps.config.workers.find((w) => w.id === workerId);
-    if (!worker) throw new UserError(`there is no grid worker "${workerId}"`, 400, 'unknown_worker');
+    if (!worker) throw new UserError('work-order.worker-unknown', { worker: workerId }, 400, 'unknown_worker');
     const now = this.deps.clock.now();
     // Deadlines count from this (re)assignment.
     this.deps.db().prepare(`UPDATE work_orders SET worker = ?, grid = COALESCE(grid, ?), status = 'assigned', assigned_at = ?, accepted_at = NULL, on_site_at = NULL, breaches = '[]' WHERE id = ?`).run(worker.id, worker.grid, now, id);
@@ -183,7 +183,7 @@ export class WorkOrders implements Service {
 
   get(id: number): WorkOrder {
     const row = this.deps.db().prepare<[number], Row>('SELECT * FROM work_orders WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`there is no work order ${id}`);
+    if (!row) throw new NotFoundError('work-order.not-found', { order: id });
     return this.toOrder(row);
   }
 
@@ -276,7 +276,7 @@ export class WorkOrders implements Service {
 
   private advance(id: number, by: string, from: WorkOrderStatus[], to: WorkOrderStatus, column: string, detail?: string): WorkOrder {
     const order = this.get(id);
-    if (!from.includes(order.status)) throw new ConflictError(`work order ${id} is ${order.status}; it cannot become ${to}`);
+    if (!from.includes(order.status)) throw new ConflictError('work-order.wrong-status', { order: id, orderStatus: order.status, toStatus: to });
     const now = this.deps.clock.now();
     this.deps.db().prepare(`UPDATE work_orders SET status = ?, ${column} = ? WHERE id = ?`).run(to, now, id);
     if (to === 'on-site' && order.acceptedAt === null) this.deps.db().prepare('UPDATE work_orders SET accepted_at = ? WHERE id = ?').run(now, id);
@@ -286,12 +286,12 @@ export class WorkOrders implements Service {
 
   private savePhoto(id: number, photo: { contentType: string; base64: string }): string {
     const ext = photo.contentType === 'image/jpeg' ? 'jpg' : photo.contentType === 'image/png' ? 'png' : null;
-    if (!ext) throw new UserError('the photo must be a JPEG or PNG picture', 400, 'bad_photo');
+    if (!ext) throw new UserError('work-order.photo-type', {}, 400, 'bad_photo');
     const bytes = Buffer.from(photo.base64, 'base64');
-    if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) throw new UserError('the photo is empty or larger than 4 MiB', 400, 'bad_photo');
+    if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) throw new UserError('work-order.photo-size', { mib: MAX_PHOTO_BYTES / 1024 / 1024 }, 400, 'bad_photo');
     const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
     const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    if ((ext === 'jpg' && !jpeg) || (ext === 'png' && !png)) throw new UserError(`the photo is not a ${ext === 'jpg' ? 'JPEG' : 'PNG'} picture`, 400, 'bad_photo');
+    if ((ext === 'jpg' && !jpeg) || (ext === 'png' && !png)) throw new UserError('work-order.photo-content', { format: ext === 'jpg' ? 'JPEG' : 'PNG' }, 400, 'bad_photo');
     mkdirSync(this.deps.photoDir, { recursive: true });
     const name = `${id}-${this.deps.clock.now()}.${ext}`;
     writeFileSync(join(this.deps.photoDir, name), bytes);

@@ -10,7 +10,7 @@ function readPhoto(file: File): Promise<{ contentType: string; base64: string }>
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve({ contentType: file.type, base64: String(reader.result).split(',')[1] ?? '' });
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the photo'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('wo.photoUnreadable')));
     reader.readAsDataURL(file);
   });
 }

@@ -76,4 +76,8 @@ export const alarmsEn: Record<keyof typeof alarmsZh, string> = {
   'wo.stats.smallFix': 'Fixed within 20 min',
   'wo.stats.complexPlan': 'Plan within 2 days',
   'wo.stats.csv': 'Export CSV',
+  'wo.photoUnreadable': 'could not read the photo',
+  'alarms.closedAs.false': 'false alarm',
+  'alarms.closedAs.handled': 'handled',
+  'alarms.closedAs.work-order': 'work order',
 };

@@ -74,4 +74,8 @@ export const alarmsZh = {
   'wo.stats.smallFix': '20分钟解决率',
   'wo.stats.complexPlan': '两天方案率',
   'wo.stats.csv': '导出 CSV',
+  'wo.photoUnreadable': '无法读取这张照片',
+  'alarms.closedAs.false': '误报',
+  'alarms.closedAs.handled': '已处理',
+  'alarms.closedAs.work-order': '转为工单',
 } as const;
