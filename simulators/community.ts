@@ -1,5 +1,6 @@
 import type { Logger } from '../src/core/logger.js';
 import { freePort } from '../src/core/net.js';
+import { createAlarmDevicesMember } from './alarm-button/member.js';
 import { createBarrierMember } from './barrier/member.js';
 import { createCameraMember } from './cameras-member.js';
 import { createSpeakerMember } from './speaker/fleet.js';
@@ -66,6 +67,7 @@ export const MEMBERS: Array<{ kind: string; usesMqtt: boolean; create: Community
   { kind: 'cameras', usesMqtt: false, create: (ctx) => createCameraMember(ctx) },
   { kind: 'barriers', usesMqtt: true, create: createBarrierMember },
   { kind: 'speakers', usesMqtt: true, create: (ctx) => createSpeakerMember(ctx) },
+  { kind: 'alarms', usesMqtt: true, create: createAlarmDevicesMember },
 ];
 
 /** Deep merge where arrays are appended (the file's devices plus the demo's), other values replaced. */

@@ -53,8 +53,10 @@ import { grabJpeg } from './ha/snapshot-grabber.js';
 import { STREAM_SOURCES } from './cameras/stream-sources.js';
 import { resolveFfmpeg } from './core/ffmpeg.js';
 
+import { alarmsFeature } from './alarms/feature.js';
+
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

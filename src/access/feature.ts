@@ -1,5 +1,6 @@
 import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
+import { ALARM_BARRIERS, alarmBarriers } from './alarm-barriers.js';
 import { BarrierControl } from './barrier-control.js';
 import { BarrierClocks } from './clock.js';
 import { CommandAudit } from './command-audit.js';
@@ -55,6 +56,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   });
   const lists = new ListStore(ctx.database, () => sync.changed());
   const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
+  ctx.capabilities.provide(ALARM_BARRIERS, alarmBarriers(control, driver));
   const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
   const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
   const modules = [

@@ -4,6 +4,7 @@ import { resolveFfmpeg } from '../core/ffmpeg.js';
 import type { Service } from '../core/lifecycle.js';
 import type { FeatureFactory } from '../feature.js';
 import { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
+import { ALARM_ANNOUNCER, alarmAnnouncer } from './alarm-announcer.js';
 import { BroadcastActions } from './broadcast-actions.js';
 import { BroadcastService } from './broadcast-service.js';
 import { ClipStore } from './clip-store.js';
@@ -40,6 +41,7 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
   });
   const schedules = new ScheduleStore(ctx.database);
   const actions = new BroadcastActions({ service, tts, clips, directory, driver, audit: ctx.audit, leadMs: settings.leadMs, log });
+  ctx.capabilities.provide(ALARM_ANNOUNCER, alarmAnnouncer({ actions, service, directory }));
   const scheduler = new Scheduler({
     store: schedules,
     log,

@@ -15,6 +15,7 @@ import { SecretBox } from './secret-box.js';
 import { CameraStore, cameraMigrations } from './store.js';
 import { CameraStreamSources } from './stream-source-provider.js';
 import { STREAM_SOURCES } from './stream-sources.js';
+import { ALARM_CAMERAS, alarmCameraControl } from './alarm-control.js';
 import { TourRunner } from './tour-runner.js';
 import { TourDefinitions } from './tours.js';
 
@@ -48,6 +49,7 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
   const tours = new TourRunner({ registry, definitions, store, ptz, lock, config, log });
   const mirror = new CameraMqttMirror({ registry, lock, tours, ptz, presets, router: ctx.router, publisher: ctx.publisher, bus: ctx.bus, audit: ctx.audit, log });
   ctx.capabilities.provide(STREAM_SOURCES, new CameraStreamSources(registry));
+  ctx.capabilities.provide(ALARM_CAMERAS, alarmCameraControl({ registry, lock, presets }));
   const onRemoved = (id: string): void => {
     tours.forget(id);
     lock.forget(id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alarmsConfigSchema } from '../alarms/config.js';
 
 /**
  * The one schema every configuration is validated against at start. Defaults live in
@@ -25,7 +26,7 @@ const secret = z.string().min(1);
 export const roleSchema = z.enum(['admin', 'officer', 'viewer']);
 export type Role = z.infer<typeof roleSchema>;
 
-export const deviceKindSchema = z.enum(['cameras', 'barriers', 'speakers']);
+export const deviceKindSchema = z.enum(['cameras', 'barriers', 'speakers', 'alarm-buttons', 'door-sensors']);
 export type DeviceKind = z.infer<typeof deviceKindSchema>;
 
 /** Either a password (hashed in memory at start) or a scrypt hash made by `community-gateway hash-password`. */
@@ -342,6 +343,8 @@ export const configSchema = z.strictObject({
   cameras: camerasSchema,
   broadcast: broadcastSchema,
   recording: recordingSchema,
+  /** Alarms, linkage rules, homes under watch, grids and work orders (src/alarms, docs/alarms.md). */
+  alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),
   /** Live video over WebSocket (src/streaming, docs/streaming.md). */
   streaming: z.strictObject({
     /** How long ffmpeg keeps running after the last viewer left (a viewer coming back starts at once). */

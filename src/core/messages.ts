@@ -135,6 +135,24 @@ export const MESSAGES = {
   'backup.not-found': 'no backup named {name}',
   'tls.no-ca': 'this gateway has no certificate authority to download (HTTPS is off, or its certificate came from elsewhere)',
   'tls.no-ca-link': 'this gateway has no certificate authority to download',
+  // Alarms and work orders
+  'alarm.service-stopped': 'the alarm service is not running',
+  'alarm.not-found': 'there is no alarm {alarm}',
+  'alarm.already-acknowledged': 'alarm {alarm} was already acknowledged by {by}',
+  'alarm.already-closed': 'alarm {alarm} is already closed ({closedAs}) by {by}',
+  'alarm-rules.too-long': 'the rules are too long (at most {kib} KiB)',
+  'alarm-rules.not-yaml': 'the rules are not valid YAML: {reason}',
+  'alarm-rules.invalid': 'the rules are not valid: {problems}',
+  'alarm-rules.duplicate-id': 'two rules are called "{rule}"; give each its own id',
+  'alarm-rules.not-saved': 'the rules were not saved: {problems}',
+  'work-order.not-found': 'there is no work order {order}',
+  'work-order.grid-unknown': 'there is no grid "{grid}"',
+  'work-order.worker-unknown': 'there is no grid worker "{worker}"',
+  'work-order.already-done': 'work order {order} is already {orderStatus}',
+  'work-order.wrong-status': 'work order {order} is {orderStatus}; it cannot become {toStatus}',
+  'work-order.photo-type': 'the photo must be a JPEG or PNG picture',
+  'work-order.photo-size': 'the photo is empty or larger than {mib} MiB',
+  'work-order.photo-content': 'the photo is not a {format} picture',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -7,12 +7,16 @@ import type { ContractChapter } from './contract-docs.js';
 import { gatewayChapter, gatewayTopics } from './gateway-topics.js';
 import { barrierChapter } from '../../devices/mqtt-barrier/chapter.js';
 import { haChapter, haTopics } from '../ha/topics.js';
+import { alarmButtonTopics } from '../../devices/alarm-button/protocol.js';
+import { alarmDevicesChapter } from '../../devices/alarm-button/chapter.js';
+import { doorSensorTopics } from '../../devices/door-sensor/protocol.js';
+import { alarmTopics, alarmsChapter } from '../alarms/topics.js';
 
 /**
  * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
  * Inbound messages are validated against it, and docs/mqtt.md is generated from it.
  */
-export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics, ...cameraTopics, ...haTopics] as readonly TopicSpec<
+export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics, ...cameraTopics, ...alarmButtonTopics, ...doorSensorTopics, ...alarmTopics, ...haTopics] as readonly TopicSpec<
   unknown,
   string
 >[];
@@ -22,4 +26,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter, speakerChapter, haChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter, speakerChapter, alarmDevicesChapter, alarmsChapter, haChapter];

@@ -4,6 +4,8 @@ import type { Service } from '../core/lifecycle.js';
 import type { Availability } from '../core/mqtt-contract.js';
 import { barrierAvailability } from '../../devices/mqtt-barrier/protocol.js';
 import { speakerAvailability } from '../../devices/mqtt-speaker/protocol.js';
+import { alarmButtonAvailability } from '../../devices/alarm-button/protocol.js';
+import { doorSensorAvailability } from '../../devices/door-sensor/protocol.js';
 import type { ContractRouter } from './contract-router.js';
 
 declare module '../core/event-bus.js' {
@@ -34,7 +36,7 @@ export class DevicePresenceTracker implements Service {
     for (const d of this.deps.devices) {
       this.devices.set(`${d.kind}/${d.id}`, { kind: d.kind, id: d.id, availability: 'unknown', configured: true, since: null });
     }
-    for (const spec of [barrierAvailability, speakerAvailability]) {
+    for (const spec of [barrierAvailability, speakerAvailability, alarmButtonAvailability, doorSensorAvailability]) {
       const kind = spec.pattern.split('/')[0]!;
       this.deps.router.handle(spec, ({ params, payload }) => this.update(kind, params.id, payload));
     }

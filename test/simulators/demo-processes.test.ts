@@ -91,8 +91,8 @@ describe('demo simulators in their own processes', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(demo.output().trimEnd().endsWith('Stop with Ctrl+C.')).toBe(true);
 
-    const sims = await waitFor(() => simulatorProcesses(gatewayPid).length >= 3 && simulatorProcesses(gatewayPid), 5000, 'three simulator processes');
-    expect(sims.map((p) => /--kind (\w+)/.exec(p.cmdline)?.[1]).sort()).toEqual(['barriers', 'cameras', 'speakers']);
+    const sims = await waitFor(() => simulatorProcesses(gatewayPid).length >= 4 && simulatorProcesses(gatewayPid), 5000, 'four simulator processes');
+    expect(sims.map((p) => /--kind (\w+)/.exec(p.cmdline)?.[1]).sort()).toEqual(['alarms', 'barriers', 'cameras', 'speakers']);
     // the file's own device is still configured next to the demo's: the broker lets it in
     const brokerPort = Number(/"port":(\d+),"msg":"embedded MQTT broker listening"/.exec(atStart)![1]);
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { clientId: 'own-barrier', username: 'own-barrier', password: 'own-barrier-password-1', protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
@@ -160,7 +160,7 @@ describe('demo simulators in their own processes', () => {
   it('leaves no simulator process behind when the gateway is killed with SIGKILL', async () => {
     const demo = await startDemo();
     const all = descendants(demo.child.pid!);
-    expect(all.filter((p) => p.cmdline.includes('community-process'))).toHaveLength(3);
+    expect(all.filter((p) => p.cmdline.includes('community-process'))).toHaveLength(4);
     demo.child.kill('SIGKILL');
     await new Promise((r) => demo.child.once('exit', r));
     await waitFor(() => all.every((p) => !alive(p.pid)), 10_000, `no process left (${all.filter((p) => alive(p.pid)).map((p) => p.cmdline.slice(0, 80)).join('; ')})`);

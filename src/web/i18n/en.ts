@@ -1,6 +1,7 @@
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
 import { deployEn } from './areas/deploy.en.js';
+import { alarmsEn } from './areas/alarms.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import { playbackEn } from './areas/playback.en.js';
@@ -10,6 +11,7 @@ import type { MessageKey } from './zh-CN.js';
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
   ...playbackEn,
+  ...alarmsEn,
   ...broadcastEn,
   ...adminEn,
   ...wordsEn,

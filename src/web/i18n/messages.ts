@@ -16,6 +16,9 @@ const list = (value: string, name: (id: string) => string) =>
     .map(name)
     .join(locale.value === 'en' ? ', ' : '、');
 
+/** A status word inside a sentence: the catalog's label, in lower case in English ("Accepted" -> "accepted"). */
+const statusWord = (label: string | undefined) => (label !== undefined && locale.value === 'en' ? label.toLowerCase() : label);
+
 /** A parameter as a person reads it: device ids become their names, enum values their words. */
 function shown(param: string, value: string | number): string {
   const text = String(value);
@@ -45,6 +48,11 @@ function shown(param: string, value: string | number): string {
       return lookup(`gates.lists.${text}`) ?? text;
     case 'type':
       return lookup(`gates.cred.${text}`) ?? text;
+    case 'closedAs':
+      return lookup(`alarms.closedAs.${text}`) ?? text;
+    case 'orderStatus':
+    case 'toStatus':
+      return statusWord(lookup(`wo.status.${text}`)) ?? text;
     default:
       return text;
   }

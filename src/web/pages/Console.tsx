@@ -12,8 +12,12 @@ import { GatesPanel } from '../components/gates/GatesPanel.js';
 import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
 import { AdminPanel } from '../components/admin/AdminPanel.js';
 
-type Tab = 'cameras' | 'playback' | 'gates' | 'broadcast' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'gates', 'broadcast', 'health', 'admin'];
+import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
+import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
+import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
+
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'health', 'admin'];
 /** `/#admin` opens the administration tab (the first start's message points there). */
 const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
@@ -41,7 +45,10 @@ export function Console() {
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
         {active.value === 'admin' && <AdminPanel />}
+        {active.value === 'alarms' && <AlarmsPanel />}
+        {active.value === 'workorders' && <WorkOrderBoard />}
       </main>
+      <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>
   );
 }

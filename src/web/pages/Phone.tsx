@@ -9,6 +9,7 @@ import { PresetList } from '../components/PresetList.js';
 import { PtzPad } from '../components/PtzPad.js';
 import { VideoTile } from '../components/VideoTile.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
+import { WorkerOrders } from '../components/alarms/WorkerOrders.js';
 
 const current = signal(0);
 
@@ -60,6 +61,7 @@ export function Phone() {
         ) : (
           <p class="muted">{t('ptz.viewOnly')}</p>
         )}
+        <WorkerOrders />
       </main>
     </div>
   );

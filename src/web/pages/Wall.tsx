@@ -8,6 +8,7 @@ import { formatLongDate, formatTime } from '../lib/time.js';
 import { parseWallLayout, tileProfile, wallPage } from '../lib/wall-layout.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { VideoTile } from '../components/VideoTile.js';
+import { WallAlarmPopup } from '../components/alarms/WallAlarmPopup.js';
 
 /** How often the wall checks that its token is still valid (a revoked token shows the refusal). */
 const TOKEN_CHECK_MS = 60_000;
@@ -90,8 +91,10 @@ export function Wall() {
           ))}
         </section>
       )}
-      {/* Alarm pop-ups (a later issue) appear here, above the grid. */}
-      <div class="wall-alarm" aria-live="assertive" />
+      {/* Alarm pop-ups appear here, above the grid. */}
+      <div class="wall-alarm" aria-live="assertive">
+        <WallAlarmPopup />
+      </div>
     </main>
   );
 }

@@ -1,0 +1,89 @@
+import type { Db } from '../store/database.js';
+import type { HomeConfig } from './config.js';
+import type { AlarmInput } from './model.js';
+import { inWindow, localDay, localMinutes } from './trigger.js';
+
+export interface HomeView extends HomeConfig {
+  /** Whether the home is under watch today (site time). */
+  watched: boolean;
+  label: string;
+}
+
+/**
+ * Homes under watch (e.g. home quarantine): a door opening inside the watch period and outside
+ * the allowed hours raises a warning; every opening is logged per home and day. The watch ends by
+ * itself after its last day.
+ */
+export class HomeWatch {
+  private readonly bySensor = new Map<string, HomeConfig>();
+
+  constructor(private readonly deps: { homes: readonly HomeConfig[]; db: () => Db; utcOffsetMinutes: number }) {
+    for (const home of deps.homes) for (const s of home.sensors) this.bySensor.set(s, home);
+  }
+
+  homeOf(sensor: string): HomeConfig | undefined {
+    return this.bySensor.get(sensor);
+  }
+
+  static label(home: HomeConfig): string {
+    return `Building ${home.building} unit ${home.unit} room ${home.room}`;
+  }
+
+  isWatched(home: HomeConfig, at: number): boolean {
+    if (!home.watch) return false;
+    const day = localDay(at, this.deps.utcOffsetMinutes);
+    return day >= home.watch.from && day <= home.watch.to;
+  }
+
+  list(at: number): HomeView[] {
+    return this.deps.homes.map((h) => ({ ...h, watched: this.isWatched(h, at), label: HomeWatch.label(h) }));
+  }
+
+  /**
+   * A door opened: logged; returns the warning to raise when it is outside the allowed hours of a
+   * watched home (undefined otherwise).
+   */
+  opened(sensor: string, eventId: string, openedAt: string): AlarmInput | undefined {
+    const home = this.bySensor.get(sensor);
+    if (!home) return undefined;
+    const at = Date.parse(openedAt);
+    const watched = this.isWatched(home, at);
+    const minutes = localMinutes(at, this.deps.utcOffsetMinutes);
+    const allowed = !watched || home.allowedHours.some((w) => inWindow(minutes, w));
+    this.deps
+      .db()
+      .prepare('INSERT INTO door_openings (home, sensor, event_id, opened_at, local_day, allowed) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sensor, event_id) DO NOTHING')
+      .run(home.id, sensor, eventId, openedAt, localDay(at, this.deps.utcOffsetMinutes), allowed ? 1 : 0);
+    if (allowed) return undefined;
+    return {
+      source: 'watch',
+      kind: 'watch-breach',
+      severity: 'warning',
+      location: HomeWatch.label(home),
+      device: sensor,
+      occurredAt: openedAt,
+      raw: { home: home.id, sensor, eventId },
+      dedupeKey: `watch/${sensor}/${eventId}`,
+      cameraId: home.cameraId,
+    };
+  }
+
+  /** The daily log: openings per home and local day. */
+  dailyLog(homeId: string, days = 14): Array<{ day: string; openings: number; outsideHours: number; times: string[] }> {
+    const rows = this.deps
+      .db()
+      .prepare<[{ home: string; days: number }], { local_day: string; opened_at: string; allowed: number }>(
+        `SELECT local_day, opened_at, allowed FROM door_openings WHERE home = @home AND local_day IN (SELECT DISTINCT local_day FROM door_openings WHERE home = @home ORDER BY local_day DESC LIMIT @days) ORDER BY opened_at`,
+      )
+      .all({ home: homeId, days });
+    const byDay = new Map<string, { day: string; openings: number; outsideHours: number; times: string[] }>();
+    for (const r of rows) {
+      let d = byDay.get(r.local_day);
+      if (!d) byDay.set(r.local_day, (d = { day: r.local_day, openings: 0, outsideHours: 0, times: [] }));
+      d.openings++;
+      if (!r.allowed) d.outsideHours++;
+      d.times.push(r.opened_at);
+    }
+    return [...byDay.values()].sort((a, b) => b.day.localeCompare(a.day));
+  }
+}
