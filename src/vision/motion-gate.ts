@@ -1,8 +1,8 @@
 /**
  * The motion gate: cheap frame differencing on a small grey copy of each frame, so that the
  * detector runs only when something changed. Handles sensor noise (a per-pixel threshold and
- * blocks that need several changed pixels), global lighting changes (the median brightness shift
- * is subtracted first; a change over most of the picture re-learns the background instead of
+ * blocks that need several changed pixels), global lighting changes (the background is scaled by the
+ * overall brightness ratio first; a change over most of the picture re-learns the background instead of
  * reporting motion) and slow changes (a running-average background).
  */
 import type { Box } from './detection.js';
@@ -10,7 +10,7 @@ import type { Box } from './detection.js';
 export interface MotionGateOptions {
   /** Width of the grey copy, px (height keeps the frame's aspect). Default 96. */
   gridWidth?: number;
-  /** Grey-level difference (0..255) over which a pixel changed, after the lighting shift. Default 18. */
+  /** Grey-level difference (0..255) over which a pixel changed, after the brightness ratio. Default 18. */
   pixelThreshold?: number;
   /** Block edge in grid pixels; a block with more than `blockFraction` changed pixels moved. Default 6. */
   block?: number;
@@ -56,7 +56,7 @@ export class MotionGate {
       this.background = Float32Array.from(grey);
       return NONE;
     }
-    const shift = medianShift(grey, bg);
+    const gain = brightnessGain(grey, bg);
     const { gridW, gridH } = this;
     const b = this.o.block;
     const bw = Math.ceil(gridW / b);
@@ -68,7 +68,7 @@ export class MotionGate {
         const i = y * gridW + x;
         const k = Math.floor(y / b) * bw + Math.floor(x / b);
         total[k]!++;
-        if (Math.abs(grey[i]! - bg[i]! - shift) > this.o.pixelThreshold) changed[k]!++;
+        if (Math.abs(grey[i]! - bg[i]! * gain) > this.o.pixelThreshold) changed[k]!++;
       }
     }
     const moved = new Uint8Array(bw * bh);
@@ -103,16 +103,15 @@ export class MotionGate {
   }
 }
 
-/** The median of grey - background, from a 64-bin histogram of the signed difference. */
-function medianShift(grey: Uint8Array, bg: Float32Array): number {
-  const bins = new Uint32Array(128);
-  for (let i = 0; i < grey.length; i++) bins[Math.max(0, Math.min(127, Math.round((grey[i]! - bg[i]! + 256) / 4)))]!++;
-  let seen = 0;
-  for (let k = 0; k < bins.length; k++) {
-    seen += bins[k]!;
-    if (seen * 2 >= grey.length) return k * 4 - 256;
+/** How much brighter the picture is than the background as a whole (lights, iris, exposure). */
+function brightnessGain(grey: Uint8Array, bg: Float32Array): number {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < grey.length; i++) {
+    a += grey[i]!;
+    b += bg[i]!;
   }
-  return 0;
+  return b > 0 ? a / b : 1;
 }
 
 /** Bounding boxes (in blocks) of the 4-connected groups of moved blocks. */

@@ -24,8 +24,12 @@ export interface Track {
 export interface TrackerOptions {
   maxAgeMs?: number;
   minIou?: number;
-  /** Centre distance (fraction of the frame) under which a non-overlapping detection continues a track. */
-  maxCentreDistance?: number;
+  /**
+   * A detection that does not overlap continues a track when its reference point lies within this
+   * many of the track's box sizes from where the track was heading (a walker at 2 fps moves more
+   * than his own width between frames).
+   */
+  maxJumpInBoxes?: number;
   /** Movement under which the object counts as standing still. */
   stillDistance?: number;
 }
@@ -45,7 +49,7 @@ export class Tracker {
   private readonly o: Required<TrackerOptions>;
 
   constructor(private readonly prefix: string, options: TrackerOptions = {}) {
-    this.o = { maxAgeMs: 2500, minIou: 0.2, maxCentreDistance: 0.12, stillDistance: 0.03, ...options };
+    this.o = { maxAgeMs: 2500, minIou: 0.2, maxJumpInBoxes: 0.8, stillDistance: 0.03, ...options };
   }
 
   get active(): readonly Track[] {
@@ -65,10 +69,11 @@ export class Tracker {
         const overlap = iou(t.box, d.box);
         if (overlap >= this.o.minIou) pairs.push({ t: ti, d: di, score: 1 + overlap });
         else {
-          const a = referencePoint(t.label, t.box);
           const b = referencePoint(d.label, d.box);
-          const dist = Math.hypot(a.x - b.x, a.y - b.y);
-          if (dist <= this.o.maxCentreDistance) pairs.push({ t: ti, d: di, score: 1 - dist });
+          const predicted = t.previousPoint ? { x: 2 * t.point.x - t.previousPoint.x, y: 2 * t.point.y - t.previousPoint.y } : t.point;
+          const dist = Math.min(Math.hypot(t.point.x - b.x, t.point.y - b.y), Math.hypot(predicted.x - b.x, predicted.y - b.y));
+          const reach = this.o.maxJumpInBoxes * Math.max(t.box.w, t.box.h, 0.05);
+          if (dist <= reach) pairs.push({ t: ti, d: di, score: 1 - dist / reach });
         }
       });
     });

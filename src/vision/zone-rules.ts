@@ -3,7 +3,8 @@
  * longer than T), crowding (more than N persons inside), vehicle dwell (a vehicle inside and
  * standing still longer than T) and line crossing (a track's reference point crosses the line:
  * one count per crossing, with its direction). Each (zone, track) raises an event once; crowding
- * re-arms when the count falls back, and `debounceMs` bounds how often one zone can raise it.
+ * re-arms when the count falls back; `debounceMs` bounds how often one zone raises an event
+ * (line crossings are counts: each one is reported).
  */
 import type { WatchedClass } from './coco.js';
 import type { Track } from './tracker.js';
@@ -24,10 +25,12 @@ interface ZoneMemory {
   /** Track id -> when it entered. */
   inside: Map<string, number>;
   fired: Set<string>;
+  /** When the zone last raised an event (intrusion, loitering, dwell: at most one per debounce). */
+  lastEvent: number;
   crowded: boolean;
   lastCrowdEvent: number;
-  /** Line crossing: the last side (not 0) each track was on. */
-  sides: Map<string, -1 | 1>;
+  /** Line crossing: the last side (not 0) each track was on, and where it was then. */
+  sides: Map<string, { side: -1 | 1; point: { x: number; y: number } }>;
 }
 
 export class ZoneRules {
@@ -38,7 +41,7 @@ export class ZoneRules {
   private mem(zone: Zone): ZoneMemory {
     let m = this.memory.get(zone.id);
     if (!m) {
-      m = { inside: new Map(), fired: new Set(), crowded: false, lastCrowdEvent: -Infinity, sides: new Map() };
+      m = { inside: new Map(), fired: new Set(), lastEvent: -Infinity, crowded: false, lastCrowdEvent: -Infinity, sides: new Map() };
       this.memory.set(zone.id, m);
     }
     return m;
@@ -86,6 +89,8 @@ export class ZoneRules {
           (zone.kind === 'vehicle-dwell' && t.label !== 'person' && t.label !== 'bicycle' && at - Math.max(since, t.stillSince) >= zone.thresholdSec * 1000);
         if (!due) continue;
         m.fired.add(t.id);
+        if (at - m.lastEvent < this.debounceMs) continue;
+        m.lastEvent = at;
         events.push({ kind: zone.kind, zone, tracks: [t], classes: [t.label], confidence: t.score });
       }
     }
@@ -99,10 +104,10 @@ export class ZoneRules {
       const side = sideOfLine(t.point, a, b);
       if (side === 0) continue;
       const before = m.sides.get(t.id);
-      m.sides.set(t.id, side);
-      if (before === undefined || before === side) continue;
+      m.sides.set(t.id, { side, point: t.point });
+      if (before === undefined || before.side === side) continue;
       // The side changed: count it only if the path went through the segment, not around its end.
-      if (t.previousPoint && !segmentsCross(t.previousPoint, t.point, a, b) && !nearSegment(t.point, a, b)) continue;
+      if (!segmentsCross(before.point, t.point, a, b) && !nearSegment(t.point, a, b)) continue;
       out.push({ kind: 'line-crossing', zone, tracks: [t], classes: [t.label], confidence: t.score, direction: side === 1 ? 'in' : 'out' });
     }
     return out;
