@@ -10,6 +10,7 @@ import { camerasFeature } from './cameras/feature.js';
 import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
 import { dashboardFeature } from './dashboard/feature.js';
+import { visionFeature } from './vision/feature.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
 import { topicFilter, type TopicSpec } from './core/mqtt-contract.js';
@@ -40,7 +41,7 @@ import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, visionFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
