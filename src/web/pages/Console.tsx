@@ -8,9 +8,10 @@ import { Header } from '../components/Header.js';
 import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
+import { VisionPanel } from '../components/vision/VisionPanel.js';
 
-type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
-const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
+type Tab = 'cameras' | 'gates' | 'broadcast' | 'vision' | 'health';
+const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'vision', 'health'];
 const active = signal<Tab>('cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
@@ -30,6 +31,7 @@ export function Console() {
         {active.value === 'cameras' && <CamerasTab />}
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
+        {active.value === 'vision' && <VisionPanel />}
         {active.value === 'health' && <DeviceHealth />}
       </main>
     </div>
