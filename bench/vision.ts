@@ -107,7 +107,7 @@ export default async function main(argv: string[]): Promise<void> {
   const end = Date.now() + windowMs;
   let tick = 0;
   while (Date.now() < end) {
-    for (const p of cams) void p.feed({ rgb: frames[tick % 2]!, width: SCENE_W, height: SCENE_H, at: Date.now() });
+    for (const p of cams) void p.feed({ rgb: frames[tick % 2]!, width: SCENE_W, height: SCENE_H, at: Date.now() }).catch(() => {}); // a frame in flight at stop is rejected
     tick++;
     await sleep(500);
   }
