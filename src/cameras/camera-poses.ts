@@ -39,13 +39,13 @@ export class CameraPoseReader implements CameraPoses {
 
   constructor(private readonly registry: CameraRegistry, private readonly presetCacheMs = 10_000) {}
 
-  private async cameraPresets(cameraId: string): Promise<CameraPreset[]> {
+  private async cameraPresets(cameraId: string, maxAgeMs = this.presetCacheMs): Promise<CameraPreset[]> {
     const cam = this.registry.get(cameraId);
     const caps = cam.capabilities;
     if (!cam.live.online || !caps) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
     if (!caps.presets) return [];
     const cached = this.cache.get(cameraId);
-    if (cached && Date.now() - cached.at < this.presetCacheMs) return cached.presets;
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.presets;
     const presets = await cam.driver.presets();
     this.cache.set(cameraId, { at: Date.now(), presets });
     return presets;
@@ -61,8 +61,9 @@ export class CameraPoseReader implements CameraPoses {
     if (!cam.live.online || !caps) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
     if (!caps.ptz) return { moving: false, position: null, presetToken: null, presetName: null };
     const status = await cam.driver.status();
-    const presets = await this.cameraPresets(cameraId);
-    const at = status.moving ? undefined : presetAt(status.position, presets);
+    let at = status.moving ? undefined : presetAt(status.position, await this.cameraPresets(cameraId));
+    // Still, but at no known preset: a preset may just have been saved; read them again (at most once a second).
+    if (!status.moving && !at) at = presetAt(status.position, await this.cameraPresets(cameraId, 1000));
     return { moving: status.moving === true, position: status.position, presetToken: at?.token ?? null, presetName: at?.name ?? null };
   }
 }

@@ -58,7 +58,7 @@ describe('vision in the gateway', () => {
       const status = async (): Promise<Status['cameras'][number]> => ((await (await gw!.api('/api/vision/status', { token: admin })).json()) as Status).cameras[0]!;
 
       // At preset B (where the head is): settled after settleMs, frames go through the gate.
-      await waitFor(async () => (await status()).stats.gatedFrames + (await status()).stats.detectedFrames >= 3, 15_000, 'frames analysed at preset B');
+      await waitFor(async () => (await status()).stats.gatedFrames + (await status()).stats.detectedFrames >= 3, 20_000, 'frames analysed at preset B');
       expect((await status()).paused).toBe(false);
 
       // To preset A: 150 degrees at 100 degrees/s; paused the whole way and until settled.
