@@ -42,7 +42,7 @@ export class CameraPoseReader implements CameraPoses {
   private async cameraPresets(cameraId: string, maxAgeMs = this.presetCacheMs): Promise<CameraPreset[]> {
     const cam = this.registry.get(cameraId);
     const caps = cam.capabilities;
-    if (!cam.live.online || !caps) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
+    if (!cam.live.online || !caps) throw new DeviceUnavailableError('camera.offline', { camera: cameraId });
     if (!caps.presets) return [];
     const cached = this.cache.get(cameraId);
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.presets;
@@ -58,7 +58,7 @@ export class CameraPoseReader implements CameraPoses {
   async pose(cameraId: string): Promise<CameraPose> {
     const cam = this.registry.get(cameraId);
     const caps = cam.capabilities;
-    if (!cam.live.online || !caps) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
+    if (!cam.live.online || !caps) throw new DeviceUnavailableError('camera.offline', { camera: cameraId });
     if (!caps.ptz) return { moving: false, position: null, presetToken: null, presetName: null };
     const status = await cam.driver.status();
     let at = status.moving ? undefined : presetAt(status.position, await this.cameraPresets(cameraId));

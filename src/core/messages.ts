@@ -131,6 +131,12 @@ export const MESSAGES = {
   'recording.time-invalid': 'from and to are times: epoch milliseconds or ISO 8601',
   // Administration
   'settings.site-name': 'the site name has 1 to {max} characters',
+  // Video analytics (vision)
+  'vision.hour-invalid': 'from and to are hours written as YYYY-MM-DDTHH:00Z',
+  'vision.snapshot-not-found': 'no such snapshot',
+  'vision.snapshot-gone': 'the snapshot is not written yet or was removed',
+  'vision.camera-not-analysed': 'camera "{camera}" is not analysed',
+  'vision.zone-not-found': 'no zone with id "{zone}"',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Backend } from './detect-core.js';
 import type { Detection } from './detection.js';
 import type { FromDetector, ToDetector } from './detector-worker.js';
-import { spawnTsWorker } from './ts-worker.js';
+import { spawnTsWorker } from '../core/ts-worker.js';
 
 export interface DetectionResult {
   detections: Detection[];

@@ -68,7 +68,7 @@ export function visionRoutes(d: { service: VisionService; store: VisionStore; sn
         const zone = d.store.zone(param(req.params.id));
         const from = param(req.query.from) || `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 13)}:00Z`;
         const to = param(req.query.to) || '9999-12-31T23:00Z';
-        if (!HOUR.test(from) || !HOUR.test(to)) throw new UserError('from and to are hours written as YYYY-MM-DDTHH:00Z', 400, 'invalid_request');
+        if (!HOUR.test(from) || !HOUR.test(to)) throw new UserError('vision.hour-invalid', {}, 400, 'invalid_request');
         return { zone: zone.id, name: zone.name, counts: d.store.counts(zone.id, from, to) };
       },
     },
@@ -89,9 +89,9 @@ export function visionRoutes(d: { service: VisionService; store: VisionStore; sn
       summary: 'The annotated snapshot (JPEG, boxes drawn) of a detection',
       handler: (req, res) => {
         const file = param(req.params.file);
-        if (!SNAPSHOT_FILE.test(file) || !d.store.snapshotExists(file)) throw new NotFoundError('no such snapshot');
+        if (!SNAPSHOT_FILE.test(file) || !d.store.snapshotExists(file)) throw new NotFoundError('vision.snapshot-not-found', { file });
         return new Promise<void>((resolve, reject) => {
-          res.type('image/jpeg').sendFile(join(d.snapshotDir, file), (err) => (err ? reject(new NotFoundError('the snapshot is not written yet or was removed')) : resolve()));
+          res.type('image/jpeg').sendFile(join(d.snapshotDir, file), (err) => (err ? reject(new NotFoundError('vision.snapshot-gone', { file })) : resolve()));
         });
       },
     },
@@ -102,7 +102,7 @@ export function visionRoutes(d: { service: VisionService; store: VisionStore; sn
       summary: 'The objects tracked on a camera now (boxes in fractions of the picture), for live boxes over the tile',
       handler: (req) => {
         const live = d.service.live(param(req.params.id));
-        if (!live) throw new NotFoundError('this camera is not analysed');
+        if (!live) throw new NotFoundError('vision.camera-not-analysed', { camera: param(req.params.id) });
         return live;
       },
     },

@@ -62,7 +62,7 @@ export class VisionStore {
 
   zone(id: string): Zone {
     const z = this.zones().find((x) => x.id === id);
-    if (!z) throw new NotFoundError(`no zone with id "${id}"`);
+    if (!z) throw new NotFoundError('vision.zone-not-found', { zone: id });
     return z;
   }
 

@@ -119,4 +119,10 @@ export const messagesEn: Record<MessageCode, string> = {
   'recording.nothing-recorded': 'nothing is recorded for camera "{camera}" in that range',
   'recording.export-not-found': 'no export "{id}"',
   'recording.time-invalid': 'from and to are times: epoch milliseconds or ISO 8601',
+  // Video analytics (vision)
+  'vision.hour-invalid': 'from and to are hours written as YYYY-MM-DDTHH:00Z',
+  'vision.snapshot-not-found': 'no such snapshot',
+  'vision.snapshot-gone': 'the snapshot is not written yet or was removed',
+  'vision.camera-not-analysed': 'camera "{camera}" is not analysed',
+  'vision.zone-not-found': 'no zone with id "{zone}"',
 };

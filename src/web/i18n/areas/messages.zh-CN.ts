@@ -119,4 +119,10 @@ export const messagesZh: Record<MessageCode, string> = {
   'recording.nothing-recorded': '摄像机“{camera}”在这段时间没有录像',
   'recording.export-not-found': '没有这个导出：{id}',
   'recording.time-invalid': '开始和结束时间格式不对（毫秒时间戳或 ISO 8601）',
+  // Video analytics (vision)
+  'vision.hour-invalid': '开始和结束时间要写成整点，格式 YYYY-MM-DDTHH:00Z',
+  'vision.snapshot-not-found': '没有这张抓拍图',
+  'vision.snapshot-gone': '抓拍图还没保存好，或已被删除',
+  'vision.camera-not-analysed': '摄像机“{camera}”没有开启智能分析',
+  'vision.zone-not-found': '没有这个区域：{zone}',
 };
