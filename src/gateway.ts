@@ -11,6 +11,7 @@ import { camerasFeature } from './cameras/feature.js';
 import { CapabilityRegistry } from './core/capabilities.js';
 import { EventBus } from './core/event-bus.js';
 import { dashboardFeature } from './dashboard/feature.js';
+import { visionFeature } from './vision/feature.js';
 import { ServiceGroup, type Service } from './core/lifecycle.js';
 import type { Logger } from './core/logger.js';
 import { topicFilter, type TopicSpec } from './core/mqtt-contract.js';
@@ -56,7 +57,7 @@ import { resolveFfmpeg } from './core/ffmpeg.js';
 import { alarmsFeature } from './alarms/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

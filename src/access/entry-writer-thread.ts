@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { EntryRecord } from '../../devices/mqtt-barrier/driver.js';
 import type { FromWriterThread, ToWriterThread } from './entry-writer-worker.js';
+import { spawnTsWorker } from '../core/ts-worker.js';
 
 type Items = Array<{ entry: EntryRecord; receivedAt: number }>;
 
@@ -84,22 +83,4 @@ export class EntryWriterThread {
     this.pending.clear();
     this.closing?.();
   }
-}
-
-/**
- * Starts a worker thread on a TypeScript module. The gateway runs its sources through tsx, whose
- * loader hooks are not inherited by worker threads in Node 20: the thread registers them first.
- */
-function spawnTsWorker(module: URL, workerData: unknown): Worker {
-  const tsx = tsxEsmApi();
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
-}
-
-/** tsx's ESM API, resolved from here (an eval worker would resolve a bare name from the working directory). */
-function tsxEsmApi(): string {
-  const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
-  if (typeof resolve === 'function') return resolve('tsx/esm/api');
-  // Where import.meta.resolve is missing (vitest): the require condition of the same export, whose ESM twin sits beside it.
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }

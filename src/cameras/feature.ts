@@ -1,4 +1,5 @@
 /** The cameras feature: registry, PTZ control, presets, tours, MQTT mirror, routes, STREAM_SOURCES. */
+import { CAMERA_POSES, CameraPoseReader } from './camera-poses.js';
 import type { Feature, FeatureFactory, GatewayContext } from '../feature.js';
 import { defineRoutes } from '../http/route.js';
 import { joystickEndpoint } from './joystick.js';
@@ -50,6 +51,7 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
   const mirror = new CameraMqttMirror({ registry, lock, tours, ptz, presets, router: ctx.router, publisher: ctx.publisher, bus: ctx.bus, audit: ctx.audit, log });
   ctx.capabilities.provide(STREAM_SOURCES, new CameraStreamSources(registry));
   ctx.capabilities.provide(ALARM_CAMERAS, alarmCameraControl({ registry, lock, presets }));
+  ctx.capabilities.provide(CAMERA_POSES, new CameraPoseReader(registry));
   const onRemoved = (id: string): void => {
     tours.forget(id);
     lock.forget(id);

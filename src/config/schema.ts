@@ -388,6 +388,29 @@ export const configSchema = z.strictObject({
     /** Publish a snapshot for the camera entity when a camera reports motion. */
     snapshotOnMotion: z.boolean(),
   }),
+  /** Video analysis: person and vehicle detection in zones (src/vision, docs/vision.md). Off by default. */
+  vision: z.strictObject({
+    enabled: z.boolean(),
+    /** Camera ids to analyse; [] = every camera. */
+    cameras: z.array(z.string().min(1)).max(64),
+    /** TensorFlow.js backend: wasm (WebAssembly SIMD, measured 30x faster here) or the pure-JavaScript cpu. */
+    backend: z.enum(['wasm', 'cpu']),
+    /** Frames analysed per second per camera (from the sub stream). */
+    fps: z.number().min(0.2).max(10),
+    frameWidth: z.number().int().min(64).max(1920),
+    frameHeight: z.number().int().min(64).max(1080),
+    /** Detections under this score are dropped. */
+    minScore: z.number().min(0.05).max(0.99),
+    /** After a move, the camera must be still this long before anything is analysed. */
+    settleMs: z.number().int().min(0).max(60_000),
+    /** How often the camera's PTZ status is read (moving, preset). */
+    poseIntervalMs: z.number().int().min(100).max(10_000),
+    /** One zone raises at most one event this often (line crossings all count). */
+    debounceMs: z.number().int().min(0).max(3_600_000),
+    detectorThreads: z.number().int().min(1).max(8),
+    /** Annotated snapshots kept on disk (the oldest go first). */
+    snapshotsKept: z.number().int().min(10).max(100_000),
+  }),
 });
 
 /** The configuration as the gateway uses it, after defaults, file and environment are merged. */

@@ -2,6 +2,7 @@ import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
 import { deployEn } from './areas/deploy.en.js';
 import { alarmsEn } from './areas/alarms.en.js';
+import { visionEn } from './areas/vision.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import { playbackEn } from './areas/playback.en.js';
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...gatesEn,
   ...playbackEn,
   ...alarmsEn,
+  ...visionEn,
   ...broadcastEn,
   ...adminEn,
   ...wordsEn,

@@ -2,6 +2,7 @@ import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
 import { deployZh } from './areas/deploy.zh-CN.js';
 import { alarmsZh } from './areas/alarms.zh-CN.js';
+import { visionZh } from './areas/vision.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
@@ -14,6 +15,7 @@ export const zhCN = {
   ...gatesZh,
   ...playbackZh,
   ...alarmsZh,
+  ...visionZh,
   ...broadcastZh,
   ...adminZh,
   ...wordsZh,

@@ -11,13 +11,14 @@ import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
 import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
 import { AdminPanel } from '../components/admin/AdminPanel.js';
+import { VisionPanel } from '../components/vision/VisionPanel.js';
 
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'health', 'admin'];
 /** `/#admin` opens the administration tab (the first start's message points there). */
 const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
@@ -43,6 +44,7 @@ export function Console() {
         {active.value === 'playback' && <PlaybackPanel />}
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
+        {active.value === 'vision' && <VisionPanel />}
         {active.value === 'health' && <DeviceHealth />}
         {active.value === 'admin' && <AdminPanel />}
         {active.value === 'alarms' && <AlarmsPanel />}

@@ -141,4 +141,10 @@ export const messagesEn: Record<MessageCode, string> = {
   'work-order.photo-type': 'the photo must be a JPEG or PNG picture',
   'work-order.photo-size': 'the photo is empty or larger than {mib} MiB',
   'work-order.photo-content': 'the photo is not a {format} picture',
+  // Video analytics (vision)
+  'vision.hour-invalid': 'from and to are hours written as YYYY-MM-DDTHH:00Z',
+  'vision.snapshot-not-found': 'no such snapshot',
+  'vision.snapshot-gone': 'the snapshot is not written yet or was removed',
+  'vision.camera-not-analysed': 'camera "{camera}" is not analysed',
+  'vision.zone-not-found': 'no zone with id "{zone}"',
 };

@@ -141,4 +141,10 @@ export const messagesZh: Record<MessageCode, string> = {
   'work-order.photo-type': '照片必须是 JPEG 或 PNG 图片',
   'work-order.photo-size': '照片是空的，或超过 {mib} MiB',
   'work-order.photo-content': '照片不是 {format} 图片',
+  // Video analytics (vision)
+  'vision.hour-invalid': '开始和结束时间要写成整点，格式 YYYY-MM-DDTHH:00Z',
+  'vision.snapshot-not-found': '没有这张抓拍图',
+  'vision.snapshot-gone': '抓拍图还没保存好，或已被删除',
+  'vision.camera-not-analysed': '摄像机“{camera}”没有开启智能分析',
+  'vision.zone-not-found': '没有这个区域：{zone}',
 };

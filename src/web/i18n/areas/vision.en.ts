@@ -1,0 +1,30 @@
+import type { visionZh } from './vision.zh-CN.js';
+
+/** Strings of the vision area of the console (English); same keys as the Chinese catalog. */
+export const visionEn: Record<keyof typeof visionZh, string> = {
+  'nav.vision': 'Video analysis',
+  'vision.title': 'Video analysis',
+  'vision.off': 'Video analysis is off (configuration vision.enabled). Zones can be drawn already.',
+  'vision.camera': 'Camera',
+  'vision.preset': 'Preset',
+  'vision.noPreset': '(no preset)',
+  'vision.editor': 'Draw a zone: click its corners on the picture (two points for a counting line)',
+  'vision.name': 'Name',
+  'vision.kind': 'Kind',
+  'vision.kind.intrusion': 'Intrusion',
+  'vision.kind.loitering': 'Loitering',
+  'vision.kind.crowding': 'Crowding',
+  'vision.kind.vehicle-dwell': 'Vehicle dwell (fire lane)',
+  'vision.kind.line-crossing': 'Line crossing count',
+  'vision.threshold': 'Time (s)',
+  'vision.maxPersons': 'Most persons',
+  'vision.save': 'Save zone',
+  'vision.clear': 'Clear points',
+  'vision.points': '{n} points',
+  'vision.zones': 'Zones',
+  'vision.enabled': 'On',
+  'vision.remove': 'Remove',
+  'vision.events': 'Detections',
+  'vision.noEvents': 'No detections yet',
+  'vision.error': 'That did not work: {message}',
+};

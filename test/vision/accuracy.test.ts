@@ -1,0 +1,63 @@
+/**
+ * Accuracy of the shipped detector on real photographs with a clear licence (test/vision/photos,
+ * from Debian's python3-skimage; see labels.json): every labelled person found with IoU >= 0.5,
+ * nothing watched found where nothing is. Runs the real model on the wasm backend, in the
+ * detector's own thread for one photo (the path the gateway uses).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
+import { scoreImage, summarise, type AccuracyCount } from '../../src/vision/accuracy.js';
+import { loadDetector, type DetectorCore } from '../../src/vision/detect-core.js';
+import { Detector } from '../../src/vision/detector.js';
+
+const dir = join(import.meta.dirname, 'photos');
+const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8')) as { images: Array<{ file: string; objects: Array<{ label: string; box: [number, number, number, number] }> }> };
+const ffmpeg = resolveFfmpeg().path;
+
+function decode(file: string): { rgb: Uint8Array; width: number; height: number } {
+  const probe = execFileSync(ffmpeg, ['-v', 'error', '-i', join(dir, file), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
+  const info = execFileSync(ffmpeg.replace(/ffmpeg$/, 'ffprobe'), ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', join(dir, file)]).toString().trim().split(',').map(Number);
+  return { rgb: new Uint8Array(probe), width: info[0]!, height: info[1]! };
+}
+
+describe('detector accuracy on labelled photographs', () => {
+  let core: DetectorCore;
+  beforeAll(async () => {
+    core = await loadDetector('wasm');
+  }, 60_000);
+  afterAll(() => core?.dispose());
+
+  it('finds the labelled persons (IoU >= 0.5) and nothing watched in the empty scenes', async () => {
+    const counts: AccuracyCount[] = [];
+    for (const img of labels.images) {
+      const { rgb, width, height } = decode(img.file);
+      const found = await core.detect(rgb, width, height, 0.4);
+      const expected = img.objects.map((o) => ({ label: o.label, box: { x: o.box[0] / width, y: o.box[1] / height, w: o.box[2] / width, h: o.box[3] / height } }));
+      const c = scoreImage(expected, found);
+      counts.push(c);
+      console.log(`${img.file}: expected ${expected.length}, found ${found.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', ') || 'nothing'}, IoU ${c.matchedIou.map((v) => v.toFixed(2)).join(' ')}`);
+    }
+    const s = summarise(counts);
+    console.log(`recall ${s.recall.toFixed(2)} precision ${s.precision.toFixed(2)} (TP ${s.truePositives}, FP ${s.falsePositives}, FN ${s.falseNegatives})`);
+    expect(s.recall).toBe(1);
+    expect(s.precision).toBe(1);
+  }, 120_000);
+
+  it('gives the same answer from its own thread', async () => {
+    const detector = new Detector({ backend: 'wasm', minScore: 0.4 });
+    await detector.start();
+    try {
+      const { rgb, width, height } = decode('astronaut.jpg');
+      const r = await detector.detect(rgb, width, height);
+      expect(r).not.toBeNull();
+      const result = await r!;
+      expect(result.detections.some((d) => d.label === 'person' && d.score > 0.4)).toBe(true);
+      expect(result.inferenceMs).toBeGreaterThan(0);
+    } finally {
+      await detector.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,92 @@
+/**
+ * The analysis chain on real detections: a photographed person walking through a still camera's
+ * view (photo-scene.ts), the real model in its own thread, the motion gate, tracker and zones.
+ * Frame times are the pictures' times (2 fps); the detector runs for real on every frame it gets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Detector } from '../../src/vision/detector.js';
+import { CameraPipeline, type PipelineEvent } from '../../src/vision/pipeline.js';
+import type { Zone } from '../../src/vision/zones.js';
+import { sceneFrame, SCENE_H, SCENE_W } from './photo-scene.js';
+
+const RIGHT_HALF: Zone = { id: 'z1', cameraId: 'cam', preset: 'A', name: 'Fire lane', kind: 'intrusion', enabled: true, points: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], classes: ['person'], schedule: null, thresholdSec: 3, maxPersons: 5 };
+
+let detector: Detector;
+beforeAll(async () => {
+  detector = new Detector({ backend: 'wasm', minScore: 0.4 });
+  await detector.start();
+}, 60_000);
+afterAll(async () => detector?.stop());
+
+function pipelineWith(zones: Zone[]): { p: CameraPipeline; events: PipelineEvent[] } {
+  const events: PipelineEvent[] = [];
+  const p = new CameraPipeline({ cameraId: 'cam', detector, zones: () => zones, onEvent: (e) => events.push(e), settleMs: 1000, onTracks: process.env.VDEBUG ? (t, f) => console.log(f.at, JSON.stringify(t.map((x) => [x.id, +x.point.x.toFixed(2), +x.point.y.toFixed(2)]))) : undefined });
+  return { p, events };
+}
+
+/** Settles at `preset`, shows the empty view, then the person at each x (feet at y 0.9), one frame each 500 ms. */
+async function walk(p: CameraPipeline, preset: string, xs: number[], t0 = 1_000_000): Promise<number[]> {
+  p.setPose(false, preset, t0 - 2000);
+  await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: t0 - 500 });
+  const times: number[] = [];
+  for (const [i, x] of xs.entries()) {
+    const at = t0 + i * 500;
+    times.push(at);
+    await p.feed({ rgb: sceneFrame({ x, y: 0.9 }), width: SCENE_W, height: SCENE_H, at });
+  }
+  return times;
+}
+
+describe('vision pipeline on a photographed person', () => {
+  it('raises intrusion once, within 2 s of the person entering the zone', async () => {
+    const { p, events } = pipelineWith([RIGHT_HALF]);
+    const xs = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85];
+    const wall0 = Date.now();
+    const times = await walk(p, 'A', xs);
+    const entered = times[xs.findIndex((x) => x > 0.5)]!;
+    expect(events.map((e) => e.kind)).toEqual(['intrusion']);
+    expect(events[0]!.frame.at - entered).toBeLessThanOrEqual(2000);
+    expect(events[0]!.classes).toEqual(['person']);
+    expect(events[0]!.tracks[0]!.id).toMatch(/^cam-/);
+    console.log(`intrusion after ${events[0]!.frame.at - entered} ms of picture time; ${p.stats.detectedFrames} detections in ${Date.now() - wall0} ms`);
+  }, 60_000);
+
+  it('stays silent at preset B for a zone of preset A', async () => {
+    const { p, events } = pipelineWith([RIGHT_HALF]);
+    await walk(p, 'B', [0.4, 0.6, 0.8]);
+    expect(p.stats.detectedFrames).toBeGreaterThan(0);
+    expect(events).toEqual([]);
+  }, 60_000);
+
+  it('analyses nothing while the camera moves, nor until it has settled', async () => {
+    const { p, events } = pipelineWith([RIGHT_HALF]);
+    const t0 = 1_000_000;
+    p.setPose(true, null, t0);
+    for (let i = 0; i < 4; i++) await p.feed({ rgb: sceneFrame({ x: 0.6 + i * 0.05, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: t0 + i * 500 });
+    p.setPose(false, 'A', t0 + 2000);
+    await p.feed({ rgb: sceneFrame({ x: 0.8, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: t0 + 2500 }); // not settled yet
+    expect(p.stats.pausedFrames).toBe(5);
+    expect(p.stats.detectedFrames).toBe(0);
+    expect(events).toEqual([]);
+  }, 60_000);
+
+  it('raises loitering after T seconds in the zone and not before', async () => {
+    const loiter: Zone = { ...RIGHT_HALF, id: 'z2', kind: 'loitering', thresholdSec: 3 };
+    const { p, events } = pipelineWith([loiter]);
+    // Walks in, then stands (small sway) for 5 s.
+    const xs = [0.6, 0.7, 0.72, 0.7, 0.72, 0.7, 0.72, 0.7, 0.72, 0.7, 0.72, 0.7];
+    const times = await walk(p, 'A', xs);
+    expect(events.map((e) => e.kind)).toEqual(['loitering']);
+    const after = events[0]!.frame.at - times[0]!;
+    expect(after).toBeGreaterThanOrEqual(3000);
+    expect(after).toBeLessThanOrEqual(4500);
+  }, 90_000);
+
+  it('counts one line crossing per crossing, with its direction', async () => {
+    const line: Zone = { ...RIGHT_HALF, id: 'z3', kind: 'line-crossing', points: [[0.5, 0.2], [0.5, 1]] };
+    const { p, events } = pipelineWith([line]);
+    // Right (across), wobbling near the line on the far side, then back.
+    await walk(p, 'A', [0.2, 0.35, 0.5, 0.65, 0.62, 0.66, 0.5, 0.35, 0.2]);
+    expect(events.map((e) => e.direction)).toEqual(['out', 'in']);
+  }, 90_000);
+});
