@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords.js';
 import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
+import { district } from './cli/district.js';
 import { sim } from './cli/sim.js';
 import { start } from './cli/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
@@ -16,6 +17,7 @@ Usage:
                                                      run simulated devices next to a running gateway
                                                      (all kinds when none is named; its broker from FILE)
   community-gateway sim camera [--help]              run one ONVIF camera simulator with its own options
+  community-gateway district --config FILE           run the district service (many sites, one street office; docs/district.md)
   community-gateway hash-password                    read a password on stdin, print its hash for passwordHash
   community-gateway mosquitto-config --config FILE --out DIR
                                                      write mosquitto password and ACL files for an external broker
@@ -123,6 +125,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return checkConfig(rest);
     case 'sim':
       return sim(rest);
+    case 'district':
+      return district(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case 'mosquitto-config':

@@ -166,6 +166,29 @@ export const broadcastSchema = z.strictObject({
   }),
 });
 
+const uplinkSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** The district's NATS cluster, every node (nats://host:4222 or tls://...). */
+  servers: z.array(z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'a nats:// or tls:// address')),
+  /** This site's NATS user (allowed to publish only under site.<site.id>.>). */
+  user: z.string().min(1).nullable(),
+  password: z.string().min(1).nullable(),
+  tls: tlsFiles.nullable(),
+  /** Records queued at most; beyond it new records stay local only (counted, logged). */
+  maxOutboxRows: z.number().int().min(100),
+  /** Warn when the outbox passes these fills (percent of maxOutboxRows). */
+  warnAtPercent: z.array(z.number().min(1).max(100)),
+  /** Drain rate after an outage, so that local work is not starved. */
+  maxPublishPerSecond: z.number().int().min(1).max(100_000),
+  /** Publishes awaiting their ack at once. */
+  maxInFlight: z.number().int().min(1).max(10_000),
+  publishTimeoutMs: z.number().int().min(100).max(120_000),
+  /** Also use the node addresses the cluster announces (false: only `servers`, e.g. behind a relay or NAT). */
+  discoverServers: z.boolean(),
+  /** Speaker groups a notice for "all" plays on (empty: every speaker). */
+  noticeGroups: z.array(z.string()),
+});
+
 export const configSchema = z.strictObject({
   site: z.strictObject({
     id: identifier,
@@ -268,6 +291,8 @@ export const configSchema = z.strictObject({
   }),
   cameras: camerasSchema,
   broadcast: broadcastSchema,
+  /** Records sent up to the district over NATS JetStream, notices down from it (src/uplink, docs/district.md). */
+  uplink: uplinkSchema,
   /** Live video over WebSocket (src/streaming, docs/streaming.md). */
   streaming: z.strictObject({
     /** How long ffmpeg keeps running after the last viewer left (a viewer coming back starts at once). */
@@ -300,3 +325,4 @@ export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type MqttIntegrationConfig = z.infer<typeof mqttIntegrationSchema>;
 export type BroadcastConfig = z.infer<typeof broadcastSchema>;
+export type UplinkConfig = z.infer<typeof uplinkSchema>;
