@@ -1,4 +1,5 @@
 import type { Feature, FeatureFactory } from '../feature.js';
+import { NOTICE_PLAYER } from '../broadcast/notice-player.js';
 import { uplinkMigrations } from './migrations.js';
 import { UplinkService } from './uplink-service.js';
 
@@ -10,6 +11,6 @@ export const uplinkFeature: FeatureFactory = (ctx): Feature => {
   const { config } = ctx;
   if (!config.uplink.enabled) return { name: 'uplink', migrations: uplinkMigrations, services: [] };
   const log = ctx.log.child({ component: 'uplink' });
-  const service = new UplinkService({ config: config.uplink, siteId: config.site.id, database: ctx.database, bus: ctx.bus, metrics: ctx.metrics, log });
+  const service = new UplinkService({ config: config.uplink, siteId: config.site.id, database: ctx.database, bus: ctx.bus, metrics: ctx.metrics, log, player: () => ctx.capabilities.optional(NOTICE_PLAYER) });
   return { name: 'uplink', migrations: uplinkMigrations, services: [service] };
 };

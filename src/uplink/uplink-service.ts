@@ -7,7 +7,9 @@ import type { UplinkConfig } from '../config/schema.js';
 import { OutboxDrain } from './drain.js';
 import { queueFinishedHours } from './hourly-stats.js';
 import { NatsLink } from './nats-link.js';
+import { NoticeReceiver } from './notice-receiver.js';
 import { OutboxStore } from './outbox.js';
+import type { NoticePlayer } from '../broadcast/notice-player.js';
 
 /**
  * The site's uplink: queues device availability changes and hourly statistics in the outbox
@@ -19,15 +21,17 @@ export class UplinkService implements Service {
   readonly link: NatsLink;
   readonly outbox: OutboxStore;
   readonly drain: OutboxDrain;
+  readonly notices: NoticeReceiver;
   private offBus: (() => void) | undefined;
   private hourTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { config: UplinkConfig; siteId: string; database: Database; bus: EventBus; metrics: Metrics; log: Logger },
+    private readonly deps: { config: UplinkConfig; siteId: string; database: Database; bus: EventBus; metrics: Metrics; log: Logger; player: () => NoticePlayer | undefined },
   ) {
     this.link = new NatsLink(deps.config, deps.siteId, deps.log);
     this.outbox = new OutboxStore(() => deps.database.db, deps.config.maxOutboxRows);
     this.drain = new OutboxDrain({ ...deps.config, siteId: deps.siteId, outbox: this.outbox, link: this.link, metrics: deps.metrics, log: deps.log });
+    this.notices = new NoticeReceiver({ siteId: deps.siteId, database: deps.database, outbox: this.outbox, player: deps.player, bus: deps.bus, log: deps.log, wake: () => this.drain.wake() });
   }
 
   async start(): Promise<void> {
@@ -45,6 +49,8 @@ export class UplinkService implements Service {
     };
     hourly();
     this.hourTimer = setInterval(hourly, 60_000);
+    this.notices.start();
+    this.link.onConnected((nc) => this.notices.attach(nc));
     this.link.start();
     this.drain.start();
   }
@@ -54,6 +60,7 @@ export class UplinkService implements Service {
     this.offBus = undefined;
     if (this.hourTimer) clearInterval(this.hourTimer);
     this.hourTimer = undefined;
+    await this.notices.stop();
     await this.drain.stop();
     await this.link.stop();
   }
