@@ -48,7 +48,7 @@ export class NoticeReceiver {
   private batch: { stop(): void } | undefined;
 
   constructor(
-    private readonly deps: { siteId: string; database: Database; outbox: OutboxStore; player: () => NoticePlayer | undefined; bus: EventBus; log: Logger; wake: () => void },
+    private readonly deps: { siteId: string; defaultGroups: readonly string[]; database: Database; outbox: OutboxStore; player: () => NoticePlayer | undefined; bus: EventBus; log: Logger; wake: () => void },
   ) {}
 
   start(): void {
@@ -136,7 +136,7 @@ export class NoticeReceiver {
     const player = this.deps.player();
     if (!player) return this.setState(notice.id, 'failed', 'this site has no broadcast service');
     try {
-      const jobId = await player.play({ content: notice.content, groups: notice.groups, urgent: notice.priority === 'urgent', repeat: notice.repeat, sentBy: notice.createdBy });
+      const jobId = await player.play({ content: notice.content, groups: notice.groups.length ? notice.groups : this.deps.defaultGroups, urgent: notice.priority === 'urgent', repeat: notice.repeat, sentBy: notice.createdBy });
       this.jobs.set(jobId, notice.id);
       this.db().prepare('UPDATE uplink_notices SET job_id = ? WHERE notice_id = ?').run(jobId, notice.id);
       this.setState(notice.id, 'playing', null);

@@ -31,7 +31,7 @@ export class UplinkService implements Service {
     this.link = new NatsLink(deps.config, deps.siteId, deps.log);
     this.outbox = new OutboxStore(() => deps.database.db, deps.config.maxOutboxRows);
     this.drain = new OutboxDrain({ ...deps.config, siteId: deps.siteId, outbox: this.outbox, link: this.link, metrics: deps.metrics, log: deps.log });
-    this.notices = new NoticeReceiver({ siteId: deps.siteId, database: deps.database, outbox: this.outbox, player: deps.player, bus: deps.bus, log: deps.log, wake: () => this.drain.wake() });
+    this.notices = new NoticeReceiver({ siteId: deps.siteId, defaultGroups: deps.config.noticeGroups, database: deps.database, outbox: this.outbox, player: deps.player, bus: deps.bus, log: deps.log, wake: () => this.drain.wake() });
   }
 
   async start(): Promise<void> {
