@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../core/logger.js';
 import { DistrictConfigError, loadDistrictConfig } from '../district/config.js';
+import { fileURLToPath } from 'node:url';
 import { DistrictService } from '../district/district-service.js';
 import { EXIT_INVALID_CONFIG, logStrayRejections, onShutdown, wantsHelp } from './common.js';
 
@@ -31,9 +32,9 @@ export async function district(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty ?? undefined }).child({ component: 'district' });
   logStrayRejections(log);
-  const service = new DistrictService({ config, log });
+  const service = new DistrictService({ config, log, staticDir: fileURLToPath(new URL('../web/dist/', import.meta.url)) });
   onShutdown(log, () => service.stop());
   await service.start();
-  console.log(`community-gateway district is running: ${service.url}/`);
+  console.log(`community-gateway district is running: ${service.url}/district`);
   return -1;
 }

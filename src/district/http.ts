@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -63,7 +64,12 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
       return deps.notices.send(body.data, p.name);
     }),
   );
-  if (deps.staticDir) app.use(express.static(deps.staticDir));
+  if (deps.staticDir) {
+    const dir = deps.staticDir;
+    app.use(express.static(dir, { index: false }));
+    // the dashboard's district page (the same built dashboards as the gateway's)
+    app.get(['/', '/district', '/district/*rest'], (_req, res) => res.sendFile(join(dir, 'index.html'), (err) => err && res.status(404).json({ error: 'The dashboards are not built (npm run build:web).', code: 'not-built' })));
+  }
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof UserError) return void res.status(err.status).json({ error: err.message, code: err.code });
     if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ error: 'The request is too large.', code: 'too-large' });

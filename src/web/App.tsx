@@ -5,12 +5,14 @@ import { startFeed, stopFeed } from './lib/feed.js';
 import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
+import { District } from './pages/District.js';
 import { Phone } from './pages/Phone.js';
 import { Wall } from './pages/Wall.js';
 
-type View = 'console' | 'wall' | 'phone';
+type View = 'console' | 'wall' | 'phone' | 'district';
 
 function currentView(): View {
+  if (location.pathname.startsWith('/district')) return 'district';
   if (location.pathname.startsWith('/wall')) return 'wall';
   if (location.pathname.startsWith('/phone')) return 'phone';
   return window.innerWidth <= 480 ? 'phone' : 'console';
@@ -20,7 +22,7 @@ function currentView(): View {
 export function App() {
   const view = currentView();
   useEffect(() => {
-    if (view === 'wall') return;
+    if (view === 'wall' || view === 'district') return;
     api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
   }, [view]);
   useEffect(() => {
@@ -29,6 +31,7 @@ export function App() {
     return stopFeed;
   }, [user.value]);
 
+  if (view === 'district') return <District />;
   if (view === 'wall') return <Wall />;
   if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;
   if (sessionState.value === 'out' || !user.value) return <Login />;

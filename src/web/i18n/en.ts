@@ -1,3 +1,4 @@
+import { districtEn } from './areas/district.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import type { MessageKey } from './zh-CN.js';
@@ -5,6 +6,7 @@ import type { MessageKey } from './zh-CN.js';
 /** English. Same keys as zh-CN (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
+  ...districtEn,
   ...broadcastEn,
   'app.title': 'Community security console',
   'app.language': 'Language',

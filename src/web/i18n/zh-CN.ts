@@ -1,3 +1,4 @@
+import { districtZh } from './areas/district.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 
@@ -7,6 +8,7 @@ import { gatesZh } from './areas/gates.zh-CN.js';
  */
 export const zhCN = {
   ...gatesZh,
+  ...districtZh,
   ...broadcastZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
