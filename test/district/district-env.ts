@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { silentLogger } from '../../src/core/logger.js';
 import { parseDistrictConfig, type DistrictConfig } from '../../src/district/config.js';
+import { WEB_DIST } from '../../src/dashboard/feature.js';
 import { DistrictService } from '../../src/district/district-service.js';
 import type { RunningNatsCluster } from '../helpers/nats-cluster.js';
 import type { RunningPostgres } from '../helpers/postgres.js';
@@ -23,7 +24,7 @@ export function districtConfig(cluster: RunningNatsCluster, postgres: RunningPos
 }
 
 export async function startDistrict(config: DistrictConfig): Promise<DistrictService> {
-  const service = new DistrictService({ config, log: silentLogger() });
+  const service = new DistrictService({ config, log: silentLogger(), staticDir: WEB_DIST });
   await service.start();
   return service;
 }

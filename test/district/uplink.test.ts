@@ -8,8 +8,10 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startNatsCluster, type RunningNatsCluster } from '../helpers/nats-cluster.js';
 import { startPostgres, type RunningPostgres } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { launchChromium } from '../helpers/browser.js';
 import { waitFor } from '../helpers/wait.js';
-import { districtConfig, pgCount, startDistrict, uplinkConfig } from './district-env.js';
+import { DISTRICT_USERS, districtConfig, pgCount, startDistrict, uplinkConfig } from './district-env.js';
+import pg from 'pg';
 
 describe('uplink: a site\'s entries reach the district once', () => {
   let cluster: RunningNatsCluster;
@@ -83,4 +85,33 @@ describe('uplink: a site\'s entries reach the district once', () => {
     await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM records WHERE site_id = 'north' AND kind = 'probe'")) === 1, 10_000, 'own record stored');
     expect(await pgCount(postgres.url, "SELECT count(*) AS n FROM entries WHERE site_id = 'south'")).toBe(0);
   }, 30_000);
+
+  it('the district dashboard shows the communities, their flow and finds a plate across them (zh-CN and en)', async () => {
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows } = await client.query<{ plate: string }>("SELECT credential_value AS plate FROM entries WHERE credential_type = 'plate' LIMIT 1");
+    await client.end();
+    const plate = rows[0]!.plate;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${district.url}/district?lang=en`);
+      await page.getByLabel('Name', { exact: true }).fill(DISTRICT_USERS[1]!.name);
+      await page.getByLabel('Password', { exact: true }).fill(DISTRICT_USERS[1]!.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const north = page.locator('tr[data-site="north"]');
+      await north.waitFor({ timeout: 10_000 });
+      expect(await north.innerText()).toMatch(/小区 north\s+Online/);
+      await page.getByLabel('Plate', { exact: true }).fill(plate);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.locator('section:has(#district-search) tbody tr').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('section:has(#district-search) tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('section:has(#district-flow) tbody tr').count()).toBeGreaterThan(0);
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.getByRole('heading', { name: '街道数据共享看板' }).waitFor({ timeout: 5000 });
+      expect(await north.innerText()).toMatch(/在线/);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
