@@ -9,7 +9,7 @@
  * Baseline in the same run: the seconds before the node kill. Writes bench/results/district.json.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -163,6 +163,8 @@ export default async function main(argv: string[]): Promise<void> {
       rate_per_site: rate,
       seconds,
       offered_per_s: nSites * rate,
+      /** What the generators managed to commit (below offered when this process is starved of CPU). */
+      committed_per_s: round(total / ((loadEnded - began) / 1000), 0),
       stored_per_s: round(load.rows.length / ((storedEnd - began) / 1000), 0),
       p50_ms: round(percentile(outside, 50), 0),
       p99_ms: round(percentile(outside, 99), 0),
@@ -176,6 +178,8 @@ export default async function main(argv: string[]): Promise<void> {
       outage: { sites: outageSites, seconds: outageSeconds, backlog, drain_ms: drainMs, began: new Date(outageStart).toISOString() },
       drain_per_s: round(backlog / (drainMs / 1000), 0),
       drain_limit_per_site_per_s: base.maxPublishPerSecond,
+      /** The machine's 1-minute load average at the end (2 cores shared by 8 engineers when measured here). */
+      load_average: round(loadavg()[0]!, 1),
     };
     printTable('district: stored in PostgreSQL', [
       { phase: `baseline (before the kill)`, p50_ms: result.baseline_before_kill.p50_ms, p99_ms: result.baseline_before_kill.p99_ms },
