@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords.js';
 import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
-import { district } from './cli/district.js';
 import { sim } from './cli/sim.js';
 import { start } from './cli/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
@@ -126,7 +125,8 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'sim':
       return sim(rest);
     case 'district':
-      return district(rest);
+      // loaded only for this command (PostgreSQL and NATS clients are not needed by the others)
+      return (await import('./cli/district.js')).district(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case 'mosquitto-config':

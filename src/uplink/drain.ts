@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -59,7 +59,7 @@ export class OutboxDrain {
     this.lastDropped = this.o.outbox.dropped();
     this.stopped = false;
     this.o.link.onConnected((nc) => {
-      this.js = jetstream(nc, { timeout: this.o.publishTimeoutMs });
+      this.js = this.o.link.jetstream(nc, { timeout: this.o.publishTimeoutMs });
       this.wake();
     });
     this.loop = this.run();

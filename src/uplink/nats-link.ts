@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamOptions } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../core/logger.js';
 import type { UplinkConfig } from '../config/schema.js';
 
@@ -14,6 +15,7 @@ export class NatsLink {
   private retry: NodeJS.Timeout | undefined;
   private closedWatch: Promise<void> | undefined;
   private readonly listeners = new Set<(nc: NatsConnection) => void>();
+  private makeJetstream: ((nc: NatsConnection, opts?: JetStreamOptions) => JetStreamClient) | undefined;
 
   constructor(
     private readonly config: UplinkConfig,
@@ -23,6 +25,12 @@ export class NatsLink {
 
   get connection(): NatsConnection | undefined {
     return this.nc && !this.nc.isClosed() ? this.nc : undefined;
+  }
+
+  /** A JetStream client on the connection (available once connected). */
+  jetstream(nc: NatsConnection, opts?: JetStreamOptions): JetStreamClient {
+    if (!this.makeJetstream) throw new Error('the district link is not connected');
+    return this.makeJetstream(nc, opts);
   }
 
   /** Called with the connection once it is first established. */
@@ -41,6 +49,9 @@ export class NatsLink {
     if (this.stopped) return;
     const tls = this.config.tls;
     try {
+      // loaded when the uplink is on (a gateway without it never loads the NATS client)
+      const { connect } = await import('@nats-io/transport-node');
+      this.makeJetstream ??= (await import('@nats-io/jetstream')).jetstream;
       const nc = await connect({
         servers: this.config.servers,
         name: `community-gateway-${this.siteId}`,

@@ -1,4 +1,4 @@
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import type { NoticePlayer } from '../broadcast/notice-player.js';
@@ -68,9 +68,9 @@ export class NoticeReceiver {
   }
 
   /** Begins reading notices on this connection (called once the link is up). */
-  attach(nc: NatsConnection): void {
+  attach(nc: NatsConnection, js: JetStreamClient): void {
     if (this.stopped || this.loop) return;
-    this.loop = this.run(nc);
+    this.loop = this.run(nc, js);
   }
 
   private db() {
@@ -81,8 +81,7 @@ export class NoticeReceiver {
     return new Promise((resolve) => (this.sleeper = { timer: setTimeout(resolve, ms), resolve }));
   }
 
-  private async run(nc: NatsConnection): Promise<void> {
-    const js = jetstream(nc);
+  private async run(nc: NatsConnection, js: JetStreamClient): Promise<void> {
     while (!this.stopped) {
       try {
         const consumer = await js.consumers.get(NOTICES_STREAM, noticeConsumerName(this.deps.siteId));

@@ -50,7 +50,7 @@ export class UplinkService implements Service {
     hourly();
     this.hourTimer = setInterval(hourly, 60_000);
     this.notices.start();
-    this.link.onConnected((nc) => this.notices.attach(nc));
+    this.link.onConnected((nc) => this.notices.attach(nc, this.link.jetstream(nc)));
     this.link.start();
     this.drain.start();
   }
