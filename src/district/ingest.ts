@@ -22,7 +22,8 @@ export class DistrictIngest {
   constructor(private readonly deps: { pool: pg.Pool; log: Logger }) {}
 
   async start(consumer: Consumer): Promise<void> {
-    this.messages = await consumer.consume({ max_messages: 4000 });
+    // short pulls (heartbeats every ~2.5 s): after a node dies the consumer notices within seconds and pulls again
+    this.messages = await consumer.consume({ max_messages: 4000, expires: 5000 });
     const messages = this.messages;
     this.loop = (async () => {
       for await (const m of messages) {
