@@ -32,7 +32,7 @@ export function noticePlayer(deps: { actions: BroadcastActions; clips: ClipStore
       if (request.content.kind === 'tts') return (await deps.actions.speak({ ...common, text: request.content.text, language: request.content.language })).id;
       const name = request.content.clipName;
       const clip = deps.clips.list().find((c) => c.name === name);
-      if (!clip) throw new UserError(`no clip named "${name}" at this site`, 404, 'clip-not-found');
+      if (!clip) throw new UserError('notice.clip-missing', { name }, 404, 'clip-not-found');
       return deps.actions.playClip({ ...common, clipId: clip.id }).id;
     },
   };

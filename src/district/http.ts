@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError, errorBody, messageBody } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { DistrictConfig } from './config.js';
 import { noticeRequestSchema, type NoticeSender } from './notices.js';
@@ -13,7 +13,7 @@ type Handler = (req: Request, principal: DistrictPrincipal) => Promise<unknown>;
 
 /**
  * The district's HTTP API (its own users and roles; Bearer tokens only, so no cookie can be
- * forged from another origin). Errors are `{ error, code }` with a 4xx/5xx status.
+ * forged from another origin). Errors are the gateway's `{ error, code, messageCode, params }` with a 4xx/5xx status.
  */
 export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices: NoticeSender; config: DistrictConfig; log: Logger; staticDir?: string }): express.Express {
   const app = express();
@@ -22,16 +22,16 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
   const route = (role: DistrictRole, handler: Handler) => async (req: Request, res: Response) => {
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const principal = token ? await deps.users.verify(token) : undefined;
-    if (!principal) return void res.status(401).json({ error: 'Please log in to the district service.', code: 'unauthenticated' });
-    if (!allowsRole(principal, role)) return void res.status(403).json({ error: `This needs the ${role} role.`, code: 'forbidden' });
+    if (!principal) return void res.status(401).json(messageBody('unauthenticated', 'district.login-required'));
+    if (!allowsRole(principal, role)) return void res.status(403).json(messageBody('forbidden', 'auth.role-needed', { role, current: principal.role }));
     res.json(await handler(req, principal));
   };
 
   app.post('/api/district/login', async (req, res) => {
     const body = z.object({ name: z.string().max(64), password: z.string().max(256) }).safeParse(req.body);
-    if (!body.success) return void res.status(400).json({ error: 'Give a name and a password.', code: 'invalid-body' });
+    if (!body.success) return void res.status(400).json(messageBody('invalid-body', 'district.login-body'));
     const session = await deps.users.login(body.data.name, body.data.password);
-    if (!session) return void res.status(401).json({ error: 'The name or the password is wrong.', code: 'invalid-credentials' });
+    if (!session) return void res.status(401).json(messageBody('invalid-credentials', 'auth.wrong-login'));
     res.json({ token: session.token, user: session.principal });
   });
   app.get('/api/district/me', route('viewer', async (_req, p) => p));
@@ -40,10 +40,10 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
     '/api/district/flow',
     route('viewer', async (req) => {
       const q = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).safeParse(req.query);
-      if (!q.success) throw new UserError('from and to must be ISO times with a zone', 400, 'invalid-range');
+      if (!q.success) throw new UserError('district.range-invalid', {}, 400, 'invalid-range');
       const to = q.data.to ? new Date(q.data.to) : new Date();
       const from = q.data.from ? new Date(q.data.from) : new Date(to.getTime() - 24 * 3600_000);
-      if (to.getTime() - from.getTime() > 93 * 24 * 3600_000 || to <= from) throw new UserError('the range must be positive and at most 93 days', 400, 'invalid-range');
+      if (to.getTime() - from.getTime() > 93 * 24 * 3600_000 || to <= from) throw new UserError('district.range-too-long', { days: 93 }, 400, 'invalid-range');
       return { from: from.toISOString(), to: to.toISOString(), buckets: await flowView(deps.pool, from, to) };
     }),
   );
@@ -51,7 +51,7 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
     '/api/district/entries',
     route('viewer', async (req) => {
       const q = z.object({ plate: z.string().trim().min(2).max(32), limit: z.coerce.number().int().min(1).max(1000).default(200) }).safeParse(req.query);
-      if (!q.success) throw new UserError('give a plate (2-32 characters)', 400, 'invalid-plate');
+      if (!q.success) throw new UserError('district.plate-invalid', { min: 2, max: 32 }, 400, 'invalid-plate');
       return { plate: q.data.plate, entries: await plateSearch(deps.pool, q.data.plate, q.data.limit) };
     }),
   );
@@ -60,7 +60,7 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
     '/api/district/notices',
     route('officer', async (req, p) => {
       const body = noticeRequestSchema.safeParse(req.body);
-      if (!body.success) throw new UserError(`the notice is not valid: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 400, 'invalid-notice');
+      if (!body.success) throw new UserError('district.notice-invalid', { problems: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400, 'invalid-notice');
       return deps.notices.send(body.data, p.name);
     }),
   );
@@ -68,14 +68,14 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
     const dir = deps.staticDir;
     app.use(express.static(dir, { index: false }));
     // the dashboard's district page (the same built dashboards as the gateway's)
-    app.get(['/', '/district', '/district/*rest'], (_req, res) => res.sendFile(join(dir, 'index.html'), (err) => err && res.status(404).json({ error: 'The dashboards are not built (npm run build:web).', code: 'not-built' })));
+    app.get(['/', '/district', '/district/*rest'], (_req, res) => res.sendFile(join(dir, 'index.html'), (err) => err && res.status(404).json(messageBody('not-built', 'district.not-built'))));
   }
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof UserError) return void res.status(err.status).json({ error: err.message, code: err.code });
-    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ error: 'The request is too large.', code: 'too-large' });
-    if (err instanceof SyntaxError) return void res.status(400).json({ error: 'The body is not valid JSON.', code: 'invalid-json' });
+    if (err instanceof UserError) return void res.status(err.status).json(errorBody(err));
+    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json(messageBody('too-large', 'request.too-large', { limit: 64 * 1024 }));
+    if (err instanceof SyntaxError) return void res.status(400).json(messageBody('invalid-json', 'request.not-json'));
     deps.log.error({ err: String(err) }, 'district request failed');
-    res.status(500).json({ error: 'The district service could not answer; try again.', code: 'internal' });
+    res.status(500).json(messageBody('internal', 'district.internal'));
   });
   return app;
 }

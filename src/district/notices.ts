@@ -50,11 +50,11 @@ export class NoticeSender {
   async send(request: NoticeRequest, by: string): Promise<{ id: string; sites: string[] }> {
     const now = Date.now();
     const sites = request.sites.includes('*') ? await this.deps.knownSites() : [...new Set(request.sites)];
-    if (!sites.length) throw new UserError('no site to send the notice to', 400, 'no-sites');
+    if (!sites.length) throw new UserError('district.no-sites', {}, 400, 'no-sites');
     const playAt = request.playAt ? Date.parse(request.playAt) : null;
     const expiresAt = request.expiresAt ? Date.parse(request.expiresAt) : (playAt ?? now) + 24 * 3600_000;
-    if (expiresAt <= now) throw new UserError('the notice would expire before it is sent', 400, 'notice-expired');
-    if (playAt !== null && playAt >= expiresAt) throw new UserError('the notice would expire before it plays', 400, 'notice-expired');
+    if (expiresAt <= now) throw new UserError('district.notice-expired', {}, 400, 'notice-expired');
+    if (playAt !== null && playAt >= expiresAt) throw new UserError('district.notice-expires-first', {}, 400, 'notice-expired');
     const id = randomUUID();
     const client = await this.deps.pool.connect();
     try {

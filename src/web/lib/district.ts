@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { apiError } from './api.js';
 
 /** The district service's own login (a Bearer token kept for this tab only). */
 export const districtToken = signal<string | null>(sessionStorage.getItem('cg_district_token'));
@@ -9,24 +10,15 @@ export function setDistrictToken(token: string | null): void {
   else sessionStorage.removeItem('cg_district_token');
 }
 
-export class DistrictApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Calls /api/district/...; a 401 forgets the login. Errors carry the service's own message. */
+/** Calls /api/district/...; a 401 forgets the login. Errors are ApiErrors: their message is in the UI language when the service gave a message code. */
 export async function districtApi<T>(path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (districtToken.value) headers.authorization = `Bearer ${districtToken.value}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/api/district${path}`, { method: body === undefined ? 'GET' : 'POST', headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const json = (await res.json().catch(() => ({}))) as { error?: string };
+  const json = (await res.json().catch(() => undefined)) as Parameters<typeof apiError>[1];
   if (res.status === 401 && path !== '/login') setDistrictToken(null);
-  if (!res.ok) throw new DistrictApiError(json.error ?? `HTTP ${res.status}`, res.status);
+  if (!res.ok) throw apiError(res, json);
   return json as T;
 }
 
