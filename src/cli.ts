@@ -18,6 +18,7 @@ Usage:
                                                      run simulated devices next to a running gateway
                                                      (all kinds when none is named; its broker from FILE)
   community-gateway sim camera [--help]              run one ONVIF camera simulator with its own options
+  community-gateway district --config FILE           run the district service (many sites, one street office; docs/district.md)
   community-gateway hash-password                    read a password on stdin, print its hash for passwordHash
   community-gateway mosquitto-config --config FILE --out DIR
                                                      write mosquitto password and ACL files for an external broker
@@ -129,6 +130,9 @@ async function dispatch(argv: string[]): Promise<number> {
       return checkConfig(rest);
     case 'sim':
       return sim(rest);
+    case 'district':
+      // loaded only for this command (PostgreSQL and NATS clients are not needed by the others)
+      return (await import('./cli/district.js')).district(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case 'mosquitto-config':

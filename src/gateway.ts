@@ -42,6 +42,7 @@ import { Database } from './store/database.js';
 import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
+import { uplinkFeature } from './uplink/feature.js';
 import { recordingFeature } from './recording/feature.js';
 import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
@@ -57,7 +58,7 @@ import { resolveFfmpeg } from './core/ffmpeg.js';
 import { alarmsFeature } from './alarms/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

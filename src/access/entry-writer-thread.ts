@@ -19,11 +19,14 @@ export class EntryWriterThread {
   private opened = false;
   private closed = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly outbox?: { maxRows: number },
+  ) {}
 
   async open(): Promise<void> {
     this.opened = true;
-    const worker = spawnTsWorker(new URL('./entry-writer-worker.ts', import.meta.url), { file: this.file });
+    const worker = spawnTsWorker(new URL('./entry-writer-worker.ts', import.meta.url), { file: this.file, outbox: this.outbox });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWriterThread) => {

@@ -17,7 +17,8 @@ export type FromWriterThread =
   | { type: 'closed' };
 
 const port = parentPort!;
-const writer = new EntryWriter((workerData as { file: string }).file);
+const data = workerData as { file: string; outbox?: { maxRows: number } };
+const writer = new EntryWriter(data.file, data.outbox);
 const reply = (m: FromWriterThread) => port.postMessage(m);
 
 try {

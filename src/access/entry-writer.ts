@@ -1,7 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { EntryRecord } from '../../devices/mqtt-barrier/driver.js';
 import type { Db } from '../store/database.js';
-import { entryRow, type EntryRow } from './entry-row.js';
+import { prepareOutboxAppend } from '../uplink/outbox.js';
+import { entryRow, storedEntry, type EntryRow } from './entry-row.js';
 
 export interface BatchOutcome {
   /** Rows stored by this batch, in arrival order. */
@@ -38,7 +39,11 @@ export class EntryWriter {
   private existing: BetterSqlite3.Statement | undefined;
   private conflict: BetterSqlite3.Statement | undefined;
 
-  constructor(private readonly file: string) {}
+  /** outbox: also queue each stored entry for the district (src/uplink), in the same transaction. */
+  constructor(
+    private readonly file: string,
+    private readonly outbox?: { maxRows: number },
+  ) {}
 
   open(): void {
     const db = new BetterSqlite3(this.file);
@@ -68,6 +73,7 @@ export class EntryWriter {
     this.inside = inside;
     this.existing = existing;
     this.conflict = conflict;
+    const toOutbox = this.outbox ? prepareOutboxAppend(db, this.outbox.maxRows) : undefined;
     this.batch = db.transaction((items: Array<{ entry: EntryRecord; receivedAt: number }>) => {
       const ids: Array<number | null> = [];
       for (const { entry, receivedAt } of items) {
@@ -84,6 +90,7 @@ export class EntryWriter {
           continue;
         }
         ids.push(row.id);
+        toOutbox?.('entry', String(row.id), storedEntry(entryRow(entry, receivedAt, row.id)));
         if (row && entry.credentialType === 'plate' && entry.result === 'granted') inside.run(entry.credentialValue, entry.direction, entry.gate, entry.occurredAt);
       }
       return ids;

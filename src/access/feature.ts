@@ -37,6 +37,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     conflicts,
     clocks,
     databaseFile: ctx.database.file,
+    uplinkOutbox: config.uplink.enabled ? { maxRows: config.uplink.maxOutboxRows } : undefined,
     driver,
     publisher: ctx.publisher,
     bus: ctx.bus,

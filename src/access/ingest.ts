@@ -23,6 +23,8 @@ declare module '../core/event-bus.js' {
 
 export interface EntryIngestDeps {
   databaseFile: string;
+  /** Queue each stored entry for the district in the same transaction (src/uplink): the outbox's bound. */
+  uplinkOutbox?: { maxRows: number } | undefined;
   driver: BarrierDriver;
   publisher: MqttPublisher;
   bus: EventBus;
@@ -62,7 +64,7 @@ export class EntryIngest implements Service {
   private commitSeconds: Histogram | undefined;
 
   constructor(private readonly deps: EntryIngestDeps) {
-    this.writer = new EntryWriterThread(deps.databaseFile);
+    this.writer = new EntryWriterThread(deps.databaseFile, deps.uplinkOutbox);
   }
 
   async start(): Promise<void> {

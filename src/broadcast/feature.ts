@@ -9,6 +9,7 @@ import { BroadcastActions } from './broadcast-actions.js';
 import { BroadcastService } from './broadcast-service.js';
 import { ClipStore } from './clip-store.js';
 import { JobHistory } from './job-history.js';
+import { NOTICE_PLAYER, noticePlayer } from './notice-player.js';
 import { broadcastMigrations } from './migrations.js';
 import { broadcastRoutes } from './routes.js';
 import { ScheduleStore } from './schedule-store.js';
@@ -49,6 +50,7 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
       actions.fireSchedule(schedule, at).catch((err: unknown) => log.error({ schedule: schedule.id, err: String(err) }, 'scheduled broadcast could not start'));
     },
   });
+  ctx.capabilities.provide(NOTICE_PLAYER, noticePlayer({ actions, clips, directory }));
   const ttsLifecycle: Service = { name: 'broadcast-tts', start: async () => {}, stop: async () => tts.stop() };
   return {
     name: 'broadcast',

@@ -193,6 +193,29 @@ export const httpsSchema = z.strictObject({
   redirectHttp: z.boolean(),
 });
 
+const uplinkSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** The district's NATS cluster, every node (nats://host:4222 or tls://...). */
+  servers: z.array(z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'a nats:// or tls:// address')),
+  /** This site's NATS user (allowed to publish only under site.<site.id>.>). */
+  user: z.string().min(1).nullable(),
+  password: z.string().min(1).nullable(),
+  tls: tlsFiles.nullable(),
+  /** Records queued at most; beyond it new records stay local only (counted, logged). */
+  maxOutboxRows: z.number().int().min(100),
+  /** Warn when the outbox passes these fills (percent of maxOutboxRows). */
+  warnAtPercent: z.array(z.number().min(1).max(100)),
+  /** Drain rate after an outage, so that local work is not starved. */
+  maxPublishPerSecond: z.number().int().min(1).max(100_000),
+  /** Publishes awaiting their ack at once. */
+  maxInFlight: z.number().int().min(1).max(10_000),
+  publishTimeoutMs: z.number().int().min(100).max(120_000),
+  /** Also use the node addresses the cluster announces (false: only `servers`, e.g. behind a relay or NAT). */
+  discoverServers: z.boolean(),
+  /** Speaker groups a notice for "all" plays on (empty: every speaker). */
+  noticeGroups: z.array(z.string()),
+});
+
 /** How one camera is recorded (docs/recording.md). */
 export const cameraRecordingSchema = z.strictObject({
   enabled: z.boolean(),
@@ -342,6 +365,8 @@ export const configSchema = z.strictObject({
   }),
   cameras: camerasSchema,
   broadcast: broadcastSchema,
+  /** Records sent up to the district over NATS JetStream, notices down from it (src/uplink, docs/district.md). */
+  uplink: uplinkSchema,
   recording: recordingSchema,
   /** Alarms, linkage rules, homes under watch, grids and work orders (src/alarms, docs/alarms.md). */
   alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),
@@ -421,5 +446,6 @@ export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type MqttIntegrationConfig = z.infer<typeof mqttIntegrationSchema>;
 export type BroadcastConfig = z.infer<typeof broadcastSchema>;
+export type UplinkConfig = z.infer<typeof uplinkSchema>;
 export type RecordingConfig = z.infer<typeof recordingSchema>;
 export type CameraRecordingConfig = z.infer<typeof cameraRecordingSchema>;

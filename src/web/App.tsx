@@ -6,13 +6,15 @@ import { loadSite } from './lib/site.js';
 import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
+import { District } from './pages/District.js';
 import { Phone } from './pages/Phone.js';
 import { Wall } from './pages/Wall.js';
 import { TrustGateway } from './components/tls/TrustGateway.js';
 
-type View = 'console' | 'wall' | 'phone' | 'trust';
+type View = 'console' | 'wall' | 'phone' | 'trust' | 'district';
 
 function currentView(): View {
+  if (location.pathname.startsWith('/district')) return 'district';
   if (location.pathname.startsWith('/wall')) return 'wall';
   if (location.pathname.startsWith('/phone')) return 'phone';
   if (location.pathname.startsWith('/trust')) return 'trust';
@@ -23,7 +25,7 @@ function currentView(): View {
 export function App() {
   const view = currentView();
   useEffect(() => {
-    if (view === 'wall') return;
+    if (view === 'wall' || view === 'district') return;
     api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
   }, [view]);
   useEffect(() => {
@@ -36,6 +38,7 @@ export function App() {
     return stopFeed;
   }, [user.value]);
 
+  if (view === 'district') return <District />;
   if (view === 'wall') return <Wall />;
   if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;
   if (sessionState.value === 'out' || !user.value) return <Login />;

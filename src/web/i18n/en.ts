@@ -1,3 +1,4 @@
+import { districtEn } from './areas/district.en.js';
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
 import { deployEn } from './areas/deploy.en.js';
@@ -11,6 +12,7 @@ import type { MessageKey } from './zh-CN.js';
 /** English. Same keys as zh-CN (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
+  ...districtEn,
   ...playbackEn,
   ...alarmsEn,
   ...visionEn,

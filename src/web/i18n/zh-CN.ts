@@ -1,3 +1,4 @@
+import { districtZh } from './areas/district.zh-CN.js';
 import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
 import { deployZh } from './areas/deploy.zh-CN.js';
@@ -13,6 +14,7 @@ import { playbackZh } from './areas/playback.zh-CN.js';
  */
 export const zhCN = {
   ...gatesZh,
+  ...districtZh,
   ...playbackZh,
   ...alarmsZh,
   ...visionZh,

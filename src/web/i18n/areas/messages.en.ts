@@ -147,4 +147,17 @@ export const messagesEn: Record<MessageCode, string> = {
   'vision.snapshot-gone': 'the snapshot is not written yet or was removed',
   'vision.camera-not-analysed': 'camera "{camera}" is not analysed',
   'vision.zone-not-found': 'no zone with id "{zone}"',
+  // District (issue 19)
+  'notice.clip-missing': 'no clip named "{name}" at this site',
+  'district.login-required': 'please log in to the district service',
+  'district.login-body': 'give a name and a password',
+  'district.range-invalid': 'from and to must be ISO times with a zone',
+  'district.range-too-long': 'the range must be positive and at most {days} days',
+  'district.plate-invalid': 'give a plate ({min}-{max} characters)',
+  'district.notice-invalid': 'the notice is not valid: {problems}',
+  'district.no-sites': 'no site to send the notice to',
+  'district.notice-expired': 'the notice would expire before it is sent',
+  'district.notice-expires-first': 'the notice would expire before it plays',
+  'district.not-built': 'the dashboards are not built (npm run build:web)',
+  'district.internal': 'the district service could not answer; try again',
 };

@@ -147,4 +147,17 @@ export const messagesZh: Record<MessageCode, string> = {
   'vision.snapshot-gone': '抓拍图还没保存好，或已被删除',
   'vision.camera-not-analysed': '摄像机“{camera}”没有开启智能分析',
   'vision.zone-not-found': '没有这个区域：{zone}',
+  // District (issue 19)
+  'notice.clip-missing': '本小区没有名为“{name}”的音频',
+  'district.login-required': '请先登录区级平台',
+  'district.login-body': '请输入用户名和密码',
+  'district.range-invalid': '开始和结束时间格式不对（须为带时区的 ISO 时间）',
+  'district.range-too-long': '结束时间须晚于开始时间，且时间范围最长 {days} 天',
+  'district.plate-invalid': '请输入车牌号（{min} 到 {max} 个字符）',
+  'district.notice-invalid': '通知内容有误：{problems}',
+  'district.no-sites': '没有可以发送通知的小区',
+  'district.notice-expired': '通知在发送前就会过期',
+  'district.notice-expires-first': '通知在播放前就会过期',
+  'district.not-built': '值班台页面尚未构建（npm run build:web）',
+  'district.internal': '区级平台暂时无法响应，请重试',
 };

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type pg from 'pg';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { ensureSiteConsumer } from './streams.js';
+
+/** What an officer sends down to the sites. */
+export const noticeRequestSchema = z.strictObject({
+  content: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('tts'), text: z.string().trim().min(1).max(500), language: z.enum(['zh', 'en']).optional() }),
+    /** A clip already uploaded at each site under this name. */
+    z.strictObject({ kind: z.literal('clip'), clipName: z.string().min(1).max(64) }),
+  ]),
+  /** Site ids, or ["*"] for every known site. */
+  sites: z.array(z.string().min(1).max(64)).min(1).max(500),
+  /** Speaker groups at each site; empty: the site's default groups for notices. */
+  groups: z.array(z.string().min(1).max(64)).max(50).default([]),
+  priority: z.enum(['normal', 'urgent']).default('normal'),
+  repeat: z.number().int().min(1).max(5).default(1),
+  /** When to play (ISO with zone); absent: at once. */
+  playAt: z.iso.datetime({ offset: true }).optional(),
+  /** Not played after this (ISO); default 24 hours after playAt or now. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type NoticeRequest = z.infer<typeof noticeRequestSchema>;
+
+/** What a site receives on notice.<site>. */
+export interface NoticeMessage {
+  id: string;
+  content: NoticeRequest['content'];
+  groups: string[];
+  priority: 'normal' | 'urgent';
+  repeat: number;
+  playAt: string | null;
+  expiresAt: string;
+  createdBy: string;
+}
+
+/**
+ * Stores a notice and its per-site delivery rows (state `sent`) in PostgreSQL, then publishes it
+ * to each target site's subject of the NOTICES stream with Nats-Msg-Id `notice/<id>/<site>`. Each
+ * site has a durable consumer, so a site offline now receives it when it returns; the site
+ * reports back through its own uplink (kind notice-state).
+ */
+export class NoticeSender {
+  constructor(private readonly deps: { pool: pg.Pool; js: () => JetStreamClient; jsm: () => JetStreamManager; knownSites: () => Promise<string[]>; log: Logger }) {}
+
+  async send(request: NoticeRequest, by: string): Promise<{ id: string; sites: string[] }> {
+    const now = Date.now();
+    const sites = request.sites.includes('*') ? await this.deps.knownSites() : [...new Set(request.sites)];
+    if (!sites.length) throw new UserError('district.no-sites', {}, 400, 'no-sites');
+    const playAt = request.playAt ? Date.parse(request.playAt) : null;
+    const expiresAt = request.expiresAt ? Date.parse(request.expiresAt) : (playAt ?? now) + 24 * 3600_000;
+    if (expiresAt <= now) throw new UserError('district.notice-expired', {}, 400, 'notice-expired');
+    if (playAt !== null && playAt >= expiresAt) throw new UserError('district.notice-expires-first', {}, 400, 'notice-expired');
+    const id = randomUUID();
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'INSERT INTO notices (id, created_by, content, sites, groups, priority, play_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, by, JSON.stringify({ ...request.content, repeat: request.repeat }), sites, request.groups, request.priority, playAt ? new Date(playAt) : null, new Date(expiresAt)],
+      );
+      await client.query(`INSERT INTO notice_deliveries (notice_id, site_id, state, rank) SELECT $1, unnest($2::text[]), 'pending', 0`, [id, sites]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    const message: NoticeMessage = {
+      id,
+      content: request.content,
+      groups: request.groups,
+      priority: request.priority,
+      repeat: request.repeat,
+      playAt: playAt ? new Date(playAt).toISOString() : null,
+      expiresAt: new Date(expiresAt).toISOString(),
+      createdBy: by,
+    };
+    await this.publish(message, sites);
+    return { id, sites };
+  }
+
+  /** Publishes to every site still `pending` (at send, and again at start for any a crash left). */
+  async publish(message: NoticeMessage, sites: readonly string[]): Promise<void> {
+    for (const site of sites) {
+      try {
+        await ensureSiteConsumer(this.deps.jsm(), site);
+        await this.deps.js().publish(`notice.${site}`, JSON.stringify(message), { msgID: `notice/${message.id}/${site}` });
+        await this.deps.pool.query(`UPDATE notice_deliveries SET state = 'sent', rank = 1, updated_at = now() WHERE notice_id = $1 AND site_id = $2 AND rank < 1`, [message.id, site]);
+      } catch (err) {
+        this.deps.log.warn({ notice: message.id, site, err: String(err) }, 'notice not yet handed to the cluster; tried again later');
+      }
+    }
+  }
+
+  /** Notices whose hand-over to the cluster did not happen (the district stopped in between). */
+  async republishPending(): Promise<void> {
+    const { rows } = await this.deps.pool.query<{ id: string; created_by: string; content: NoticeRequest['content'] & { repeat: number }; groups: string[]; priority: 'normal' | 'urgent'; play_at: Date | null; expires_at: Date; sites: string[] }>(
+      `SELECT n.id, n.created_by, n.content, n.groups, n.priority, n.play_at, n.expires_at, array_agg(d.site_id) AS sites
+       FROM notices n JOIN notice_deliveries d ON d.notice_id = n.id WHERE d.rank = 0 AND n.expires_at > now() GROUP BY n.id`,
+    );
+    for (const r of rows) {
+      const { repeat, ...content } = r.content;
+      await this.publish(
+        { id: r.id, content: content as NoticeRequest['content'], groups: r.groups, priority: r.priority, repeat, playAt: r.play_at?.toISOString() ?? null, expiresAt: r.expires_at.toISOString(), createdBy: r.created_by },
+        r.sites,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { AckPolicy, DeliverPolicy, type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { NOTICES_STREAM, SITES_STREAM, noticeConsumerName } from './nats-config.js';
+
+export const INGEST_CONSUMER = 'district-ingest';
+
+/**
+ * The streams and consumers the district owns: SITES (`site.>`, what the sites publish, deduplicated by
+ * Nats-Msg-Id over `duplicateWindowMs`), NOTICES (`notice.>`, one subject per site), the district's
+ * durable ingest consumer and one durable notices consumer per site. Creating them again is a no-op.
+ */
+export async function ensureStreams(jsm: JetStreamManager, o: { replicas: number; duplicateWindowMs: number }): Promise<void> {
+  const streams: Array<{ name: string; subjects: string[]; max_age: number }> = [
+    { name: SITES_STREAM, subjects: ['site.>'], max_age: nanos(7 * 24 * 3600_000) },
+    { name: NOTICES_STREAM, subjects: ['notice.>'], max_age: nanos(30 * 24 * 3600_000) },
+  ];
+  for (const s of streams) {
+    const config = { ...s, num_replicas: o.replicas, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: nanos(o.duplicateWindowMs) };
+    try {
+      await jsm.streams.info(s.name);
+      await jsm.streams.update(s.name, config);
+    } catch (err) {
+      if (!/not found/i.test(String(err))) throw err;
+      await jsm.streams.add(config);
+    }
+  }
+  await addConsumer(jsm, SITES_STREAM, { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 20_000 });
+}
+
+/** The durable consumer of one site's notices (created before the site first connects, so nothing is missed). */
+export async function ensureSiteConsumer(jsm: JetStreamManager, siteId: string): Promise<void> {
+  await addConsumer(jsm, NOTICES_STREAM, {
+    durable_name: noticeConsumerName(siteId),
+    filter_subject: `notice.${siteId}`,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(60_000),
+    max_ack_pending: 100,
+  });
+}
+
+async function addConsumer(jsm: JetStreamManager, stream: string, config: Parameters<JetStreamManager['consumers']['add']>[1]): Promise<void> {
+  try {
+    await jsm.consumers.info(stream, config.durable_name!);
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+    await jsm.consumers.add(stream, config);
+  }
+}

@@ -1,0 +1,79 @@
+import type { Db } from '../store/database.js';
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  record_id: string;
+  payload: string;
+  created_at: number;
+}
+
+export type OutboxAppend = (kind: string, recordId: string, payload: unknown, createdAt?: number) => boolean;
+
+/**
+ * Prepares the outbox insert on a connection, to be called inside that connection's transaction
+ * (the entry writer's, for entries). When the outbox holds `maxRows` the record is not queued
+ * (answer false) and `uplink_state.dropped` counts it, in the same transaction; the record itself
+ * stays in the site's own tables. The size test is max(id) - min(id): O(log n), and exact while
+ * rows leave in order (they do).
+ */
+export function prepareOutboxAppend(db: Db, maxRows: number): OutboxAppend {
+  const size = db.prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox');
+  const insert = db.prepare('INSERT INTO uplink_outbox (kind, record_id, payload, created_at) VALUES (?, ?, ?, ?)');
+  const dropped = db.prepare("UPDATE uplink_state SET value = value + 1 WHERE key = 'dropped'");
+  return (kind, recordId, payload, createdAt = Date.now()) => {
+    if (size.get()!.n >= maxRows) {
+      dropped.run();
+      return false;
+    }
+    insert.run(kind, recordId, JSON.stringify(payload), createdAt);
+    return true;
+  };
+}
+
+/** The outbox as the uplink reads and empties it (the gateway's main connection). */
+export class OutboxStore {
+  private appendFn: OutboxAppend | undefined;
+
+  constructor(
+    private readonly db: () => Db,
+    private readonly maxRows: number,
+  ) {}
+
+  /** Queues one record in its own transaction (for records with no other local row). */
+  append(kind: string, recordId: string, payload: unknown, createdAt = Date.now()): boolean {
+    this.appendFn ??= prepareOutboxAppend(this.db(), this.maxRows);
+    const fn = this.appendFn;
+    return this.db().transaction(() => fn(kind, recordId, payload, createdAt))();
+  }
+
+  /** The oldest rows, in order. */
+  peek(limit: number): OutboxRow[] {
+    return this.db().prepare<[number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox ORDER BY id LIMIT ?').all(limit);
+  }
+
+  /** Removes rows whose publish the cluster acknowledged. */
+  remove(ids: readonly number[]): void {
+    if (!ids.length) return;
+    const del = this.db().prepare('DELETE FROM uplink_outbox WHERE id = ?');
+    this.db().transaction(() => {
+      for (const id of ids) del.run(id);
+    })();
+  }
+
+  size(): number {
+    return this.db().prepare<[], { n: number }>('SELECT count(*) AS n FROM uplink_outbox').get()!.n;
+  }
+
+  dropped(): number {
+    return this.db().prepare<[], { value: number }>("SELECT value FROM uplink_state WHERE key = 'dropped'").get()!.value;
+  }
+
+  stateValue(key: string): number {
+    return this.db().prepare<[string], { value: number }>('SELECT value FROM uplink_state WHERE key = ?').get(key)?.value ?? 0;
+  }
+
+  setStateValue(key: string, value: number): void {
+    this.db().prepare('INSERT INTO uplink_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

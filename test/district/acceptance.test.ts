@@ -1,0 +1,198 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/core/net.js';
+import { GatewayProcess } from '../access/gateway-process.js';
+import { barrierDevices } from '../access/helpers.js';
+import { startTs, type Child } from '../helpers/child.js';
+import { startNatsCluster, type RunningNatsCluster } from '../helpers/nats-cluster.js';
+import { startPostgres, type RunningPostgres } from '../helpers/postgres.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { waitFor } from '../helpers/wait.js';
+import { DISTRICT_USERS } from './district-env.js';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const SIM = fileURLToPath(new URL('../fixtures/barrier-sim-process.ts', import.meta.url));
+const SITES = ['east', 'west', 'south'] as const;
+/** The issue's site outage is 5 minutes; here it is shortened (LINK_DOWN_MS), the mechanism is the same. */
+const LINK_DOWN_MS = Number(process.env.LINK_DOWN_MS ?? 8000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Site {
+  id: string;
+  dir: string;
+  gateway: GatewayProcess;
+  sim: Child;
+  links: TcpProxy[];
+}
+
+/**
+ * The issue's acceptance on loopback: a 3-node nats-server cluster, PostgreSQL, the district service
+ * (the CLI, a child process), three gateways in child processes with their simulated barriers in
+ * child processes of their own. Faults one after the other while traffic runs; at the end every
+ * entry stored at a site is a row in PostgreSQL, none twice.
+ */
+describe('district acceptance: three sites, faults, exactly one row per entry', () => {
+  let cluster: RunningNatsCluster | undefined;
+  let postgres: RunningPostgres | undefined;
+  let district: Child | undefined;
+  const sites: Site[] = [];
+  const root = mkdtempSync(join(tmpdir(), 'cg-district-acc-'));
+
+  afterAll(async () => {
+    for (const s of sites) {
+      await s.sim.signal('SIGTERM');
+      await s.gateway.stop();
+      for (const l of s.links) await l.close();
+    }
+    await district?.signal('SIGTERM');
+    await cluster?.stop();
+    await postgres?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('entries = rows after a NATS node kill, a site link down, district SIGKILL and gateway SIGKILL', async () => {
+    [cluster, postgres] = await Promise.all([startNatsCluster([...SITES]), startPostgres()]);
+    const c = cluster;
+    const districtFile = join(root, 'district.json');
+    writeFileSync(
+      districtFile,
+      JSON.stringify({
+        nats: { servers: c.urls, user: c.district.user, password: c.district.password, replicas: 3 },
+        postgres: { url: postgres.url },
+        http: { host: '127.0.0.1', port: await freePort() },
+        users: DISTRICT_USERS,
+        sites: SITES.map((id) => ({ id, name: id })),
+        log: { level: 'warn', pretty: false },
+      }),
+    );
+    const startDistrict = async () => {
+      const child = startTs(MAIN, ['district', '--config', districtFile]);
+      await child.waitFor(/district is running/, 60_000);
+      return child;
+    };
+    district = await startDistrict();
+
+    for (const id of SITES) {
+      const dir = join(root, id);
+      const { barriers, devices } = barrierDevices(2, `${id}-gate`);
+      const mqttPort = await freePort();
+      // every site reaches the cluster through relays, so that one site's link can be cut alone
+      const links = await Promise.all(c.nodes.map((n) => startTcpProxy(n.port)));
+      const creds = c.sites[id]!;
+      mkdirSync(dir, { recursive: true });
+      const gateway = new GatewayProcess(dir, {
+        site: { id, name: id },
+        http: { host: '127.0.0.1', port: await freePort() },
+        mqtt: { devices, embedded: { host: '127.0.0.1', port: mqttPort } },
+        storage: { dataDir: join(dir, 'data') },
+        log: { level: 'warn', pretty: false },
+        uplink: { enabled: true, servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false, user: creds.user, password: creds.password },
+      });
+      await gateway.start();
+      const sim = startTs(SIM, [JSON.stringify({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, barriers, perSecond: 4, dataDir: join(dir, 'sim') })]);
+      await sim.waitFor(/READY/);
+      sites.push({ id, dir, gateway, sim, links });
+    }
+    const pgRows = async (site?: string) => {
+      const client = new pg.Client({ connectionString: postgres!.url });
+      await client.connect();
+      try {
+        const r = await client.query<{ n: string; d: string }>(
+          `SELECT count(*) AS n, count(DISTINCT (site_id, gate, event_id)) AS d FROM entries${site ? ' WHERE site_id = $1' : ''}`,
+          site ? [site] : [],
+        );
+        return { rows: Number(r.rows[0]!.n), distinct: Number(r.rows[0]!.d) };
+      } finally {
+        await client.end();
+      }
+    };
+    await waitFor(async () => (await pgRows()).rows > 20, 20_000, 'traffic reaching the district');
+
+    // 1. one NATS node killed mid-run: the cluster keeps going on the two others
+    await c.kill(1);
+    const beforeKill = (await pgRows()).rows;
+    await waitFor(async () => (await pgRows()).rows > beforeKill + 20, 45_000, 'rows while a node is down');
+    await c.restart(1);
+
+    // 2. one site's link down (shortened outage): it keeps storing locally, the others go on
+    const east = sites[0]!;
+    for (const l of east.links) await l.cut();
+    const eastBefore = (await pgRows('east')).rows;
+    await sleep(LINK_DOWN_MS);
+    expect((await pgRows('east')).rows).toBe(eastBefore);
+    expect(localRows(east).outbox).toBeGreaterThan(0);
+    for (const l of east.links) await l.restore();
+
+    // 3. the district service killed with SIGKILL and started again
+    await sleep(1000);
+    await district.signal('SIGKILL');
+    await sleep(2000);
+    district = await startDistrict();
+
+    // 4. a gateway killed with SIGKILL and started again (its barriers hold their entries meanwhile)
+    const west = sites[1]!;
+    await sleep(1000);
+    await west.gateway.kill();
+    await sleep(2000);
+    await west.gateway.start();
+    await sleep(3000);
+
+    // quiet: every barrier's entries acknowledged, then every site's rows in PostgreSQL
+    for (const s of sites) s.sim.write('quiet');
+    for (const s of sites) expect((await s.sim.waitFor(/DRAINED (\d+) held=(\d+)/, 40_000))[2]).toBe('0');
+    for (const s of sites) {
+      await waitFor(async () => {
+        const local = localRows(s);
+        return local.outbox === 0 && (await pgRows(s.id)).rows === local.entries;
+      }, 60_000, `${s.id}: every entry in PostgreSQL`);
+    }
+    const total = await pgRows();
+    expect(total.rows).toBe(total.distinct);
+    const perSite = sites.map((s) => ({ site: s.id, local: localRows(s).entries }));
+    expect(total.rows).toBe(perSite.reduce((n, s) => n + s.local, 0));
+    // the same (gate, eventId) set on both sides
+    for (const s of sites) expect(await pgIds(postgres.url, s.id)).toEqual(localIds(s));
+    console.log(`district acceptance: ${JSON.stringify(perSite)} entries, ${total.rows} rows, 0 duplicates`);
+  }, 200_000);
+});
+
+function openLocal(s: Site) {
+  return new BetterSqlite3(join(s.dir, 'data', 'gateway.sqlite'), { readonly: true, fileMustExist: true });
+}
+
+function localRows(s: Site): { entries: number; outbox: number } {
+  const db = openLocal(s);
+  try {
+    return {
+      entries: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM access_entries').get()!.n,
+      outbox: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM uplink_outbox WHERE kind = 'entry'").get()!.n,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function localIds(s: Site): string[] {
+  const db = openLocal(s);
+  try {
+    return db.prepare<[], { k: string }>("SELECT gate || '/' || event_id AS k FROM access_entries").all().map((r) => r.k).sort();
+  } finally {
+    db.close();
+  }
+}
+
+async function pgIds(url: string, site: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ k: string }>("SELECT gate || '/' || event_id AS k FROM entries WHERE site_id = $1", [site]);
+    return r.rows.map((x) => x.k).sort();
+  } finally {
+    await client.end();
+  }
+}

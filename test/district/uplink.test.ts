@@ -1,0 +1,117 @@
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DistrictService } from '../../src/district/district-service.js';
+import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
+import { barrierDevices, makeFleet, storedIds } from '../access/helpers.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startNatsCluster, type RunningNatsCluster } from '../helpers/nats-cluster.js';
+import { startPostgres, type RunningPostgres } from '../helpers/postgres.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { launchChromium } from '../helpers/browser.js';
+import { waitFor } from '../helpers/wait.js';
+import { DISTRICT_USERS, districtConfig, pgCount, startDistrict, uplinkConfig } from './district-env.js';
+import pg from 'pg';
+
+describe('uplink: a site\'s entries reach the district once', () => {
+  let cluster: RunningNatsCluster;
+  let postgres: RunningPostgres;
+  let district: DistrictService;
+  let gw: TestGateway;
+  let fleet: BarrierFleet;
+  let links: TcpProxy[] = [];
+  const { barriers, devices } = barrierDevices(2);
+
+  beforeAll(async () => {
+    [cluster, postgres] = await Promise.all([startNatsCluster(['north', 'south']), startPostgres()]);
+    district = await startDistrict(districtConfig(cluster, postgres, ['north', 'south']));
+    // the site reaches the cluster through relays, so that the test can take its link down
+    links = await Promise.all(cluster.nodes.map((n) => startTcpProxy(n.port)));
+    gw = await startTestGateway({ config: { ...uplinkConfig(cluster, 'north', { servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false }), mqtt: { devices } } });
+    fleet = makeFleet(barriers);
+    await fleet.start(gw.mqttUrl);
+    await waitFor(() => fleet.barriers.every((b) => b.connected), 5000, 'barriers connected');
+  }, 60_000);
+  afterAll(async () => {
+    await fleet?.stop();
+    await gw?.stop();
+    for (const l of links) await l.close();
+    await district?.stop();
+    await cluster?.stop();
+    await postgres?.stop();
+  });
+
+  const districtEntries = () => pgCount(postgres.url, "SELECT count(*) AS n FROM entries WHERE site_id = 'north'");
+  const outbox = () => gw.gateway.database.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM uplink_outbox').get()!.n;
+
+  it('stores every committed entry in PostgreSQL and empties the outbox', async () => {
+    for (let i = 0; i < 20; i++) await fleet.passage(i % 2 ? 'gate-1' : 'gate-2');
+    await waitFor(() => fleet.barriers.every((b) => b.snapshot().held === 0), 10_000, 'entries acknowledged locally');
+    const local = storedIds(gw.gateway.database.db).rows;
+    expect(local).toBe(20);
+    await waitFor(async () => (await districtEntries()) === local, 15_000, 'entries in PostgreSQL');
+    await waitFor(() => outbox() === 0, 5000, 'outbox empty');
+    // availability of the two barriers came up too
+    await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM device_availability WHERE site_id = 'north' AND availability = 'online'")) === 2, 10_000, 'availability');
+  }, 40_000);
+
+  it('holds records in the outbox while the site\'s link is down (the site keeps working) and drains them when it returns', async () => {
+    const before = await districtEntries();
+    for (const l of links) await l.cut();
+    for (let i = 0; i < 15; i++) await fleet.passage('gate-1');
+    await waitFor(() => fleet.barriers.every((b) => b.snapshot().held === 0), 10_000, 'entries stored locally while the district is away');
+    expect(outbox()).toBeGreaterThanOrEqual(15);
+    const metrics = await (await gw.api('/metrics')).text();
+    expect(Number(/gateway_uplink_outbox_rows (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    for (const l of links) await l.restore();
+    await waitFor(async () => (await districtEntries()) === before + 15, 40_000, 'held entries in PostgreSQL');
+    await waitFor(() => outbox() === 0, 5000, 'outbox empty');
+    expect(await pgCount(postgres.url, "SELECT count(*) - count(DISTINCT (gate, event_id)) AS n FROM entries WHERE site_id = 'north'")).toBe(0);
+  }, 90_000);
+
+  it("a site's credentials cannot publish as another site", async () => {
+    const creds = cluster.sites.north!;
+    const nc = await connect({ servers: cluster.urls, user: creds.user, pass: creds.password });
+    try {
+      const js = jetstream(nc);
+      const forged = JSON.stringify({ site: 'south', kind: 'entry', id: '999', committedAt: Date.now(), record: {} });
+      await expect(js.publish('site.south.entry', forged, { msgID: 'south/entry/999', timeout: 2000 })).rejects.toThrow();
+      // its own subjects work
+      const ok = await js.publish('site.north.probe', JSON.stringify({ site: 'north', kind: 'probe', id: 'p1', committedAt: Date.now(), record: { probe: true } }), { msgID: 'north/probe/p1' });
+      expect(ok.stream).toBe('SITES');
+    } finally {
+      await nc.close();
+    }
+    await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM records WHERE site_id = 'north' AND kind = 'probe'")) === 1, 10_000, 'own record stored');
+    expect(await pgCount(postgres.url, "SELECT count(*) AS n FROM entries WHERE site_id = 'south'")).toBe(0);
+  }, 30_000);
+
+  it('the district dashboard shows the communities, their flow and finds a plate across them (zh-CN and en)', async () => {
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows } = await client.query<{ plate: string }>("SELECT credential_value AS plate FROM entries WHERE credential_type = 'plate' LIMIT 1");
+    await client.end();
+    const plate = rows[0]!.plate;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${district.url}/district?lang=en`);
+      await page.getByLabel('Name', { exact: true }).fill(DISTRICT_USERS[1]!.name);
+      await page.getByLabel('Password', { exact: true }).fill(DISTRICT_USERS[1]!.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const north = page.locator('tr[data-site="north"]');
+      await north.waitFor({ timeout: 10_000 });
+      expect(await north.innerText()).toMatch(/小区 north\s+Online/);
+      await page.getByLabel('Plate', { exact: true }).fill(plate);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.locator('section:has(#district-search) tbody tr').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('section:has(#district-search) tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('section:has(#district-flow) tbody tr').count()).toBeGreaterThan(0);
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.getByRole('heading', { name: '街道数据共享看板' }).waitFor({ timeout: 5000 });
+      expect(await north.innerText()).toMatch(/在线/);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
