@@ -56,11 +56,11 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   const lists = new ListStore(ctx.database, () => sync.changed());
   const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
   const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
-  const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
+  const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports, config.access.utcOffsetMinutes);
   const modules = [
-    entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
+    entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes, snapshotHosts: config.access.snapshotHosts }),
     listRoutes({ lists: () => lists, sync }),
-    barrierRoutes({ control, sync }),
+    barrierRoutes({ control, sync, quickReasons: config.access.quickReasons, gateCameras: config.access.gateCameras, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     conflictRoutes({ conflicts }),
   ];
   return {

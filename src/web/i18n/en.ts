@@ -1,11 +1,19 @@
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
+import { camerasAdminEn } from './areas/cameras-admin.en.js';
+import { gateTasksEn } from './areas/gate-tasks.en.js';
+import { schedulesEn } from './areas/schedules.en.js';
+import { toursEn } from './areas/tours.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
   ...broadcastEn,
+  ...gateTasksEn,
+  ...toursEn,
+  ...camerasAdminEn,
+  ...schedulesEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

@@ -1,5 +1,9 @@
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
+import { camerasAdminZh } from './areas/cameras-admin.zh-CN.js';
+import { gateTasksZh } from './areas/gate-tasks.zh-CN.js';
+import { schedulesZh } from './areas/schedules.zh-CN.js';
+import { toursZh } from './areas/tours.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -8,6 +12,10 @@ import { gatesZh } from './areas/gates.zh-CN.js';
 export const zhCN = {
   ...gatesZh,
   ...broadcastZh,
+  ...gateTasksZh,
+  ...toursZh,
+  ...camerasAdminZh,
+  ...schedulesZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

@@ -1,0 +1,3 @@
+/** Strings of the cameras-admin area (Simplified Chinese). */
+export const camerasAdminZh = {
+} as const;

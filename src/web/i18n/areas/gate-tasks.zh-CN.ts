@@ -1,0 +1,23 @@
+/** Strings of the gates page's tasks: export, range and paging, snapshots, offline barriers, quick reasons, list import (Simplified Chinese). */
+export const gateTasksZh = {
+  'gates.exportCsv': '导出 CSV（当前筛选）',
+  'gates.shownCount': '显示 {n} 条',
+  'gates.col.snapshot': '抓拍',
+  'gates.rawValue': '道闸上报的原始写法',
+  'gates.older': '加载更早的记录',
+  'gates.snapshotOnBarrier': '抓拍图片保存在道闸上，网关无法取回',
+  'gates.snapshotOf': '{value} 的抓拍图片',
+  'gates.filter.from': '开始时间',
+  'gates.filter.to': '结束时间',
+  'gates.filter.clear': '清除筛选',
+  'gates.offline': '离线',
+  'gates.offlineReason': '道闸离线，无法远程操作（请检查道闸电源和网络）',
+  'gates.cameraOf': '{barrier} 的监控画面',
+  'gates.noCamera': '此道闸未配置摄像机',
+  'gates.quickReasons': '常用原因',
+  'gates.lists.import': '从 CSV 导入',
+  'gates.lists.importHint': '每行：名单(allow/deny),类型(plate/card/...),车牌或卡号[,备注]',
+  'gates.lists.importReplace': '替换全部（删除文件中没有的条目）',
+  'gates.lists.importDone': '已导入 {imported} 条，删除 {removed} 条',
+  'gates.lists.importAdminOnly': '只有管理员可以导入名单',
+} as const;

@@ -1,0 +1,3 @@
+/** Strings of the schedules area (Simplified Chinese). */
+export const schedulesZh = {
+} as const;

@@ -1,0 +1,3 @@
+/** Strings of the tours area (Simplified Chinese). */
+export const toursZh = {
+} as const;
