@@ -46,11 +46,11 @@ export function EntryFilters({ filter, gates, onChange }: { filter: EntryFilter;
       </label>
       <label>
         {t('gates.filter.from')}
-        <input type="datetime-local" name="from" value={filter.from} onChange={(e) => set('from', e.currentTarget.value)} />
+        <input type="datetime-local" step={1} name="from" value={filter.from} onChange={(e) => set('from', e.currentTarget.value)} />
       </label>
       <label>
         {t('gates.filter.to')}
-        <input type="datetime-local" name="to" value={filter.to} onChange={(e) => set('to', e.currentTarget.value)} />
+        <input type="datetime-local" step={1} name="to" value={filter.to} onChange={(e) => set('to', e.currentTarget.value)} />
       </label>
       <label>
         {t('gates.filter.text')}

