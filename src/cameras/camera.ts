@@ -5,7 +5,7 @@
  * events onto the bus, and a Stop at connect when an earlier run left it moving.
  */
 import { Backoff } from '../../devices/onvif-camera/backoff.js';
-import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
+import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type DeviceInformation, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
 import type { EventHealth } from '../../devices/onvif-camera/events.js';
 import type { CamerasConfig } from '../config/schema.js';
 import { DeviceUnavailableError, errorMessage, TimeoutError } from '../core/errors.js';
@@ -29,6 +29,10 @@ export interface CameraLiveState {
   position: PtzPosition | null;
   moving: boolean | undefined;
   clockOffsetMs: number;
+  /** The last time the camera answered (connect or poll). */
+  lastSeenAt: string | null;
+  /** GetDeviceInformation at the last connect (null: not read, or the camera refused it). */
+  device: DeviceInformation | null;
 }
 
 export interface ManagedCameraDeps {
@@ -48,7 +52,7 @@ export class ManagedCamera {
   private running = false;
   private connecting = false;
   private lastReconnectNow = 0;
-  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0 };
+  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0, lastSeenAt: null, device: null };
 
   constructor(
     readonly def: CameraDefinition,
@@ -142,7 +146,10 @@ export class ManagedCamera {
       const caps = await this.driver.connect();
       if (!this.running) return this.driver.close();
       this.backoff.reset();
-      this.state = { ...this.state, status: 'online', online: true, since: new Date().toISOString(), lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      const device = await this.driver.deviceInformation().catch(() => null);
+      if (!this.running) return this.driver.close();
+      const now = new Date().toISOString();
+      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, clockOffsetMs: this.driver.clockOffsetMs, device };
       this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
       this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
       this.deps.onChange(this.id);
@@ -193,6 +200,7 @@ export class ManagedCamera {
       } else {
         await this.driver.ping();
       }
+      this.state.lastSeenAt = new Date().toISOString();
       if (this.state.online) this.schedule(this.deps.config.pollIntervalMs);
     } catch (err) {
       if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));

@@ -128,4 +128,34 @@ describe('tasks from the page (Chromium)', () => {
     await page.locator('tr[data-item="京B12345"]').waitFor();
     await page.locator('tr[data-item="豫C99999"]').waitFor();
   });
+
+  it('cameras: one found by discovery is tested, added from the page, comes online on the device page and plays', async () => {
+    await page.getByRole('tab', { name: '设备管理' }).click();
+    await page.locator('tr[data-camera-row=cam-gate][data-status=online]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr[data-camera-row=cam-gate]').innerText()).toContain('1.0.0-sim');
+    await page.getByRole('button', { name: '搜索局域网内的摄像机' }).click();
+    const found = page.locator(`li[data-found="${spare!.urls.host}:${spare!.urls.onvifPort}"]`);
+    await found.waitFor({ timeout: 10_000 });
+    await found.getByRole('button', { name: '添加这台' }).click();
+    await page.fill('input[name=camera-username]', spare!.credentials.username);
+    await page.fill('input[name=camera-password]', 'wrong-password-1');
+    await page.getByRole('button', { name: '测试连接' }).click();
+    await page.locator('.test-result[data-test-ok=false]', { hasText: '拒绝' }).waitFor({ timeout: 10_000 });
+    await page.fill('input[name=camera-password]', spare!.credentials.password);
+    await page.getByRole('button', { name: '测试连接' }).click();
+    await page.locator('.test-result[data-test-ok=true]').waitFor({ timeout: 10_000 });
+    await page.fill('input[name=camera-name]', '备用摄像机');
+    await page.getByRole('button', { name: '添加', exact: true }).click();
+    const row = page.locator('tr[data-camera-row=spare][data-status=online]');
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.innerText()).toContain('备用摄像机');
+    await page.screenshot({ path: join(SCREENSHOTS, 'devices-page.png') });
+    // Kept in the database (not the config file): a new gateway on the same data would start it.
+    const stored = gw!.gateway.database.db.prepare('SELECT id, name, password FROM cameras').all() as Array<{ id: string; name: string; password: string }>;
+    expect(stored).toMatchObject([{ id: 'spare', name: '备用摄像机' }]);
+    expect(stored[0]!.password).not.toContain(spare!.credentials.password);
+
+    await page.getByRole('tab', { name: '视频监控' }).click();
+    await waitForTilePlaying(page, 'spare', 30_000);
+  }, 90_000);
 });

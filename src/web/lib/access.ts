@@ -95,6 +95,8 @@ export function matchesFilter(entry: StoredEntry, filter: EntryFilter, utcOffset
 export interface BarrierView {
   id: string;
   availability: string;
+  /** When the availability last changed. */
+  since?: string | null;
   state: { state: string; holdOpen?: boolean } | null;
   /** The barrier's clock minus the gateway's; `corrected` when beyond the accepted skew. */
   clock?: { offsetMs: number; corrected: boolean } | null;

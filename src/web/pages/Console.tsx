@@ -8,9 +8,10 @@ import { Header } from '../components/Header.js';
 import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
+import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
-type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
-const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
+type Tab = 'cameras' | 'gates' | 'broadcast' | 'health' | 'devices';
+const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health', 'devices'];
 const active = signal<Tab>('cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
@@ -31,6 +32,7 @@ export function Console() {
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
+        {active.value === 'devices' && <DevicesPage />}
       </main>
     </div>
   );

@@ -16,7 +16,7 @@ export const gateTasksEn: Record<keyof typeof gateTasksZh, string> = {
   'gates.offlineReason': 'The barrier is offline: remote commands are not possible (check its power and network)',
   'gates.cameraOf': 'Camera at {barrier}',
   'gates.noCamera': 'No camera configured for this barrier',
-  'gates.quickReasons': 'Common reasons',
+  'gates.quickReasons': 'Quick pick',
   'gates.lists.import': 'Import from CSV',
   'gates.lists.importHint': 'One line each: list (allow/deny),type (plate/card/...),value[,note]',
   'gates.lists.importReplace': 'Replace everything (remove items not in the file)',

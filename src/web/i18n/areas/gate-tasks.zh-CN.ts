@@ -14,7 +14,7 @@ export const gateTasksZh = {
   'gates.offlineReason': '道闸离线，无法远程操作（请检查道闸电源和网络）',
   'gates.cameraOf': '{barrier} 的监控画面',
   'gates.noCamera': '此道闸未配置摄像机',
-  'gates.quickReasons': '常用原因',
+  'gates.quickReasons': '快捷选择',
   'gates.lists.import': '从 CSV 导入',
   'gates.lists.importHint': '每行：名单(allow/deny),类型(plate/card/...),车牌或卡号[,备注]',
   'gates.lists.importReplace': '替换全部（删除文件中没有的条目）',
