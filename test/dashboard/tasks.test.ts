@@ -13,7 +13,7 @@ import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
 import { parseCsv } from '../../src/access/csv.js';
 import { barrierDevices, makeFleet } from '../access/helpers.js';
-import { cameraEntry, fastCameraConfig } from '../cameras/helpers.js';
+import { cameraEntry, FAST_PTZ_SPEEDS, fastCameraConfig } from '../cameras/helpers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { freePort } from '../../src/core/net.js';
@@ -37,7 +37,7 @@ describe('tasks from the page (Chromium)', () => {
 
   beforeAll(async () => {
     const discoveryPort = await freePort();
-    gate = await startCameraSimulator({ name: 'Gate camera', sub: { width: 320, height: 180, fps: 10, bitrateKbps: 256 }, main: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
+    gate = await startCameraSimulator({ name: 'Gate camera', ptzSpeeds: FAST_PTZ_SPEEDS, sub: { width: 320, height: 180, fps: 10, bitrateKbps: 256 }, main: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
     spare = await startCameraSimulator({ name: 'Spare', discovery: { port: discoveryPort }, sub: { width: 320, height: 180, fps: 10, bitrateKbps: 256 }, main: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
     gw = await startTestGateway({
       config: {
@@ -157,5 +157,76 @@ describe('tasks from the page (Chromium)', () => {
 
     await page.getByRole('tab', { name: '视频监控' }).click();
     await waitForTilePlaying(page, 'spare', 30_000);
+  }, 90_000);
+
+  it('tours: a tour made on the page (presets, dwell, order by drag) runs on the camera in that order; paused shows', async () => {
+    const call = (path: string, method = 'GET', json?: unknown, token = admin) => gw!.api(path, { method, token, ...(json !== undefined ? { json } : {}) });
+    const idle = () => waitFor(() => gate!.state.ptz.panTiltStatus === 'IDLE', 5000, 'the camera to stop');
+    for (const [x, name] of [[0.5, '东门'], [0, '路口'], [-0.5, '停车场']] as const) {
+      expect((await call('/api/cameras/cam-gate/ptz/absolute', 'POST', { x, y: 0 })).status).toBe(200);
+      await idle();
+      expect((await call('/api/cameras/cam-gate/presets', 'POST', { name })).status).toBe(201);
+    }
+    expect((await call(`/api/cameras/cam-gate/presets/${encodeURIComponent('东门')}/goto`, 'POST', {})).status).toBe(200);
+    await idle();
+    await call('/api/cameras/cam-gate/lock', 'DELETE');
+
+    await page.getByRole('tab', { name: '视频监控' }).click();
+    await page.click('.tile[data-camera="cam-gate"] .tile-select');
+    await page.getByRole('button', { name: '新建巡航' }).click();
+    await page.fill('input[name=tour-name]', '夜间巡逻');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '添加步骤' }).click();
+    for (let i = 1; i <= 3; i++) await page.fill(`input[name=dwell-${i}]`, '0.5');
+    const order = () => page.locator('ol.tour-steps > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-preset')));
+    expect(await order()).toEqual(['东门', '路口', '停车场']);
+    // Drag step 3 onto step 1 with the mouse (both in view, so nothing scrolls mid-drag).
+    await page.locator('ol.tour-steps').scrollIntoViewIfNeeded();
+    const from = (await page.locator('ol.tour-steps > li[data-step="3"] .drag-handle').boundingBox())!;
+    const to = (await page.locator('ol.tour-steps > li[data-step="1"] .drag-handle').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+    await page.mouse.up();
+    expect(await order()).toEqual(['停车场', '东门', '路口']);
+    await page.getByRole('button', { name: '保存巡航' }).click();
+    await page.locator('li[data-tour="夜间巡逻"]').waitFor();
+    const saved = (await (await call('/api/cameras/cam-gate/tours')).json()) as { tours: Array<{ name: string; steps: Array<{ presetName: string; dwellMs: number }> }> };
+    expect(saved.tours[0]!.steps).toEqual([
+      { presetName: '停车场', presetToken: expect.any(String), dwellMs: 500 },
+      { presetName: '东门', presetToken: expect.any(String), dwellMs: 500 },
+      { presetName: '路口', presetToken: expect.any(String), dwellMs: 500 },
+    ]);
+
+    const arrivals: number[] = [];
+    let wasMoving = false;
+    const sampler = setInterval(() => {
+      const s = gate!.state.ptz;
+      const moving = s.panTiltStatus === 'MOVING';
+      if (wasMoving && !moving) arrivals.push(Math.round(s.panDeg) % 360);
+      wasMoving = moving;
+    }, 5);
+    try {
+      await page.getByRole('button', { name: '开始巡航 夜间巡逻' }).click();
+      await waitFor(() => arrivals.length >= 4, 15_000, 'four arrivals');
+      expect(arrivals.slice(0, 4)).toEqual([270, 90, 0, 270]);
+    } finally {
+      clearInterval(sampler);
+    }
+    await page.locator('.tour-status', { hasText: '夜间巡逻' }).waitFor();
+    // Someone takes the camera: the panel says the tour is paused.
+    const officer = await gw!.login('officer');
+    expect((await call('/api/cameras/cam-gate/lock', 'POST', {}, officer)).status).toBe(200);
+    await page.locator('.tour-status[data-phase=paused]', { hasText: '已暂停' }).waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'tour-editor.png') });
+    await call('/api/cameras/cam-gate/lock', 'DELETE', undefined, officer);
+    await page.getByRole('button', { name: '停止巡航' }).click();
+
+    // Time windows: edit the tour, add a window on weekdays, save; the gateway keeps it.
+    await page.getByRole('button', { name: '修改巡航 夜间巡逻' }).click();
+    await page.getByRole('button', { name: '添加时段' }).click();
+    await page.locator('.tour-window label.day', { hasText: '六' }).locator('input').uncheck();
+    await page.locator('.tour-window label.day', { hasText: '日' }).locator('input').uncheck();
+    await page.getByRole('button', { name: '保存巡航' }).click();
+    await expect.poll(async () => ((await (await call('/api/cameras/cam-gate/tours')).json()) as { tours: Array<{ windows: unknown[] }> }).tours[0]!.windows).toEqual([{ from: '08:00', to: '18:00', days: [1, 2, 3, 4, 5] }]);
   }, 90_000);
 });
