@@ -42,7 +42,7 @@ describe('tasks from the page (Chromium)', () => {
     gw = await startTestGateway({
       config: {
         ...fastCameraConfig([cameraEntry('cam-gate', gate, '北门摄像机')], { discovery: { targets: [`127.0.0.1:${discoveryPort}`], maxDurationMs: 5000 } }),
-        mqtt: { devices },
+        mqtt: { devices: [...devices, { id: 'lobby-speaker', kind: 'speakers', password: 'pw-lobby-speaker-1', groups: ['all'] }] },
         access: { commandTimeoutMs: 1500, utcOffsetMinutes: OFFSET_MIN, gateCameras: { 'gate-1': 'cam-gate' } },
         streaming: { graceMs: 1000 },
       },
@@ -229,4 +229,34 @@ describe('tasks from the page (Chromium)', () => {
     await page.getByRole('button', { name: '保存巡航' }).click();
     await expect.poll(async () => ((await (await call('/api/cameras/cam-gate/tours')).json()) as { tours: Array<{ windows: unknown[] }> }).tours[0]!.windows).toEqual([{ from: '08:00', to: '18:00', days: [1, 2, 3, 4, 5] }]);
   }, 90_000);
+
+  it('schedules: one made without cron (weekly at a time) shows its next runs in site time', async () => {
+    await page.getByRole('tab', { name: '广播喊话' }).click();
+    await page.getByRole('button', { name: '新建定时宣传' }).click();
+    const form = page.locator('form.schedule-form');
+    await form.getByLabel('名称').fill('周末卫生提醒');
+    await form.locator('select[name=schedule-mode]').selectOption('weekly');
+    await form.locator('input[name=schedule-time]').fill('20:30');
+    // At least one day stays ticked: add Saturday and Sunday, then untick Monday (the default).
+    await form.locator('input[name=schedule-day-6]').check();
+    await form.locator('input[name=schedule-day-0]').check();
+    await form.locator('input[name=schedule-day-1]').uncheck();
+    await form.getByLabel('播报内容').fill('请把垃圾分类投放');
+    await form.locator('#schedule-g-all').check();
+    await form.getByRole('button', { name: '保存' }).click();
+    const row = page.locator('tr[data-schedule]', { hasText: '周末卫生提醒' });
+    await row.waitFor({ timeout: 5000 });
+    expect(await row.locator('.schedule-when').innerText()).toBe('每周六、日 20:30');
+    const list = (await (await gw!.api('/api/broadcast/schedules', { token: admin })).json()) as { schedules: Array<{ name: string; cron: string; timezone: string; when: unknown; nextRuns: string[] }> };
+    const saved = list.schedules.find((s) => s.name === '周末卫生提醒')!;
+    expect(saved).toMatchObject({ cron: '30 20 * * 0,6', timezone: 'Etc/GMT-8', when: { kind: 'weekly', time: '20:30', days: [6, 0] } });
+    expect(saved.nextRuns).toHaveLength(3);
+    for (const run of saved.nextRuns) {
+      const local = new Date(Date.parse(run) + OFFSET_MIN * 60_000);
+      expect([0, 6]).toContain(local.getUTCDay());
+      expect(local.toISOString().slice(11, 16)).toBe('20:30');
+    }
+    const shown = await row.locator('.next-runs div').allInnerTexts();
+    expect(shown).toEqual(saved.nextRuns.map((r) => siteTime(r).slice(0, 16)));
+  }, 30_000);
 });
