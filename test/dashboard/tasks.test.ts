@@ -156,7 +156,7 @@ describe('tasks from the page (Chromium)', () => {
     expect(stored[0]!.password).not.toContain(spare!.credentials.password);
 
     await page.getByRole('tab', { name: '视频监控' }).click();
-    await waitForTilePlaying(page, 'spare', 30_000);
+    await waitForTilePlaying(page, 'spare', 45_000);
   }, 90_000);
 
   it('tours: a tour made on the page (presets, dwell, order by drag) runs on the camera in that order; paused shows', async () => {
