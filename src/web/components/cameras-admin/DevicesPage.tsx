@@ -151,7 +151,7 @@ export function DevicesPage() {
             onCancel={() => setEditing(null)}
           />
         )}
-        {admin && <DiscoveryPanel onPick={pick} />}
+        {admin && <DiscoveryPanel onPick={pick} added={list} />}
       </section>
       <section class="card" aria-labelledby="dev-others">
         <h2 id="dev-others">

@@ -7,7 +7,8 @@ import { onFeed } from '../../lib/feed.js';
 const DURATION_MS = 3000;
 
 /** WS-Discovery from the page: progress while it runs, then the cameras found; "add" fills the form. */
-export function DiscoveryPanel({ onPick }: { onPick: (camera: DiscoveredCamera) => void }) {
+export function DiscoveryPanel({ onPick, added }: { onPick: (camera: DiscoveredCamera) => void; added: ReadonlyArray<{ id: string; host: string; port: number }> }) {
+  const addedAs = (c: DiscoveredCamera) => c.addedAs ?? added.find((a) => a.host === c.host && a.port === c.port)?.id ?? null;
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ elapsedMs: number; durationMs: number; found: number } | null>(null);
   const [found, setFound] = useState<DiscoveredCamera[] | null>(null);
@@ -56,8 +57,8 @@ export function DiscoveryPanel({ onPick }: { onPick: (camera: DiscoveredCamera) 
           {found.map((c) => (
             <li key={c.endpoint} data-found={`${c.host}:${c.port}`}>
               <strong>{c.name ?? t('camadmin.unnamed')}</strong> <span class="muted">{[c.hardware, c.location, `${c.host}:${c.port}`].filter(Boolean).join(' · ')}</span>{' '}
-              {c.addedAs ? (
-                <span class="muted">{t('camadmin.alreadyAdded', { id: c.addedAs })}</span>
+              {addedAs(c) ? (
+                <span class="muted">{t('camadmin.alreadyAdded', { id: addedAs(c)! })}</span>
               ) : (
                 <button type="button" onClick={() => onPick(c)}>
                   {t('camadmin.addThis')}

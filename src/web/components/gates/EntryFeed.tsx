@@ -20,9 +20,6 @@ function merge(current: StoredEntry[], incoming: StoredEntry[]): StoredEntry[] {
   return [...byId.values()].sort(newestFirst).slice(0, KEEP);
 }
 
-/** HH:MM:SS of a time (the gateway's own clock of the browser; the table itself shows site time). */
-export const formatTime = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour12: false });
-
 /**
  * Entry records: the first page from the API for the filter (gate, direction, credential, result,
  * plate text, a date and time range in site time), older pages on demand, every new entry from the

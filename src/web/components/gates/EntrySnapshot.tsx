@@ -11,7 +11,7 @@ export function EntrySnapshot({ entry }: { entry: StoredEntry }) {
   if (!fetchable || failed) {
     return (
       <span class="muted snapshot-ref" title={t('gates.snapshotOnBarrier')}>
-        📷
+        {t('gates.snapshotRef')}
       </span>
     );
   }

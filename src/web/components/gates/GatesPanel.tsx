@@ -33,7 +33,7 @@ export function GatesPanel() {
       <BarrierControls barriers={list} options={options.data} />
       {options.data && <EntryFeed gates={list.map((b) => b.id)} utcOffsetMinutes={options.data.utcOffsetMinutes} />}
       <FlowChart stats={stats.data} />
-      <VehiclesInside inside={inside.data} />
+      <VehiclesInside inside={inside.data} utcOffsetMinutes={options.data?.utcOffsetMinutes ?? 0} />
       <ListManager />
     </div>
   );

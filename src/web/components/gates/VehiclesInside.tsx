@@ -1,5 +1,5 @@
 import { t } from '../../i18n/index.js';
-import { formatTime } from './EntryFeed.js';
+import { siteDateTime } from '../../lib/site-time.js';
 
 export interface Inside {
   count: number;
@@ -9,7 +9,8 @@ export interface Inside {
 const SHOWN = 50;
 
 /** Plates whose last granted passage was inward. */
-export function VehiclesInside({ inside }: { inside: Inside | null }) {
+export function VehiclesInside({ inside, utcOffsetMinutes = 0 }: { inside: Inside | null; utcOffsetMinutes?: number }) {
+  const formatTime = (iso: string) => siteDateTime(iso, utcOffsetMinutes).slice(11);
   return (
     <section class="card inside" aria-labelledby="inside-title">
       <h2 id="inside-title">

@@ -8,6 +8,7 @@ export const gateTasksEn: Record<keyof typeof gateTasksZh, string> = {
   'gates.rawValue': 'As the barrier sent it',
   'gates.older': 'Load older entries',
   'gates.snapshotOnBarrier': 'The snapshot is kept on the barrier; the gateway cannot fetch it',
+  'gates.snapshotRef': 'on the barrier',
   'gates.snapshotOf': 'Snapshot of {value}',
   'gates.filter.from': 'From',
   'gates.filter.to': 'To',

@@ -6,6 +6,7 @@ export const gateTasksZh = {
   'gates.rawValue': '道闸上报的原始写法',
   'gates.older': '加载更早的记录',
   'gates.snapshotOnBarrier': '抓拍图片保存在道闸上，网关无法取回',
+  'gates.snapshotRef': '在道闸上',
   'gates.snapshotOf': '{value} 的抓拍图片',
   'gates.filter.from': '开始时间',
   'gates.filter.to': '结束时间',
