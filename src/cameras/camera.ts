@@ -52,6 +52,9 @@ export class ManagedCamera {
   private running = false;
   private connecting = false;
   private lastReconnectNow = 0;
+  private reading = false;
+  private deviceRead = false;
+  private deviceProbe: OnvifCameraDriver | undefined;
   private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0, lastSeenAt: null, device: null };
 
   constructor(
@@ -96,7 +99,7 @@ export class ManagedCamera {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.driver.shutdown();
+    await Promise.all([this.driver.shutdown(), this.deviceProbe?.shutdown()]);
   }
 
   /** How the camera's event subscription is doing (null: events not running). */
@@ -146,10 +149,9 @@ export class ManagedCamera {
       const caps = await this.driver.connect();
       if (!this.running) return this.driver.close();
       this.backoff.reset();
-      const device = await this.driver.deviceInformation().catch(() => null);
-      if (!this.running) return this.driver.close();
       const now = new Date().toISOString();
-      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, clockOffsetMs: this.driver.clockOffsetMs, device };
+      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      this.deviceRead = false;
       this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
       this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
       this.deps.onChange(this.id);
@@ -179,6 +181,36 @@ export class ManagedCamera {
     } finally {
       this.connecting = false;
     }
+  }
+
+  /**
+   * Maker, model and firmware for the device page (asked for with GET /api/cameras?device=1): read
+   * once per connect, in the background, over a connection of its own, so that the live
+   * connection's calls and timing stay as they are; a camera that refuses it keeps `device: null`.
+   */
+  readDeviceInformation(): void {
+    if (this.reading || this.deviceRead || !this.state.online) return;
+    this.reading = true;
+    this.deviceRead = true;
+    const { def, deps } = this;
+    const probe = new OnvifCameraDriver({ label: `${def.id} (device information)`, host: def.host, port: def.port, path: def.path, username: def.username, password: def.password, requestTimeoutMs: deps.config.requestTimeoutMs, mediaHosts: [] });
+    this.deviceProbe = probe;
+    void probe
+      .connect()
+      .then(() => probe.deviceInformation())
+      .then(
+        (device) => {
+          if (!this.running) return;
+          this.state = { ...this.state, device };
+          deps.onChange(this.id);
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.reading = false;
+        if (this.deviceProbe === probe) this.deviceProbe = undefined;
+        void probe.shutdown();
+      });
   }
 
   /** An earlier run set the camera moving and died before its Stop: stop it now. */

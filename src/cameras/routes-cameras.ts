@@ -65,7 +65,12 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
     };
   };
   return [
-    { method: 'get', path: '/api/cameras', access: 'viewer', summary: 'Every camera with its state', handler: () => ({ cameras: d.registry.list().map((c) => describe(c.id)) }) },
+    { method: 'get', path: '/api/cameras', access: 'viewer', summary: 'Every camera with its state', handler: (req) => {
+        // ?device=1 (the device page): also read maker, model and firmware of cameras not read since they connected (in the background; feed shows the result).
+        if (req.query.device === '1') for (const c of d.registry.list()) c.readDeviceInformation();
+        return { cameras: d.registry.list().map((c) => describe(c.id)) };
+      },
+    },
     { method: 'get', path: '/api/cameras/:id', access: 'viewer', summary: 'One camera: state, capabilities, clock offset', handler: (req) => describe(String(req.params.id)) },
     {
       method: 'post',

@@ -35,7 +35,7 @@ function eventsText(c: CameraDetails): string {
  * or from discovery), change, rename and remove those added at run time.
  */
 export function DevicesPage() {
-  const cams = useApi<{ cameras: CameraDetails[] }>('/api/cameras');
+  const cams = useApi<{ cameras: CameraDetails[] }>('/api/cameras?device=1');
   const barriers = useApi<{ barriers: BarrierView[] }>('/api/barriers');
   const speakers = useApi<{ speakers: SpeakerRow[] }>('/api/broadcast/speakers');
   const options = useApi<AccessOptions>('/api/access/options');
