@@ -132,7 +132,8 @@ describe('tasks from the page (Chromium)', () => {
   it('cameras: one found by discovery is tested, added from the page, comes online on the device page and plays', async () => {
     await page.getByRole('tab', { name: '设备管理' }).click();
     await page.locator('tr[data-camera-row=cam-gate][data-status=online]').waitFor({ timeout: 10_000 });
-    expect(await page.locator('tr[data-camera-row=cam-gate]').innerText()).toContain('1.0.0-sim');
+    // Maker and firmware arrive a moment later (read over a connection of their own).
+    await expect.poll(() => page.locator('tr[data-camera-row=cam-gate]').innerText(), { timeout: 10_000 }).toContain('1.0.0-sim');
     await page.getByRole('button', { name: '搜索局域网内的摄像机' }).click();
     const found = page.locator(`li[data-found="${spare!.urls.host}:${spare!.urls.onvifPort}"]`);
     await found.waitFor({ timeout: 10_000 });
