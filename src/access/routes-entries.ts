@@ -37,9 +37,9 @@ export function entryRoutes(deps: { database: Database; exporter: CsvExporter; u
       summary: 'One entry by its id.',
       handler: (req) => {
         const id = z.coerce.number().int().positive().safeParse(req.params.id);
-        if (!id.success) throw new UserError('id must be a positive integer');
+        if (!id.success) throw new UserError('request.id-invalid');
         const entry = getEntry(deps.database.db, id.data);
-        if (!entry) throw new NotFoundError(`no entry ${id.data}`);
+        if (!entry) throw new NotFoundError('entry.not-found', { id: id.data });
         return entry;
       },
     },
@@ -50,10 +50,10 @@ export function entryRoutes(deps: { database: Database; exporter: CsvExporter; u
       summary: "The entry's snapshot image, fetched from the barrier (only from access.snapshotHosts; 404 when the barrier sent none or only a file name).",
       handler: async (req, res) => {
         const id = z.coerce.number().int().positive().safeParse(req.params.id);
-        if (!id.success) throw new UserError('id must be a positive integer');
+        if (!id.success) throw new UserError('request.id-invalid');
         const entry = getEntry(deps.database.db, id.data);
-        if (!entry) throw new NotFoundError(`no entry ${id.data}`);
-        if (!entry.snapshot) throw new UserError(`entry ${id.data} has no snapshot`, 404, 'snapshot_unavailable');
+        if (!entry) throw new NotFoundError('entry.not-found', { id: id.data });
+        if (!entry.snapshot) throw new UserError('entry.no-snapshot', { id: id.data }, 404, 'snapshot_unavailable');
         const snap = await fetchSnapshot(entry.snapshot, deps.snapshotHosts ?? []);
         res
           .status(200)

@@ -15,26 +15,26 @@ export async function fetchSnapshot(reference: string, allowedHosts: readonly st
   try {
     url = new URL(reference);
   } catch {
-    throw new UserError(`the barrier keeps this snapshot on its own storage ("${reference}"); it has no address the gateway can fetch`, 404, 'snapshot_unavailable');
+    throw new UserError('snapshot.on-barrier', { reference }, 404, 'snapshot_unavailable');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`the snapshot address "${url.protocol}" is not http(s)`, 404, 'snapshot_unavailable');
-  if (!allowedHosts.includes(url.hostname)) throw new UserError(`snapshots from ${url.hostname} are not fetched (add the host to access.snapshotHosts)`, 403, 'snapshot_host_not_allowed');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('snapshot.not-http', { protocol: url.protocol }, 404, 'snapshot_unavailable');
+  if (!allowedHosts.includes(url.hostname)) throw new UserError('snapshot.host-not-allowed', { host: url.hostname }, 403, 'snapshot_host_not_allowed');
   let res: Response;
   try {
     res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    throw new UserError(`the snapshot could not be fetched from ${url.host}: ${err instanceof Error ? err.message : String(err)}`, 502, 'snapshot_fetch_failed');
+    throw new UserError('snapshot.fetch-failed', { host: url.host, reason: err instanceof Error ? err.message : String(err) }, 502, 'snapshot_fetch_failed');
   }
-  if (!res.ok || !res.body) throw new UserError(`the barrier answered HTTP ${res.status} for the snapshot`, 502, 'snapshot_fetch_failed');
+  if (!res.ok || !res.body) throw new UserError('snapshot.http', { status: res.status }, 502, 'snapshot_fetch_failed');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.length;
-    if (size > MAX_BYTES) throw new UserError('the snapshot is larger than 4 MiB', 502, 'snapshot_fetch_failed');
+    if (size > MAX_BYTES) throw new UserError('snapshot.too-large', { size: '4 MiB' }, 502, 'snapshot_fetch_failed');
     chunks.push(Buffer.from(chunk));
   }
   const body = Buffer.concat(chunks);
   const contentType = sniffImageType(body);
-  if (!contentType) throw new UserError('the snapshot is not an image', 502, 'snapshot_fetch_failed');
+  if (!contentType) throw new UserError('snapshot.not-image', {}, 502, 'snapshot_fetch_failed');
   return { body, contentType };
 }

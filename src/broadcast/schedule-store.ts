@@ -98,7 +98,8 @@ export function nextFire(cron: string, timezone: string | null, after: Date): Da
       .next()
       .toDate();
   } catch (err) {
-    throw new UserError(`invalid cron expression "${cron}"${timezone ? ` in time zone ${timezone}` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw timezone ? new UserError('schedule.cron-invalid-zone', { expression: cron, zone: timezone, reason }) : new UserError('schedule.cron-invalid', { expression: cron, reason });
   }
 }
 
@@ -131,11 +132,11 @@ function resolveTiming(input: ScheduleInput, siteZone: string | null): { cron: s
   if (input.when) {
     const timing = { cron: cronOf(input.when), timezone: input.timezone ?? siteZone };
     if (input.when.kind === 'once' && nextRuns(timing.cron, timing.timezone, input.when, new Date(), 1).length === 0) {
-      throw new UserError(`${input.when.date} ${input.when.time} has already passed; choose a later time`, 400, 'schedule_in_past');
+      throw new UserError('schedule.in-past', { date: input.when.date, time: input.when.time }, 400, 'schedule_in_past');
     }
     return timing;
   }
-  if (!input.cron) throw new UserError('say when it plays: daily, on weekdays, weekly or once at a time, or a cron expression', 400, 'schedule_time_missing');
+  if (!input.cron) throw new UserError('schedule.time-missing', {}, 400, 'schedule_time_missing');
   return { cron: input.cron, timezone: input.timezone };
 }
 
@@ -152,7 +153,7 @@ export class ScheduleStore {
 
   get(id: string): Schedule {
     const row = this.database.db.prepare<[string], ScheduleRow>('SELECT * FROM broadcast_schedules WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no schedule ${id}`);
+    if (!row) throw new NotFoundError('schedule.not-found', { id });
     return toSchedule(row);
   }
 
@@ -183,7 +184,7 @@ export class ScheduleStore {
   }
 
   remove(id: string): void {
-    if (this.database.db.prepare('DELETE FROM broadcast_schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`no schedule ${id}`);
+    if (this.database.db.prepare('DELETE FROM broadcast_schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError('schedule.not-found', { id });
   }
 
   markFired(id: string, at: Date): void {

@@ -8,7 +8,8 @@ import { Backoff } from '../../devices/onvif-camera/backoff.js';
 import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type DeviceInformation, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
 import type { EventHealth } from '../../devices/onvif-camera/events.js';
 import type { CamerasConfig } from '../config/schema.js';
-import { DeviceUnavailableError, errorMessage, TimeoutError } from '../core/errors.js';
+import { DeviceUnavailableError, errorMessage, TimeoutError, UserError } from '../core/errors.js';
+import type { MessageCode, MessageParams } from '../core/messages.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { MovingMarks } from './moving-marks.js';
@@ -21,11 +22,18 @@ export type CameraStatus = 'online' | 'offline' | 'login_refused';
 /** A viewer may ask for an immediate reconnect at most this often. */
 export const RECONNECT_NOW_MIN_INTERVAL_MS = 1000;
 
+/** An error as a message code with parameters: a gateway error's own, else the internal one with its text. */
+function codedError(err: unknown): { messageCode: MessageCode; params: MessageParams } {
+  return err instanceof UserError ? { messageCode: err.messageCode, params: err.params } : { messageCode: 'internal.detail', params: { reason: errorMessage(err) } };
+}
+
 export interface CameraLiveState {
   status: CameraStatus;
   online: boolean;
   since: string;
   lastError: string | null;
+  /** The last error as a message code with parameters (the dashboards translate it). */
+  lastErrorCode: { messageCode: MessageCode; params: MessageParams } | null;
   position: PtzPosition | null;
   moving: boolean | undefined;
   clockOffsetMs: number;
@@ -55,7 +63,7 @@ export class ManagedCamera {
   private reading = false;
   private deviceRead = false;
   private deviceProbe: OnvifCameraDriver | undefined;
-  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0, lastSeenAt: null, device: null };
+  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, lastErrorCode: null, position: null, moving: undefined, clockOffsetMs: 0, lastSeenAt: null, device: null };
 
   constructor(
     readonly def: CameraDefinition,
@@ -123,7 +131,7 @@ export class ManagedCamera {
 
   /** A command failed: if the camera is unreachable, mark it offline now and reconnect. */
   reportFailure(err: unknown): void {
-    if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+    if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(err);
   }
 
   /** Latest position/moving as a command path learned it (tours poll the camera themselves). */
@@ -150,7 +158,7 @@ export class ManagedCamera {
       if (!this.running) return this.driver.close();
       this.backoff.reset();
       const now = new Date().toISOString();
-      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, lastErrorCode: null, clockOffsetMs: this.driver.clockOffsetMs };
       this.deviceRead = false;
       this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
       this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
@@ -175,7 +183,7 @@ export class ManagedCamera {
       }
       const status = refused ? 'login_refused' : 'offline';
       const changed = this.state.status !== status;
-      this.state = { ...this.state, status, lastError: message, ...(changed ? { since: new Date().toISOString() } : {}) };
+      this.state = { ...this.state, status, lastError: message, lastErrorCode: codedError(err), ...(changed ? { since: new Date().toISOString() } : {}) };
       if (changed) this.deps.onChange(this.id);
       this.schedule(delay);
     } finally {
@@ -235,7 +243,7 @@ export class ManagedCamera {
       this.state.lastSeenAt = new Date().toISOString();
       if (this.state.online) this.schedule(this.deps.config.pollIntervalMs);
     } catch (err) {
-      if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+      if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(err);
       else {
         this.deps.log.warn({ camera: this.id, err: errorMessage(err) }, 'camera status poll failed');
         this.schedule(this.deps.config.pollIntervalMs);
@@ -243,11 +251,12 @@ export class ManagedCamera {
     }
   }
 
-  private goOffline(reason: string): void {
+  private goOffline(err: unknown): void {
     if (!this.state.online) return;
+    const reason = errorMessage(err);
     this.driver.close();
     const at = new Date().toISOString();
-    this.state = { ...this.state, status: 'offline', online: false, since: at, lastError: reason, moving: undefined };
+    this.state = { ...this.state, status: 'offline', online: false, since: at, lastError: reason, lastErrorCode: codedError(err), moving: undefined };
     this.deps.log.warn({ camera: this.id, reason }, 'camera offline');
     this.deps.bus.emit('camera.availability', { cameraId: this.id, online: false, at, reason });
     this.deps.onChange(this.id);

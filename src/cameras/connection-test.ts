@@ -5,6 +5,7 @@
  */
 import { OnvifCameraDriver, type DeviceInformation } from '../../devices/onvif-camera/driver.js';
 import { errorMessage, UserError } from '../core/errors.js';
+import type { MessageCode, MessageParams } from '../core/messages.js';
 
 export interface ConnectionTestInput {
   host: string;
@@ -18,7 +19,10 @@ export interface ConnectionTestResult {
   ok: boolean;
   /** `camera_auth` (login refused), `device_unavailable`, `timeout`, `camera_fault`... when not ok. */
   code: string | null;
+  /** The English sentence of what went wrong; `messageCode` and `params` for the dashboards' catalogs. */
   error: string | null;
+  messageCode: MessageCode | null;
+  params: MessageParams;
   device: DeviceInformation | null;
   profiles: Array<{ name: string; codec: string | null; width: number | null; height: number | null }>;
   ptz: boolean;
@@ -36,6 +40,8 @@ export async function testCameraConnection(input: ConnectionTestInput, requestTi
       ok: true,
       code: null,
       error: null,
+      messageCode: null,
+      params: {},
       device,
       profiles: caps.profiles.map((p) => ({ name: p.name, codec: p.codec ?? null, width: p.width ?? null, height: p.height ?? null })),
       ptz: caps.ptz,
@@ -43,7 +49,8 @@ export async function testCameraConnection(input: ConnectionTestInput, requestTi
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
-    return { ok: false, code: err instanceof UserError ? err.code : 'error', error: errorMessage(err), device: null, profiles: [], ptz: false, clockOffsetMs: null, elapsedMs: Date.now() - started };
+    const coded = err instanceof UserError ? { messageCode: err.messageCode, params: err.params } : { messageCode: 'internal.detail' as const, params: { reason: errorMessage(err) } };
+    return { ok: false, code: err instanceof UserError ? err.code : 'error', error: errorMessage(err), ...coded, device: null, profiles: [], ptz: false, clockOffsetMs: null, elapsedMs: Date.now() - started };
   } finally {
     await driver.shutdown();
   }

@@ -53,9 +53,9 @@ export class ControlLock {
       return current;
     }
     if (current) {
-      if (takeover && who.role !== 'admin') throw new UserError('only an admin may take over control of a camera', 403, 'forbidden');
+      if (takeover && who.role !== 'admin') throw new UserError('lock.takeover-admin-only', {}, 403, 'forbidden');
       if (!takeover) {
-        throw new ConflictError(`camera "${cameraId}" is being controlled by ${current.name} since ${current.since}`, {
+        throw new ConflictError('lock.held', { camera: cameraId, holder: current.name, since: current.since }, {
           holder: { name: current.name, role: current.role, kind: current.kind, since: current.since },
         });
       }

@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { t } from './i18n/index.js';
 import { api } from './lib/api.js';
 import { startFeed, stopFeed } from './lib/feed.js';
+import { loadSite } from './lib/site.js';
 import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
@@ -23,6 +24,10 @@ export function App() {
     if (view === 'wall') return;
     api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
   }, [view]);
+  useEffect(() => {
+    // Names and the site's time zone: after login, or at once for a wall (its URL token).
+    if (user.value || view === 'wall') void loadSite();
+  }, [user.value, view]);
   useEffect(() => {
     if (!user.value) return;
     startFeed();

@@ -1,3 +1,4 @@
+import { anyName } from '../lib/site.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { retained } from '../lib/feed.js';
 
@@ -64,7 +65,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             </span>
           );
         })}
-        {offline.length > 0 && <span class="warn">{offline.map((d) => d.id).join(', ')}</span>}
+        {offline.length > 0 && <span class="warn">{offline.map((d) => anyName(d.id)).join('、')}</span>}
       </div>
     );
   }
@@ -79,7 +80,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             {devices.map((d) => (
               <tr key={`${d.kind}/${d.id}`} data-device={d.id}>
                 <td>{t(`health.kind.${d.kind}` as MessageKey)}</td>
-                <td>{d.id}</td>
+                <td>{anyName(d.id)}</td>
                 <td>
                   <StatusDot online={d.online} />{' '}
                   {d.loginRefused ? t('health.loginRefused') : d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}

@@ -1,9 +1,12 @@
+import { adminZh } from './areas/admin.zh-CN.js';
+import { wordsZh } from './areas/words.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 import { camerasAdminZh } from './areas/cameras-admin.zh-CN.js';
 import { gateTasksZh } from './areas/gate-tasks.zh-CN.js';
 import { schedulesZh } from './areas/schedules.zh-CN.js';
 import { toursZh } from './areas/tours.zh-CN.js';
+import { playbackZh } from './areas/playback.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -11,11 +14,14 @@ import { toursZh } from './areas/tours.zh-CN.js';
  */
 export const zhCN = {
   ...gatesZh,
+  ...playbackZh,
   ...broadcastZh,
   ...gateTasksZh,
   ...toursZh,
   ...camerasAdminZh,
   ...schedulesZh,
+  ...adminZh,
+  ...wordsZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

@@ -22,6 +22,8 @@ export interface CameraDetails {
   since: string;
   lastSeenAt: string | null;
   lastError: string | null;
+  /** The last error as a message code with parameters, for the page's catalogs. */
+  lastErrorCode?: { messageCode: string; params: Record<string, string | number> } | null;
   clockOffsetMs: number | null;
   device: DeviceInformation | null;
   eventHealth: { state: string; lastPullOkAt: string | null; lastError: string | null; failures: number } | null;
@@ -42,6 +44,9 @@ export interface ConnectionTest {
   ok: boolean;
   code: string | null;
   error: string | null;
+  /** What went wrong as a message code with parameters (the page's catalogs translate it). */
+  messageCode?: string | null;
+  params?: Record<string, string | number>;
   device: DeviceInformation | null;
   profiles: Array<{ name: string; codec: string | null; width: number | null; height: number | null }>;
   ptz: boolean;

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { CameraFocus } from '../components/CameraFocus.js';
 import { CameraGrid, focused } from '../components/CameraGrid.js';
@@ -8,14 +9,21 @@ import { Header } from '../components/Header.js';
 import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
+import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
+import { AdminPanel } from '../components/admin/AdminPanel.js';
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
-type Tab = 'cameras' | 'gates' | 'broadcast' | 'health' | 'devices';
-const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health', 'devices'];
-const active = signal<Tab>('cameras');
+type Tab = 'cameras' | 'playback' | 'gates' | 'broadcast' | 'health' | 'devices' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'gates', 'broadcast', 'health', 'devices', 'admin'];
+/** `/#admin` opens the administration tab (the first start's message points there). */
+const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
 export function Console() {
+  // a gate entry's "play at this time" opens the playback mode (once per request)
+  useEffect(() => {
+    if (playbackRequest.value) active.value = 'playback';
+  }, [playbackRequest.value]);
   return (
     <div class="console">
       <Header>
@@ -29,10 +37,12 @@ export function Console() {
       </Header>
       <main class="content" role="tabpanel">
         {active.value === 'cameras' && <CamerasTab />}
+        {active.value === 'playback' && <PlaybackPanel />}
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
         {active.value === 'devices' && <DevicesPage />}
+        {active.value === 'admin' && <AdminPanel />}
       </main>
     </div>
   );

@@ -1,3 +1,5 @@
+import { formatDateTime } from '../../lib/time.js';
+import { targetNames } from '../../lib/words.js';
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
@@ -6,14 +8,13 @@ import { canControl } from '../../lib/session.js';
 import { useApi } from '../../lib/use-api.js';
 import { ScheduleForm } from './ScheduleForm.js';
 import { describeWhen } from '../schedules/ScheduleTiming.js';
-import { siteDateTime } from '../../lib/site-time.js';
 
 
 /** Publicity schedules with their next time; create, edit, delete. */
 export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[]; groups: readonly SpeakerGroup[] }) {
   const schedules = useApi<{ schedules: Schedule[]; utcOffsetMinutes?: number }>('/api/broadcast/schedules');
   // Next times in the site's time (the gateway's access.utcOffsetMinutes), not the browser's zone.
-  const when = (iso: string | null) => (iso ? siteDateTime(iso, schedules.data?.utcOffsetMinutes ?? 0).slice(0, 16) : '—');
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, schedules.data?.utcOffsetMinutes).slice(0, 16) : '—');
   const clips = useApi<{ clips: Clip[] }>('/api/broadcast/clips');
   const [editing, setEditing] = useState<Schedule | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +50,7 @@ export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[
                 <td>{s.name}</td>
                 <td class="schedule-when">{describeWhen(s.when ?? null, s.cron)}</td>
                 <td>{s.content.kind === 'tts' ? s.content.text : `♪ ${clipName(s.content.clipId)}`}</td>
-                <td>{[...s.targets.groups.map((g) => `#${g}`), ...s.targets.speakers].join(', ')}</td>
+                <td>{targetNames(s.targets)}</td>
                 <td class="next-runs" title={t('sched.nextRuns')}>
                   {s.enabled && s.nextFireAt ? (s.nextRuns?.length ? s.nextRuns : [s.nextFireAt]).map((r) => <div key={r}>{when(r)}</div>) : t('broadcast.disabled')}
                 </td>

@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
+import { translateMessage } from '../../i18n/messages.js';
 import { api } from '../../lib/api.js';
 import { connectionBody, speakersOf, type CameraFormValue, type ConnectionTest } from '../../lib/cameras-admin.js';
+
+/** Why a connection test failed, in the page's language (the English sentence for a code the page does not know). */
+const testMessage = (test: ConnectionTest) => (test.messageCode && translateMessage(test.messageCode, test.params ?? {})) || test.error || '';
 
 const FIELDS: Array<{ key: keyof CameraFormValue; type?: string; required?: boolean; addOnly?: boolean }> = [
   { key: 'name', required: true },
@@ -100,8 +104,8 @@ export function CameraForm({ initial, mode, onSaved, onCancel }: { initial: Came
                 offset: Math.round((test.clockOffsetMs ?? 0) / 1000),
               })
             : test.code === 'camera_auth'
-              ? t('camadmin.testAuth', { message: test.error ?? '' })
-              : t('camadmin.testFailed', { message: test.error ?? '' })}
+              ? t('camadmin.testAuth', { message: testMessage(test) })
+              : t('camadmin.testFailed', { message: testMessage(test) })}
         </p>
       )}
       {error && (

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { AccessOptions, BarrierView } from '../../lib/access.js';
-import { siteDateTime } from '../../lib/site-time.js';
+import { translateMessage } from '../../i18n/messages.js';
+import { deviceName, groupName } from '../../lib/site.js';
+import { formatDateTime } from '../../lib/time.js';
 import { EMPTY_FORM, suggestId, type CameraDetails, type CameraFormValue, type DiscoveredCamera } from '../../lib/cameras-admin.js';
 import { onFeed } from '../../lib/feed.js';
 import { user } from '../../lib/session.js';
@@ -24,6 +26,14 @@ function cameraState(c: CameraDetails): { online: boolean | null; text: string }
   return { online: c.online, text: c.online ? t('health.online') : t('health.offline') };
 }
 
+/** The camera's last error in the page's language (the English sentence for a code the page does not know). */
+function lastErrorText(c: CameraDetails): string {
+  return (c.lastErrorCode && translateMessage(c.lastErrorCode.messageCode, c.lastErrorCode.params)) || c.lastError || '';
+}
+
+/** A nearby speaker (`lobby-speaker`) or group (`group:gate-east`) by its display name. */
+const nearName = (target: string) => (target.startsWith('group:') ? groupName(target.slice('group:'.length)) : deviceName(target));
+
 function eventsText(c: CameraDetails): string {
   if (!c.eventHealth) return t('camadmin.events.off');
   return t(`camadmin.events.${c.eventHealth.state}` as MessageKey);
@@ -39,7 +49,7 @@ export function DevicesPage() {
   const barriers = useApi<{ barriers: BarrierView[] }>('/api/barriers');
   const speakers = useApi<{ speakers: SpeakerRow[] }>('/api/broadcast/speakers');
   const options = useApi<AccessOptions>('/api/access/options');
-  const when = (iso: string | null) => (iso ? siteDateTime(iso, options.data?.utcOffsetMinutes ?? 0) : '—');
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, options.data?.utcOffsetMinutes) : '—');
   const [editing, setEditing] = useState<{ mode: 'add' | 'edit'; value: CameraFormValue } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const admin = user.value?.role === 'admin';
@@ -109,14 +119,14 @@ export function DevicesPage() {
                       <StatusDot online={state.online} /> {state.text}
                     </td>
                     <td>{when(c.lastSeenAt)}</td>
-                    <td class="error">{c.lastError ?? ''}</td>
+                    <td class="error">{lastErrorText(c)}</td>
                     <td>
                       {[c.device?.manufacturer, c.device?.model].filter(Boolean).join(' ')}
                       {c.device?.firmwareVersion && <div class="muted">{t('camadmin.firmware', { version: c.device.firmwareVersion })}</div>}
                     </td>
                     <td>{eventsText(c)}</td>
                     <td>{c.clockOffsetMs === null ? '—' : t('camadmin.offsetSeconds', { n: Math.round(c.clockOffsetMs / 1000) })}</td>
-                    <td>{c.speakers.join(', ')}</td>
+                    <td>{c.speakers.map(nearName).join('、')}</td>
                     {admin && (
                       <td class="row-actions">
                         {c.source === 'added' ? (
@@ -169,7 +179,7 @@ export function DevicesPage() {
           <tbody>
             {(barriers.data?.barriers ?? []).map((b) => (
               <tr key={`b-${b.id}`} data-device-row={b.id}>
-                <td>{b.id}</td>
+                <td>{deviceName(b.id)}</td>
                 <td>{t('health.kind.barriers')}</td>
                 <td>
                   <StatusDot online={b.availability === 'online' ? true : b.availability === 'offline' ? false : null} /> {t(`health.${b.availability === 'online' || b.availability === 'offline' ? b.availability : 'unknown'}` as MessageKey)}
@@ -179,7 +189,7 @@ export function DevicesPage() {
             ))}
             {(speakers.data?.speakers ?? []).map((s) => (
               <tr key={`s-${s.id}`} data-device-row={s.id}>
-                <td>{s.id}</td>
+                <td>{deviceName(s.id)}</td>
                 <td>{t('health.kind.speakers')}</td>
                 <td>
                   <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {t(`health.${s.availability === 'online' || s.availability === 'offline' ? s.availability : 'unknown'}` as MessageKey)}

@@ -4,6 +4,7 @@ import type { AccessOptions, BarrierCommand, BarrierView } from '../../lib/acces
 import { cameras } from '../../lib/cameras.js';
 import { retained } from '../../lib/feed.js';
 import { canControl } from '../../lib/session.js';
+import { deviceName } from '../../lib/site.js';
 import { StatusDot } from '../DeviceHealth.js';
 import { VideoTile } from '../VideoTile.js';
 import { CommandDialog, type PendingCommand } from './CommandDialog.js';
@@ -44,7 +45,7 @@ export function BarrierControls({ barriers, options }: { barriers: readonly Barr
                 </div>
               )}
               <span class="barrier-name">
-                <StatusDot online={live.online} /> {b.id}
+                <StatusDot online={live.online} /> {deviceName(b.id)}
               </span>
               {offline ? (
                 <span class="arm error" id={reasonId}>
@@ -63,15 +64,15 @@ export function BarrierControls({ barriers, options }: { barriers: readonly Barr
               )}
               {control && (
                 <span class="barrier-actions">
-                  <button type="button" class="primary" {...disabled} onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: b.id })}>
+                  <button type="button" class="primary" {...disabled} onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: deviceName(b.id) })}>
                     {t('gates.cmd.open')}
                   </button>
                   {live.holdOpen ? (
-                    <button type="button" {...disabled} onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: b.id })}>
+                    <button type="button" {...disabled} onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.release')}
                     </button>
                   ) : (
-                    <button type="button" {...disabled} onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: b.id })}>
+                    <button type="button" {...disabled} onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.hold-open')}
                     </button>
                   )}

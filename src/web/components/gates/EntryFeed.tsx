@@ -3,9 +3,12 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { csvUrl, entryQuery, matchesFilter, NO_FILTER, type EntryFilter, type StoredEntry } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
-import { siteDateTime } from '../../lib/site-time.js';
+import { deviceName, laneName } from '../../lib/site.js';
+import { formatDateTime, formatTime as siteTime } from '../../lib/time.js';
+import { entryReason } from '../../lib/words.js';
 import { EntryFilters } from './EntryFilters.js';
 import { EntrySnapshot } from './EntrySnapshot.js';
+import { PlayAtButton } from '../playback/PlayAtButton.js';
 
 const PAGE = 100;
 /** Entries held in the page at most (live ones and the pages loaded with "older"). */
@@ -19,6 +22,9 @@ function merge(current: StoredEntry[], incoming: StoredEntry[]): StoredEntry[] {
   for (const e of incoming) byId.set(e.id, e);
   return [...byId.values()].sort(newestFirst).slice(0, KEEP);
 }
+
+/** The time of day at the site (access.utcOffsetMinutes), whatever the browser's zone. */
+export const formatTime = (iso: string) => siteTime(iso);
 
 /**
  * Entry records: the first page from the API for the filter (gate, direction, credential, result,
@@ -109,10 +115,12 @@ export function EntryFeed({ gates, utcOffsetMinutes }: { gates: readonly string[
           <tbody>
             {shown.map((e) => (
               <tr key={e.id} data-event-id={e.eventId} class={fresh.has(e.id) ? 'fresh' : ''}>
-                <td class="time">{siteDateTime(e.occurredAt, utcOffsetMinutes)}</td>
+                <td class="time">
+                  {formatDateTime(e.occurredAt, utcOffsetMinutes)} <PlayAtButton gate={e.gate} at={e.occurredAt} />
+                </td>
                 <td>
-                  {e.gate}
-                  {e.lane ? ` · ${e.lane}` : ''}
+                  {deviceName(e.gate)}
+                  {e.lane ? ` · ${laneName(e.gate, e.lane)}` : ''}
                 </td>
                 <td>{t(`gates.dir.${e.direction}`)}</td>
                 <td>
@@ -121,7 +129,7 @@ export function EntryFeed({ gates, utcOffsetMinutes }: { gates: readonly string[
                 </td>
                 <td class={e.result === 'denied' ? 'error' : 'ok'}>
                   {t(`gates.result.${e.result}`)}
-                  {e.reason ? ` (${e.reason})` : ''}
+                  {e.reason ? ` · ${entryReason(e.reason)}` : ''}
                 </td>
                 <td>
                   <EntrySnapshot entry={e} />

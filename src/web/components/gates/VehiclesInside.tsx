@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.js';
-import { siteDateTime } from '../../lib/site-time.js';
+import { deviceName } from '../../lib/site.js';
+import { formatTime as siteTime } from '../../lib/time.js';
 
 export interface Inside {
   count: number;
@@ -10,7 +11,7 @@ const SHOWN = 50;
 
 /** Plates whose last granted passage was inward. */
 export function VehiclesInside({ inside, utcOffsetMinutes = 0 }: { inside: Inside | null; utcOffsetMinutes?: number }) {
-  const formatTime = (iso: string) => siteDateTime(iso, utcOffsetMinutes).slice(11);
+  const formatTime = (iso: string) => siteTime(iso, utcOffsetMinutes);
   return (
     <section class="card inside" aria-labelledby="inside-title">
       <h2 id="inside-title">
@@ -18,7 +19,7 @@ export function VehiclesInside({ inside, utcOffsetMinutes = 0 }: { inside: Insid
       </h2>
       <ul class="plates">
         {(inside?.vehicles ?? []).slice(0, SHOWN).map((v) => (
-          <li key={v.plate} title={t('gates.insideSince', { gate: v.gate, time: formatTime(v.since) })}>
+          <li key={v.plate} title={t('gates.insideSince', { gate: deviceName(v.gate), time: formatTime(v.since) })}>
             {v.plate} <span class="muted">{formatTime(v.since)}</span>
           </li>
         ))}
