@@ -325,6 +325,8 @@ export const storedEntrySchema = z.object({
   clockOffsetMs: z.number().nullable(),
   /** The UTC offset in the barrier's timestamp (`+08:00`, `Z`), kept as sent; occurredAt is always UTC. */
   utcOffset: z.string().nullable(),
+  /** The credential as the barrier sent it, when the gateway stores another spelling (plates: `京a 88888` is stored as `京A88888`). */
+  credentialRaw: z.string().nullable().optional(),
 });
 export type StoredEntry = z.infer<typeof storedEntrySchema>;
 

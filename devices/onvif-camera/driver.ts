@@ -88,6 +88,15 @@ interface RawPreset {
   PTZPosition?: { panTilt?: { $?: { x?: string; y?: string } }; zoom?: { $?: { x?: string } } };
 }
 
+/** What GetDeviceInformation says (null where the camera leaves a field out). */
+export interface DeviceInformation {
+  manufacturer: string | null;
+  model: string | null;
+  firmwareVersion: string | null;
+  serialNumber: string | null;
+  hardwareId: string | null;
+}
+
 export class OnvifCameraDriver {
   private client: OnvifClient | undefined;
   private caps: CameraCapabilities | undefined;
@@ -95,6 +104,7 @@ export class OnvifCameraDriver {
   private readonly writeListeners = new Set<(body: string) => void>();
 
   constructor(readonly options: OnvifCameraOptions) {}
+
 
   /** Connects (closing any earlier connection) and reads the camera's capabilities. */
   async connect(): Promise<CameraCapabilities> {
@@ -125,6 +135,13 @@ export class OnvifCameraDriver {
   get capabilities(): CameraCapabilities {
     if (!this.caps) throw new DeviceUnavailableError('camera.not-connected', { camera: this.options.label });
     return this.caps;
+  }
+
+  /** Maker, model, firmware, serial number (GetDeviceInformation). */
+  async deviceInformation(): Promise<DeviceInformation> {
+    const info = await this.guard('GetDeviceInformation', (c) => c.call<Record<string, unknown>>('getDeviceInformation'));
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 128) : null);
+    return { manufacturer: text(info?.manufacturer), model: text(info?.model), firmwareVersion: text(info?.firmwareVersion), serialNumber: text(info?.serialNumber), hardwareId: text(info?.hardwareId) };
   }
 
   /** The camera's clock minus the gateway's, ms. */

@@ -8,6 +8,8 @@ import type { BarrierClock, BarrierClocks } from './clock.js';
 export interface BarrierView {
   id: string;
   availability: string;
+  /** When the availability last changed (null: never seen). */
+  since: string | null;
   state: StatePayload | null;
   /** The barrier's clock offset from the gateway's (null before any live observation). */
   clock: BarrierClock | null;
@@ -36,7 +38,7 @@ export class BarrierControl implements Service {
   view(id: string): BarrierView {
     const presence = this.deps.presence.get('barriers', id);
     if (!presence && !this.states.has(id) && !this.deps.gates.includes(id)) throw new NotFoundError('barrier.not-found', { barrier: id });
-    return { id, availability: presence?.availability ?? 'unknown', state: this.states.get(id) ?? null, clock: this.deps.clocks?.clockOf(id) ?? null };
+    return { id, availability: presence?.availability ?? 'unknown', since: presence?.since ?? null, state: this.states.get(id) ?? null, clock: this.deps.clocks?.clockOf(id) ?? null };
   }
 
   /** Sends a command; refuses at once when the barrier is known to be offline. */

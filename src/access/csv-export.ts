@@ -7,7 +7,19 @@ import { whereOf, type EntryFilter } from './entry-query.js';
 export const CSV_HEADER = [
   'id', 'gate', 'event_id', 'occurred_at', 'received_at', 'direction', 'lane', 'credential_type', 'credential_value',
   'result', 'reason', 'plate_color', 'vehicle_type', 'snapshot', 'confidence', 'retransmission', 'source',
+  'occurred_local', 'credential_raw',
 ] as const;
+
+/** The stored columns the export reads (occurred_local is computed from occurred_at). */
+const SELECTED = [...CSV_HEADER.slice(0, 17), 'occurred_at AS occurred_local', 'credential_raw'] as const;
+
+/** The byte order mark that makes Excel (Chinese Windows included) read the file as UTF-8. */
+export const UTF8_BOM = '\uFEFF';
+
+/** `2026-12-01 20:00:00`: the time in the site's UTC offset (access.utcOffsetMinutes). */
+export function localTime(epochMs: number, utcOffsetMinutes: number): string {
+  return new Date(epochMs + utcOffsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -23,6 +35,7 @@ export class CsvExporter {
   constructor(
     private readonly databaseFile: string,
     private readonly maxConcurrent: number,
+    private readonly utcOffsetMinutes = 0,
   ) {}
 
   get active(): number {
@@ -39,12 +52,13 @@ export class CsvExporter {
     out.once('close', onClose);
     try {
       const { sql, params } = whereOf(filter);
-      const statement = db.prepare(`SELECT ${CSV_HEADER.join(', ')} FROM access_entries WHERE ${sql} ORDER BY occurred_at, id`).raw(true);
-      let chunk = csvLine(CSV_HEADER);
+      const statement = db.prepare(`SELECT ${SELECTED.join(', ')} FROM access_entries WHERE ${sql} ORDER BY occurred_at, id`).raw(true);
+      let chunk = UTF8_BOM + csvLine(CSV_HEADER);
       for (const row of statement.iterate(params) as IterableIterator<unknown[]>) {
         row[3] = new Date(row[3] as number).toISOString();
         row[4] = new Date(row[4] as number).toISOString();
         row[15] = row[15] === 1 ? 'true' : 'false';
+        row[17] = localTime(row[17] as number, this.utcOffsetMinutes);
         chunk += csvLine(row);
         rows++;
         if (chunk.length >= CHUNK_BYTES) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CREDENTIAL_TYPES, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import { UserError } from '../core/errors.js';
 import type { Db } from '../store/database.js';
+import { normalisePlate } from './plate.js';
 import { ENTRY_COLUMNS, storedEntry, type EntryRow } from './entry-row.js';
 
 const time = z.iso.datetime({ offset: true, message: 'an ISO 8601 time with zone, e.g. 2026-11-24T08:00:00+08:00' });
@@ -13,8 +14,10 @@ export const entryFilterSchema = z.strictObject({
   gate: z.string().min(1).max(64).optional(),
   direction: z.enum(['in', 'out']).optional(),
   credentialType: z.enum(CREDENTIAL_TYPES).optional(),
-  /** Exact credential value (plate, card number...). */
+  /** Exact credential value (plate, card number...); a plate in any spelling (`京a 88888` finds `京A88888`). */
   credential: z.string().min(1).max(256).optional(),
+  /** Part of a credential value (plates compared in their stored spelling). */
+  search: z.string().min(1).max(64).optional(),
   result: z.enum(['granted', 'denied']).optional(),
 });
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
@@ -38,7 +41,6 @@ const EQUALITY_FILTERS = [
   ['gate', 'gate'],
   ['direction', 'direction'],
   ['credentialType', 'credential_type'],
-  ['credential', 'credential_value'],
   ['result', 'result'],
 ] as const satisfies ReadonlyArray<readonly [keyof EntryFilter, string]>;
 
@@ -59,6 +61,16 @@ export function whereOf(filter: EntryFilter): { sql: string; params: Record<stri
     if (!value) continue;
     clauses.push(`${column} = @${key}`);
     params[key] = value;
+  }
+  if (filter.credential) {
+    clauses.push('credential_value IN (@credential, @credentialPlate)');
+    params.credential = filter.credential;
+    params.credentialPlate = normalisePlate(filter.credential);
+  }
+  if (filter.search) {
+    clauses.push("(instr(credential_value, @search) > 0 OR instr(credential_value, @searchPlate) > 0)");
+    params.search = filter.search;
+    params.searchPlate = normalisePlate(filter.search);
   }
   return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
 }

@@ -24,10 +24,11 @@ export interface EntryRow {
   device_time: number | null;
   clock_offset_ms: number | null;
   utc_offset: string | null;
+  credential_raw: string | null;
 }
 
 export const ENTRY_COLUMNS =
-  'id, gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason, plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset';
+  'id, gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason, plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset, credential_raw';
 
 export function storedEntry(row: EntryRow): StoredEntry {
   return {
@@ -50,6 +51,7 @@ export function storedEntry(row: EntryRow): StoredEntry {
     deviceTime: new Date(row.device_time ?? row.occurred_at).toISOString(),
     clockOffsetMs: row.clock_offset_ms,
     utcOffset: row.utc_offset,
+    credentialRaw: row.credential_raw,
   };
 }
 
@@ -76,5 +78,6 @@ export function entryRow(entry: EntryRecord, receivedAt: number, id: number): En
     device_time: entry.deviceTime,
     clock_offset_ms: entry.clockOffsetMs,
     utc_offset: entry.utcOffset,
+    credential_raw: entry.credentialRaw ?? null,
   };
 }

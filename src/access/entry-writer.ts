@@ -53,9 +53,9 @@ export class EntryWriter {
     this.db = db;
     const insert = db.prepare(
       `INSERT INTO access_entries (gate, event_id, occurred_at, received_at, direction, lane, credential_type, credential_value, result, reason,
-         plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset)
+         plate_color, vehicle_type, snapshot, confidence, retransmission, source, device_time, clock_offset_ms, utc_offset, credential_raw)
        VALUES (@gate, @eventId, @occurredAt, @receivedAt, @direction, @lane, @credentialType, @credentialValue, @result, @reason,
-         @plateColor, @vehicleType, @snapshot, @confidence, @retransmission, @source, @deviceTime, @clockOffsetMs, @utcOffset)
+         @plateColor, @vehicleType, @snapshot, @confidence, @retransmission, @source, @deviceTime, @clockOffsetMs, @utcOffset, @credentialRaw)
        ON CONFLICT (gate, event_id) DO NOTHING
        RETURNING id`,
     );
@@ -77,7 +77,7 @@ export class EntryWriter {
     this.batch = db.transaction((items: Array<{ entry: EntryRecord; receivedAt: number }>) => {
       const ids: Array<number | null> = [];
       for (const { entry, receivedAt } of items) {
-        const row = insert.get({ ...entry, receivedAt, retransmission: entry.retransmission ? 1 : 0 }) as { id: number } | undefined;
+        const row = insert.get({ ...entry, credentialRaw: entry.credentialRaw ?? null, receivedAt, retransmission: entry.retransmission ? 1 : 0 }) as { id: number } | undefined;
         if (!row) {
           // Stored before: the same entry again (a resend), or another entry under a reused eventId.
           const stored = existing.get(entry.gate, entry.eventId) as Record<string, unknown>;

@@ -59,11 +59,11 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
   ctx.capabilities.provide(ALARM_BARRIERS, alarmBarriers(control, driver));
   const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
-  const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports);
+  const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports, config.access.utcOffsetMinutes);
   const modules = [
-    entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes }),
+    entryRoutes({ database: ctx.database, exporter, utcOffsetMinutes: config.access.utcOffsetMinutes, snapshotHosts: config.access.snapshotHosts }),
     listRoutes({ lists: () => lists, sync }),
-    barrierRoutes({ control, sync }),
+    barrierRoutes({ control, sync, quickReasons: config.access.quickReasons, gateCameras: config.access.gateCameras, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     conflictRoutes({ conflicts }),
   ];
   return {

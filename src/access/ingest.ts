@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import { storedEntry } from './entry-row.js';
+import { normalisePlate } from './plate.js';
 import { batchOutcome } from './entry-writer.js';
 import { EntryWriterThread } from './entry-writer-thread.js';
 
@@ -103,7 +104,8 @@ export class EntryIngest implements Service {
   add(entry: EntryRecord, stored?: () => void): void {
     if (!this.running) return; // not acknowledged at all: the broker (and the barrier) send it again
     const receivedAt = performance.timeOrigin + performance.now();
-    this.queue.push({ entry: this.deps.clocks ? this.deps.clocks.correct(entry, receivedAt) : entry, receivedAt, stored });
+    const spelled = withNormalisedPlate(entry);
+    this.queue.push({ entry: this.deps.clocks ? this.deps.clocks.correct(spelled, receivedAt) : spelled, receivedAt, stored });
     if (this.inFlight) return; // goes with the next batch, as soon as the one in flight committed
     if (this.queue.length >= this.deps.batchMaxRows) {
       void this.flush();
@@ -196,4 +198,11 @@ export class EntryIngest implements Service {
       (err: Error) => this.deps.log.warn({ err: err.message }, 'could not read the conflicts back'),
     );
   }
+}
+
+/** Plates are stored in one spelling (`京a 88888` -> `京A88888`), the barrier's own kept as credentialRaw. */
+export function withNormalisedPlate(entry: EntryRecord): EntryRecord {
+  if (entry.credentialType !== 'plate') return entry;
+  const value = normalisePlate(entry.credentialValue);
+  return value === entry.credentialValue ? entry : { ...entry, credentialValue: value, credentialRaw: entry.credentialValue };
 }

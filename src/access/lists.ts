@@ -3,6 +3,7 @@ import { CREDENTIAL_TYPES, type ListsPayload } from '../../devices/mqtt-barrier/
 import { ConflictError, NotFoundError, UserError } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import { parseCsv } from './csv.js';
+import { normalisePlate } from './plate.js';
 
 export const listNameSchema = z.enum(['allow', 'deny']);
 export type ListName = z.infer<typeof listNameSchema>;
@@ -12,7 +13,9 @@ export const listItemInputSchema = z.strictObject({
   type: z.enum(CREDENTIAL_TYPES),
   value: z.string().trim().min(1).max(256),
   note: z.string().max(256).optional(),
-});
+})
+  // Plates in one spelling, as entries store them (`京a 88888` -> `京A88888`).
+  .transform((item) => (item.type === 'plate' ? { ...item, value: normalisePlate(item.value) } : item));
 export type ListItemInput = z.infer<typeof listItemInputSchema>;
 
 export const listItemPatchSchema = z.strictObject({ list: listNameSchema.optional(), note: z.string().max(256).nullable().optional() });

@@ -1,4 +1,5 @@
 import type { MigrationSet } from '../store/database.js';
+import { normalisePlateSql } from './plate.js';
 
 /** Tables of the access feature: entries (unique per barrier and eventId), who is inside, lists and their sync. */
 export const accessMigrations: MigrationSet = {
@@ -85,6 +86,17 @@ export const accessMigrations: MigrationSet = {
           UNIQUE (gate, event_id, received_entry)
         );
         CREATE INDEX access_conflicts_time ON access_conflicts (received_at, id);
+      `,
+    },
+    {
+      version: 3,
+      name: 'plates stored in one spelling (case, spaces, middle dot), the raw value kept beside it',
+      up: `
+        ALTER TABLE access_entries ADD COLUMN credential_raw TEXT;
+        UPDATE access_entries SET credential_raw = credential_value, credential_value = ${normalisePlateSql('credential_value')}
+          WHERE credential_type = 'plate' AND credential_value <> ${normalisePlateSql('credential_value')};
+        UPDATE OR REPLACE access_inside SET plate = ${normalisePlateSql('plate')} WHERE plate <> ${normalisePlateSql('plate')};
+        UPDATE OR REPLACE access_list_items SET value = ${normalisePlateSql('value')} WHERE credential_type = 'plate' AND value <> ${normalisePlateSql('value')};
       `,
     },
   ],

@@ -4,10 +4,11 @@ import { defineRoutes, type RouteModule } from '../http/route.js';
 import type { Database } from '../store/database.js';
 import type { CsvExporter } from './csv-export.js';
 import { entryFilterSchema, entryPageSchema, getEntry, listEntries, parseQuery } from './entry-query.js';
+import { fetchSnapshot } from './snapshot.js';
 import { flowStats, statsQuerySchema, vehiclesInside } from './stats.js';
 
 /** Entry records: list with filters and cursor, one entry, streamed CSV, statistics, vehicles inside. */
-export function entryRoutes(deps: { database: Database; exporter: CsvExporter; utcOffsetMinutes: number }): RouteModule {
+export function entryRoutes(deps: { database: Database; exporter: CsvExporter; utcOffsetMinutes: number; snapshotHosts?: readonly string[] }): RouteModule {
   return defineRoutes([
     {
       method: 'get',
@@ -40,6 +41,24 @@ export function entryRoutes(deps: { database: Database; exporter: CsvExporter; u
         const entry = getEntry(deps.database.db, id.data);
         if (!entry) throw new NotFoundError('entry.not-found', { id: id.data });
         return entry;
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/access/entries/:id/snapshot',
+      access: 'viewer',
+      summary: "The entry's snapshot image, fetched from the barrier (only from access.snapshotHosts; 404 when the barrier sent none or only a file name).",
+      handler: async (req, res) => {
+        const id = z.coerce.number().int().positive().safeParse(req.params.id);
+        if (!id.success) throw new UserError('request.id-invalid');
+        const entry = getEntry(deps.database.db, id.data);
+        if (!entry) throw new NotFoundError('entry.not-found', { id: id.data });
+        if (!entry.snapshot) throw new UserError('entry.no-snapshot', { id: id.data }, 404, 'snapshot_unavailable');
+        const snap = await fetchSnapshot(entry.snapshot, deps.snapshotHosts ?? []);
+        res
+          .status(200)
+          .set({ 'Content-Type': snap.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox", 'Cache-Control': 'private, max-age=3600' })
+          .end(snap.body);
       },
     },
     {

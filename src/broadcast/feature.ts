@@ -13,6 +13,7 @@ import { NOTICE_PLAYER, noticePlayer } from './notice-player.js';
 import { broadcastMigrations } from './migrations.js';
 import { broadcastRoutes } from './routes.js';
 import { ScheduleStore } from './schedule-store.js';
+import { zoneOfOffset } from './schedule-when.js';
 import { Scheduler } from './scheduler.js';
 import { SpeakerDirectory } from './speaker-directory.js';
 import { talkEndpoint } from './talk-endpoint.js';
@@ -40,7 +41,7 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
     maxSeconds: settings.clips.maxSeconds,
     timeoutMs: 120_000,
   });
-  const schedules = new ScheduleStore(ctx.database);
+  const schedules = new ScheduleStore(ctx.database, zoneOfOffset(config.access.utcOffsetMinutes));
   const actions = new BroadcastActions({ service, tts, clips, directory, driver, audit: ctx.audit, leadMs: settings.leadMs, log });
   ctx.capabilities.provide(ALARM_ANNOUNCER, alarmAnnouncer({ actions, service, directory }));
   const scheduler = new Scheduler({
@@ -56,7 +57,7 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
     name: 'broadcast',
     migrations: broadcastMigrations,
     services: [driver, ttsLifecycle, service, scheduler],
-    routes: broadcastRoutes({ service, actions, clips, schedules, scheduler, directory, driver, maxUploadBytes: settings.clips.maxUploadMb * 1024 * 1024 }),
+    routes: broadcastRoutes({ service, actions, clips, schedules, scheduler, directory, driver, maxUploadBytes: settings.clips.maxUploadMb * 1024 * 1024, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     wsEndpoints: [talkEndpoint({ actions, service, bus: ctx.bus, idleTimeoutMs: settings.talk.idleTimeoutMs, maxSeconds: settings.talk.maxSeconds })],
     staticDirs: [BROADCAST_STATIC_DIR],
   };

@@ -48,5 +48,10 @@ export const broadcastMigrations: MigrationSet = {
         CREATE INDEX broadcast_jobs_created ON broadcast_jobs (created_at);
       `,
     },
+    {
+      version: 2,
+      name: 'schedules without cron (daily, weekdays, weekly, once at a time)',
+      up: `ALTER TABLE broadcast_schedules ADD COLUMN when_spec TEXT;`,
+    },
   ],
 };

@@ -7,7 +7,8 @@ import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
 import type { BroadcastActions } from './broadcast-actions.js';
 import type { BroadcastService } from './broadcast-service.js';
 import type { ClipStore } from './clip-store.js';
-import { scheduleInputSchema, targetsSchema, type ScheduleStore } from './schedule-store.js';
+import { scheduleInputSchema, targetsSchema, type Schedule, type ScheduleStore } from './schedule-store.js';
+import { nextRuns } from './schedule-when.js';
 import type { Scheduler } from './scheduler.js';
 import type { SpeakerDirectory } from './speaker-directory.js';
 
@@ -45,9 +46,16 @@ export function broadcastRoutes(deps: {
   directory: SpeakerDirectory;
   driver: MqttSpeakerDriver;
   maxUploadBytes: number;
+  /** The site's UTC offset, for pages that show next runs in site time. */
+  utcOffsetMinutes?: number;
 }): RouteModule {
   const { service, actions, clips, schedules, scheduler, directory } = deps;
-  const withNext = <T extends { id: string }>(s: T) => ({ ...s, nextFireAt: scheduler.plan().get(s.id)?.toISOString() ?? null });
+  const utcOffsetMinutes = deps.utcOffsetMinutes ?? 0;
+  const withNext = (s: Schedule) => {
+    const nextFireAt = scheduler.plan().get(s.id) ?? null;
+    const upcoming = s.enabled && nextFireAt ? [nextFireAt, ...(s.when?.kind === 'once' ? [] : nextRuns(s.cron, s.timezone, s.when, nextFireAt, 2))] : [];
+    return { ...s, nextFireAt: nextFireAt?.toISOString() ?? null, nextRuns: upcoming.map((d) => d.toISOString()) };
+  };
   return defineRoutes([
     { method: 'get', path: '/api/broadcast/speakers', access: 'viewer', summary: 'Speakers with their groups, availability and last reported state.', handler: () => ({ speakers: directory.list() }) },
     { method: 'get', path: '/api/broadcast/groups', access: 'viewer', summary: 'Speaker groups and their members.', handler: () => ({ groups: directory.groupList() }) },
@@ -145,7 +153,7 @@ export function broadcastRoutes(deps: {
         return actions.playClip({ clipId: String(req.params.id), targets, repeat: body.repeat, volume: body.volume, alarm: body.alarm, principal: ctx.principal! });
       },
     },
-    { method: 'get', path: '/api/broadcast/schedules', access: 'viewer', summary: 'Publicity schedules with their next fire time.', handler: () => ({ schedules: schedules.list().map(withNext) }) },
+    { method: 'get', path: '/api/broadcast/schedules', access: 'viewer', summary: 'Publicity schedules with their next fire time.', handler: () => ({ schedules: schedules.list().map(withNext), utcOffsetMinutes }) },
     { method: 'get', path: '/api/broadcast/schedules/:id', access: 'viewer', summary: 'One schedule.', handler: (req) => withNext(schedules.get(String(req.params.id))) },
     {
       method: 'post',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError, UserError } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import type { JobTargets, PreemptPolicy } from './job.js';
+import { cronOf, nextRuns, scheduleWhenSchema, type ScheduleWhen } from './schedule-when.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h)');
 
@@ -22,8 +23,10 @@ export type ScheduleContent = z.infer<typeof scheduleContentSchema>;
 
 export const scheduleInputSchema = z.strictObject({
   name: z.string().min(1).max(200),
-  /** Cron expression: 5 fields, or 6 with seconds first. */
-  cron: z.string().min(1).max(200),
+  /** Cron expression: 5 fields, or 6 with seconds first (for experts; or give `when`). */
+  cron: z.string().min(1).max(200).optional(),
+  /** Daily / weekdays / weekly / once at HH:MM, in the site's time (instead of cron). */
+  when: scheduleWhenSchema.nullable().default(null),
   /** IANA time zone of the cron expression and quiet hours; null: the gateway's. */
   timezone: z.string().max(64).nullable().default(null),
   targets: targetsSchema,
@@ -38,8 +41,10 @@ export const scheduleInputSchema = z.strictObject({
 });
 export type ScheduleInput = z.infer<typeof scheduleInputSchema>;
 
-export interface Schedule extends ScheduleInput {
+export interface Schedule extends Omit<ScheduleInput, 'cron'> {
   id: string;
+  /** The cron expression the scheduler runs (made from `when` for simple schedules). */
+  cron: string;
   targets: JobTargets;
   onPreempt: PreemptPolicy;
   createdBy: string;
@@ -64,12 +69,14 @@ interface ScheduleRow {
   created_at: string;
   updated_at: string;
   last_fired_at: string | null;
+  when_spec: string | null;
 }
 
 const toSchedule = (r: ScheduleRow): Schedule => ({
   id: r.id,
   name: r.name,
   cron: r.cron,
+  when: r.when_spec ? (JSON.parse(r.when_spec) as ScheduleWhen) : null,
   timezone: r.timezone,
   targets: JSON.parse(r.targets) as JobTargets,
   content: JSON.parse(r.content) as ScheduleContent,
@@ -114,8 +121,31 @@ export function inQuietHours(quiet: { start: string; end: string } | null, at: D
 }
 
 /** Publicity schedules, persisted in SQLite. */
+/** The next fire time of a schedule after `after`, or null (a once schedule that has passed). */
+export function nextFireOf(s: Pick<Schedule, 'cron' | 'timezone' | 'when'>, after: Date): Date | null {
+  if (s.when?.kind === 'once') return nextRuns(s.cron, s.timezone, s.when, after, 1)[0] ?? null;
+  return nextFire(s.cron, s.timezone, after);
+}
+
+/** The stored cron and zone of an input: from `when` (in the site's zone unless one is given), or the expert's cron. */
+function resolveTiming(input: ScheduleInput, siteZone: string | null): { cron: string; timezone: string | null } {
+  if (input.when) {
+    const timing = { cron: cronOf(input.when), timezone: input.timezone ?? siteZone };
+    if (input.when.kind === 'once' && nextRuns(timing.cron, timing.timezone, input.when, new Date(), 1).length === 0) {
+      throw new UserError('schedule.in-past', { date: input.when.date, time: input.when.time }, 400, 'schedule_in_past');
+    }
+    return timing;
+  }
+  if (!input.cron) throw new UserError('schedule.time-missing', {}, 400, 'schedule_time_missing');
+  return { cron: input.cron, timezone: input.timezone };
+}
+
 export class ScheduleStore {
-  constructor(private readonly database: Database) {}
+  /** `siteZone`: the zone simple schedules run in (from access.utcOffsetMinutes); null: the gateway's. */
+  constructor(
+    private readonly database: Database,
+    private readonly siteZone: string | null = null,
+  ) {}
 
   list(): Schedule[] {
     return this.database.db.prepare<[], ScheduleRow>('SELECT * FROM broadcast_schedules ORDER BY created_at').all().map(toSchedule);
@@ -128,26 +158,28 @@ export class ScheduleStore {
   }
 
   create(input: ScheduleInput, createdBy: string): Schedule {
-    nextFire(input.cron, input.timezone, new Date());
+    const { cron, timezone } = resolveTiming(input, this.siteZone);
+    nextFire(cron, timezone, new Date());
     const id = `sched-${randomBytes(5).toString('hex')}`;
     const now = new Date().toISOString();
     this.database.db
       .prepare(
-        `INSERT INTO broadcast_schedules (id, name, cron, timezone, targets, content, repeat, volume, quiet_hours, on_preempt, enabled, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO broadcast_schedules (id, name, cron, timezone, targets, content, repeat, volume, quiet_hours, on_preempt, enabled, created_by, created_at, updated_at, when_spec)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.cron, input.timezone, JSON.stringify(input.targets), JSON.stringify(input.content), input.repeat, input.volume, input.quietHours ? JSON.stringify(input.quietHours) : null, input.onPreempt, input.enabled ? 1 : 0, createdBy, now, now);
+      .run(id, input.name, cron, timezone, JSON.stringify(input.targets), JSON.stringify(input.content), input.repeat, input.volume, input.quietHours ? JSON.stringify(input.quietHours) : null, input.onPreempt, input.enabled ? 1 : 0, createdBy, now, now, input.when ? JSON.stringify(input.when) : null);
     return this.get(id);
   }
 
   update(id: string, input: ScheduleInput): Schedule {
     this.get(id);
-    nextFire(input.cron, input.timezone, new Date());
+    const { cron, timezone } = resolveTiming(input, this.siteZone);
+    nextFire(cron, timezone, new Date());
     this.database.db
       .prepare(
-        `UPDATE broadcast_schedules SET name = ?, cron = ?, timezone = ?, targets = ?, content = ?, repeat = ?, volume = ?, quiet_hours = ?, on_preempt = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE broadcast_schedules SET name = ?, cron = ?, timezone = ?, targets = ?, content = ?, repeat = ?, volume = ?, quiet_hours = ?, on_preempt = ?, enabled = ?, updated_at = ?, when_spec = ? WHERE id = ?`,
       )
-      .run(input.name, input.cron, input.timezone, JSON.stringify(input.targets), JSON.stringify(input.content), input.repeat, input.volume, input.quietHours ? JSON.stringify(input.quietHours) : null, input.onPreempt, input.enabled ? 1 : 0, new Date().toISOString(), id);
+      .run(input.name, cron, timezone, JSON.stringify(input.targets), JSON.stringify(input.content), input.repeat, input.volume, input.quietHours ? JSON.stringify(input.quietHours) : null, input.onPreempt, input.enabled ? 1 : 0, new Date().toISOString(), input.when ? JSON.stringify(input.when) : null, id);
     return this.get(id);
   }
 
@@ -157,5 +189,10 @@ export class ScheduleStore {
 
   markFired(id: string, at: Date): void {
     this.database.db.prepare('UPDATE broadcast_schedules SET last_fired_at = ? WHERE id = ?').run(at.toISOString(), id);
+  }
+
+  /** A once schedule that has played is switched off (it stays in the list, to be reused). */
+  disable(id: string): void {
+    this.database.db.prepare('UPDATE broadcast_schedules SET enabled = 0, updated_at = ? WHERE id = ?').run(new Date().toISOString(), id);
   }
 }

@@ -1,6 +1,6 @@
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import { nextFire, type Schedule, type ScheduleStore } from './schedule-store.js';
+import { nextFireOf, type Schedule, type ScheduleStore } from './schedule-store.js';
 
 /** The longest single wait; the plan is recomputed at least this often (clock changes, DST). */
 const MAX_WAIT_MS = 60_000;
@@ -48,7 +48,8 @@ export class Scheduler implements Service {
     for (const schedule of this.deps.store.list()) {
       if (!schedule.enabled) continue;
       try {
-        this.next.set(schedule.id, nextFire(schedule.cron, schedule.timezone, now));
+        const next = nextFireOf(schedule, now);
+        if (next) this.next.set(schedule.id, next);
       } catch (err) {
         this.deps.log.error({ schedule: schedule.id, err: String(err) }, 'schedule has an invalid cron expression; it will not fire');
       }
@@ -81,7 +82,12 @@ export class Scheduler implements Service {
       } catch (err) {
         this.deps.log.error({ schedule: id, err: String(err) }, 'scheduled broadcast failed to start');
       }
-      this.next.set(id, nextFire(schedule.cron, schedule.timezone, new Date(Math.max(now, at.getTime()))));
+      const next = schedule.when?.kind === 'once' ? null : nextFireOf(schedule, new Date(Math.max(now, at.getTime())));
+      if (next) this.next.set(id, next);
+      else {
+        this.next.delete(id);
+        this.deps.store.disable(id);
+      }
     }
     this.arm();
   }

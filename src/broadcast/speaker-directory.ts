@@ -9,6 +9,8 @@ export interface SpeakerView {
   id: string;
   groups: string[];
   availability: 'online' | 'offline' | 'unknown';
+  /** When the availability last changed (null: never seen). */
+  since: string | null;
   state: SpeakerState | null;
 }
 
@@ -46,6 +48,7 @@ export class SpeakerDirectory {
       id,
       groups,
       availability: this.presence.get(SPEAKER_KIND, id)?.availability ?? 'unknown',
+      since: this.presence.get(SPEAKER_KIND, id)?.since ?? null,
       state: this.driver.state(id) ?? null,
     }));
   }

@@ -5,10 +5,11 @@
  * events onto the bus, and a Stop at connect when an earlier run left it moving.
  */
 import { Backoff } from '../../devices/onvif-camera/backoff.js';
-import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
+import { CameraLoginRefusedError, OnvifCameraDriver, type CameraCapabilities, type DeviceInformation, type CameraEvent, type PtzPosition } from '../../devices/onvif-camera/driver.js';
 import type { EventHealth } from '../../devices/onvif-camera/events.js';
 import type { CamerasConfig } from '../config/schema.js';
-import { DeviceUnavailableError, errorMessage, TimeoutError } from '../core/errors.js';
+import { DeviceUnavailableError, errorMessage, TimeoutError, UserError } from '../core/errors.js';
+import type { MessageCode, MessageParams } from '../core/messages.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { MovingMarks } from './moving-marks.js';
@@ -21,14 +22,25 @@ export type CameraStatus = 'online' | 'offline' | 'login_refused';
 /** A viewer may ask for an immediate reconnect at most this often. */
 export const RECONNECT_NOW_MIN_INTERVAL_MS = 1000;
 
+/** An error as a message code with parameters: a gateway error's own, else the internal one with its text. */
+function codedError(err: unknown): { messageCode: MessageCode; params: MessageParams } {
+  return err instanceof UserError ? { messageCode: err.messageCode, params: err.params } : { messageCode: 'internal.detail', params: { reason: errorMessage(err) } };
+}
+
 export interface CameraLiveState {
   status: CameraStatus;
   online: boolean;
   since: string;
   lastError: string | null;
+  /** The last error as a message code with parameters (the dashboards translate it). */
+  lastErrorCode: { messageCode: MessageCode; params: MessageParams } | null;
   position: PtzPosition | null;
   moving: boolean | undefined;
   clockOffsetMs: number;
+  /** The last time the camera answered (connect or poll). */
+  lastSeenAt: string | null;
+  /** GetDeviceInformation at the last connect (null: not read, or the camera refused it). */
+  device: DeviceInformation | null;
 }
 
 export interface ManagedCameraDeps {
@@ -48,7 +60,10 @@ export class ManagedCamera {
   private running = false;
   private connecting = false;
   private lastReconnectNow = 0;
-  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, position: null, moving: undefined, clockOffsetMs: 0 };
+  private reading = false;
+  private deviceRead = false;
+  private deviceProbe: OnvifCameraDriver | undefined;
+  private state: CameraLiveState = { status: 'offline', online: false, since: new Date().toISOString(), lastError: null, lastErrorCode: null, position: null, moving: undefined, clockOffsetMs: 0, lastSeenAt: null, device: null };
 
   constructor(
     readonly def: CameraDefinition,
@@ -92,7 +107,7 @@ export class ManagedCamera {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.driver.shutdown();
+    await Promise.all([this.driver.shutdown(), this.deviceProbe?.shutdown()]);
   }
 
   /** How the camera's event subscription is doing (null: events not running). */
@@ -116,7 +131,7 @@ export class ManagedCamera {
 
   /** A command failed: if the camera is unreachable, mark it offline now and reconnect. */
   reportFailure(err: unknown): void {
-    if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+    if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(err);
   }
 
   /** Latest position/moving as a command path learned it (tours poll the camera themselves). */
@@ -142,7 +157,9 @@ export class ManagedCamera {
       const caps = await this.driver.connect();
       if (!this.running) return this.driver.close();
       this.backoff.reset();
-      this.state = { ...this.state, status: 'online', online: true, since: new Date().toISOString(), lastError: null, clockOffsetMs: this.driver.clockOffsetMs };
+      const now = new Date().toISOString();
+      this.state = { ...this.state, status: 'online', online: true, since: now, lastSeenAt: now, lastError: null, lastErrorCode: null, clockOffsetMs: this.driver.clockOffsetMs };
+      this.deviceRead = false;
       this.deps.log.info({ camera: this.id, clockOffsetMs: this.state.clockOffsetMs, ptz: caps.ptz, presets: caps.presets }, 'camera online');
       this.deps.bus.emit('camera.availability', { cameraId: this.id, online: true, at: this.state.since });
       this.deps.onChange(this.id);
@@ -166,12 +183,42 @@ export class ManagedCamera {
       }
       const status = refused ? 'login_refused' : 'offline';
       const changed = this.state.status !== status;
-      this.state = { ...this.state, status, lastError: message, ...(changed ? { since: new Date().toISOString() } : {}) };
+      this.state = { ...this.state, status, lastError: message, lastErrorCode: codedError(err), ...(changed ? { since: new Date().toISOString() } : {}) };
       if (changed) this.deps.onChange(this.id);
       this.schedule(delay);
     } finally {
       this.connecting = false;
     }
+  }
+
+  /**
+   * Maker, model and firmware for the device page (asked for with GET /api/cameras?device=1): read
+   * once per connect, in the background, over a connection of its own, so that the live
+   * connection's calls and timing stay as they are; a camera that refuses it keeps `device: null`.
+   */
+  readDeviceInformation(): void {
+    if (this.reading || this.deviceRead || !this.state.online) return;
+    this.reading = true;
+    this.deviceRead = true;
+    const { def, deps } = this;
+    const probe = new OnvifCameraDriver({ label: `${def.id} (device information)`, host: def.host, port: def.port, path: def.path, username: def.username, password: def.password, requestTimeoutMs: deps.config.requestTimeoutMs, mediaHosts: [] });
+    this.deviceProbe = probe;
+    void probe
+      .connect()
+      .then(() => probe.deviceInformation())
+      .then(
+        (device) => {
+          if (!this.running) return;
+          this.state = { ...this.state, device };
+          deps.onChange(this.id);
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.reading = false;
+        if (this.deviceProbe === probe) this.deviceProbe = undefined;
+        void probe.shutdown();
+      });
   }
 
   /** An earlier run set the camera moving and died before its Stop: stop it now. */
@@ -193,9 +240,10 @@ export class ManagedCamera {
       } else {
         await this.driver.ping();
       }
+      this.state.lastSeenAt = new Date().toISOString();
       if (this.state.online) this.schedule(this.deps.config.pollIntervalMs);
     } catch (err) {
-      if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(errorMessage(err));
+      if (err instanceof DeviceUnavailableError || err instanceof TimeoutError) this.goOffline(err);
       else {
         this.deps.log.warn({ camera: this.id, err: errorMessage(err) }, 'camera status poll failed');
         this.schedule(this.deps.config.pollIntervalMs);
@@ -203,11 +251,12 @@ export class ManagedCamera {
     }
   }
 
-  private goOffline(reason: string): void {
+  private goOffline(err: unknown): void {
     if (!this.state.online) return;
+    const reason = errorMessage(err);
     this.driver.close();
     const at = new Date().toISOString();
-    this.state = { ...this.state, status: 'offline', online: false, since: at, lastError: reason, moving: undefined };
+    this.state = { ...this.state, status: 'offline', online: false, since: at, lastError: reason, lastErrorCode: codedError(err), moving: undefined };
     this.deps.log.warn({ camera: this.id, reason }, 'camera offline');
     this.deps.bus.emit('camera.availability', { cameraId: this.id, online: false, at, reason });
     this.deps.onChange(this.id);

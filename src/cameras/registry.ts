@@ -86,6 +86,24 @@ export class CameraRegistry implements Service {
     return cam;
   }
 
+  /**
+   * Changes a run-time camera (name, address, login, location, speakers): the old connection is
+   * closed and the camera connects again with the new definition, without a restart.
+   */
+  update(id: string, patch: Partial<Omit<CameraDefinition, 'id' | 'mediaHosts'>>): ManagedCamera {
+    const cam = this.get(id);
+    if (cam.source === 'config') throw new ConflictError('camera.in-config-change', { camera: id });
+    const def: CameraDefinition = { ...cam.def, ...patch, id };
+    const path = def.path ?? DEFAULT_SERVICE_PATH;
+    const same = this.list().find((c) => c.id !== id && c.def.host.toLowerCase() === def.host.toLowerCase() && c.def.port === def.port && (c.def.path ?? DEFAULT_SERVICE_PATH) === path);
+    if (same) throw new ConflictError('camera.address-taken', { address: `${def.host}:${def.port}${path}`, camera: same.id });
+    this.deps.store.updateCamera(def, patch.password === undefined);
+    void cam.stop();
+    const next = this.create(def, 'added');
+    this.emit({ type: 'changed', id });
+    return next;
+  }
+
   remove(id: string): void {
     const cam = this.get(id);
     if (cam.source === 'config') throw new ConflictError('camera.in-config', { camera: id });

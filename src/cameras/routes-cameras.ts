@@ -8,6 +8,7 @@ import type { RouteDef } from '../http/route.js';
 import { parseBody } from '../http/validate.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import { probeCameras } from './discovery.js';
+import { testCameraConnection } from './connection-test.js';
 import type { ControlLock } from './lock.js';
 import type { CameraRegistry } from './registry.js';
 import { cameraStateView } from './state-view.js';
@@ -32,7 +33,13 @@ const addSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   location: z.string().max(128).optional(),
+  /** Speakers near the camera: speaker ids or `group:<name>`. */
+  speakers: z.array(z.string().min(1).max(80)).max(32).optional(),
 });
+
+const patchSchema = addSchema.omit({ id: true }).partial().refine((p) => Object.keys(p).length > 0, 'change at least one field');
+
+const testSchema = addSchema.omit({ id: true, name: true, location: true, speakers: true });
 
 let discovering = false;
 
@@ -42,19 +49,29 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
     return {
       id,
       location: cam.def.location ?? null,
+      path: cam.def.path ?? null,
+      username: cam.def.username ?? null,
+      lastSeenAt: cam.live.lastSeenAt,
+      device: cam.live.device,
       speakers: cam.def.speakers ?? [],
       host: cam.def.host,
       port: cam.def.port,
       source: cam.source,
       ...cameraStateView(cam, d.lock, d.tours),
       lastError: cam.live.lastError,
+      lastErrorCode: cam.live.lastErrorCode,
       clockOffsetMs: cam.live.online ? cam.driver.clockOffsetMs : null,
       capabilities: cam.capabilities,
       eventHealth: cam.eventHealth,
     };
   };
   return [
-    { method: 'get', path: '/api/cameras', access: 'viewer', summary: 'Every camera with its state', handler: () => ({ cameras: d.registry.list().map((c) => describe(c.id)) }) },
+    { method: 'get', path: '/api/cameras', access: 'viewer', summary: 'Every camera with its state', handler: (req) => {
+        // ?device=1 (the device page): also read maker, model and firmware of cameras not read since they connected (in the background; feed shows the result).
+        if (req.query.device === '1') for (const c of d.registry.list()) c.readDeviceInformation();
+        return { cameras: d.registry.list().map((c) => describe(c.id)) };
+      },
+    },
     { method: 'get', path: '/api/cameras/:id', access: 'viewer', summary: 'One camera: state, capabilities, clock offset', handler: (req) => describe(String(req.params.id)) },
     {
       method: 'post',
@@ -67,6 +84,29 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
         const body = parseBody(addSchema, req.body);
         d.registry.add(body, ctx.principal!.name);
         return describe(body.id);
+      },
+    },
+    {
+      method: 'patch',
+      path: '/api/cameras/:id',
+      access: 'admin',
+      audit: 'camera.update',
+      summary: 'Change a camera added at run time (name, address, login, location, speakers); it reconnects at once. Absent password: unchanged.',
+      handler: (req) => {
+        const id = String(req.params.id);
+        d.registry.update(id, parseBody(patchSchema, req.body));
+        return describe(id);
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/cameras/test',
+      access: 'admin',
+      audit: 'camera.test',
+      summary: 'Try an address and login before adding a camera: connects, reads device information, media profiles and clock offset, then disconnects',
+      handler: async (req) => {
+        const body = parseBody(testSchema, req.body);
+        return testCameraConnection(body, d.config.requestTimeoutMs);
       },
     },
     {

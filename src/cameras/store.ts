@@ -27,6 +27,11 @@ export const cameraMigrations: MigrationSet = {
       name: 'cameras the gateway set moving (Stop at the next connect)',
       up: `CREATE TABLE camera_moving (camera_id TEXT PRIMARY KEY, since TEXT NOT NULL);`,
     },
+    {
+      version: 3,
+      name: 'speakers near a camera added at run time',
+      up: `ALTER TABLE cameras ADD COLUMN speakers TEXT;`,
+    },
   ],
 };
 
@@ -39,7 +44,7 @@ export interface CameraDefinition {
   username?: string | undefined;
   password?: string | undefined;
   location?: string | undefined;
-  /** Speakers near the camera (ids or `group:<name>`); configured cameras only. */
+  /** Speakers near the camera (ids or `group:<name>`). */
   speakers?: string[] | undefined;
   /** Other hosts its snapshot and RTSP URLs may name; configured cameras only. */
   mediaHosts?: string[] | undefined;
@@ -54,6 +59,7 @@ interface CameraRow {
   username: string | null;
   password: string | null;
   location: string | null;
+  speakers: string | null;
 }
 
 export class CameraStore {
@@ -97,6 +103,7 @@ export class CameraStore {
         username: r.username ?? undefined,
         password: r.password === null ? undefined : this.reveal(r.id, r.password, onUnreadable),
         location: r.location ?? undefined,
+        speakers: r.speakers ? (JSON.parse(r.speakers) as string[]) : undefined,
       }));
   }
 
@@ -116,8 +123,21 @@ export class CameraStore {
     const box = this.sealer();
     const password = def.password === undefined ? null : box ? box.seal(def.password) : def.password;
     this.db()
-      .prepare('INSERT INTO cameras (id, name, host, port, path, username, password, location, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(def.id, def.name, def.host, def.port, def.path ?? null, def.username ?? null, password, def.location ?? null, by, new Date().toISOString());
+      .prepare('INSERT INTO cameras (id, name, host, port, path, username, password, location, speakers, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(def.id, def.name, def.host, def.port, def.path ?? null, def.username ?? null, password, def.location ?? null, def.speakers ? JSON.stringify(def.speakers) : null, by, new Date().toISOString());
+  }
+
+  /** Changes a run-time camera (its password stays as it was when `def.password` is undefined and `keepPassword`). */
+  updateCamera(def: CameraDefinition, keepPassword: boolean): void {
+    const box = this.sealer();
+    const password = def.password === undefined ? null : box ? box.seal(def.password) : def.password;
+    const db = this.db();
+    db.transaction(() => {
+      db.prepare('UPDATE cameras SET name = ?, host = ?, port = ?, path = ?, username = ?, location = ?, speakers = ? WHERE id = ?').run(
+        def.name, def.host, def.port, def.path ?? null, def.username ?? null, def.location ?? null, def.speakers ? JSON.stringify(def.speakers) : null, def.id,
+      );
+      if (!keepPassword) db.prepare('UPDATE cameras SET password = ? WHERE id = ?').run(password, def.id);
+    })();
   }
 
   /** Cameras the gateway set moving and has not stopped (it may have died mid-move). */

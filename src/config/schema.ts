@@ -358,6 +358,12 @@ export const configSchema = z.strictObject({
     maxConcurrentExports: z.number().int().min(1).max(16),
     /** A barrier clock off by more than this (ms) has its entry times corrected (both times are kept). */
     maxClockSkewMs: z.number().int().min(1000).max(86_400_000),
+    /** Reasons an officer picks with one click for a remote open (shown in this order; any may be shorter than 3 characters). */
+    quickReasons: z.array(z.string().trim().min(1).max(32)).max(12),
+    /** The camera that watches each gate (barrier id -> camera id): shown live beside its open button. */
+    gateCameras: z.record(z.string().min(1).max(64), z.string().min(1).max(64)),
+    /** Hosts the gateway fetches entry snapshots from (the barriers' own addresses); others are refused. */
+    snapshotHosts: z.array(z.string().min(1).max(253)).max(64),
   }),
   ffmpeg: z.strictObject({
     /** Full path to ffmpeg; null: FFMPEG_PATH, then PATH, then the binary shipped in npm. */

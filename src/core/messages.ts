@@ -172,6 +172,18 @@ export const MESSAGES = {
   'district.notice-expires-first': 'the notice would expire before it plays',
   'district.not-built': 'the dashboards are not built (npm run build:web)',
   'district.internal': 'the district service could not answer; try again',
+  // Tasks from the page: gates, tours, devices, schedules
+  'entry.no-snapshot': 'entry {id} has no snapshot',
+  'snapshot.on-barrier': 'the barrier keeps this snapshot on its own storage ("{reference}"); it has no address the gateway can fetch',
+  'snapshot.not-http': 'the snapshot address "{protocol}" is not http(s)',
+  'snapshot.host-not-allowed': 'snapshots from {host} are not fetched (add the host to access.snapshotHosts)',
+  'snapshot.fetch-failed': 'the snapshot could not be fetched from {host}: {reason}',
+  'snapshot.http': 'the barrier answered HTTP {status} for the snapshot',
+  'snapshot.too-large': 'the snapshot is larger than {size}',
+  'snapshot.not-image': 'the snapshot is not an image',
+  'schedule.in-past': '{date} {time} has already passed; choose a later time',
+  'schedule.time-missing': 'say when it plays: daily, on weekdays, weekly or once at a time, or a cron expression',
+  'camera.in-config-change': 'camera "{camera}" is defined in the configuration file; change it there',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

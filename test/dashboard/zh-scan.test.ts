@@ -150,6 +150,11 @@ describe('every page in zh-CN reads in Chinese', () => {
   it('console tabs, the wall and the phone view', async () => {
     await page.locator('.grid-area .grid').first().waitFor();
     await scan(page, 'cameras');
+    // The tour editor of a PTZ camera (a new tour, no steps yet).
+    await page.click('.tile[data-camera="cam-gate"] .tile-select');
+    await page.getByRole('button', { name: '新建巡航' }).click();
+    await page.locator('input[name=tour-name]').waitFor();
+    await scan(page, 'tour-editor');
     await page.getByRole('tab', { name: '出入口' }).click();
     await page.locator('.gate-feed table.entries tbody tr').first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('.gate-feed').innerText()).toContain('北门车行道闸 · 入口车道');
@@ -166,6 +171,10 @@ describe('every page in zh-CN reads in Chinese', () => {
     await page.getByRole('tab', { name: '设备状态' }).click();
     await expect.poll(() => page.locator('table.health').innerText()).toContain('车库音柱');
     await scan(page, 'health');
+    await page.getByRole('tab', { name: '设备管理' }).click();
+    await page.locator('tr[data-camera-row=cam-gate][data-status=online]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('.devices-page').innerText()).toContain('车库音柱');
+    await scan(page, 'devices');
     await page.getByRole('tab', { name: '系统管理' }).click();
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
     await expect.poll(() => page.locator('.admin-audit tbody tr').count()).toBeGreaterThan(0);

@@ -22,6 +22,8 @@ export interface EntryRecord {
   lane: string | null;
   credentialType: CredentialType;
   credentialValue: string;
+  /** The value as the barrier sent it, when the gateway stored another spelling (plates: see src/access/plate.ts). */
+  credentialRaw?: string | null;
   result: 'granted' | 'denied';
   reason: string | null;
   plateColor: string | null;

@@ -6,6 +6,10 @@ import { alarmsEn } from './areas/alarms.en.js';
 import { visionEn } from './areas/vision.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
+import { camerasAdminEn } from './areas/cameras-admin.en.js';
+import { gateTasksEn } from './areas/gate-tasks.en.js';
+import { schedulesEn } from './areas/schedules.en.js';
+import { toursEn } from './areas/tours.en.js';
 import { playbackEn } from './areas/playback.en.js';
 import type { MessageKey } from './zh-CN.js';
 
@@ -17,6 +21,10 @@ export const en: Record<MessageKey, string> = {
   ...alarmsEn,
   ...visionEn,
   ...broadcastEn,
+  ...gateTasksEn,
+  ...toursEn,
+  ...camerasAdminEn,
+  ...schedulesEn,
   ...adminEn,
   ...wordsEn,
   ...deployEn,

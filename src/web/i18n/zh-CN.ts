@@ -6,6 +6,10 @@ import { alarmsZh } from './areas/alarms.zh-CN.js';
 import { visionZh } from './areas/vision.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
+import { camerasAdminZh } from './areas/cameras-admin.zh-CN.js';
+import { gateTasksZh } from './areas/gate-tasks.zh-CN.js';
+import { schedulesZh } from './areas/schedules.zh-CN.js';
+import { toursZh } from './areas/tours.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
 
 /**
@@ -19,6 +23,10 @@ export const zhCN = {
   ...alarmsZh,
   ...visionZh,
   ...broadcastZh,
+  ...gateTasksZh,
+  ...toursZh,
+  ...camerasAdminZh,
+  ...schedulesZh,
   ...adminZh,
   ...wordsZh,
   ...deployZh,

@@ -41,9 +41,18 @@ export interface Job {
 
 export type ScheduleContent = { kind: 'tts'; text: string; language?: string } | { kind: 'clip'; clipId: string };
 
+/** When a schedule plays without cron (docs/broadcast.md); days 0 = Sunday .. 6 = Saturday. */
+export type ScheduleWhen =
+  | { kind: 'daily'; time: string }
+  | { kind: 'weekdays'; time: string }
+  | { kind: 'weekly'; time: string; days: number[] }
+  | { kind: 'once'; time: string; date: string };
+
 export interface ScheduleInput {
   name: string;
-  cron: string;
+  /** For experts; absent when `when` says it. */
+  cron?: string;
+  when: ScheduleWhen | null;
   timezone: string | null;
   targets: Targets;
   content: ScheduleContent;
@@ -56,7 +65,10 @@ export interface ScheduleInput {
 
 export interface Schedule extends ScheduleInput {
   id: string;
+  cron: string;
   nextFireAt: string | null;
+  /** The next few fire times (ISO). */
+  nextRuns?: string[];
   lastFiredAt: string | null;
 }
 

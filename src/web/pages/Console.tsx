@@ -17,8 +17,10 @@ import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
+
 /** `/#admin` opens the administration tab (the first start's message points there). */
 const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
@@ -46,6 +48,7 @@ export function Console() {
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'vision' && <VisionPanel />}
         {active.value === 'health' && <DeviceHealth />}
+        {active.value === 'devices' && <DevicesPage />}
         {active.value === 'admin' && <AdminPanel />}
         {active.value === 'alarms' && <AlarmsPanel />}
         {active.value === 'workorders' && <WorkOrderBoard />}

@@ -3,10 +3,11 @@ import { t } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { Clip, Schedule, ScheduleInput, Speaker, SpeakerGroup } from '../../lib/broadcast.js';
 import { TargetPicker } from './TargetPicker.js';
+import { ScheduleTiming } from '../schedules/ScheduleTiming.js';
 
 const BLANK: ScheduleInput = {
   name: '',
-  cron: '0 0 9 * * *',
+  when: { kind: 'daily', time: '09:00' },
   timezone: null,
   targets: { speakers: [], groups: [] },
   content: { kind: 'tts', text: '' },
@@ -19,7 +20,7 @@ const BLANK: ScheduleInput = {
 
 /** The editable fields of a schedule (the rest is kept as it was). */
 function inputOf(s: Schedule): ScheduleInput {
-  return { name: s.name, cron: s.cron, timezone: s.timezone, targets: s.targets, content: s.content, repeat: s.repeat, volume: s.volume, quietHours: s.quietHours, onPreempt: s.onPreempt, enabled: s.enabled };
+  return { name: s.name, ...(s.when ? { when: s.when } : { cron: s.cron, when: null }), timezone: s.timezone, targets: s.targets, content: s.content, repeat: s.repeat, volume: s.volume, quietHours: s.quietHours, onPreempt: s.onPreempt, enabled: s.enabled };
 }
 
 /** Create or edit a schedule: name, cron, content (text or clip), targets, repeat, quiet hours, enabled. */
@@ -49,17 +50,15 @@ export function ScheduleForm({ editing, clips, speakers, groups, onSaved, onCanc
           <input required maxLength={200} value={form.name} onInput={(e) => set({ name: e.currentTarget.value })} />
         </label>
         <label>
-          {t('broadcast.cron')}
-          <input required value={form.cron} onInput={(e) => set({ cron: e.currentTarget.value })} aria-describedby="cron-help" />
-        </label>
-        <label>
           {t('broadcast.repeat')}
           <input type="number" min={1} max={20} value={form.repeat} onInput={(e) => set({ repeat: Math.min(20, Math.max(1, Number(e.currentTarget.value) || 1)) })} />
         </label>
       </div>
-      <p id="cron-help" class="muted">
-        {t('broadcast.cronHelp')}
-      </p>
+      <ScheduleTiming
+        when={form.when}
+        cron={form.cron ?? null}
+        onChange={(timing) => setForm({ ...form, ...(timing.when ? { when: timing.when, cron: undefined, timezone: null } : { when: null, cron: timing.cron ?? '' }) })}
+      />
       <div class="row">
         <label>
           {t('broadcast.content')}

@@ -7,13 +7,14 @@ import type { Clip, Schedule, Speaker, SpeakerGroup } from '../../lib/broadcast.
 import { canControl } from '../../lib/session.js';
 import { useApi } from '../../lib/use-api.js';
 import { ScheduleForm } from './ScheduleForm.js';
+import { describeWhen } from '../schedules/ScheduleTiming.js';
 
-/** In the site's time zone and the same form on every page. */
-const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
 
 /** Publicity schedules with their next time; create, edit, delete. */
 export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[]; groups: readonly SpeakerGroup[] }) {
-  const schedules = useApi<{ schedules: Schedule[] }>('/api/broadcast/schedules');
+  const schedules = useApi<{ schedules: Schedule[]; utcOffsetMinutes?: number }>('/api/broadcast/schedules');
+  // Next times in the site's time (the gateway's access.utcOffsetMinutes), not the browser's zone.
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, schedules.data?.utcOffsetMinutes).slice(0, 16) : '—');
   const clips = useApi<{ clips: Clip[] }>('/api/broadcast/clips');
   const [editing, setEditing] = useState<Schedule | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[
           <thead>
             <tr>
               <th scope="col">{t('broadcast.scheduleName')}</th>
-              <th scope="col">{t('broadcast.cron')}</th>
+              <th scope="col">{t('sched.col.when')}</th>
               <th scope="col">{t('broadcast.content')}</th>
               <th scope="col">{t('broadcast.targets')}</th>
               <th scope="col">{t('broadcast.nextFire')}</th>
@@ -47,12 +48,12 @@ export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[
             {(schedules.data?.schedules ?? []).map((s) => (
               <tr key={s.id} data-schedule={s.id} class={s.enabled ? '' : 'muted'}>
                 <td>{s.name}</td>
-                <td>
-                  <code>{s.cron}</code>
-                </td>
+                <td class="schedule-when">{describeWhen(s.when ?? null, s.cron)}</td>
                 <td>{s.content.kind === 'tts' ? s.content.text : `♪ ${clipName(s.content.clipId)}`}</td>
                 <td>{targetNames(s.targets)}</td>
-                <td>{s.enabled ? when(s.nextFireAt) : t('broadcast.disabled')}</td>
+                <td class="next-runs" title={t('sched.nextRuns')}>
+                  {s.enabled && s.nextFireAt ? (s.nextRuns?.length ? s.nextRuns : [s.nextFireAt]).map((r) => <div key={r}>{when(r)}</div>) : t('broadcast.disabled')}
+                </td>
                 {control && (
                   <td class="row-actions">
                     <button type="button" onClick={() => setEditing(s)} aria-label={t('broadcast.editSchedule', { name: s.name })}>

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
-import type { BarrierCommand, BarrierView } from '../../lib/access.js';
+import type { AccessOptions, BarrierCommand, BarrierView } from '../../lib/access.js';
+import { cameras } from '../../lib/cameras.js';
 import { retained } from '../../lib/feed.js';
 import { canControl } from '../../lib/session.js';
 import { deviceName } from '../../lib/site.js';
 import { StatusDot } from '../DeviceHealth.js';
+import { VideoTile } from '../VideoTile.js';
 import { CommandDialog, type PendingCommand } from './CommandDialog.js';
 
 /** The live arm state and availability of a barrier (feed first, the API's answer before that). */
@@ -16,7 +18,7 @@ function liveView(b: BarrierView): { online: boolean | null; state: string; hold
 }
 
 /** Every barrier with its arm; officers open, hold open and release it (reason + confirmation). */
-export function BarrierControls({ barriers }: { barriers: readonly BarrierView[] }) {
+export function BarrierControls({ barriers, options }: { barriers: readonly BarrierView[]; options: AccessOptions | null }) {
   const [pending, setPending] = useState<PendingCommand | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const control = canControl();
@@ -30,15 +32,31 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
       <ul class="barrier-list">
         {barriers.map((b) => {
           const live = liveView(b);
+          const offline = live.online === false;
+          const cameraId = options?.gateCameras[b.id];
+          const camera = cameraId ? cameras.value.find((c) => c.id === cameraId) : undefined;
+          const reasonId = `offline-${b.id}`;
+          const disabled = offline ? { disabled: true, title: t('gates.offlineReason'), 'aria-describedby': reasonId } : {};
           return (
-            <li key={b.id} data-barrier={b.id}>
+            <li key={b.id} data-barrier={b.id} data-online={String(live.online)}>
+              {cameraId && (
+                <div class="gate-camera">
+                  <VideoTile cameraId={cameraId} name={camera?.name ?? cameraId} online={camera?.online ?? false} profile="sub" />
+                </div>
+              )}
               <span class="barrier-name">
                 <StatusDot online={live.online} /> {deviceName(b.id)}
               </span>
-              <span class="arm" aria-label={t('gates.armState')}>
-                {t(`gates.arm.${live.state}` as 'gates.arm.unknown')}
-                {live.holdOpen ? ` · ${t('gates.held')}` : ''}
-              </span>
+              {offline ? (
+                <span class="arm error" id={reasonId}>
+                  {t('gates.offline')}: {t('gates.offlineReason')}
+                </span>
+              ) : (
+                <span class="arm" aria-label={t('gates.armState')}>
+                  {t(`gates.arm.${live.state}` as 'gates.arm.unknown')}
+                  {live.holdOpen ? ` · ${t('gates.held')}` : ''}
+                </span>
+              )}
               {b.clock?.corrected && (
                 <span class="barrier-clock warn" data-clock-offset-ms={b.clock.offsetMs}>
                   {t('gates.clockOff', { offset: formatOffset(b.clock.offsetMs) })}
@@ -46,15 +64,15 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
               )}
               {control && (
                 <span class="barrier-actions">
-                  <button type="button" class="primary" onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: deviceName(b.id) })}>
+                  <button type="button" class="primary" {...disabled} onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: deviceName(b.id) })}>
                     {t('gates.cmd.open')}
                   </button>
                   {live.holdOpen ? (
-                    <button type="button" onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: deviceName(b.id) })}>
+                    <button type="button" {...disabled} onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.release')}
                     </button>
                   ) : (
-                    <button type="button" onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: deviceName(b.id) })}>
+                    <button type="button" {...disabled} onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.hold-open')}
                     </button>
                   )}
@@ -71,6 +89,7 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
       {pending && (
         <CommandDialog
           pending={pending}
+          quickReasons={options?.quickReasons ?? []}
           onDone={(message) => {
             setPending(null);
             if (message) setResult(message);

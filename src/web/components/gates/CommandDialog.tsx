@@ -24,7 +24,7 @@ function commandError(err: unknown): string {
  * A remote command needs a reason (kept in the audit log) and a confirmation: a modal dialog with
  * the reason field and "confirm"/"cancel". Shows the barrier's answer or the gateway's error.
  */
-export function CommandDialog({ pending, onDone }: { pending: PendingCommand; onDone: (result: string | null) => void }) {
+export function CommandDialog({ pending, quickReasons = [], onDone }: { pending: PendingCommand; quickReasons?: readonly string[]; onDone: (result: string | null) => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -35,7 +35,7 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (reason.trim().length < 3) return setError(t('gates.reasonTooShort'));
+    if (reason.trim().length < 3 && !quickReasons.includes(reason.trim())) return setError(t('gates.reasonTooShort'));
     setBusy(true);
     setError(null);
     try {
@@ -55,8 +55,17 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
         <h3 id="command-title">{t('gates.confirmTitle', { command: t(`gates.cmd.${pending.command}`), barrier: deviceName(pending.barrier) })}</h3>
         <label>
           {t('gates.reason')}
-          <input name="reason" required minLength={3} maxLength={256} value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder={t('gates.reasonHint')} autoFocus />
+          <input name="reason" required maxLength={256} value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder={t('gates.reasonHint')} autoFocus />
         </label>
+        {quickReasons.length > 0 && (
+          <div class="quick-reasons" role="group" aria-label={t('gates.quickReasons')}>
+            {quickReasons.map((r) => (
+              <button key={r} type="button" aria-pressed={reason === r} onClick={() => setReason(r)}>
+                {r}
+              </button>
+            ))}
+          </div>
+        )}
         {error && (
           <p class="error" role="alert">
             {error}

@@ -1,6 +1,6 @@
 import { deviceName } from '../../lib/site.js';
 import { t, type MessageKey } from '../../i18n/index.js';
-import { CREDENTIAL_TYPES, type EntryFilter } from '../../lib/access.js';
+import { CREDENTIAL_TYPES, NO_FILTER, type EntryFilter } from '../../lib/access.js';
 
 /** Filters of the entry feed: gate, direction, credential type, result, plate/card text. */
 export function EntryFilters({ filter, gates, onChange }: { filter: EntryFilter; gates: readonly string[]; onChange: (next: EntryFilter) => void }) {
@@ -46,9 +46,20 @@ export function EntryFilters({ filter, gates, onChange }: { filter: EntryFilter;
         </select>
       </label>
       <label>
+        {t('gates.filter.from')}
+        <input type="datetime-local" step={1} name="from" value={filter.from} onChange={(e) => set('from', e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('gates.filter.to')}
+        <input type="datetime-local" step={1} name="to" value={filter.to} onChange={(e) => set('to', e.currentTarget.value)} />
+      </label>
+      <label>
         {t('gates.filter.text')}
         <input type="search" value={filter.text} placeholder={t('gates.filter.textHint')} onInput={(e) => set('text', e.currentTarget.value)} />
       </label>
+      <button type="button" onClick={() => onChange(NO_FILTER)}>
+        {t('gates.filter.clear')}
+      </button>
     </form>
   );
 }

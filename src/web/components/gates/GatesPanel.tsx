@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { BarrierView, FlowStats } from '../../lib/access.js';
+import type { AccessOptions, BarrierView, FlowStats } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
 import { useApi, useCoalesced } from '../../lib/use-api.js';
 import { siteMidnight } from '../../lib/time.js';
@@ -19,6 +19,7 @@ export function GatesPanel() {
   const barriers = useApi<{ barriers: BarrierView[] }>('/api/barriers');
   const stats = useApi<FlowStats>(`/api/access/stats?bucket=hour&from=${encodeURIComponent(todayStart())}`);
   const inside = useApi<Inside>('/api/access/inside');
+  const options = useApi<AccessOptions>('/api/access/options');
   // Summaries (and the barriers' clock offsets) follow the live entries, at most every 2 s.
   const refresh = useCoalesced(() => {
     barriers.reload();
@@ -29,10 +30,10 @@ export function GatesPanel() {
   const list = barriers.data?.barriers ?? [];
   return (
     <div class="gates-panel">
-      <BarrierControls barriers={list} />
-      <EntryFeed gates={list.map((b) => b.id)} />
+      <BarrierControls barriers={list} options={options.data} />
+      {options.data && <EntryFeed gates={list.map((b) => b.id)} utcOffsetMinutes={options.data.utcOffsetMinutes} />}
       <FlowChart stats={stats.data} />
-      <VehiclesInside inside={inside.data} />
+      <VehiclesInside inside={inside.data} utcOffsetMinutes={options.data?.utcOffsetMinutes ?? 0} />
       <ListManager />
     </div>
   );

@@ -4,7 +4,8 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { ListItem, SyncStatus } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
-import { canControl } from '../../lib/session.js';
+import { canControl, user } from '../../lib/session.js';
+import { ListImport } from './ListImport.js';
 import { useApi } from '../../lib/use-api.js';
 import { ListItemForm } from './ListItemForm.js';
 
@@ -46,6 +47,7 @@ export function ListManager() {
         ))}
       </p>
       {control && <ListItemForm onAdded={changed} onError={setError} />}
+      {user.value?.role === 'admin' && <ListImport onImported={changed} onError={setError} />}
       {(error ?? lists.error) && (
         <p class="error" role="alert">
           {error ?? lists.error}

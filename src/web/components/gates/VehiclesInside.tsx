@@ -1,6 +1,6 @@
 import { t } from '../../i18n/index.js';
 import { deviceName } from '../../lib/site.js';
-import { formatTime } from './EntryFeed.js';
+import { formatTime as siteTime } from '../../lib/time.js';
 
 export interface Inside {
   count: number;
@@ -10,7 +10,8 @@ export interface Inside {
 const SHOWN = 50;
 
 /** Plates whose last granted passage was inward. */
-export function VehiclesInside({ inside }: { inside: Inside | null }) {
+export function VehiclesInside({ inside, utcOffsetMinutes = 0 }: { inside: Inside | null; utcOffsetMinutes?: number }) {
+  const formatTime = (iso: string) => siteTime(iso, utcOffsetMinutes);
   return (
     <section class="card inside" aria-labelledby="inside-title">
       <h2 id="inside-title">

@@ -160,4 +160,16 @@ export const messagesZh: Record<MessageCode, string> = {
   'district.notice-expires-first': '通知在播放前就会过期',
   'district.not-built': '值班台页面尚未构建（npm run build:web）',
   'district.internal': '区级平台暂时无法响应，请重试',
+  // Tasks from the page: gates, tours, devices, schedules
+  'entry.no-snapshot': '通行记录 {id} 没有抓拍图片',
+  'snapshot.on-barrier': '这张抓拍图片存在道闸自己的存储里（“{reference}”），网关取不到',
+  'snapshot.not-http': '抓拍图片的地址（{protocol}）不是 http 或 https',
+  'snapshot.host-not-allowed': '不从 {host} 获取抓拍图片（如需获取，请把它加入 access.snapshotHosts）',
+  'snapshot.fetch-failed': '无法从 {host} 取到抓拍图片：{reason}',
+  'snapshot.http': '道闸没有给出抓拍图片（HTTP {status}）',
+  'snapshot.too-large': '抓拍图片大于 {size}',
+  'snapshot.not-image': '抓拍内容不是图片',
+  'schedule.in-past': '{date} {time} 已经过去了，请选择以后的时间',
+  'schedule.time-missing': '请选择播放时间：每天、工作日、每周某几天或只播一次，也可以填写 cron 表达式',
+  'camera.in-config-change': '摄像机“{camera}”定义在配置文件中，请在那里修改',
 };

@@ -1,0 +1,20 @@
+/** Strings of the schedule timing (without cron) (Simplified Chinese). */
+export const schedulesZh = {
+  'sched.when': '播放时间',
+  'sched.repeat': '重复',
+  'sched.mode.daily': '每天',
+  'sched.mode.weekdays': '工作日（周一至周五）',
+  'sched.mode.weekly': '每周指定几天',
+  'sched.mode.once': '仅一次',
+  'sched.mode.cron': '高级（cron 表达式）',
+  'sched.time': '时间',
+  'sched.date': '日期',
+  'sched.cronDesc': 'cron：{cron}',
+  'sched.desc.daily': '每天 {time}',
+  'sched.desc.weekdays': '工作日 {time}',
+  'sched.desc.weekly': '每周{days} {time}',
+  'sched.desc.once': '{date} {time}（一次）',
+  'sched.daySeparator': '、',
+  'sched.nextRuns': '接下来的播放时间',
+  'sched.col.when': '播放时间',
+} as const;
