@@ -38,9 +38,10 @@ import { Database } from './store/database.js';
 import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
+import { consoleViewsFeature } from './console-views/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, consoleViewsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
