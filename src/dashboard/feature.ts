@@ -35,6 +35,15 @@ export const dashboardFeature: FeatureFactory = (ctx) => {
       page('/', 'The duty officer console (login, cameras, gates, broadcast, devices).'),
       page('/wall', 'The TV wall: `?layout=3x3&token=<wall token>`; read-only, no controls.'),
       page('/phone', 'The phone view: one camera with a touch PTZ pad and push-to-talk.'),
+      {
+        method: 'get',
+        path: '/favicon.ico',
+        access: 'public',
+        summary: 'The dashboards\' icon (browsers ask for it by this name): redirects to /favicon.svg.',
+        handler: (_req: unknown, res: Response) => {
+          res.redirect(301, '/favicon.svg');
+        },
+      },
     ]),
     staticDirs: [WEB_DIST],
   };

@@ -23,11 +23,14 @@ export function App() {
     if (view === 'wall') return;
     api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
   }, [view]);
+  // Keyed on who is logged in, not on the user object: a fresh object for the same login must not
+  // close the feed before it connects and open it again.
+  const who = user.value ? `${user.value.name}/${user.value.role}` : null;
   useEffect(() => {
-    if (!user.value) return;
+    if (!who) return;
     startFeed();
     return stopFeed;
-  }, [user.value]);
+  }, [who]);
 
   if (view === 'wall') return <Wall />;
   if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;

@@ -35,6 +35,13 @@ export function deviceStates(): DeviceState[] {
   return devices.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
 
+/** The name people know a device by: a camera's configured name (from its state), else its id. */
+function deviceName(d: DeviceState): string {
+  if (d.kind !== 'cameras') return d.id;
+  const name = (retained.value.get(`cameras/${d.id}/state`)?.payload as { name?: string } | undefined)?.name;
+  return name || d.id;
+}
+
 function gatewayOnline(): boolean {
   const state = retained.value.get('gateway/state')?.payload as { state?: string } | undefined;
   return state?.state === 'online';
@@ -64,7 +71,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             </span>
           );
         })}
-        {offline.length > 0 && <span class="warn">{offline.map((d) => d.id).join(', ')}</span>}
+        {offline.length > 0 && <span class="warn">{offline.map((d) => deviceName(d)).join(', ')}</span>}
       </div>
     );
   }
@@ -79,7 +86,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             {devices.map((d) => (
               <tr key={`${d.kind}/${d.id}`} data-device={d.id}>
                 <td>{t(`health.kind.${d.kind}` as MessageKey)}</td>
-                <td>{d.id}</td>
+                <td>{deviceName(d)}</td>
                 <td>
                   <StatusDot online={d.online} />{' '}
                   {d.loginRefused ? t('health.loginRefused') : d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}

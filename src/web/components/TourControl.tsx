@@ -19,8 +19,12 @@ export function TourControl({ camera, onError }: { camera: CameraView; onError: 
     <section aria-labelledby="tours-title">
       <h3 id="tours-title">{t('tours.title')}</h3>
       {running ? (
-        <p class="tour-status" role="status">
-          {t('tours.running', { name: running.name, step: running.step, steps: running.stepCount, preset: running.preset })}{' '}
+        <p class={`tour-status${running.phase === 'paused' ? ' paused' : ''}`} role="status">
+          {running.phase === 'paused'
+            ? camera.controller
+              ? t('console.tour.paused', { name: running.name, holder: camera.controller.displayName ?? camera.controller.name })
+              : t('console.tour.pausedNobody', { name: running.name })
+            : t('tours.running', { name: running.name, step: running.step, steps: running.stepCount, preset: running.preset })}{' '}
           <button type="button" onClick={() => run(`${base}/tour/stop`)}>
             {t('tours.stop')}
           </button>

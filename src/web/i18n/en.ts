@@ -1,3 +1,4 @@
+import { consoleEn } from './areas/console.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import type { MessageKey } from './zh-CN.js';
@@ -6,6 +7,7 @@ import type { MessageKey } from './zh-CN.js';
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
   ...broadcastEn,
+  ...consoleEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

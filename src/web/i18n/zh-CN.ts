@@ -1,3 +1,4 @@
+import { consoleZh } from './areas/console.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 
@@ -8,6 +9,7 @@ import { gatesZh } from './areas/gates.zh-CN.js';
 export const zhCN = {
   ...gatesZh,
   ...broadcastZh,
+  ...consoleZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

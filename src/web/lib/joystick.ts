@@ -7,9 +7,9 @@ export interface Vector {
 }
 
 export type JoystickEvent =
-  | { type: 'ready'; controller: { name: string } | null }
+  | { type: 'ready'; controller: { name: string; displayName?: string } | null }
   | { type: 'error'; status?: number; error: string; holder?: string }
-  | { type: 'preempted'; controller: { name: string } }
+  | { type: 'preempted'; controller: { name: string; displayName?: string } }
   | { type: 'stopped'; reason: string }
   | { type: 'closed'; code: number; reason: string };
 
