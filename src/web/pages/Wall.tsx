@@ -11,8 +11,12 @@ import { WallAlarmSlot } from '../components/WallAlarmSlot.js';
 
 /** How often the wall checks that its token is still valid (the feed's close says so at once too). */
 const TOKEN_CHECK_MS = 60_000;
-/** The next page's streams start this long before the switch, so no tile shows black after it. */
-const PRELOAD_MS = 4000;
+/**
+ * The next page's streams start this long before the switch (at most half the page time), so no
+ * tile shows black after it: a cold camera needs its next keyframe (up to its GOP) plus the
+ * stream's start, several seconds on a busy gateway.
+ */
+const PRELOAD_MS = 10_000;
 
 function Clock() {
   const [now, setNow] = useState(new Date());
