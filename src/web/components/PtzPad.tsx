@@ -113,10 +113,15 @@ export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: 
       aria-label={label}
       title={label}
       disabled={Boolean(lockedBy)}
-      onPointerDown={() => hold('button', { pan: 0, tilt: 0, zoom: direction })}
+      onPointerDown={(e) => {
+        // Captured: the button keeps the press even if the layout shifts under the pointer (the
+        // lock line changes when control is taken); it ends on release, cancel or capture loss.
+        (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+        hold('button', { pan: 0, tilt: 0, zoom: direction });
+      }}
       onPointerUp={() => release('button')}
-      onPointerLeave={() => release('button')}
       onPointerCancel={() => release('button')}
+      onLostPointerCapture={() => release('button')}
       onKeyDown={(e) => {
         if ((e.key === 'Enter' || e.key === ' ') && !e.repeat) {
           e.preventDefault();

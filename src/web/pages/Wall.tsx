@@ -36,16 +36,23 @@ interface SwitchRecord {
   at: number;
   page: number;
   /** Per newly shown tile: pictures it had already drawn at the switch (0 = a black tile). */
-  tiles: Array<{ camera: string; frames: number; lastFrameAt: number }>;
+  tiles: Array<{ camera: string; frames: number; lastFrameAt: number; status: string; stream: string }>;
 }
 
 /** Frame stamps of each page switch, for tests and the benchmark (`window.cgWall`). */
 const record = ((window as unknown as { cgWall?: { switches: SwitchRecord[] } }).cgWall = { switches: [] as SwitchRecord[] });
 
-function playerOf(cameraId: string): { frames: number; lastFrameAt: number } | undefined {
+interface PlayerState {
+  frames: number;
+  lastFrameAt: number;
+  status: string;
+  stream: { state: string } | null;
+}
+
+function playerOf(cameraId: string): PlayerState | undefined {
   const frame = document.querySelector<HTMLIFrameElement>(`.wall-grid .tile[data-camera="${CSS.escape(cameraId)}"] iframe`);
   try {
-    return (frame?.contentWindow as (Window & { cgPlayer?: { frames: number; lastFrameAt: number } }) | null)?.cgPlayer;
+    return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
   } catch {
     return undefined;
   }
@@ -104,7 +111,10 @@ export function Wall() {
       record.switches.push({
         at: Date.now(),
         page: upcoming.page,
-        tiles: upcoming.items.map((c) => ({ camera: c.id, frames: playerOf(c.id)?.frames ?? 0, lastFrameAt: playerOf(c.id)?.lastFrameAt ?? 0 })),
+        tiles: upcoming.items.map((c) => {
+          const p = playerOf(c.id);
+          return { camera: c.id, frames: p?.frames ?? 0, lastFrameAt: p?.lastFrameAt ?? 0, status: p?.status ?? 'none', stream: p?.stream?.state ?? 'none' };
+        }),
       });
       if (record.switches.length > 50) record.switches.shift();
       setPreloading(false);
