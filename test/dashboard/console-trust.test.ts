@@ -288,7 +288,7 @@ describe('TV wall', () => {
     await waitFor(async () => (await wall.locator('.wall-grid .tile.preload').count()) === 2, 20_000, 'the next page preloading');
     await wall.evaluate(() => document.querySelectorAll<HTMLIFrameElement>('.wall-grid .tile.preload iframe').forEach((f) => (f.dataset.preloaded = '1')));
     await waitFor(async () => (await wall.evaluate(() => (window as unknown as { cgWall: { switches: unknown[] } }).cgWall.switches.length)) >= 1, 40_000, 'a page switch');
-    const switches = await wall.evaluate(() => (window as unknown as { cgWall: { switches: Array<{ at: number; tiles: Array<{ camera: string; frames: number; lastFrameAt: number }> }> } }).cgWall.switches);
+    const switches = await wall.evaluate(() => (window as unknown as { cgWall: { switches: Array<{ at: number; tiles: Array<{ camera: string; frames: number; lastFrameAt: number; stream: string }> }> } }).cgWall.switches);
     const detail = JSON.stringify(switches);
     expect(switches[0]!.tiles.map((t) => t.camera)).toEqual(['cam-7', 'cam-8']);
     // Each tile of the new page whose stream plays had drawn pictures before the switch, the last one
