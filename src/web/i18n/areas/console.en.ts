@@ -61,7 +61,6 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.ptz.keys': 'Keys (with a camera selected, outside text fields): arrows turn, + / - zoom, Esc stops',
   'console.ptz.aim': 'Click to aim',
   'console.ptz.aimHelp': 'When on: click the selected picture to turn the camera toward that point; drag a box to zoom into it',
-  'console.ptz.aimUnsupported': 'This camera has no relative moves: click-to-aim is not available',
   'console.tour.paused': 'Tour "{name}" paused: {holder} controls the camera; it resumes after they release it',
   'console.tour.pausedNobody': 'Tour "{name}" paused; it resumes shortly',
   'console.wall.withdrawn': 'This screen\'s access was withdrawn. Please contact an admin.',

@@ -59,7 +59,6 @@ export const consoleZh = {
   'console.ptz.keys': '快捷键（选中摄像机后，输入框以外）：方向键 转动；+ / - 变焦；Esc 停止',
   'console.ptz.aim': '点击画面对准',
   'console.ptz.aimHelp': '开启后：在选中的画面上单击，摄像机转向该点；拖出方框，放大到方框',
-  'console.ptz.aimUnsupported': '这台摄像机不支持相对移动，不能点击对准',
   'console.tour.paused': '巡航“{name}”已暂停：{holder} 正在控制摄像机，释放后自动继续',
   'console.tour.pausedNobody': '巡航“{name}”已暂停，稍后自动继续',
   'console.wall.withdrawn': '这块屏幕的访问权限已被收回，请联系管理员。',
