@@ -44,7 +44,7 @@ export async function firstTileMs(browser: Browser, url: string, token: string):
   const page = await context.newPage();
   const started = performance.now();
   await page.goto(url);
-  await waitUntil(async () => (await tilesWithPictures(page)) > 0, 30_000, 'the first tile');
+  await waitUntil(async () => (await tilesWithPictures(page)) > 0, 90_000, 'the first tile');
   const elapsed = performance.now() - started;
   await context.close();
   return elapsed;

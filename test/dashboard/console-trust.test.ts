@@ -217,6 +217,18 @@ describe('PTZ', () => {
     expect(Math.abs(panOf(2) - p1)).toBeLessThan(0.5);
     // The help lists the keys.
     expect(await page.locator('.ptz-keys').textContent()).toContain('方向键');
+
+    // Click to aim: a click at 80 % of the width turns the camera right by about 0.3 of its
+    // field of view (60 degrees at 1x): ~18 degrees.
+    await page.check('input[name=aim]');
+    const tileBox = (await page.locator('.grid .tile[data-camera="cam-3"]').boundingBox())!;
+    await waitFor(() => cameras[2]!.state.ptz.panTiltStatus === 'IDLE', 2000, 'idle before aiming');
+    const pa = panOf(2);
+    await page.mouse.click(tileBox.x + tileBox.width * 0.8, tileBox.y + tileBox.height / 2);
+    const turned = () => ((panOf(2) - pa + 540) % 360) - 180;
+    await waitFor(() => turned() > 10 && cameras[2]!.state.ptz.panTiltStatus === 'IDLE', 8000, 'click-to-aim to turn right');
+    expect(turned()).toBeLessThan(26);
+    await page.uncheck('input[name=aim]');
     await page.context().close();
   }, 60_000);
 
