@@ -100,6 +100,7 @@ export default async function dashboardBench(args: string[]): Promise<void> {
     }
     await waitUntil(async () => (await Promise.all(warmPages.map((p) => playingTiles(p).catch(() => 0)))).reduce((a, b) => a + b, 0) === 5, 60_000, 'five warm streams');
     const warmCells = await cellChangeMs(browser, gateway.url, token, ['cam-9', 'cam-8', 'cam-7', 'cam-6', 'cam-5'].slice(0, Math.max(1, Math.min(5, runs))));
+    console.log(`first tile ms ${firstTiles.map(Math.round).join(' ')}; cell change cold ${coldCells.map(Math.round).join(' ')}, warm ${warmCells.map(Math.round).join(' ')}`);
     await Promise.all(warmPages.map((p) => p.close()));
 
     // The wall rotating two pages of four (12 s per page, the next page preloaded).
@@ -107,7 +108,9 @@ export default async function dashboardBench(args: string[]): Promise<void> {
     const gaps = await pageSwitchGapsMs(browser, gateway.url, rotationToken, ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8'], Math.max(2, Math.min(4, runs)));
 
     // A camera killed, then hung (alternately): the overlay on its console tile.
+    console.log(`page switch gaps ms ${gaps.map(Math.round).join(' ')}`);
     const lost = await lostOverlayMs(browser, gateway.url, token, cameras[8]!, 'cam-9', Math.max(2, runs));
+    console.log(`lost overlay ms ${lost.map(Math.round).join(' ')}`);
 
     // Baseline: nine bare player pages (the direct client) on the same sub streams.
     const bare: Page[] = [];
