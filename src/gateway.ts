@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { AuditLog } from './auth/audit-log.js';
 import { LoginGuard } from './auth/login-guard.js';
 import { authMigrations } from './auth/migrations.js';
+import { SiteSettings, siteSettingsMigrations } from './auth/site-settings.js';
 import { TokenService } from './auth/tokens.js';
 import { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
@@ -20,7 +21,8 @@ import { feedEndpoint } from './http/feed.js';
 import { MQTT_WEBSOCKET_MAX_PAYLOAD, mqttWebSocketEndpoint } from './http/mqtt-endpoint.js';
 import { broadcastFeature } from './broadcast/feature.js';
 import { authRoutes } from './http/routes/auth.js';
-import { systemRoutes } from './http/routes/system.js';
+import { siteNames, systemRoutes } from './http/routes/system.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { HttpServer } from './http/server.js';
 import { WsRouter } from './http/ws-router.js';
 import { Metrics } from './metrics/registry.js';
@@ -39,9 +41,10 @@ import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 import { consoleViewsFeature } from './console-views/feature.js';
+import { recordingFeature } from './recording/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, broadcastFeature, consoleViewsFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, consoleViewsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -97,7 +100,7 @@ export class Gateway implements Service {
     const featureFactories = options.features ?? FEATURES;
     // The database reads this list at start(); the features' migrations are appended below,
     // once the features are built (they need the database object itself).
-    const migrations = [authMigrations];
+    const migrations = [authMigrations, siteSettingsMigrations];
     this.database = new Database({ dataDir: config.storage.dataDir, migrations, log });
     this.tokens = new TokenService(this.database, config.auth.sessionTtlHours * 3600_000);
     this.users = new UserDirectory({
@@ -165,6 +168,7 @@ export class Gateway implements Service {
       database: this.database,
       audit: this.audit,
       tokens: this.tokens,
+      users: this.users,
       router: this.router,
       publisher: this.publisher,
       bridge: this.bridge,
@@ -181,9 +185,11 @@ export class Gateway implements Service {
     if (broker && config.mqtt.embedded.websocket) this.ws.add(mqttWebSocketEndpoint(broker, { maxPayload: Math.max(largestClientPacket, MQTT_WEBSOCKET_MAX_PAYLOAD) }));
     for (const feature of this.features) for (const endpoint of feature.wsEndpoints ?? []) this.ws.add(endpoint);
 
+    const siteSettings = new SiteSettings(this.database, { name: config.site.name });
     this.routeModules = [
-      systemRoutes({ siteId: config.site.id, siteName: config.site.name, version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence }),
+      systemRoutes({ siteId: config.site.id, siteName: () => siteSettings.siteName(), version: VERSION, metrics: this.metrics, mqtt: this.mqtt, presence: this.presence, names: siteNames(config), utcOffsetMinutes: config.access.utcOffsetMinutes }),
       authRoutes({ users: this.users, tokens: this.tokens, audit: this.audit, guard: this.loginGuard, sessionTtlMs: config.auth.sessionTtlHours * 3600_000 }),
+      adminRoutes({ users: this.users, audit: this.audit, settings: siteSettings, utcOffsetMinutes: config.access.utcOffsetMinutes }),
       ...this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
     ];
     const app = (this.app = createApp({

@@ -14,7 +14,7 @@ const o = JSON.parse(process.argv[2]!) as { source: StreamSource; port: number; 
 const sources: FeatureFactory = (ctx) => {
   ctx.capabilities.provide(STREAM_SOURCES, {
     async resolve(cameraId, profile) {
-      if (cameraId !== o.source.cameraId) throw new NotFoundError(`no camera ${cameraId}`);
+      if (cameraId !== o.source.cameraId) throw new NotFoundError('camera.not-found', { camera: cameraId });
       return { ...o.source, profile };
     },
     list: () => [{ id: o.source.cameraId, name: 'bench camera', online: true }],

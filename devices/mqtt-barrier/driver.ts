@@ -184,7 +184,7 @@ export class BarrierDriver implements Service {
     const result = new Promise<CommandResultPayload>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
-        reject(new TimeoutError(`barrier ${gate} did not answer the ${command} command within ${timeoutMs / 1000} s (request ${requestId}); check that it is online`));
+        reject(new TimeoutError('barrier.timeout', { barrier: gate, command, seconds: timeoutMs / 1000, request: requestId }));
       }, timeoutMs);
       this.pending.set(requestId, { gate, resolve, timer });
     });
@@ -210,7 +210,7 @@ export class BarrierDriver implements Service {
     }
     const answer = await result;
     if (answer.status !== 'ok') {
-      throw new UserError(`barrier ${gate} ${answer.status === 'refused' ? 'refused' : 'failed'} the ${command} command: ${answer.error ?? 'no reason given'}`, 502, `command_${answer.status}`, {
+      throw new UserError(answer.status === 'refused' ? 'barrier.refused' : 'barrier.failed', { barrier: gate, command, reason: answer.error ?? 'no reason given' }, 502, `command_${answer.status}`, {
         requestId,
       });
     }

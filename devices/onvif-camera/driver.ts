@@ -17,7 +17,7 @@ import { withCredentials, xmlEscape } from './xml-text.js';
 /** The camera answers, but refuses the configured user name or password. */
 export class CameraLoginRefusedError extends UserError {
   constructor(label: string, operation: string) {
-    super(`camera "${label}" refused the configured user name or password (${operation})`, 502, 'camera_auth');
+    super('camera.login-refused', { camera: label, operation }, 502, 'camera_auth');
     this.name = 'CameraLoginRefusedError';
   }
 }
@@ -123,7 +123,7 @@ export class OnvifCameraDriver {
   }
 
   get capabilities(): CameraCapabilities {
-    if (!this.caps) throw new DeviceUnavailableError(`camera "${this.options.label}" is not connected`);
+    if (!this.caps) throw new DeviceUnavailableError('camera.not-connected', { camera: this.options.label });
     return this.caps;
   }
 
@@ -281,7 +281,7 @@ export class OnvifCameraDriver {
     const found = /"presetToken":\["?([^"\]]+)"?\]/.exec(JSON.stringify(answer))?.[1];
     if (found) return found;
     if (token) return token;
-    throw new UserError(`camera "${this.options.label}" saved the preset but did not say its token`, 502, 'camera_fault');
+    throw new UserError('camera.preset-no-token', { camera: this.options.label }, 502, 'camera_fault');
   }
 
   async gotoPreset(token: string, speed?: number): Promise<void> {
@@ -334,13 +334,13 @@ export class OnvifCameraDriver {
   private unsupported(capability: Capability): NotSupportedError {
     const observed = this.caps?.reasons?.[capability];
     const text = observed ? `${CAPABILITY_TEXT[capability]} (${observed})` : CAPABILITY_TEXT[capability];
-    return new NotSupportedError(`camera "${this.options.label}" does not support ${text}`);
+    return new NotSupportedError('camera.not-supported', { camera: this.options.label, feature: text });
   }
 
   /** Runs one call: re-reads the clock and retries once when refused; retries once on a stale socket. */
   private async guard<T>(operation: string, fn: (c: OnvifClient) => Promise<T>, retryOnReset = true): Promise<T> {
     const client = this.client;
-    if (!client) throw new DeviceUnavailableError(`camera "${this.options.label}" is not connected`);
+    if (!client) throw new DeviceUnavailableError('camera.not-connected', { camera: this.options.label });
     try {
       return await fn(client);
     } catch (first) {
@@ -369,16 +369,16 @@ export class OnvifCameraDriver {
     if (err instanceof UserError) return err;
     const e = err as OnvifCallError;
     const label = this.options.label;
-    if (e.code === 'ETOOLARGE' || (e.code?.startsWith('HTTP_') && !isAuthFailure(e))) return new UserError(`camera "${label}" failed ${operation}: ${e.message}`, 502, 'camera_fault');
+    if (e.code === 'ETOOLARGE' || (e.code?.startsWith('HTTP_') && !isAuthFailure(e))) return new UserError('camera.failed', { camera: label, operation, reason: e.message }, 502, 'camera_fault');
     if (e.network) {
-      if (/timeout/i.test(e.message) || e.code === 'ETIMEDOUT') return new TimeoutError(`camera "${label}" did not answer ${operation} in time`);
-      return new DeviceUnavailableError(`camera "${label}" is unreachable (${operation}: ${e.code ?? e.message})`);
+      if (/timeout/i.test(e.message) || e.code === 'ETIMEDOUT') return new TimeoutError('camera.timeout', { camera: label, operation });
+      return new DeviceUnavailableError('camera.unreachable', { camera: label, operation, reason: e.code ?? e.message });
     }
     if (e.faults?.includes('ter:ActionNotSupported') || /Not Implemented|not supported/i.test(e.message ?? '')) {
-      return new NotSupportedError(`camera "${label}" does not support ${operation}: ${e.message}`);
+      return new NotSupportedError('camera.operation-unsupported', { camera: label, operation, reason: e.message });
     }
     if (isAuthFailure(e)) return new CameraLoginRefusedError(label, operation);
-    return new UserError(`camera "${label}" refused ${operation}: ${e.message}`, 502, 'camera_fault', e.faults?.length ? { faults: e.faults } : undefined);
+    return new UserError('camera.refused', { camera: label, operation, reason: e.message }, 502, 'camera_fault', e.faults?.length ? { faults: e.faults } : undefined);
   }
 }
 

@@ -29,11 +29,12 @@ export function checkMediaHost(url: string, what: 'stream' | 'snapshot', o: Medi
   try {
     host = bare(new URL(url).hostname);
   } catch {
-    throw new UserError(`camera "${o.label}" gave an unreadable ${what} URL`, 502, 'camera_fault');
+    throw new UserError('camera.media-url-unreadable', { camera: o.label, what }, 502, 'camera_fault');
   }
   if (![o.host, ...(o.mediaHosts ?? [])].map(bare).includes(host)) {
     throw new UserError(
-      `camera "${o.label}" gives a ${what} URL on another host (${withoutCredentials(url)}); the gateway fetches only from ${o.host} unless mediaHosts allows that host`,
+      'camera.media-foreign-host',
+      { camera: o.label, what, url: withoutCredentials(url), host: o.host },
       502,
       'camera_foreign_host',
     );
@@ -47,12 +48,12 @@ export async function fetchSnapshot(uri: string, o: MediaFetchOptions): Promise<
     answer = await fetchWithAuth(uri, o.username, o.password, { timeoutMs: o.requestTimeoutMs, maxBytes });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ETOOLARGE') throw new UserError(`camera "${o.label}" sent a snapshot larger than ${formatBytes(maxBytes)}`, 502, 'camera_fault');
-    throw new DeviceUnavailableError(`camera "${o.label}" did not deliver a snapshot: ${e.message}`);
+    if (e.code === 'ETOOLARGE') throw new UserError('camera.snapshot-too-large', { camera: o.label, size: formatBytes(maxBytes) }, 502, 'camera_fault');
+    throw new DeviceUnavailableError('camera.snapshot-failed', { camera: o.label, reason: e.message });
   }
-  if (answer.status !== 200) throw new UserError(`camera "${o.label}" answered the snapshot request with HTTP ${answer.status}`, 502, 'camera_fault');
+  if (answer.status !== 200) throw new UserError('camera.snapshot-http', { camera: o.label, status: answer.status }, 502, 'camera_fault');
   // Served on the gateway's origin: only real images, typed by their bytes, never by the camera's word.
   const type = sniffImageType(answer.body);
-  if (!type) throw new UserError(`camera "${o.label}" sent a snapshot that is not an image (JPEG, PNG, GIF, BMP or WebP)`, 502, 'camera_fault');
+  if (!type) throw new UserError('camera.snapshot-not-image', { camera: o.label }, 502, 'camera_fault');
   return { contentType: type, body: answer.body };
 }

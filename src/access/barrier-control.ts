@@ -35,14 +35,14 @@ export class BarrierControl implements Service {
 
   view(id: string): BarrierView {
     const presence = this.deps.presence.get('barriers', id);
-    if (!presence && !this.states.has(id) && !this.deps.gates.includes(id)) throw new NotFoundError(`no barrier "${id}"`);
+    if (!presence && !this.states.has(id) && !this.deps.gates.includes(id)) throw new NotFoundError('barrier.not-found', { barrier: id });
     return { id, availability: presence?.availability ?? 'unknown', state: this.states.get(id) ?? null, clock: this.deps.clocks?.clockOf(id) ?? null };
   }
 
   /** Sends a command; refuses at once when the barrier is known to be offline. */
   async command(id: string, command: BarrierCommand, options: { issuedBy: string; reason: string; lane?: string | undefined }): Promise<CommandOutcome> {
     const barrier = this.view(id);
-    if (barrier.availability === 'offline') throw new DeviceUnavailableError(`barrier ${id} is offline; the ${command} command was not sent`);
+    if (barrier.availability === 'offline') throw new DeviceUnavailableError('barrier.offline', { barrier: id, command });
     return this.deps.driver.command(id, command, options);
   }
 }

@@ -30,7 +30,7 @@ export class CsvExporter {
   }
 
   async export(filter: EntryFilter, out: Writable): Promise<number> {
-    if (this.running >= this.maxConcurrent) throw new UserError(`${this.running} exports are already running; try again when one has finished`, 429, 'too_many_exports');
+    if (this.running >= this.maxConcurrent) throw new UserError('export.busy', { running: this.running }, 429, 'too_many_exports');
     this.running++;
     const db = new BetterSqlite3(this.databaseFile, { readonly: true, fileMustExist: true });
     let rows = 0;

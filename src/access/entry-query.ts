@@ -30,7 +30,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   const parsed = schema.safeParse(flat);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  throw new UserError(`invalid query: ${problems.join('; ')}`, 400, 'invalid_query', { problems });
+  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_query', { problems });
 }
 
 /** Filters that match one column exactly: filter key -> column (never user input in the SQL text). */
@@ -74,7 +74,7 @@ function decodeCursor(cursor: string): [number, number] {
   } catch {
     // fall through
   }
-  throw new UserError('cursor: not a cursor this API gave out (use nextCursor from the previous page)', 400, 'invalid_query');
+  throw new UserError('query.cursor-invalid', {}, 400, 'invalid_query');
 }
 
 export interface EntryPage {

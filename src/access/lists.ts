@@ -70,7 +70,7 @@ export class ListStore {
 
   get(id: number): ListItemView {
     const row = this.database.db.prepare<[number], ItemRow>('SELECT * FROM access_list_items WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no list item ${id}`);
+    if (!row) throw new NotFoundError('list.item-not-found', { id });
     return view(row);
   }
 
@@ -78,7 +78,7 @@ export class ListStore {
     const db = this.database.db;
     const existing = db.prepare<[string, string], ItemRow>('SELECT * FROM access_list_items WHERE credential_type = ? AND value = ?').get(input.type, input.value);
     if (existing) {
-      throw new ConflictError(`${input.type} ${input.value} is already on the ${existing.list} list (item ${existing.id}); change that item instead`, { id: existing.id });
+      throw new ConflictError('list.duplicate', { type: input.type, value: input.value, list: existing.list, id: existing.id }, { id: existing.id });
     }
     const id = this.change(() => {
       const now = new Date().toISOString();
@@ -128,8 +128,8 @@ export class ListStore {
       seen.set(key, line);
       items.push(parsed.data);
     }
-    if (problems.length) throw new UserError(`the file has ${problems.length} bad line(s); nothing was imported: ${problems.slice(0, 20).join(' | ')}`, 400, 'invalid_csv', { problems });
-    if (items.length === 0 && !options.replace) throw new UserError('the file holds no list items (expected lines of list,type,value[,note])', 400, 'invalid_csv');
+    if (problems.length) throw new UserError('list.csv-bad-lines', { count: problems.length, problems: problems.slice(0, 20).join(' | ') }, 400, 'invalid_csv', { problems });
+    if (items.length === 0 && !options.replace) throw new UserError('list.csv-empty', {}, 400, 'invalid_csv');
     const db = this.database.db;
     let removed = 0;
     this.change(() => {

@@ -36,9 +36,9 @@ export function entryRoutes(deps: { database: Database; exporter: CsvExporter; u
       summary: 'One entry by its id.',
       handler: (req) => {
         const id = z.coerce.number().int().positive().safeParse(req.params.id);
-        if (!id.success) throw new UserError('id must be a positive integer');
+        if (!id.success) throw new UserError('request.id-invalid');
         const entry = getEntry(deps.database.db, id.data);
-        if (!entry) throw new NotFoundError(`no entry ${id.data}`);
+        if (!entry) throw new NotFoundError('entry.not-found', { id: id.data });
         return entry;
       },
     },

@@ -11,7 +11,7 @@ const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 
 function itemId(req: Request): number {
   const id = z.coerce.number().int().positive().safeParse(req.params.id);
-  if (!id.success) throw new UserError('id must be a positive integer');
+  if (!id.success) throw new UserError('request.id-invalid');
   return id.data;
 }
 
@@ -21,12 +21,12 @@ async function importText(req: Request): Promise<string> {
     const body = parseBody(z.object({ csv: z.string() }), req.body);
     return body.csv;
   }
-  if (!req.is('text/csv') && !req.is('text/plain')) throw new UserError('send the file as text/csv (or JSON { "csv": "..." })', 415, 'unsupported_media_type');
+  if (!req.is('text/csv') && !req.is('text/plain')) throw new UserError('list.csv-media-type', {}, 415, 'unsupported_media_type');
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_IMPORT_BYTES) throw new UserError(`the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, 413, 'too_large');
+    if (size > MAX_IMPORT_BYTES) throw new UserError('upload.too-large', { mib: MAX_IMPORT_BYTES / 1024 / 1024 }, 413, 'too_large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

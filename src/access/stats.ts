@@ -38,8 +38,8 @@ export function flowStats(db: Db, query: StatsQuery, utcOffsetMinutes: number, n
   const size = query.bucket === 'hour' ? HOUR : DAY;
   const to = query.to ? Date.parse(query.to) : now;
   const from = query.from ? Date.parse(query.from) : to - (query.bucket === 'hour' ? DAY : 30 * DAY);
-  if (from >= to) throw new UserError('from must be before to', 400, 'invalid_query');
-  if ((to - from) / size > MAX_BUCKETS) throw new UserError(`at most ${MAX_BUCKETS} ${query.bucket}s per request; narrow from/to or use bucket=day`, 400, 'invalid_query');
+  if (from >= to) throw new UserError('query.range-order', {}, 400, 'invalid_query');
+  if ((to - from) / size > MAX_BUCKETS) throw new UserError('query.too-many-buckets', { max: MAX_BUCKETS, bucket: query.bucket }, 400, 'invalid_query');
   const offset = utcOffsetMinutes * 60_000;
   const { sql, params } = whereOf({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...(query.gate ? { gate: query.gate } : {}) });
   const rows = db

@@ -48,6 +48,15 @@ interface AuditRow {
 }
 
 /** Who did what, when, from where: every state-changing action is written here. */
+/** What the audit log can be filtered by (times as ISO strings, `to` exclusive). */
+export interface AuditFilter {
+  action?: string | undefined;
+  user?: string | undefined;
+  outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 export class AuditLog implements Service {
   readonly name = 'audit-log';
 
@@ -115,13 +124,27 @@ export class AuditLog implements Service {
     return Number(result.lastInsertRowid);
   }
 
-  /** Newest first; `beforeId` pages backwards. */
-  list(options: { limit: number; beforeId?: number | undefined; action?: string | undefined }): AuditEntry[] {
+  /** Newest first; `beforeId` pages backwards; `action` matches exactly or as a prefix ending in `.` (`camera.`). */
+  list(options: AuditFilter & { limit: number; beforeId?: number | undefined }): AuditEntry[] {
+    const action = options.action ?? null;
     const rows = this.database.db
-      .prepare<{ before: number; action: string | null; limit: number }, AuditRow>(
-        'SELECT * FROM audit_log WHERE id < @before AND (@action IS NULL OR action = @action) ORDER BY id DESC LIMIT @limit',
+      .prepare<{ before: number; action: string | null; prefix: number; user: string | null; outcome: string | null; from: string | null; to: string | null; limit: number }, AuditRow>(
+        `SELECT * FROM audit_log WHERE id < @before
+           AND (@action IS NULL OR (@prefix = 1 AND substr(action, 1, length(@action)) = @action) OR (@prefix = 0 AND action = @action))
+           AND (@user IS NULL OR user_name = @user) AND (@outcome IS NULL OR outcome = @outcome)
+           AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ before: options.beforeId ?? Number.MAX_SAFE_INTEGER, action: options.action ?? null, limit: options.limit });
+      .all({
+        before: options.beforeId ?? Number.MAX_SAFE_INTEGER,
+        action,
+        prefix: action?.endsWith('.') ? 1 : 0,
+        user: options.user ?? null,
+        outcome: options.outcome ?? null,
+        from: options.from ?? null,
+        to: options.to ?? null,
+        limit: options.limit,
+      });
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

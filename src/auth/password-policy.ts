@@ -1,3 +1,5 @@
+import { renderMessage, type MessageParams } from '../core/messages.js';
+
 /**
  * What a password must be to be accepted through the API (and what the gateway warns about for
  * passwords in the configuration). Reasons are stable codes the dashboards translate.
@@ -18,13 +20,14 @@ const COMMON = new Set([
   'sunshine12', 'football12', 'princess12', 'dragon1234', 'monkey1234', 'trustno1234', 'superman12', 'baseball12',
 ]);
 
-const MESSAGES: Record<PasswordProblem, string> = {
-  too_short: `the new password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`,
-  too_long: `the new password is too long: use at most ${MAX_PASSWORD_LENGTH} characters`,
-  too_few_distinct: `the new password uses too few different characters: use at least ${MIN_DISTINCT_CHARACTERS}`,
-  repetitive: 'the new password is one short pattern repeated; choose one that is harder to guess',
-  sequence: 'the new password is a simple run of letters or digits (like 0123456789); choose one that is harder to guess',
-  common: 'the new password is one of the most common passwords; choose one that is harder to guess',
+/** The parameters of each problem's message (`password.<problem>` in src/core/messages.ts). */
+const PARAMS: Record<PasswordProblem, MessageParams> = {
+  too_short: { min: MIN_PASSWORD_LENGTH },
+  too_long: { max: MAX_PASSWORD_LENGTH },
+  too_few_distinct: { min: MIN_DISTINCT_CHARACTERS },
+  repetitive: {},
+  sequence: {},
+  common: {},
 };
 
 function isRepetition(password: string): boolean {
@@ -55,6 +58,10 @@ export function passwordProblem(password: string): PasswordProblem | undefined {
   return undefined;
 }
 
+export function passwordProblemParams(problem: PasswordProblem): MessageParams {
+  return PARAMS[problem];
+}
+
 export function passwordProblemMessage(problem: PasswordProblem): string {
-  return MESSAGES[problem];
+  return renderMessage(`password.${problem}`, PARAMS[problem]);
 }

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role, UserConfig } from '../config/schema.js';
-import { NotFoundError, UserError } from '../core/errors.js';
+import { ConflictError, NotFoundError, UserError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/database.js';
-import { passwordProblem, passwordProblemMessage } from './password-policy.js';
+import { passwordProblem, passwordProblemMessage, passwordProblemParams } from './password-policy.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { TokenService } from './tokens.js';
 
@@ -142,7 +142,7 @@ export class UserDirectory implements Service {
       .run(DEFAULT_ADMIN, hashPassword(password), now);
     mkdirSync(this.options.dataDir, { recursive: true });
     writeFileSync(this.initialPasswordFile, password + '\n', { mode: 0o600 });
-    this.options.log.warn({ user: DEFAULT_ADMIN, file: this.initialPasswordFile }, 'generated the first admin password; change it after logging in');
+    this.options.log.warn({ user: DEFAULT_ADMIN, file: this.initialPasswordFile }, 'generated the first admin password; change it after logging in, on the Administration page (My password)');
     this.options.onGeneratedAdminPassword?.(DEFAULT_ADMIN, password);
   }
 
@@ -173,18 +173,60 @@ export class UserDirectory implements Service {
    */
   changePassword(name: string, password: string, options: { keepTokenId?: string | undefined } = {}): { endedSessions: number } {
     const row = this.row(name);
-    if (!row) throw new NotFoundError(`no user ${name}`);
+    if (!row) throw new NotFoundError('user.not-found', { user: name });
     if (row.source === 'config') {
-      throw new UserError(`the password of ${name} is set in the gateway's configuration file (auth.users); an admin changes it there and restarts the gateway`, 409, 'password_managed_by_config');
+      throw new UserError('user.password-in-config', { user: name }, 409, 'password_managed_by_config');
     }
     if (row.source === 'env' && this.options.env[ADMIN_PASSWORD_ENV]) {
-      throw new UserError(`the password of ${name} is set by ${ADMIN_PASSWORD_ENV}; change it there and restart the gateway`, 409, 'password_managed_by_env');
+      throw new UserError('user.password-in-env', { user: name, variable: ADMIN_PASSWORD_ENV }, 409, 'password_managed_by_env');
     }
     const problem = passwordProblem(password);
-    if (problem) throw new UserError(passwordProblemMessage(problem), 400, 'weak_password', { reason: problem });
+    if (problem) throw new UserError(`password.${problem}`, passwordProblemParams(problem), 400, 'weak_password', { reason: problem });
     this.db.prepare("UPDATE users SET password_hash = ?, source = 'local', updated_at = ? WHERE name = ?").run(hashPassword(password), new Date().toISOString(), name);
     if (name === DEFAULT_ADMIN && existsSync(this.initialPasswordFile)) rmSync(this.initialPasswordFile);
     return { endedSessions: this.endSessions(name, 'its password was changed', options.keepTokenId) };
+  }
+
+  /** Adds a user kept in the database (an admin's act on the administration page). */
+  create(input: { name: string; role: Role; password: string; displayName?: string | null | undefined }): User {
+    if (this.row(input.name)) throw new ConflictError('user.exists', { user: input.name });
+    const problem = passwordProblem(input.password);
+    if (problem) throw new UserError(`password.${problem}`, passwordProblemParams(problem), 400, 'weak_password', { reason: problem });
+    this.db
+      .prepare("INSERT INTO users (name, role, display_name, password_hash, source, updated_at) VALUES (?, ?, ?, ?, 'local', ?)")
+      .run(input.name, input.role, input.displayName ?? null, hashPassword(input.password), new Date().toISOString());
+    return this.find(input.name)!;
+  }
+
+  /** Changes a database user's role or display name; a role change ends its login sessions. */
+  update(name: string, change: { role?: Role | undefined; displayName?: string | null | undefined }, by: string): User {
+    const row = this.editable(name, by, change.role !== undefined && change.role !== 'admin');
+    if (change.role !== undefined && change.role !== row.role) {
+      this.db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE name = ?').run(change.role, new Date().toISOString(), name);
+      this.endSessions(name, `its role changed to ${change.role}`);
+    }
+    if (change.displayName !== undefined) this.db.prepare('UPDATE users SET display_name = ? WHERE name = ?').run(change.displayName, name);
+    return this.find(name)!;
+  }
+
+  /** Removes a database user and ends its login sessions. */
+  remove(name: string, by: string): void {
+    this.editable(name, by, true);
+    this.db.prepare('DELETE FROM users WHERE name = ?').run(name);
+    this.endSessions(name, 'it was removed');
+  }
+
+  /** The row of a user an admin may change: not one of the configuration file, not themselves, never the last admin. */
+  private editable(name: string, by: string, losesAdmin: boolean): UserRow {
+    const row = this.row(name);
+    if (!row) throw new NotFoundError('user.not-found', { user: name });
+    if (row.source === 'config') throw new UserError('user.in-config', { user: name }, 409, 'managed_by_config');
+    if (losesAdmin && name === by) throw new UserError('user.self', {}, 409, 'conflict');
+    if (losesAdmin && row.role === 'admin') {
+      const admins = this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'").get()!.n;
+      if (admins <= 1) throw new UserError('user.last-admin', { user: name }, 409, 'conflict');
+    }
+    return row;
   }
 }
 

@@ -83,7 +83,7 @@ export class BroadcastActions {
 
   /** Starts a live call-out; the caller pushes microphone chunks into the returned audio. */
   startLive(options: { targets: JobTargets; sampleRate: number; principal: Principal; remote?: string | undefined }): { job: JobView; audio: LiveAudio } {
-    if (!(options.sampleRate >= 8000 && options.sampleRate <= 192000)) throw new UserError(`sampleRate ${options.sampleRate} is out of range (8000-192000)`);
+    if (!(options.sampleRate >= 8000 && options.sampleRate <= 192000)) throw new UserError('talk.sample-rate', { rate: options.sampleRate });
     let live: LiveAudio | undefined;
     const { service } = this.deps;
     const job = service.create({

@@ -118,19 +118,20 @@ export class BroadcastService implements Service {
     const running = this.running.get(id);
     if (running) return this.snapshot(running);
     const stored = this.deps.history.get(id);
-    if (!stored) throw new NotFoundError(`no broadcast job ${id}`);
+    if (!stored) throw new NotFoundError('job.not-found', { job: id });
     return stored;
   }
 
   /** Starts (or queues) a job; throws a UserError when the targets are wrong, offline or busy. */
   create(request: JobRequest): JobView {
     const resolved = this.deps.directory.resolve(request.targets);
-    if (resolved.online.length === 0) throw new DeviceUnavailableError(`no target speaker is online (${resolved.speakers.join(', ')})`);
+    if (resolved.online.length === 0) throw new DeviceUnavailableError('speakers.offline', { speakers: resolved.speakers.join(', ') });
     const priority = PRIORITY_LEVELS[request.class];
     const blockers = this.arbiter.blockers(resolved.speakers, priority);
     if (request.refuseWhenBusy && blockers.length > 0) {
-      const busy = blockers.map((b) => `${b.id} (${this.running.get(b.id)?.view.class ?? 'job'})`).join(', ');
-      throw new ConflictError(`the speakers are busy with ${busy}`, { jobs: blockers.map((b) => b.id) });
+      const first = blockers[0]!;
+      const view = this.running.get(first.id)?.view;
+      throw new ConflictError('speakers.busy', { job: first.id, kind: view?.class ?? 'job', by: view?.createdBy ?? '?' }, { jobs: blockers.map((b) => b.id) });
     }
     const now = new Date().toISOString();
     const codec = this.codecFor(resolved.online);
@@ -178,7 +179,7 @@ export class BroadcastService implements Service {
     const job = this.running.get(id);
     if (!job) {
       const stored = this.deps.history.get(id);
-      if (!stored) throw new NotFoundError(`no broadcast job ${id}`);
+      if (!stored) throw new NotFoundError('job.not-found', { job: id });
       return stored;
     }
     this.end(job, status, reason);

@@ -53,19 +53,19 @@ export class ClipStore {
 
   get(id: string): Clip {
     const row = this.deps.database.db.prepare<[string], ClipRow>('SELECT * FROM broadcast_clips WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no clip ${id}`);
+    if (!row) throw new NotFoundError('clip.not-found', { clip: id });
     return toClip(row);
   }
 
   /** The clip's samples at 16 kHz. */
   samples(id: string): Int16Array {
     const row = this.deps.database.db.prepare<[string], ClipRow>('SELECT * FROM broadcast_clips WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no clip ${id}`);
+    if (!row) throw new NotFoundError('clip.not-found', { clip: id });
     return parseWav(readFileSync(join(this.deps.dir, row.file))).samples;
   }
 
   async add(input: { name: string; originalName: string | null; data: Buffer; uploadedBy: string }): Promise<Clip> {
-    if (input.data.length === 0) throw new UserError('the upload is empty: send the audio file as the request body');
+    if (input.data.length === 0) throw new UserError('clip.empty');
     const id = `clip-${randomBytes(6).toString('hex')}`;
     mkdirSync(this.deps.dir, { recursive: true });
     const source = join(this.deps.dir, `${id}.upload`);
@@ -80,7 +80,7 @@ export class ClipStore {
     const durationMs = Math.round((audio.samples.length / STORE_SAMPLE_RATE) * 1000);
     if (durationMs === 0) {
       rmSync(join(this.deps.dir, file), { force: true });
-      throw new UserError('the clip holds no audio');
+      throw new UserError('clip.no-audio');
     }
     const clip: Clip = { id, name: input.name, durationMs, originalName: input.originalName, originalBytes: input.data.length, uploadedBy: input.uploadedBy, uploadedAt: new Date().toISOString() };
     this.deps.database.db
@@ -91,7 +91,7 @@ export class ClipStore {
 
   remove(id: string): void {
     const row = this.deps.database.db.prepare<[string], ClipRow>('SELECT * FROM broadcast_clips WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no clip ${id}`);
+    if (!row) throw new NotFoundError('clip.not-found', { clip: id });
     this.deps.database.db.prepare('DELETE FROM broadcast_clips WHERE id = ?').run(id);
     rmSync(join(this.deps.dir, row.file), { force: true });
   }
@@ -105,13 +105,13 @@ export class ClipStore {
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', (e) => {
         clearTimeout(timer);
-        reject(new UserError(`ffmpeg could not run: ${e.message}`, 503, 'ffmpeg_unavailable'));
+        reject(new UserError('ffmpeg.unavailable', { reason: e.message }, 503, 'ffmpeg_unavailable'));
       });
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0) return resolve();
         rmSync(target, { force: true });
-        reject(new UserError(`ffmpeg could not read the upload as audio: ${err.trim().split('\n').slice(-2).join(' ').slice(0, 300)}`, 422, 'bad_audio'));
+        reject(new UserError('clip.bad-audio', { reason: err.trim().split('\n').slice(-2).join(' ').slice(0, 300) }, 422, 'bad_audio'));
       });
     });
   }

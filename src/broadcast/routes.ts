@@ -25,12 +25,12 @@ const volumeBody = z.strictObject({ volume: z.number().int().min(0).max(100) });
 
 async function readBody(req: Request, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limitBytes) throw new UserError(`the upload is larger than ${Math.round(limitBytes / 1048576)} MiB`, 413, 'too_large');
+  if (declared > limitBytes) throw new UserError('upload.too-large', { mib: Math.round(limitBytes / 1048576) }, 413, 'too_large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limitBytes) throw new UserError(`the upload is larger than ${Math.round(limitBytes / 1048576)} MiB`, 413, 'too_large');
+    if (size > limitBytes) throw new UserError('upload.too-large', { mib: Math.round(limitBytes / 1048576) }, 413, 'too_large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -116,8 +116,8 @@ export function broadcastRoutes(deps: {
       summary: 'Upload a clip: the audio file (WAV, MP3, ...) is the request body, `?name=` names it. Converted once with ffmpeg.',
       handler: async (req, _res, ctx) => {
         const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim().slice(0, 200) : undefined;
-        if (!name) throw new UserError('give the clip a name: ?name=...');
-        if (/json/.test(String(req.headers['content-type'] ?? ''))) throw new UserError('send the audio file itself as the body (Content-Type audio/wav, audio/mpeg or application/octet-stream)');
+        if (!name) throw new UserError('clip.name-missing');
+        if (/json/.test(String(req.headers['content-type'] ?? ''))) throw new UserError('clip.body-json');
         const data = await readBody(req, deps.maxUploadBytes);
         return clips.add({ name, originalName: typeof req.query.filename === 'string' ? req.query.filename : null, data, uploadedBy: ctx.principal!.name });
       },

@@ -91,7 +91,8 @@ export function nextFire(cron: string, timezone: string | null, after: Date): Da
       .next()
       .toDate();
   } catch (err) {
-    throw new UserError(`invalid cron expression "${cron}"${timezone ? ` in time zone ${timezone}` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw timezone ? new UserError('schedule.cron-invalid-zone', { expression: cron, zone: timezone, reason }) : new UserError('schedule.cron-invalid', { expression: cron, reason });
   }
 }
 
@@ -122,7 +123,7 @@ export class ScheduleStore {
 
   get(id: string): Schedule {
     const row = this.database.db.prepare<[string], ScheduleRow>('SELECT * FROM broadcast_schedules WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no schedule ${id}`);
+    if (!row) throw new NotFoundError('schedule.not-found', { id });
     return toSchedule(row);
   }
 
@@ -151,7 +152,7 @@ export class ScheduleStore {
   }
 
   remove(id: string): void {
-    if (this.database.db.prepare('DELETE FROM broadcast_schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`no schedule ${id}`);
+    if (this.database.db.prepare('DELETE FROM broadcast_schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError('schedule.not-found', { id });
   }
 
   markFired(id: string, at: Date): void {

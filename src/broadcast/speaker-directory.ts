@@ -62,13 +62,12 @@ export class SpeakerDirectory {
     const unknownSpeakers = targets.speakers.filter((id) => !this.speakerGroups.has(id));
     const unknownGroups = targets.groups.filter((g) => !this.groups.has(g));
     if (unknownSpeakers.length || unknownGroups.length) {
-      const parts = [
-        unknownSpeakers.length ? `unknown speaker(s) ${unknownSpeakers.join(', ')}` : '',
-        unknownGroups.length ? `no speaker is in group(s) ${unknownGroups.join(', ')}` : '',
-      ].filter(Boolean);
-      throw new UserError(`${parts.join('; ')} (groups: ${[...this.groups.keys()].join(', ') || 'none'})`, 400, 'unknown_target');
+      const known = [...this.groups.keys()].join(', ') || 'none';
+      const details = { speakers: unknownSpeakers, groups: unknownGroups };
+      if (unknownSpeakers.length) throw new UserError('speakers.unknown', { speakers: unknownSpeakers.join(', '), known }, 400, 'unknown_target', details);
+      throw new UserError('groups.unknown', { groups: unknownGroups.join(', '), known }, 400, 'unknown_target', details);
     }
-    if (targets.speakers.length + targets.groups.length === 0) throw new UserError('name at least one speaker or group');
+    if (targets.speakers.length + targets.groups.length === 0) throw new UserError('speakers.no-target');
     const groups = [...new Set(targets.groups)];
     const inGroups = new Set(groups.flatMap((g) => this.groups.get(g) ?? []));
     const single = [...new Set(targets.speakers)].filter((id) => !inGroups.has(id));

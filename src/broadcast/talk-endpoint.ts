@@ -67,11 +67,11 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       const sampleRate = Number(ctx.query.get('sampleRate') ?? 48000);
       let talk: ReturnType<BroadcastActions['startLive']>;
       try {
-        if (format !== 'f32' && format !== 's16') throw new UserError(`format must be f32 or s16 (got ${format})`);
+        if (format !== 'f32' && format !== 's16') throw new UserError('talk.format', { format });
         talk = deps.actions.startLive({ targets: { speakers: list(ctx.query.get('speakers')), groups: list(ctx.query.get('groups')) }, sampleRate, principal: ctx.principal!, remote: ctx.remote });
       } catch (err) {
         const status = err instanceof UserError ? err.status : 500;
-        send(ws, { type: 'error', status, code: err instanceof UserError ? err.code : 'internal', message: errorMessage(err) });
+        send(ws, { type: 'error', status, code: err instanceof UserError ? err.code : 'internal', message: errorMessage(err), ...(err instanceof UserError ? { messageCode: err.messageCode, params: err.params } : {}) });
         ws.close(4000 + status, closeReason(errorMessage(err)));
         return;
       }

@@ -57,12 +57,12 @@ export class TextToSpeech {
 
   /** Checks the request before anything is synthesised (a 400 for the officer). */
   resolveVoice(text: string, language?: string): { language: string; voice: string } {
-    if (!text.trim()) throw new UserError('text is empty');
-    if (text.length > this.options.maxTextLength) throw new UserError(`text is longer than ${this.options.maxTextLength} characters`);
+    if (!text.trim()) throw new UserError('tts.text-empty');
+    if (text.length > this.options.maxTextLength) throw new UserError('tts.text-too-long', { max: this.options.maxTextLength });
     const lang = language ?? detectLanguage(text);
     // Own properties only: `__proto__` or `constructor` is no language.
     const voice = Object.hasOwn(this.options.voices, lang) ? this.options.voices[lang] : undefined;
-    if (!voice) throw new UserError(`no TTS voice for language "${lang}" (configured: ${this.languages().join(', ')})`);
+    if (!voice) throw new UserError('tts.no-voice', { language: lang, languages: this.languages().join(', ') });
     return { language: lang, voice };
   }
 
@@ -79,7 +79,7 @@ export class TextToSpeech {
     const job = this.enqueue(async () => {
       const wav = await this.runEspeak(voice, text);
       const audio = parseWav(wav);
-      if (audio.samples.length === 0) throw new UserError(`espeak-ng produced no audio for voice ${voice}`, 500, 'tts_failed');
+      if (audio.samples.length === 0) throw new UserError('tts.no-audio', { voice }, 500, 'tts_failed');
       const samples = resampleInt16(audio.samples, audio.sampleRate, STORE_SAMPLE_RATE);
       mkdirSync(this.options.cacheDir, { recursive: true });
       writeFileSync(`${file}.tmp`, encodeWav({ sampleRate: STORE_SAMPLE_RATE, channels: 1, samples }));
@@ -119,14 +119,14 @@ export class TextToSpeech {
       child.on('error', (e) => {
         clearTimeout(timer);
         this.children.delete(child);
-        reject(new UserError(`espeak-ng could not run (${e.message}); install the espeak-ng package or set broadcast.tts.command`, 503, 'tts_unavailable'));
+        reject(new UserError('tts.unavailable', { reason: e.message }, 503, 'tts_unavailable'));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         this.children.delete(child);
         if (code === 0) return resolve(Buffer.concat(out));
         log.error({ code, signal, stderr: err.slice(0, 500) }, 'espeak-ng failed');
-        reject(new UserError(`espeak-ng failed (${signal ?? `exit ${code}`}): ${err.trim().slice(0, 200)}`, 500, 'tts_failed'));
+        reject(new UserError('tts.failed', { exit: signal ?? `exit ${code}`, reason: err.trim().slice(0, 200) }, 500, 'tts_failed'));
       });
       child.stdin.on('error', () => {});
       child.stdin.end(text);

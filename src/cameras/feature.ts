@@ -27,10 +27,9 @@ export interface CamerasFeatureOptions {
 function userDisplayNames(ctx: GatewayContext): (name: string) => string | undefined {
   return (name) => {
     try {
-      const row = ctx.database.db.prepare<[string], { display_name: string | null }>('SELECT display_name FROM users WHERE name = ?').get(name);
-      return row?.display_name ?? undefined;
+      return ctx.users.find(name)?.displayName ?? undefined;
     } catch {
-      return undefined;
+      return undefined; // a name is a nicety: never refuse a command over it
     }
   };
 }

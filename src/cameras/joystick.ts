@@ -66,8 +66,8 @@ export class JoystickSession {
         deadmanMs: this.deps.config.ptz.deadmanMs,
       });
     } catch (err) {
-      const e = err instanceof UserError ? err : new UserError(errorMessage(err), 500, 'internal');
-      this.send({ type: 'error', status: e.status, code: e.code, error: e.message, ...(e.details ?? {}) });
+      const e = err instanceof UserError ? err : new UserError('internal.detail', { reason: errorMessage(err) }, 500, 'internal');
+      this.send({ type: 'error', status: e.status, code: e.code, error: e.message, messageCode: e.messageCode, params: e.params, ...(e.details ?? {}) });
       this.ended = true;
       this.ws.close(4000 + e.status, e.code);
       return;

@@ -72,12 +72,13 @@ export class ControlLock {
       return current;
     }
     if (current) {
-      if (takeover && who.role !== 'admin') throw new UserError('only an admin may take over control of a camera', 403, 'forbidden');
+      if (takeover && who.role !== 'admin') throw new UserError('lock.takeover-admin-only', {}, 403, 'forbidden');
       if (!takeover) {
-        const other = current.name === who.name ? `${current.name} (another login session)` : (current.displayName ?? current.name);
-        throw new ConflictError(`camera "${cameraId}" is being controlled by ${other} since ${current.since}`, {
+        const details = {
           holder: { name: current.name, displayName: current.displayName ?? current.name, role: current.role, kind: current.kind, since: current.since, expiresAt: this.expiresAt(current) },
-        });
+        };
+        if (current.name === who.name) throw new ConflictError('lock.held-other-session', { camera: cameraId, holder: current.name, since: current.since }, details);
+        throw new ConflictError('lock.held', { camera: cameraId, holder: current.displayName ?? current.name, since: current.since }, details);
       }
     }
     const holder: LockHolder = {

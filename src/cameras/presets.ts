@@ -20,10 +20,10 @@ export interface PresetView {
 
 export function checkPresetName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  if (!name) throw new UserError('a preset name must not be empty');
-  if ([...name].length > 64) throw new UserError('a preset name has at most 64 characters');
+  if (!name) throw new UserError('preset.name-empty');
+  if ([...name].length > 64) throw new UserError('preset.name-too-long', { max: 64 });
   // eslint-disable-next-line no-control-regex -- control characters are refused
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new UserError('a preset name must not contain control characters');
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new UserError('preset.name-control-chars');
   return name;
 }
 
@@ -67,7 +67,7 @@ export class PresetService {
     const list = await this.list(cameraId);
     const wanted = tokenOrName.normalize('NFC');
     const found = list.find((p) => p.token === wanted) ?? list.find((p) => p.name === wanted);
-    if (!found) throw new NotFoundError(`camera "${cameraId}" has no preset "${tokenOrName}"`);
+    if (!found) throw new NotFoundError('preset.not-found', { camera: cameraId, preset: tokenOrName });
     return found;
   }
 
@@ -75,7 +75,7 @@ export class PresetService {
   async save(cameraId: string, actor: Actor, rawName: string): Promise<PresetView> {
     const name = checkPresetName(rawName);
     const list = await this.list(cameraId);
-    if (list.some((p) => p.name === name)) throw new ConflictError(`camera "${cameraId}" already has a preset named "${name}"`);
+    if (list.some((p) => p.name === name)) throw new ConflictError('preset.duplicate', { camera: cameraId, name });
     const cam = this.deps.ptz.control(cameraId, actor);
     let cameraName = name;
     let token: string;
@@ -102,7 +102,7 @@ export class PresetService {
     const name = checkPresetName(rawName);
     const preset = await this.find(cameraId, tokenOrName);
     const list = await this.list(cameraId);
-    if (list.some((p) => p.name === name && p.token !== preset.token)) throw new ConflictError(`camera "${cameraId}" already has a preset named "${name}"`);
+    if (list.some((p) => p.name === name && p.token !== preset.token)) throw new ConflictError('preset.duplicate', { camera: cameraId, name });
     if (name === preset.cameraName) this.deps.store.forgetPresetName(cameraId, preset.token);
     else this.deps.store.setPresetName(cameraId, preset.token, name);
     return { ...preset, name };
@@ -111,7 +111,7 @@ export class PresetService {
   async remove(cameraId: string, actor: Actor, tokenOrName: string): Promise<PresetView> {
     const preset = await this.find(cameraId, tokenOrName);
     const tours = this.deps.usedByTours(cameraId, preset.token);
-    if (tours.length) throw new ConflictError(`preset "${preset.name}" is used by tour${tours.length > 1 ? 's' : ''} ${tours.map((t) => `"${t}"`).join(', ')}; change the tour first`);
+    if (tours.length) throw new ConflictError('preset.used-by-tours', { preset: preset.name, tours: tours.map((t) => `"${t}"`).join(', ') }, { tours });
     const cam = this.deps.ptz.control(cameraId, actor);
     await cam.driver.removePreset(preset.token);
     this.deps.store.forgetPresetName(cameraId, preset.token);

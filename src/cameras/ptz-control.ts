@@ -133,7 +133,7 @@ export class PtzControl {
   }
 
   private enqueue(cam: ManagedCamera, kind: QueuedCommand['kind'], fn: (d: OnvifCameraDriver) => Promise<void>): Promise<void> {
-    if (!cam.live.online) return Promise.reject(new DeviceUnavailableError(`camera "${cam.id}" is offline${cam.live.lastError ? ` (${cam.live.lastError})` : ''}`));
+    if (!cam.live.online) return Promise.reject(cam.live.lastError ? new DeviceUnavailableError('camera.offline-because', { camera: cam.id, reason: cam.live.lastError }) : new DeviceUnavailableError('camera.offline', { camera: cam.id }));
     this.hook(cam);
     let queue = this.queues.get(cam.id);
     if (!queue) {
@@ -162,7 +162,7 @@ export function parseVector(input: unknown): PtzVector {
   const o = input as Record<string, unknown> | null;
   const pick = (k: string): number => {
     const v = o?.[k] ?? 0;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < -1 || v > 1) throw new UserError(`${k} must be a number from -1 to 1`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < -1 || v > 1) throw new UserError('ptz.axis-range', { axis: k });
     return v;
   };
   return { pan: pick('pan'), tilt: pick('tilt'), zoom: pick('zoom') };

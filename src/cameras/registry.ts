@@ -66,7 +66,7 @@ export class CameraRegistry implements Service {
 
   get(id: string): ManagedCamera {
     const cam = this.cameras.get(id);
-    if (!cam) throw new NotFoundError(`no camera "${id}"`);
+    if (!cam) throw new NotFoundError('camera.not-found', { camera: id });
     return cam;
   }
 
@@ -75,11 +75,11 @@ export class CameraRegistry implements Service {
   }
 
   add(def: CameraDefinition, by: string): ManagedCamera {
-    if (this.cameras.has(def.id)) throw new ConflictError(`a camera with id "${def.id}" exists`);
+    if (this.cameras.has(def.id)) throw new ConflictError('camera.exists', { camera: def.id });
     // One device may serve several ONVIF endpoints on one port (encoders, NVR channels): the path counts.
     const path = def.path ?? DEFAULT_SERVICE_PATH;
     const same = this.list().find((c) => c.def.host.toLowerCase() === def.host.toLowerCase() && c.def.port === def.port && (c.def.path ?? DEFAULT_SERVICE_PATH) === path);
-    if (same) throw new ConflictError(`camera ${def.host}:${def.port}${path} is already added as "${same.id}"`);
+    if (same) throw new ConflictError('camera.address-taken', { address: `${def.host}:${def.port}${path}`, camera: same.id });
     this.deps.store.addCamera(def, by);
     const cam = this.create(def, 'added');
     this.emit({ type: 'added', id: def.id });
@@ -88,7 +88,7 @@ export class CameraRegistry implements Service {
 
   remove(id: string): void {
     const cam = this.get(id);
-    if (cam.source === 'config') throw new ConflictError(`camera "${id}" is defined in the configuration file; remove it there`);
+    if (cam.source === 'config') throw new ConflictError('camera.in-config', { camera: id });
     void cam.stop();
     this.cameras.delete(id);
     this.deps.store.removeCamera(id);

@@ -93,7 +93,7 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
       summary: 'WS-Discovery for durationMs (progress on the feed as cameras/discovery); marks cameras already added',
       handler: async (req) => {
         const { durationMs } = parseBody(z.strictObject({ durationMs: z.number().int().min(200).max(d.config.discovery.maxDurationMs).default(3000) }), req.body);
-        if (discovering) throw new ConflictError('a discovery is already running');
+        if (discovering) throw new ConflictError('camera.discovery-running');
         discovering = true;
         const progress = (state: 'running' | 'done', found: number, elapsedMs: number): void => {
           d.publisher.publish(cameraDiscovery, {}, { state, elapsedMs, durationMs, found }).catch(() => {});
@@ -120,9 +120,9 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
       handler: async (req, res) => {
         const cam = d.registry.get(String(req.params.id));
         const caps = cam.capabilities;
-        if (!caps) throw new UserError(`camera "${cam.id}" is offline`, 503, 'device_unavailable');
+        if (!caps) throw new UserError('camera.offline', { camera: cam.id }, 503, 'device_unavailable');
         const profile = req.query.profile === 'sub' ? (caps.profiles[1] ?? caps.profiles[0]) : caps.profiles[0];
-        if (!profile) throw new UserError(`camera "${cam.id}" has no media profile`, 501, 'not_supported');
+        if (!profile) throw new UserError('camera.no-profile', { camera: cam.id }, 501, 'not_supported');
         const snap = await cam.driver.snapshot(profile.token).catch((err: unknown) => {
           cam.reportFailure(err);
           throw err;

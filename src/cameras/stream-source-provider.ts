@@ -15,9 +15,9 @@ export class CameraStreamSources implements StreamSources {
   async resolve(cameraId: string, profile: StreamProfile): Promise<StreamSource> {
     const cam = this.registry.get(cameraId);
     const caps = cam.capabilities;
-    if (!cam.live.online || !caps) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
+    if (!cam.live.online || !caps) throw new DeviceUnavailableError('camera.offline', { camera: cameraId });
     const p = profile === 'main' ? caps.profiles[0] : (caps.profiles[1] ?? caps.profiles[0]);
-    if (!p) throw new NotFoundError(`camera "${cameraId}" has no media profile`);
+    if (!p) throw new NotFoundError('camera.no-profile', { camera: cameraId });
     const key = `${cameraId}/${p.token}`;
     let cached = this.cache.get(key);
     if (!cached || cached.connectedSince !== cam.live.since) {

@@ -105,7 +105,7 @@ export class TourRunner implements Service {
     // The controller starting a tour hands the camera to it.
     this.deps.lock.release(cameraId, { name: by, tokenId });
     const holder = this.deps.lock.holder(cameraId);
-    if (holder) throw new ConflictError(`camera "${cameraId}" is being controlled by ${holder.name}; the tour starts when they release it`, { holder: { name: holder.name, since: holder.since } });
+    if (holder) throw new ConflictError('tour.camera-controlled', { camera: cameraId, holder: holder.displayName ?? holder.name }, { holder: { name: holder.name, displayName: holder.displayName ?? holder.name, since: holder.since } });
     const tour = tourDefinition;
     this.deps.store.setActiveTour(cameraId, tour.name, by);
     return this.begin(cameraId, tour);

@@ -41,7 +41,7 @@ export interface TourDefinition {
 
 export function checkTourName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  if (!name || [...name].length > 64) throw new UserError('a tour name has 1 to 64 characters');
+  if (!name || [...name].length > 64) throw new UserError('tour.name-invalid', { max: 64 });
   return name;
 }
 
@@ -54,7 +54,7 @@ export class TourDefinitions {
 
   get(cameraId: string, name: string): TourDefinition {
     const found = this.list(cameraId).find((t) => t.name === name.normalize('NFC'));
-    if (!found) throw new NotFoundError(`camera "${cameraId}" has no tour "${name}"`);
+    if (!found) throw new NotFoundError('tour.not-found', { camera: cameraId, tour: name });
     return found;
   }
 
@@ -72,7 +72,7 @@ export class TourDefinitions {
   }
 
   remove(cameraId: string, name: string): void {
-    if (!this.deps.store.deleteTour(cameraId, name.normalize('NFC'))) throw new NotFoundError(`camera "${cameraId}" has no tour "${name}"`);
+    if (!this.deps.store.deleteTour(cameraId, name.normalize('NFC'))) throw new NotFoundError('tour.not-found', { camera: cameraId, tour: name });
   }
 
   /** Names of the tours that visit a preset. */

@@ -99,7 +99,7 @@ export async function start(argv: string[]): Promise<number> {
 
   const lines = [`community-gateway ${VERSION} is running: ${gateway.http.url}/`];
   if (generated) {
-    lines.push(`First start: log in as "${generated.name}" with password ${generated.password}`, `(kept in ${join(config.storage.dataDir, INITIAL_ADMIN_FILE)} until you change it)`);
+    lines.push(`First start: log in as "${generated.name}" with password ${generated.password}`, `(kept in ${join(config.storage.dataDir, INITIAL_ADMIN_FILE)} until you change it: Administration (管理) > My password, at ${gateway.http.url}/#admin)`);
   } else if (demo && existsSync(join(config.storage.dataDir, INITIAL_ADMIN_FILE))) {
     lines.push(`Demo login: "admin" with password ${readFileSync(join(config.storage.dataDir, INITIAL_ADMIN_FILE), 'utf8').trim()}`);
   }

@@ -16,6 +16,9 @@ const identifier = z
 /** An MQTT packet size limit: at least 1 KiB, at most MQTT's own maximum (256 MiB). */
 const packetBytes = z.number().int().min(1024).max(268_435_455);
 
+/** What a person reads for a device, a group or a lane (Chinese allowed); the id is shown where none is given. */
+const displayName = z.string().trim().min(1).max(64);
+
 /** A secret may be written inline, or as !env NAME / !file PATH in YAML. */
 const secret = z.string().min(1);
 
@@ -39,6 +42,10 @@ export const mqttDeviceSchema = z
   .strictObject({
     id: identifier.refine((id) => id !== 'group', '"group" is reserved for group topics'),
     kind: deviceKindSchema,
+    /** Display name (e.g. 东门车道道闸); the dashboards show the id where none is given. */
+    name: displayName.optional(),
+    /** A barrier's lanes: lane id -> display name (e.g. { lane-1: 入口 }). */
+    lanes: z.record(identifier, displayName).optional(),
     /** Group topics the device may subscribe to, e.g. `all`, `gate-east`. */
     groups: z.array(identifier).default([]),
     ...credential,
@@ -166,10 +173,55 @@ export const broadcastSchema = z.strictObject({
   }),
 });
 
+/** How one camera is recorded (docs/recording.md). */
+export const cameraRecordingSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Which of the camera's streams is recorded; recording the profile that is watched live shares its ffmpeg. */
+  profile: z.enum(['main', 'sub']),
+  /** `continuous`: everything; `events`: only the seconds around events (preSeconds before, postSeconds after). */
+  mode: z.enum(['continuous', 'events']),
+  preSeconds: z.number().int().min(0).max(300),
+  postSeconds: z.number().int().min(0).max(3600),
+  /** Video older than this is deleted (event spans keep recording.eventRetentionDays). */
+  retentionDays: z.number().min(0.001).max(3650),
+});
+
+/** Recording and playback (src/recording, docs/recording.md). */
+export const recordingSchema = z.strictObject({
+  /** Where segments and exports go; null: <storage.dataDir>/recordings. */
+  dir: z.string().min(1).nullable(),
+  /** Settings of every camera not listed under `cameras`. */
+  defaults: cameraRecordingSchema,
+  /** Per camera id: settings over the defaults. */
+  cameras: z.record(z.string(), cameraRecordingSchema.partial()),
+  /** A segment file is closed at the first keyframe after this many seconds. */
+  segmentSeconds: z.number().min(1).max(3600),
+  /** Written data is flushed to the disk (fsync) at least this often: what a power cut can lose. */
+  fsyncIntervalMs: z.number().int().min(50).max(1000),
+  /** Keep at least this much disk free: below it the oldest video of any camera goes first. */
+  minFreeGb: z.number().min(0),
+  /** ... and at least this percentage of the disk. */
+  minFreePercent: z.number().min(0).max(90),
+  /** Seconds around events (gate entries, motion, alarms, bookmarks) are kept this long. */
+  eventRetentionDays: z.number().min(0.001).max(3650),
+  /** How often retention runs. */
+  retentionCheckMs: z.number().int().min(100).max(3_600_000),
+  /** A pause between two segments longer than this is recorded as a gap. */
+  gapThresholdMs: z.number().int().min(100).max(60_000),
+  /** Gate id -> camera id: gate entries become event marks on that camera's timeline. */
+  gateCameras: z.record(z.string(), z.string()),
+  /** The longest range one export may cover. */
+  maxExportMinutes: z.number().int().min(1).max(24 * 60),
+});
+
 export const configSchema = z.strictObject({
   site: z.strictObject({
     id: identifier,
     name: z.string().min(1),
+  }),
+  /** Display names of speaker groups (id -> name, e.g. { all: 全部音柱 }); devices carry their own `name`. */
+  names: z.strictObject({
+    groups: z.record(identifier, displayName),
   }),
   http: z.strictObject({
     host,
@@ -268,6 +320,7 @@ export const configSchema = z.strictObject({
   }),
   cameras: camerasSchema,
   broadcast: broadcastSchema,
+  recording: recordingSchema,
   /** Live video over WebSocket (src/streaming, docs/streaming.md). */
   streaming: z.strictObject({
     /** How long ffmpeg keeps running after the last viewer left (a viewer coming back starts at once). */
@@ -300,3 +353,5 @@ export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type MqttIntegrationConfig = z.infer<typeof mqttIntegrationSchema>;
 export type BroadcastConfig = z.infer<typeof broadcastSchema>;
+export type RecordingConfig = z.infer<typeof recordingSchema>;
+export type CameraRecordingConfig = z.infer<typeof cameraRecordingSchema>;

@@ -13,7 +13,7 @@ const grid = z
 
 /** Views belong to people: a TV wall's token has none. */
 function person(p: Principal | undefined): Principal {
-  if (!p || p.via === 'wall') throw new UserError('a TV wall has no saved views; log in as a person', 403, 'forbidden');
+  if (!p || p.via === 'wall') throw new UserError('views.wall-none', {}, 403, 'forbidden');
   return p;
 }
 
@@ -39,7 +39,7 @@ export function viewRoutes(store: ViewStore): RouteDef[] {
         const p = person(ctx.principal);
         const body = parseBody(z.strictObject({ name: z.string().trim().min(1).max(60), shared: z.boolean().default(false), layout: z.enum(VIEW_LAYOUTS), cells: z.array(cameraId.nullable()).max(16) }), req.body);
         const checked = parseBody(grid, { layout: body.layout, cells: body.cells });
-        if (body.shared && p.role !== 'admin') throw new UserError('only an admin may save a shared view', 403, 'forbidden');
+        if (body.shared && p.role !== 'admin') throw new UserError('views.share-admin-only', {}, 403, 'forbidden');
         return store.save(p.name, body.name, body.shared, checked);
       },
     },

@@ -72,7 +72,7 @@ export class ViewStore {
 
   get(id: string): SavedView {
     const row = this.db().prepare<[string], ViewRow>('SELECT * FROM console_views WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError(`no saved view "${id}"`);
+    if (!row) throw new NotFoundError('views.not-found', { id });
     return toView(row);
   }
 
@@ -90,7 +90,7 @@ export class ViewStore {
     const count = shared
       ? db.prepare<[], { n: number }>('SELECT count(*) AS n FROM console_views WHERE shared = 1').get()!.n
       : db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM console_views WHERE shared = 0 AND owner = ?').get(owner)!.n;
-    if (count >= MAX_VIEWS_PER_OWNER) throw new ConflictError(`at most ${MAX_VIEWS_PER_OWNER} ${shared ? 'shared views' : 'views per user'}; delete one first`);
+    if (count >= MAX_VIEWS_PER_OWNER) throw shared ? new ConflictError('views.too-many-shared', { max: MAX_VIEWS_PER_OWNER }) : new ConflictError('views.too-many-own', { max: MAX_VIEWS_PER_OWNER });
     const id = randomUUID();
     db.prepare('INSERT INTO console_views (id, owner, name, shared, layout, cells, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, owner, name, shared ? 1 : 0, grid.layout, JSON.stringify(grid.cells), now);
     return this.get(id);
@@ -99,7 +99,7 @@ export class ViewStore {
   /** Deletes a view: its owner may delete their own; shared views need `mayShare` (an admin). */
   remove(id: string, who: string, mayShare: boolean): void {
     const view = this.get(id);
-    if (view.shared ? !mayShare : view.owner !== who) throw new UserError(view.shared ? 'only an admin may delete a shared view' : 'this view belongs to someone else', 403, 'forbidden');
+    if (view.shared ? !mayShare : view.owner !== who) throw view.shared ? new UserError('views.delete-shared-admin-only', {}, 403, 'forbidden') : new UserError('views.not-yours', {}, 403, 'forbidden');
     this.db().prepare('DELETE FROM console_views WHERE id = ?').run(id);
   }
 

@@ -1,48 +1,65 @@
+import { renderMessage, type MessageCode, type MessageParams } from './messages.js';
+
+export type { MessageCode, MessageParams } from './messages.js';
+
 /**
  * An error whose message is meant for the person using the gateway (a duty officer or an
- * installer). `status` is the HTTP status to answer with; `code` a stable machine-readable key.
+ * installer). `messageCode` and `params` say what happened in a form the dashboards translate
+ * (src/core/messages.ts); `message` is its English text. `status` is the HTTP status to answer
+ * with; `code` the stable class of the error (`not_found`, `conflict`, `weak_password`, ...).
  */
 export class UserError extends Error {
   constructor(
-    message: string,
+    readonly messageCode: MessageCode,
+    readonly params: MessageParams = {},
     readonly status = 400,
     readonly code = 'bad_request',
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(renderMessage(messageCode, params));
     this.name = 'UserError';
   }
 }
 
 export class NotFoundError extends UserError {
-  constructor(message: string) {
-    super(message, 404, 'not_found');
+  constructor(messageCode: MessageCode, params: MessageParams = {}) {
+    super(messageCode, params, 404, 'not_found');
   }
 }
 
 export class ConflictError extends UserError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(message, 409, 'conflict', details);
+  constructor(messageCode: MessageCode, params: MessageParams = {}, details?: Record<string, unknown>) {
+    super(messageCode, params, 409, 'conflict', details);
   }
 }
 
 /** The device does not offer what was asked (e.g. a camera without presets). */
 export class NotSupportedError extends UserError {
-  constructor(message: string) {
-    super(message, 501, 'not_supported');
+  constructor(messageCode: MessageCode, params: MessageParams = {}) {
+    super(messageCode, params, 501, 'not_supported');
   }
 }
 
 export class DeviceUnavailableError extends UserError {
-  constructor(message: string) {
-    super(message, 503, 'device_unavailable');
+  constructor(messageCode: MessageCode, params: MessageParams = {}) {
+    super(messageCode, params, 503, 'device_unavailable');
   }
 }
 
 export class TimeoutError extends UserError {
-  constructor(message: string) {
-    super(message, 504, 'timeout');
+  constructor(messageCode: MessageCode, params: MessageParams = {}) {
+    super(messageCode, params, 504, 'timeout');
   }
+}
+
+/** The JSON answer for an error: the English sentence, its class, and its message code with parameters. */
+export function errorBody(err: UserError): { error: string; code: string; messageCode: MessageCode; params: MessageParams; details?: Record<string, unknown> } {
+  return { error: err.message, code: err.code, messageCode: err.messageCode, params: err.params, ...(err.details ? { details: err.details } : {}) };
+}
+
+/** An error answer that is not thrown (refusals written directly to the response). */
+export function messageBody(code: string, messageCode: MessageCode, params: MessageParams = {}): { error: string; code: string; messageCode: MessageCode; params: MessageParams } {
+  return { error: renderMessage(messageCode, params), code, messageCode, params };
 }
 
 export function errorMessage(err: unknown): string {

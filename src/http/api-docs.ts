@@ -1,3 +1,4 @@
+import { MESSAGES, messageParamNames, type MessageCode } from '../core/messages.js';
 import type { RouteModule } from './route.js';
 import type { WsEndpoint } from './ws-router.js';
 
@@ -13,6 +14,12 @@ export function renderApiDocs(modules: readonly RouteModule[], endpoints: Readon
   }
   lines.push('', '### WebSocket endpoints', '', '| path | role | largest client message | what it does |', '| --- | --- | --- | --- |');
   for (const e of endpoints) lines.push(`| \`${e.path}\` | ${e.access} | ${bytes(e.maxPayload)} | ${e.summary.replace(/\|/g, '\\|')} |`);
+  lines.push('', '### Message codes', '', 'The `messageCode` of an error answer, its `params`, and the English `error` it renders to (src/core/messages.ts).', '');
+  lines.push('| messageCode | params | English text |', '| --- | --- | --- |');
+  for (const code of Object.keys(MESSAGES) as MessageCode[]) {
+    const params = messageParamNames(code).map((p) => `\`${p}\``).join(', ');
+    lines.push(`| \`${code}\` | ${params} | ${MESSAGES[code].replace(/\|/g, '\\|')} |`);
+  }
   lines.push('');
   return lines.join('\n');
 }

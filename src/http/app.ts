@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type NextFunction, typ
 import { ANONYMOUS_ACTOR, type AuditLog } from '../auth/audit-log.js';
 import { allows, type Access, type Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/tokens.js';
-import { UserError } from '../core/errors.js';
+import { UserError, errorBody, messageBody } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { redactUrl, tokenFromRequest } from './credentials.js';
 import { checkOrigin } from './origin.js';
@@ -38,11 +38,11 @@ function accessGate(access: Access, tokens: TokenService): TaggedHandler {
     if (principal) req.principal = principal;
     if (access === 'public') return next();
     if (!principal) {
-      res.status(401).json({ error: token ? 'your login has expired or was revoked; log in again' : 'log in first (no token given)', code: 'unauthorized' });
+      res.status(401).json(messageBody('unauthorized', token ? 'auth.expired' : 'auth.login-required'));
       return;
     }
     if (!allows(principal, access)) {
-      res.status(403).json({ error: `this needs the ${access} role; you are ${principal.via === 'wall' ? 'a read-only wall' : principal.role}`, code: 'forbidden' });
+      res.status(403).json(principal.via === 'wall' ? messageBody('forbidden', 'auth.wall-read-only', { role: access }) : messageBody('forbidden', 'auth.role-needed', { role: access, current: principal.role }));
       return;
     }
     next();
@@ -76,7 +76,7 @@ function runRoute(route: RouteDef, audit: AuditLog, log: Logger): RequestHandler
         auditId = audit.begin({ principal: req.principal ?? ANONYMOUS_ACTOR, action: route.audit, target, detail: request, remote: ctx.remote });
       } catch (err) {
         log.error({ err, action: route.audit }, 'audit log write failed; the request was refused');
-        next(new UserError('refused: the audit log cannot be written, so nothing was changed (see the gateway log)', 503, 'audit_unavailable'));
+        next(new UserError('audit.unavailable', {}, 503, 'audit_unavailable'));
         return;
       }
     }
@@ -110,10 +110,10 @@ function runRoute(route: RouteDef, audit: AuditLog, log: Logger): RequestHandler
   };
 }
 
-function bodyError(err: { type?: string; status?: number; message?: string; limit?: number }): { status: number; error: string; code: string } {
-  if (err.type === 'entity.parse.failed') return { status: 400, error: 'the request body is not valid JSON', code: 'bad_request' };
-  if (err.type === 'entity.too.large') return { status: 413, error: `the request body is larger than this route accepts (${err.limit ?? '?'} bytes)`, code: 'body_too_large' };
-  return { status: err.status ?? 400, error: err.message ?? 'bad request', code: 'bad_request' };
+function bodyError(err: { type?: string; status?: number; message?: string; limit?: number }): UserError {
+  if (err.type === 'entity.parse.failed') return new UserError('request.not-json');
+  if (err.type === 'entity.too.large') return new UserError('request.too-large', { limit: err.limit ?? '?' }, 413, 'body_too_large');
+  return new UserError('request.bad', { reason: err.message ?? 'bad request' }, err.status ?? 400);
 }
 
 /** Builds the express app: every route from the feature modules, each behind its declared role. */
@@ -154,22 +154,22 @@ export function createApp(deps: AppDeps): Express {
   }
   for (const dir of deps.staticDirs ?? []) app.use(express.static(dir, { index: 'index.html', fallthrough: true }));
   app.use('/api', (req, res) => {
-    res.status(404).json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}`, code: 'not_found' });
+    res.status(404).json(messageBody('not_found', 'request.no-route', { method: req.method, path: `${req.baseUrl}${req.path}` }));
   });
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof UserError) {
-      res.status(err.status).json({ error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) });
+      res.status(err.status).json(errorBody(err));
       return;
     }
     const status = (err as { status?: number }).status;
     if (status && status >= 400 && status < 500) {
       const answer = bodyError(err as { type?: string; status?: number; message?: string; limit?: number });
-      res.status(answer.status).json({ error: answer.error, code: answer.code });
+      res.status(answer.status).json(errorBody(answer));
       return;
     }
     deps.log.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
-    res.status(500).json({ error: 'internal error; see the gateway log', code: 'internal' });
+    res.status(500).json(messageBody('internal', 'internal'));
   };
   app.use(onError);
   return app;

@@ -6,7 +6,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  throw new UserError(`invalid request: ${problems.join('; ')}`, 400, 'invalid_request', { problems });
+  throw new UserError('request.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems });
 }
 
 /** Deepest nesting of objects and arrays a JSON body may have. */
@@ -35,7 +35,7 @@ export function assertJsonDepth(raw: Uint8Array, maxDepth = MAX_JSON_DEPTH): voi
       else if (byte === QUOTE) inString = false;
     } else if (byte === QUOTE) inString = true;
     else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      if (++depth > maxDepth) throw new UserError(`the request body nests deeper than ${maxDepth} levels`, 400, 'body_too_deep');
+      if (++depth > maxDepth) throw new UserError('request.too-deep', { max: maxDepth }, 400, 'body_too_deep');
     } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
   }
 }

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureFactory } from '../feature.js';
 import { streamEndpoint } from './endpoint.js';
+import { LIVE_FRAGMENTS, liveFragments } from './fragment-tap.js';
 import { StreamManager } from './manager.js';
 import { streamingRoutes } from './routes.js';
 
@@ -14,6 +15,7 @@ export const streamingFeature: FeatureFactory = (ctx) => {
     metrics: ctx.metrics,
     log,
   });
+  ctx.capabilities.provide(LIVE_FRAGMENTS, liveFragments(manager));
   return {
     name: 'streaming',
     services: [manager],

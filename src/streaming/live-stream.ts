@@ -15,7 +15,17 @@ import { RateMeter } from './rate-meter.js';
 import { reasonFromRunEnd, reasonFromSourceError, sameStatus, stateFor, statusMessage, type StatusMessage } from './stream-status.js';
 import { TsSplitter } from './ts-splitter.js';
 import type { InitSegment, MediaUnit, StreamKey, StreamState, StreamStatus } from './types.js';
-import type { Viewer } from './viewer.js';
+
+/** What a stream hands pictures to: a WebSocket viewer (viewer.ts) or an in-process consumer (the recorder). */
+export interface StreamSink {
+  readonly droppedUnits: number;
+  onClose(handler: () => void): void;
+  control(message: Record<string, unknown>): void;
+  raw(data: Buffer): void;
+  resync(): void;
+  unit(unit: MediaUnit): boolean;
+  close(code: number, reason: string): void;
+}
 
 export interface LiveStreamOptions {
   key: StreamKey;
@@ -37,7 +47,7 @@ export interface LiveStreamOptions {
 
 /** A viewer of an MSE stream may refuse the codec (then the endpoint moves it to jsmpeg). */
 export interface StreamViewer {
-  viewer: Viewer;
+  viewer: StreamSink;
   /** Send status text messages (the player routes text frames away from its decoder). */
   wantsStatus?: boolean;
   acceptsInit?: (init: InitSegment) => boolean;

@@ -98,6 +98,13 @@ export class StreamManager implements Service {
     return stream;
   }
 
+  /** Joins an in-process sink (no WebSocket, no source needed up front: the stream resolves the camera itself). */
+  attachSink(key: StreamKey, sink: StreamViewer): LiveStream {
+    const stream = this.streamFor(key);
+    stream.add(sink);
+    return stream;
+  }
+
   get(key: StreamKey): LiveStream | undefined {
     return this.streams.get(keyString(key));
   }

@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { t } from './i18n/index.js';
 import { api } from './lib/api.js';
 import { startFeed, stopFeed } from './lib/feed.js';
+import { loadSite } from './lib/site.js';
 import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
@@ -26,6 +27,10 @@ export function App() {
   // Keyed on who is logged in, not on the user object: a fresh object for the same login must not
   // close the feed before it connects and open it again.
   const who = user.value ? `${user.value.name}/${user.value.role}` : null;
+  useEffect(() => {
+    // Names and the site's time zone: after login, or at once for a wall (its URL token).
+    if (who || view === 'wall') void loadSite();
+  }, [who, view]);
   useEffect(() => {
     if (!who) return;
     startFeed();

@@ -156,7 +156,8 @@ describe('console panels in Chromium', () => {
     await dialog.getByRole('button', { name: '确认执行' }).click();
     const alert = dialog.getByRole('alert');
     await alert.waitFor({ timeout: 5000 });
-    expect(await alert.innerText()).toMatch(/道闸未在规定时间内响应.*gate-2 did not answer/);
+    // The gateway's timeout, from its message code: in Chinese, naming the barrier and the command.
+    expect(await alert.innerText()).toMatch(/^道闸“gate-2”在 1 秒内没有响应远程开闸命令（请求 r-[0-9a-f-]+），请检查它是否在线$/);
     await dialog.getByRole('button', { name: '取消' }).click();
     expect(gates!.get('gate-2').armState.state).toBe('closed');
     gates!.get('gate-2').faults.commands = 'normal';
@@ -187,7 +188,7 @@ describe('console panels in Chromium', () => {
     await page.getByRole('tab', { name: '视频监控' }).click();
     await page.getByRole('button', { name: '选中 东门 进行控制' }).click();
     const talk = page.locator('.focus .talk');
-    await talk.locator('text=#gate-east').waitFor({ timeout: 10_000 });
+    await talk.locator('text=gate-east（分组）').waitFor({ timeout: 10_000 });
     const button = talk.locator('button.ptt');
     const box = (await button.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -18,8 +18,8 @@ export function simulatorSources(cams: Record<string, RunningCamera>, rtspPasswo
     const sources: StreamSources = {
       async resolve(cameraId, profile) {
         const cam = cams[cameraId];
-        if (!cam) throw new NotFoundError(`no camera "${cameraId}"`);
-        if (!cam.state.online) throw new DeviceUnavailableError(`camera "${cameraId}" is offline`);
+        if (!cam) throw new NotFoundError('camera.not-found', { camera: cameraId });
+        if (!cam.state.online) throw new DeviceUnavailableError('camera.offline', { camera: cameraId });
         const s = cam.options[profile];
         const url = cam.urls.rtsp[profile]!.replace('rtsp://', `rtsp://${encodeURIComponent(cam.credentials.username)}:${encodeURIComponent(rtspPasswords[cameraId] ?? cam.credentials.password)}@`);
         return { cameraId, profile, rtspUrl: url, codec: profile === 'main' && cam.options.h265 ? 'h265' : 'h264', width: s.width, height: s.height, fps: s.fps };

@@ -22,11 +22,11 @@ describe('reason from an ffmpeg run', () => {
 
 describe('reason from the cameras feature', () => {
   it('offline, login refused, other', () => {
-    expect(reasonFromSourceError(new DeviceUnavailableError('camera "login-gate" is offline')).code).toBe('camera.offline');
-    expect(reasonFromSourceError(new TimeoutError('camera did not answer in 5 s')).code).toBe('camera.offline');
-    expect(reasonFromSourceError(new UserError('the camera refused the login', 503, 'camera.login_refused')).code).toBe('camera.login_refused');
-    expect(reasonFromSourceError(new DeviceUnavailableError('camera "gate": login refused (NotAuthorized)')).code).toBe('camera.login_refused');
-    expect(reasonFromSourceError(new NotFoundError('no media profile')).code).toBe('stream.source_failed');
+    expect(reasonFromSourceError(new DeviceUnavailableError('camera.offline', { camera: 'login-gate' })).code).toBe('camera.offline');
+    expect(reasonFromSourceError(new TimeoutError('camera.timeout', { camera: 'gate', operation: 'GetStreamUri' })).code).toBe('camera.offline');
+    expect(reasonFromSourceError(new UserError('camera.login-refused', { camera: 'gate', operation: 'connect' }, 503, 'camera.login_refused')).code).toBe('camera.login_refused');
+    expect(reasonFromSourceError(new DeviceUnavailableError('camera.unreachable', { camera: 'gate', operation: 'connect', reason: 'login refused (NotAuthorized)' })).code).toBe('camera.login_refused');
+    expect(reasonFromSourceError(new NotFoundError('camera.no-profile', { camera: 'gate' })).code).toBe('stream.source_failed');
   });
   it('failed only where a person must act', () => {
     expect(stateFor({ code: 'stream.auth_failed', message: '' })).toBe('failed');

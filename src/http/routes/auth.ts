@@ -6,6 +6,7 @@ import type { TokenService } from '../../auth/tokens.js';
 import type { UserDirectory } from '../../auth/users.js';
 import { NotFoundError, UserError } from '../../core/errors.js';
 import { TOKEN_COOKIE } from '../credentials.js';
+import { auditFilter } from './admin.js';
 import { defineRoutes, type RouteModule } from '../route.js';
 import { parseBody } from '../validate.js';
 
@@ -35,7 +36,8 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
         if (lock) {
           res.setHeader('Retry-After', String(lock.retryAfterSeconds));
           throw new UserError(
-            `too many failed logins ${lock.scope === 'user' ? 'for this name' : 'from this address'}; try again in ${lock.retryAfterSeconds} s, or ask an admin to unlock it`,
+            lock.scope === 'user' ? 'auth.locked-name' : 'auth.locked-address',
+            { seconds: lock.retryAfterSeconds },
             429,
             'login_locked',
             { scope: lock.scope, retryAfterSeconds: lock.retryAfterSeconds },
@@ -44,7 +46,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
         const user = await deps.users.authenticate(body.name, body.password);
         if (!user) {
           deps.guard.failure(body.name, req.ip);
-          throw new UserError('wrong name or password', 401, 'unauthorized');
+          throw new UserError('auth.wrong-login', {}, 401, 'unauthorized');
         }
         deps.guard.success(body.name);
         const issued = deps.tokens.issueSession(user);
@@ -81,8 +83,8 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
         'Changes your own password (not for wall tokens, not for users of the configuration file: 409 `password_managed_by_config`). 400 `weak_password` with `details.reason`: too_short, too_long, too_few_distinct, repetitive, sequence, common. Ends your other login sessions.',
       handler: async (req, _res, ctx) => {
         const body = parseBody(passwordBody, req.body);
-        if (ctx.principal!.via !== 'session') throw new UserError('a wall token has no password', 403, 'forbidden');
-        if (!(await deps.users.authenticate(ctx.principal!.name, body.currentPassword))) throw new UserError('the current password is wrong', 400, 'wrong_password');
+        if (ctx.principal!.via !== 'session') throw new UserError('auth.wall-no-password', {}, 403, 'forbidden');
+        if (!(await deps.users.authenticate(ctx.principal!.name, body.currentPassword))) throw new UserError('auth.wrong-password', {}, 400, 'wrong_password');
         const { endedSessions } = deps.users.changePassword(ctx.principal!.name, body.newPassword, { keepTokenId: ctx.principal!.tokenId });
         return { ok: true, endedSessions };
       },
@@ -103,7 +105,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       handler: (req) => {
         const body = parseBody(unlockBody, req.body);
         const lifted = deps.guard.unlock(body);
-        if (lifted.length === 0) throw new NotFoundError('neither that name nor that address has failed logins on record');
+        if (lifted.length === 0) throw new NotFoundError('auth.unlock-none');
         return { ok: true, lifted };
       },
     },
@@ -134,7 +136,7 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       audit: 'auth.wall-token.revoke',
       summary: 'Revokes a wall token: walls using it show a refusal at their next request.',
       handler: (req) => {
-        if (!deps.tokens.revoke(String(req.params.id))) throw new NotFoundError(`no active wall token ${String(req.params.id)}`);
+        if (!deps.tokens.revoke(String(req.params.id))) throw new NotFoundError('wall-token.not-found', { id: String(req.params.id) });
         return { ok: true };
       },
     },
@@ -149,12 +151,11 @@ export function authRoutes(deps: { users: UserDirectory; tokens: TokenService; a
       method: 'get',
       path: '/api/audit',
       access: 'admin',
-      summary: 'The audit log, newest first (`limit`, `before` id, `action`).',
+      summary: 'The audit log, newest first (`limit`, `before` id; filters `action` (exact, or a prefix ending in "."), `user`, `outcome`, `from`, `to`).',
       handler: (req) => {
         const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
         const before = req.query.before === undefined ? undefined : Number(req.query.before);
-        const action = typeof req.query.action === 'string' ? req.query.action : undefined;
-        return { entries: deps.audit.list({ limit, beforeId: before, action }) };
+        return { entries: deps.audit.list({ ...auditFilter(req.query as Record<string, unknown>), limit, beforeId: Number.isFinite(before) ? before : undefined }) };
       },
     },
   ]);

@@ -3,13 +3,35 @@ import type { DevicePresenceTracker } from '../../mqtt/device-presence.js';
 import type { MqttConnection } from '../../mqtt/connection.js';
 import { defineRoutes, type RouteModule } from '../route.js';
 
+export interface SiteNames {
+  devices: Record<string, string>;
+  groups: Record<string, string>;
+  lanes: Record<string, Record<string, string>>;
+}
+
+/** The display names the configuration gives (ids without one are left out: the id is their name). */
+export function siteNames(config: { names: { groups: Record<string, string> }; mqtt: { devices: readonly { id: string; name?: string | undefined; lanes?: Record<string, string> | undefined }[] } }): SiteNames {
+  const devices: Record<string, string> = {};
+  const lanes: Record<string, Record<string, string>> = {};
+  for (const d of config.mqtt.devices) {
+    if (d.name) devices[d.id] = d.name;
+    if (d.lanes) lanes[d.id] = { ...d.lanes };
+  }
+  return { devices, groups: { ...config.names.groups }, lanes };
+}
+
 export function systemRoutes(deps: {
   siteId: string;
-  siteName: string;
+  /** The site's name now (an admin may change it on the page). */
+  siteName: () => string;
   version: string;
   metrics: Metrics;
   mqtt: MqttConnection;
   presence: DevicePresenceTracker;
+  /** Display names: MQTT devices, speaker groups, barrier lanes (id -> name). */
+  names: SiteNames;
+  /** The site's UTC offset (access.utcOffsetMinutes): every time on the dashboards is shown in it. */
+  utcOffsetMinutes: number;
 }): RouteModule {
   return defineRoutes([
     {
@@ -36,9 +58,10 @@ export function systemRoutes(deps: {
       method: 'get',
       path: '/api/system',
       access: 'viewer',
-      summary: 'Site, version, uptime and MQTT connection state.',
+      summary: 'Site (name, UTC offset of its clock), version, uptime, MQTT connection state, and the display names of devices, speaker groups and lanes.',
       handler: () => ({
-        site: { id: deps.siteId, name: deps.siteName },
+        site: { id: deps.siteId, name: deps.siteName(), utcOffsetMinutes: deps.utcOffsetMinutes },
+        names: deps.names,
         version: deps.version,
         uptimeSeconds: Math.round(process.uptime()),
         mqtt: { connected: deps.mqtt.connected },

@@ -1,3 +1,4 @@
+import { anyName } from '../lib/site.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { retained } from '../lib/feed.js';
 
@@ -35,9 +36,13 @@ export function deviceStates(): DeviceState[] {
   return devices.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
 
-/** The name people know a device by: a camera's configured name (from its state), else its id. */
+/**
+ * The name people know a device by: the site's display name, else a camera's configured name
+ * (from the camera list, or its retained state where the list is not loaded), else its id.
+ */
 function deviceName(d: DeviceState): string {
-  if (d.kind !== 'cameras') return d.id;
+  const known = anyName(d.id);
+  if (known !== d.id || d.kind !== 'cameras') return known;
   const name = (retained.value.get(`cameras/${d.id}/state`)?.payload as { name?: string } | undefined)?.name;
   return name || d.id;
 }
@@ -71,7 +76,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             </span>
           );
         })}
-        {offline.length > 0 && <span class="warn">{offline.map((d) => deviceName(d)).join(', ')}</span>}
+        {offline.length > 0 && <span class="warn">{offline.map((d) => deviceName(d)).join('、')}</span>}
       </div>
     );
   }

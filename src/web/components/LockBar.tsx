@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { locale, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { elapsedParts } from '../lib/frame-watch.js';
 import type { LockInfo } from '../lib/lock-info.js';
 import { user } from '../lib/session.js';
-
-function localTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString(locale.value, { hour12: false });
-}
+import { formatTime } from '../lib/time.js';
 
 /**
- * Who controls the camera: the holder's display name, since when (local time) and how long until
+ * Who controls the camera: the holder's display name, since when (the site's clock) and how long until
  * the lock frees itself; a release button for the holder, takeover for admins.
  */
 export function LockBar({ cameraId, lock, onChanged, onError }: { cameraId: string; lock: LockInfo | null; onChanged: () => void; onError: (message: string) => void }) {
@@ -29,7 +26,7 @@ export function LockBar({ cameraId, lock, onChanged, onError }: { cameraId: stri
       </p>
     );
   const left = elapsedParts(Date.parse(lock.expiresAt) - now);
-  const time = localTime(lock.since);
+  const time = formatTime(lock.since);
   const sameUser = lock.name === user.value?.name;
   const text = lock.kind === 'alarm' ? t('console.lock.alarm', { time }) : lock.mine ? t('console.lock.mine', { time, left: t(left.key, left.params) }) : sameUser ? t('console.lock.mineElsewhere', { time }) : t('console.lock.other', { name: lock.displayName, time, left: t(left.key, left.params) });
   return (

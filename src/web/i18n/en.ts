@@ -1,12 +1,18 @@
+import { adminEn } from './areas/admin.en.js';
+import { wordsEn } from './areas/words.en.js';
 import { consoleEn } from './areas/console.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
+import { playbackEn } from './areas/playback.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
   ...gatesEn,
+  ...playbackEn,
   ...broadcastEn,
+  ...adminEn,
+  ...wordsEn,
   ...consoleEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
@@ -43,7 +49,7 @@ export const en: Record<MessageKey, string> = {
   'error.generic': 'Something went wrong: {message}',
   'cameras.none': 'No cameras',
   'cameras.layout': 'Layout',
-  'cameras.layoutN': '{n} views',
+  'cameras.layoutN': '{n, plural, one {# view} other {# views}}',
   'cameras.videoOf': 'Live video of {name}',
   'cameras.focus': 'Take {name} into focus',
   'cameras.pick': 'Click a picture to control that camera',

@@ -23,9 +23,27 @@ export function setLocale(next: Locale): void {
   document.title = t('app.title');
 }
 
+/** The text of a key built at run time (e.g. `gates.cmd.${command}`), or undefined when the catalog has none. */
+export function lookup(key: string): string | undefined {
+  const catalog = catalogs[locale.value] as Record<string, string>;
+  return Object.hasOwn(catalog, key) ? catalog[key] : undefined;
+}
+
+/**
+ * English plurals: `{n, plural, one {# view} other {# views}}` picks by the number `n` (# is the
+ * number), with the language's plural rules.
+ */
+function plurals(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g, (_, name: string, one: string, other: string) => {
+    const n = Number(params[name]);
+    const form = new Intl.PluralRules(locale.value).select(n) === 'one' ? one : other;
+    return form.replace(/#/g, String(params[name]));
+  });
+}
+
 /** Translates a key, filling `{name}` placeholders. Reading `locale` makes components re-render on change. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogs[locale.value][key] ?? key;
+  const text = plurals(catalogs[locale.value][key] ?? key, params);
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 

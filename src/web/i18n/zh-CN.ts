@@ -1,6 +1,9 @@
+import { adminZh } from './areas/admin.zh-CN.js';
+import { wordsZh } from './areas/words.zh-CN.js';
 import { consoleZh } from './areas/console.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
+import { playbackZh } from './areas/playback.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -8,7 +11,10 @@ import { gatesZh } from './areas/gates.zh-CN.js';
  */
 export const zhCN = {
   ...gatesZh,
+  ...playbackZh,
   ...broadcastZh,
+  ...adminZh,
+  ...wordsZh,
   ...consoleZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',

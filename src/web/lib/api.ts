@@ -1,14 +1,33 @@
+import { translateMessage } from '../i18n/messages.js';
 import { forgetLogin, token } from './session.js';
 
+/** The gateway's error; `message` is in the UI language when the gateway gave a message code, `english` its own text. */
 export class ApiError extends Error {
+  readonly english: string;
   constructor(
-    message: string,
+    english: string,
     readonly status: number,
     readonly code: string,
     readonly details?: Record<string, unknown>,
+    readonly messageCode?: string,
+    readonly params: Readonly<Record<string, string | number>> = {},
   ) {
-    super(message);
+    super((messageCode && translateMessage(messageCode, params)) || english);
+    this.english = english;
   }
+}
+
+interface ErrorAnswer {
+  error?: string;
+  code?: string;
+  details?: Record<string, unknown>;
+  messageCode?: string;
+  params?: Record<string, string | number>;
+}
+
+/** An ApiError from a gateway error answer (JSON body or nothing). */
+export function apiError(res: { status: number; statusText: string }, body: ErrorAnswer | undefined): ApiError {
+  return new ApiError(body?.error ?? `${res.status} ${res.statusText}`, res.status, body?.code ?? 'error', body?.details, body?.messageCode, body?.params ?? {});
 }
 
 /**
@@ -29,10 +48,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const text = await res.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const error = body as { error?: string; code?: string; details?: Record<string, unknown> } | undefined;
     // A login that expired: back to the login form (walls keep their URL token and show a refusal).
     if (res.status === 401 && !new URLSearchParams(location.search).has('token')) forgetLogin();
-    throw new ApiError(error?.error ?? `${res.status} ${res.statusText}`, res.status, error?.code ?? 'error', error?.details);
+    throw apiError(res, body as ErrorAnswer | undefined);
   }
   return body as T;
 }

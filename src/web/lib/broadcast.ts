@@ -1,4 +1,4 @@
-import { ApiError } from './api.js';
+import { apiError } from './api.js';
 import { forgetLogin, token } from './session.js';
 
 export interface Speaker {
@@ -85,7 +85,7 @@ export async function uploadClip(name: string, file: File): Promise<Clip> {
   const body = (await res.json().catch(() => undefined)) as (Clip & { error?: string; code?: string }) | undefined;
   if (!res.ok) {
     if (res.status === 401) forgetLogin();
-    throw new ApiError(body?.error ?? `${res.status} ${res.statusText}`, res.status, body?.code ?? 'error');
+    throw apiError(res, body);
   }
   return body!;
 }

@@ -1,12 +1,14 @@
-import { ApiError } from './api.js';
+import { apiError } from './api.js';
 import { token } from './session.js';
+import { siteClock } from './time.js';
 
-function stamp(d: Date): string {
+function stamp(at: Date): string {
+  const d = siteClock(at);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
-/** A file name people can sort and read: `<camera name>_<YYYYMMDD-HHMMSS>.jpg` in local time. */
+/** A file name people can sort and read: `<camera name>_<YYYYMMDD-HHMMSS>.jpg` in the site's time. */
 export function snapshotFileName(name: string, at: Date): string {
   const safe = name.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 60) || 'camera';
   return `${safe}_${stamp(at)}.jpg`;
@@ -17,8 +19,8 @@ export async function downloadSnapshot(cameraId: string, name: string): Promise<
   const headers: Record<string, string> = token.value ? { authorization: `Bearer ${token.value}` } : {};
   const res = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/snapshot`, { headers });
   if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string; code?: string };
-    throw new ApiError(body.error ?? `${res.status}`, res.status, body.code ?? 'error');
+    const body = (await res.json().catch(() => undefined)) as Parameters<typeof apiError>[1];
+    throw apiError(res, body);
   }
   const url = URL.createObjectURL(await res.blob());
   const file = snapshotFileName(name, new Date());

@@ -1,3 +1,4 @@
+import { translateMessage } from '../i18n/messages.js';
 import { wsUrl } from './api.js';
 import type { Targets } from './broadcast.js';
 
@@ -92,11 +93,11 @@ export class TalkSession {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onmessage = (event) => {
-      const message = JSON.parse(String(event.data)) as { type: string; job?: { id: string }; message?: string; status?: number; event?: { event: string; reason?: string } };
+      const message = JSON.parse(String(event.data)) as { type: string; job?: { id: string }; message?: string; messageCode?: string; params?: Record<string, string | number>; status?: number; event?: { event: string; reason?: string } };
       if (message.type === 'started' && message.job) {
         this.setPhase('talking', message.job.id);
         if (this.released) this.release();
-      } else if (message.type === 'error') this.onEvent({ type: 'error', message: message.message ?? 'error', ...(message.status ? { status: message.status } : {}) });
+      } else if (message.type === 'error') this.onEvent({ type: 'error', message: (message.messageCode && translateMessage(message.messageCode, message.params)) || (message.message ?? 'error'), ...(message.status ? { status: message.status } : {}) });
       else if (message.type === 'ended' && message.event) this.onEvent({ type: 'ended', event: message.event.event, ...(message.event.reason ? { reason: message.event.reason } : {}) });
     };
     socket.onclose = () => {

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { CameraFocus } from '../components/CameraFocus.js';
 import { CameraGrid, focused } from '../components/CameraGrid.js';
@@ -8,13 +9,20 @@ import { Header } from '../components/Header.js';
 import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
 import { GatesPanel } from '../components/gates/GatesPanel.js';
+import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
+import { AdminPanel } from '../components/admin/AdminPanel.js';
 
-type Tab = 'cameras' | 'gates' | 'broadcast' | 'health';
-const tabs: Tab[] = ['cameras', 'gates', 'broadcast', 'health'];
-const active = signal<Tab>('cameras');
+type Tab = 'cameras' | 'playback' | 'gates' | 'broadcast' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'gates', 'broadcast', 'health', 'admin'];
+/** `/#admin` opens the administration tab (the first start's message points there). */
+const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');
 
 /** The duty officer's console: cameras, gates, broadcast and device health. */
 export function Console() {
+  // a gate entry's "play at this time" opens the playback mode (once per request)
+  useEffect(() => {
+    if (playbackRequest.value) active.value = 'playback';
+  }, [playbackRequest.value]);
   return (
     <div class="console">
       <Header>
@@ -28,9 +36,11 @@ export function Console() {
       </Header>
       <main class="content" role="tabpanel">
         {active.value === 'cameras' && <CamerasTab />}
+        {active.value === 'playback' && <PlaybackPanel />}
         {active.value === 'gates' && <GatesPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'health' && <DeviceHealth />}
+        {active.value === 'admin' && <AdminPanel />}
       </main>
     </div>
   );

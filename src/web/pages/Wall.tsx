@@ -4,6 +4,7 @@ import { api, ApiError } from '../lib/api.js';
 import { cameras, type CameraView } from '../lib/cameras.js';
 import { onFeedEnded, startFeed, stopFeed } from '../lib/feed.js';
 import { token } from '../lib/session.js';
+import { formatLongDate, formatTime } from '../lib/time.js';
 import { parseWallLayout, tileProfile, wallPage } from '../lib/wall-layout.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { VideoTile } from '../components/VideoTile.js';
@@ -26,8 +27,8 @@ function Clock() {
   }, []);
   return (
     <time class="wall-clock" dateTime={now.toISOString()}>
-      {now.toLocaleTimeString('zh-CN', { hour12: false })}
-      <small>{now.toLocaleDateString('zh-CN', { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' })}</small>
+      {formatTime(now)}
+      <small>{formatLongDate(now)}</small>
     </time>
   );
 }

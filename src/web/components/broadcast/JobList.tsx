@@ -4,7 +4,10 @@ import { api } from '../../lib/api.js';
 import { RUNNING_STATUSES, type Job } from '../../lib/broadcast.js';
 import { onFeed } from '../../lib/feed.js';
 import { canControl } from '../../lib/session.js';
+import { deviceName } from '../../lib/site.js';
+import { formatTime } from '../../lib/time.js';
 import { useApi, useCoalesced } from '../../lib/use-api.js';
+import { jobLabel } from '../../lib/words.js';
 
 /** Running jobs (with stop) and the latest finished ones; follows `broadcast/events` on the feed. */
 export function JobList({ refreshKey }: { refreshKey: number }) {
@@ -31,12 +34,12 @@ export function JobList({ refreshKey }: { refreshKey: number }) {
           return (
             <li key={job.id} data-job={job.id} data-status={job.status} class={running ? 'running' : ''}>
               <span class={`badge ${job.class}`}>{t(`broadcast.class.${job.class}` as MessageKey)}</span>
-              <span class="job-label">{job.label}</span>
+              <span class="job-label">{jobLabel(job)}</span>
               <span class="muted">
-                {t(`broadcast.status.${job.status}` as MessageKey)} · {job.speakers.join(', ')} · {job.createdBy} · {new Date(job.createdAt).toLocaleTimeString(undefined, { hour12: false })}
+                {t(`broadcast.status.${job.status}` as MessageKey)} · {job.speakers.map(deviceName).join('、')} · {job.createdBy} · {formatTime(job.createdAt)}
               </span>
               {running && canControl() && (
-                <button type="button" class="danger" onClick={() => stop(job)} aria-label={t('broadcast.stopJob', { label: job.label })}>
+                <button type="button" class="danger" onClick={() => stop(job)} aria-label={t('broadcast.stopJob', { label: jobLabel(job) })}>
                   {t('broadcast.stop')}
                 </button>
               )}

@@ -1,3 +1,5 @@
+import { formatDateTime } from '../../lib/time.js';
+import { targetNames } from '../../lib/words.js';
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
@@ -6,7 +8,8 @@ import { canControl } from '../../lib/session.js';
 import { useApi } from '../../lib/use-api.js';
 import { ScheduleForm } from './ScheduleForm.js';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { hour12: false }) : '—');
+/** In the site's time zone and the same form on every page. */
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
 
 /** Publicity schedules with their next time; create, edit, delete. */
 export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[]; groups: readonly SpeakerGroup[] }) {
@@ -48,7 +51,7 @@ export function ScheduleList({ speakers, groups }: { speakers: readonly Speaker[
                   <code>{s.cron}</code>
                 </td>
                 <td>{s.content.kind === 'tts' ? s.content.text : `♪ ${clipName(s.content.clipId)}`}</td>
-                <td>{[...s.targets.groups.map((g) => `#${g}`), ...s.targets.speakers].join(', ')}</td>
+                <td>{targetNames(s.targets)}</td>
                 <td>{s.enabled ? when(s.nextFireAt) : t('broadcast.disabled')}</td>
                 {control && (
                   <td class="row-actions">

@@ -1,3 +1,4 @@
+import { targetNames } from '../../lib/words.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { hasTargets, targetsFromList, type SpeakerGroup, type Targets } from '../../lib/broadcast.js';
@@ -53,7 +54,7 @@ export function TalkButton({ cameraId, speakers }: TalkButtonProps) {
     void session.current?.press(targets);
   };
   const release = () => session.current?.release();
-  const targetText = [...targets.groups.map((g) => `#${g}`), ...targets.speakers].join(', ');
+  const targetText = targetNames(targets);
 
   return (
     <section class="talk" aria-labelledby={`talk-title-${cameraId ?? 'any'}`} data-job-id={jobId ?? undefined} data-phase={phase}>

@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.js';
 import type { Speaker, SpeakerGroup, Targets } from '../../lib/broadcast.js';
+import { deviceName, groupName } from '../../lib/site.js';
 import { StatusDot } from '../DeviceHealth.js';
 
 const toggle = (list: readonly string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
@@ -27,7 +28,7 @@ export function TargetPicker({ speakers, groups, value, onChange, groupsOnly = f
               checked={value.groups.includes(g.name)}
               onChange={(e) => onChange({ ...value, groups: toggle(value.groups, g.name, e.currentTarget.checked) })}
             />
-            {g.name} <span class="muted">({g.speakers.length})</span>
+            {groupName(g.name)} <span class="muted">({g.speakers.length})</span>
           </label>
         ))}
         {groups.length === 0 && <span class="muted">{t('broadcast.noGroups')}</span>}
@@ -44,7 +45,7 @@ export function TargetPicker({ speakers, groups, value, onChange, groupsOnly = f
                 checked={value.speakers.includes(s.id)}
                 onChange={(e) => onChange({ ...value, speakers: toggle(value.speakers, s.id, e.currentTarget.checked) })}
               />
-              <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {s.id}
+              <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {deviceName(s.id)}
             </label>
           ))}
         </div>

@@ -3,6 +3,7 @@ import { t } from '../../i18n/index.js';
 import type { BarrierCommand, BarrierView } from '../../lib/access.js';
 import { retained } from '../../lib/feed.js';
 import { canControl } from '../../lib/session.js';
+import { deviceName } from '../../lib/site.js';
 import { StatusDot } from '../DeviceHealth.js';
 import { CommandDialog, type PendingCommand } from './CommandDialog.js';
 
@@ -32,7 +33,7 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
           return (
             <li key={b.id} data-barrier={b.id}>
               <span class="barrier-name">
-                <StatusDot online={live.online} /> {b.id}
+                <StatusDot online={live.online} /> {deviceName(b.id)}
               </span>
               <span class="arm" aria-label={t('gates.armState')}>
                 {t(`gates.arm.${live.state}` as 'gates.arm.unknown')}
@@ -45,15 +46,15 @@ export function BarrierControls({ barriers }: { barriers: readonly BarrierView[]
               )}
               {control && (
                 <span class="barrier-actions">
-                  <button type="button" class="primary" onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: b.id })}>
+                  <button type="button" class="primary" onClick={() => ask(b.id, 'open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.open'), barrier: deviceName(b.id) })}>
                     {t('gates.cmd.open')}
                   </button>
                   {live.holdOpen ? (
-                    <button type="button" onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: b.id })}>
+                    <button type="button" onClick={() => ask(b.id, 'release')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.release'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.release')}
                     </button>
                   ) : (
-                    <button type="button" onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: b.id })}>
+                    <button type="button" onClick={() => ask(b.id, 'hold-open')} aria-label={t('gates.cmdFor', { command: t('gates.cmd.hold-open'), barrier: deviceName(b.id) })}>
                       {t('gates.cmd.hold-open')}
                     </button>
                   )}

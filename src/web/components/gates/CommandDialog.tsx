@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../../i18n/index.js';
+import { lookup, t } from '../../i18n/index.js';
 import { ApiError } from '../../lib/api.js';
 import { commandBarrier, type BarrierCommand } from '../../lib/access.js';
+import { deviceName } from '../../lib/site.js';
 
 export interface PendingCommand {
   barrier: string;
@@ -11,6 +12,8 @@ export interface PendingCommand {
 /** The gateway's error in words an officer understands, keeping its own message. */
 function commandError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
+  // A message the gateway gave by code is already in the officer's language and says it all.
+  if (err instanceof ApiError && err.messageCode && message !== err.english) return message;
   if (err instanceof ApiError && err.status === 504) return t('gates.err.timeout', { message });
   if (err instanceof ApiError && err.status === 503) return t('gates.err.offline', { message });
   if (err instanceof ApiError && err.status === 502) return t('gates.err.failed', { message });
@@ -38,7 +41,7 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
     try {
       const answer = await commandBarrier(pending.barrier, pending.command, reason.trim());
       dialog.current?.close();
-      onDone(t('gates.commandOk', { barrier: pending.barrier, command: t(`gates.cmd.${pending.command}`), state: answer.state ?? '' }));
+      onDone(t('gates.commandOk', { barrier: deviceName(pending.barrier), command: t(`gates.cmd.${pending.command}`), state: answer.state ? (lookup(`gates.arm.${answer.state}`) ?? answer.state) : '' }));
     } catch (err) {
       setError(commandError(err));
     } finally {
@@ -49,7 +52,7 @@ export function CommandDialog({ pending, onDone }: { pending: PendingCommand; on
   return (
     <dialog ref={dialog} class="card confirm" aria-labelledby="command-title" onClose={() => onDone(null)}>
       <form onSubmit={submit}>
-        <h3 id="command-title">{t('gates.confirmTitle', { command: t(`gates.cmd.${pending.command}`), barrier: pending.barrier })}</h3>
+        <h3 id="command-title">{t('gates.confirmTitle', { command: t(`gates.cmd.${pending.command}`), barrier: deviceName(pending.barrier) })}</h3>
         <label>
           {t('gates.reason')}
           <input name="reason" required minLength={3} maxLength={256} value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder={t('gates.reasonHint')} autoFocus />

@@ -3,7 +3,11 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { entryQuery, matchesFilter, NO_FILTER, type EntryFilter, type StoredEntry } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
+import { deviceName, laneName } from '../../lib/site.js';
+import { formatTime as siteTime } from '../../lib/time.js';
+import { entryReason } from '../../lib/words.js';
 import { EntryFilters } from './EntryFilters.js';
+import { PlayAtButton } from '../playback/PlayAtButton.js';
 
 const PAGE = 100;
 const KEEP = 300;
@@ -17,7 +21,8 @@ function merge(current: StoredEntry[], incoming: StoredEntry[]): StoredEntry[] {
   return [...byId.values()].sort(newestFirst).slice(0, KEEP);
 }
 
-export const formatTime = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour12: false });
+/** The time of day at the site (access.utcOffsetMinutes), whatever the browser's zone. */
+export const formatTime = (iso: string) => siteTime(iso);
 
 /** Live entry feed: the latest page from the API, then every committed entry from the feed as it comes. */
 export function EntryFeed({ gates }: { gates: readonly string[] }) {
@@ -75,10 +80,12 @@ export function EntryFeed({ gates }: { gates: readonly string[] }) {
           <tbody>
             {shown.map((e) => (
               <tr key={e.id} data-event-id={e.eventId} class={fresh.has(e.id) ? 'fresh' : ''}>
-                <td>{formatTime(e.occurredAt)}</td>
                 <td>
-                  {e.gate}
-                  {e.lane ? ` · ${e.lane}` : ''}
+                  {formatTime(e.occurredAt)} <PlayAtButton gate={e.gate} at={e.occurredAt} />
+                </td>
+                <td>
+                  {deviceName(e.gate)}
+                  {e.lane ? ` · ${laneName(e.gate, e.lane)}` : ''}
                 </td>
                 <td>{t(`gates.dir.${e.direction}`)}</td>
                 <td>
@@ -86,7 +93,7 @@ export function EntryFeed({ gates }: { gates: readonly string[] }) {
                 </td>
                 <td class={e.result === 'denied' ? 'error' : 'ok'}>
                   {t(`gates.result.${e.result}`)}
-                  {e.reason ? ` (${e.reason})` : ''}
+                  {e.reason ? ` · ${entryReason(e.reason)}` : ''}
                 </td>
               </tr>
             ))}

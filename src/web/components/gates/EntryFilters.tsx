@@ -1,3 +1,4 @@
+import { deviceName } from '../../lib/site.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { CREDENTIAL_TYPES, type EntryFilter } from '../../lib/access.js';
 
@@ -12,7 +13,7 @@ export function EntryFilters({ filter, gates, onChange }: { filter: EntryFilter;
           <option value="">{t('gates.all')}</option>
           {gates.map((g) => (
             <option key={g} value={g}>
-              {g}
+              {deviceName(g)}
             </option>
           ))}
         </select>

@@ -2,16 +2,16 @@ import { useEffect } from 'preact/hooks';
 import type { BarrierView, FlowStats } from '../../lib/access.js';
 import { onFeed } from '../../lib/feed.js';
 import { useApi, useCoalesced } from '../../lib/use-api.js';
+import { siteMidnight } from '../../lib/time.js';
 import { BarrierControls } from './BarrierControls.js';
 import { EntryFeed } from './EntryFeed.js';
 import { FlowChart } from './FlowChart.js';
 import { ListManager } from './ListManager.js';
 import { VehiclesInside, type Inside } from './VehiclesInside.js';
 
+/** Midnight at the site (access.utcOffsetMinutes), so the chart's day is the table's day in any browser zone. */
 function todayStart(): string {
-  const midnight = new Date();
-  midnight.setHours(0, 0, 0, 0);
-  return midnight.toISOString();
+  return siteMidnight().toISOString();
 }
 
 /** The gates tab: barriers with remote commands, the live entry feed, today's flow, vehicles inside, lists. */

@@ -1,3 +1,4 @@
+import { deviceName } from '../../lib/site.js';
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
@@ -40,7 +41,7 @@ export function ListManager() {
         {t('gates.lists.version', { version: lists.data?.version ?? '…' })}{' '}
         {(sync.data?.barriers ?? []).map((b) => (
           <span key={b.gate} class={`sync-${b.status}`} data-sync={b.gate}>
-            {b.gate}: {t(`gates.sync.${b.status}` as MessageKey)}
+            {deviceName(b.gate)}: {t(`gates.sync.${b.status}` as MessageKey)}
           </span>
         ))}
       </p>

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.js';
+import { deviceName } from '../../lib/site.js';
 import { formatTime } from './EntryFeed.js';
 
 export interface Inside {
@@ -17,7 +18,7 @@ export function VehiclesInside({ inside }: { inside: Inside | null }) {
       </h2>
       <ul class="plates">
         {(inside?.vehicles ?? []).slice(0, SHOWN).map((v) => (
-          <li key={v.plate} title={t('gates.insideSince', { gate: v.gate, time: formatTime(v.since) })}>
+          <li key={v.plate} title={t('gates.insideSince', { gate: deviceName(v.gate), time: formatTime(v.since) })}>
             {v.plate} <span class="muted">{formatTime(v.since)}</span>
           </li>
         ))}

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench -- recording [--cameras=4] [--window=30]`: N simulated 720p15 cameras recorded at
+ * once by a gateway in its own process. Baseline in the same run: the same gateway with the same
+ * cameras configured and recording off (idle). Measures recording CPU per camera (tree minus
+ * idle), container overhead (file bytes against the camera's H.264 payload), seek latency over the
+ * playback WebSocket (request -> first fragment; not Chromium), export speed, and the loss window
+ * after kill -9 (the repaired index's end against the moment of the kill).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { startCameraSimulator, type RunningCamera } from '../simulators/onvif-camera/index.js';
+import { silentLogger } from '../src/core/logger.js';
+import { RecordingIndex } from '../src/recording/index-store.js';
+import { recordingMigrations } from '../src/recording/migrations.js';
+import { repairRecordings } from '../src/recording/repair.js';
+import { readBoxes } from '../src/streaming/fmp4-splitter.js';
+import { Database } from '../src/store/database.js';
+import { measureUsage } from './lib/process-usage.js';
+import { percentile, printTable, round, writeResult } from './lib/report.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function arg(name: string, fallback: number): number {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : fallback;
+}
+
+function startGateway(sources: unknown[], dataDir: string, record: boolean): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib', 'recording-gateway-child.ts'), JSON.stringify({ sources, dataDir, record })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve({ child, ...(JSON.parse(line!) as { url: string; token: string }) });
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+function segmentFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4') && !f.startsWith('_') && statSync(join(root, f)).isFile());
+}
+
+/** File bytes and the bytes of H.264 payload (mdat bodies) in them. */
+function overhead(root: string): { fileBytes: number; payloadBytes: number } {
+  let fileBytes = 0;
+  let payloadBytes = 0;
+  for (const f of segmentFiles(root)) {
+    const buf = readFileSync(join(root, f));
+    fileBytes += buf.length;
+    for (const b of readBoxes(buf)) if (b.type === 'mdat') payloadBytes += b.end - b.body;
+  }
+  return { fileBytes, payloadBytes };
+}
+
+async function seekOnce(url: string, token: string, camera: string, at: number): Promise<number> {
+  const t0 = performance.now();
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/playback/${camera}?at=${at}&token=${encodeURIComponent(token)}`);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let binaries = 0;
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', codecs: ['avc1.640028', 'avc1.42E01E'] })));
+      ws.on('message', (_d, isBinary) => {
+        if (isBinary && ++binaries === 2) resolve(performance.now() - t0);
+      });
+      ws.once('error', reject);
+      ws.once('close', () => reject(new Error('closed')));
+      setTimeout(() => reject(new Error('timeout')), 10_000).unref();
+    });
+  } finally {
+    ws.terminate();
+  }
+}
+
+export default async function main(): Promise<void> {
+  const n = arg('cameras', 4);
+  const windowMs = arg('window', 30) * 1000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-rec-'));
+  const cams: RunningCamera[] = [];
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < n; i++) cams.push(await startCameraSimulator({ name: `Bench ${i + 1}`, main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2048 }, encoderLingerMs: 60_000 }));
+    const sources = cams.map((c, i) => ({
+      cameraId: `cam${i + 1}`,
+      profile: 'main',
+      rtspUrl: c.urls.rtsp.main!.replace('rtsp://', `rtsp://${c.credentials.username}:${c.credentials.password}@`),
+      codec: 'h264',
+      width: 1280,
+      height: 720,
+      fps: 15,
+    }));
+    // Baseline: the gateway with the same cameras, recording off.
+    const idle = await startGateway(sources, join(dataDir, 'idle'), false);
+    children.push(idle.child);
+    await sleep(3000);
+    const idleUsage = await measureUsage([idle.child.pid!], windowMs / 2);
+    await stopChild(idle.child);
+
+    const rec = await startGateway(sources, join(dataDir, 'rec'), true);
+    children.push(rec.child);
+    await sleep(5000); // every camera's stream started and recording
+    const startedAt = Date.now();
+    const recUsage = await measureUsage([rec.child.pid!], windowMs);
+    const root = join(dataDir, 'rec', 'recordings');
+
+    // seeks: 20 random instants inside what was recorded
+    const seeks: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const at = startedAt - 3000 + Math.random() * (Date.now() - startedAt - 2000);
+      try {
+        seeks.push(await seekOnce(rec.url, rec.token, `cam${1 + (i % n)}`, Math.round(at)));
+      } catch {
+        // counted as missing
+      }
+    }
+    // export of everything recorded of camera 1 so far
+    const exportFrom = startedAt - 4000;
+    const exportTo = Date.now() - 1500;
+    const login = await fetch(`${rec.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password: 'bench-admin-password' }) });
+    const adminToken = ((await login.json()) as { token: string }).token;
+    const t0 = performance.now();
+    const res = await fetch(`${rec.url}/api/recordings/exports`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['cam1'], from: exportFrom, to: exportTo }) });
+    const exportWall = (performance.now() - t0) / 1000;
+    const exportBody = (await res.json()) as { exports?: Array<{ durationMs: number }>; error?: string };
+    if (!res.ok) console.error(`export failed: ${res.status} ${exportBody.error}`);
+    const exported = exportBody.exports?.[0];
+    const exportSpeed = exported ? exported.durationMs / 1000 / exportWall : Number.NaN;
+
+    // kill -9 and measure what the repair finds
+    const killedAt = Date.now();
+    await stopChild(rec.child, 'SIGKILL');
+    await sleep(500);
+    const db = new Database({ dataDir: join(dataDir, 'rec'), migrations: [recordingMigrations], log: silentLogger() });
+    await db.start();
+    const index = new RecordingIndex(db);
+    repairRecordings(root, index, silentLogger());
+    const ends = sources.map((s) => index.lastSegment(s.cameraId)?.endMs ?? 0);
+    await db.stop();
+    const lossWindow = Math.max(...ends.map((e) => killedAt - e));
+    const o = overhead(root);
+
+    const result = {
+      cameras: n,
+      cpu_pct_per_camera: round((recUsage.cpuPct - idleUsage.cpuPct) / n, 2),
+      overhead_pct: round(((o.fileBytes - o.payloadBytes) / o.payloadBytes) * 100, 3),
+      seek_p50_ms: round(percentile(seeks, 50), 1),
+      seek_p95_ms: round(percentile(seeks, 95), 1),
+      export_speed_x: round(exportSpeed, 1),
+      loss_window_ms: lossWindow,
+      baseline_idle_cpu_pct: round(idleUsage.cpuPct, 2),
+      recording_cpu_pct: round(recUsage.cpuPct, 2),
+      seeks_measured: seeks.length,
+      exported_seconds: exported ? exported.durationMs / 1000 : null,
+      window_s: windowMs / 1000,
+      notes: 'seek latency is request -> first fragment over the playback WebSocket (not Chromium); export covers the recorded window, not 10 minutes',
+    };
+    printTable(`recording benchmark (${n} cameras 1280x720@15, ${windowMs / 1000} s window)`, [result]);
+    console.log(`written ${writeResult('recording', result)}`);
+  } finally {
+    for (const c of children) await stopChild(c, 'SIGKILL');
+    for (const c of cams) await c.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
