@@ -1,5 +1,6 @@
 import type { AuditLog } from './auth/audit-log.js';
 import type { TokenService } from './auth/tokens.js';
+import type { UserDirectory } from './auth/users.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { CapabilityRegistry } from './core/capabilities.js';
 import type { EventBus } from './core/event-bus.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   database: Database;
   audit: AuditLog;
   tokens: TokenService;
+  /** The user directory, to look up a user's record (e.g. the display name people know them by). */
+  users: Pick<UserDirectory, 'find'>;
   router: ContractRouter;
   publisher: MqttPublisher;
   bridge: GatewayBridge;

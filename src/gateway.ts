@@ -43,6 +43,7 @@ import { streamingFeature } from './streaming/feature.js';
 import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 import { uplinkFeature } from './uplink/feature.js';
+import { consoleViewsFeature } from './console-views/feature.js';
 import { recordingFeature } from './recording/feature.js';
 import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
@@ -58,7 +59,7 @@ import { resolveFfmpeg } from './core/ffmpeg.js';
 import { alarmsFeature } from './alarms/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -199,6 +200,7 @@ export class Gateway implements Service {
       database: this.database,
       audit: this.audit,
       tokens: this.tokens,
+      users: this.users,
       router: this.router,
       publisher: this.publisher,
       bridge: this.bridge,

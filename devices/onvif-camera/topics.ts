@@ -39,7 +39,8 @@ export const cameraStateSchema = z.object({
   name: z.string(),
   position: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).nullable(),
   moving: z.boolean().nullable(),
-  controller: z.object({ name: z.string(), kind: z.string(), since: z.string() }).nullable(),
+  /** Who controls the camera: login name, the name people read (display name), kind, since. */
+  controller: z.object({ name: z.string(), displayName: z.string().optional(), kind: z.string(), since: z.string() }).nullable(),
   tour: z
     .object({ name: z.string(), phase: z.string(), step: z.number().int(), stepCount: z.number().int(), preset: z.string(), since: z.string() })
     .nullable(),

@@ -54,6 +54,11 @@ export class CameraControl {
     this.cam.faults.videoFrozen = frozen;
   }
 
+  /** The video hangs: RTSP sockets stay open but no picture is sent (until hangVideo(false)). */
+  hangVideo(hung = true): void {
+    this.cam.rtsp?.hangVideo(hung);
+  }
+
   /** Closes every RTSP connection and session; returns how many sessions were dropped. */
   dropRtspSessions(): number {
     return this.cam.rtsp?.dropSessions() ?? 0;

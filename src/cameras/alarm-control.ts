@@ -26,6 +26,6 @@ export function alarmCameraControl(deps: { registry: CameraRegistry; lock: Contr
       deps.lock.preempt(cameraId, holder);
       await deps.presets.goto(cameraId, { name: holder, role: 'admin', kind: 'alarm' }, preset);
     },
-    release: (cameraId, holder) => void deps.lock.release(cameraId, holder),
+    release: (cameraId, holder) => void deps.lock.release(cameraId, { name: holder }),
   };
 }

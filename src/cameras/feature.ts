@@ -25,6 +25,17 @@ export interface CamerasFeatureOptions {
   onWireLatency?: (cameraId: string, ms: number) => void;
 }
 
+/** The users' display names (the lock shows who controls a camera by the name people know). */
+function userDisplayNames(ctx: GatewayContext): (name: string) => string | undefined {
+  return (name) => {
+    try {
+      return ctx.users.find(name)?.displayName ?? undefined;
+    } catch {
+      return undefined; // a name is a nicety: never refuse a command over it
+    }
+  };
+}
+
 export const camerasFeature: FeatureFactory = (ctx) => createCamerasFeature()(ctx);
 
 export function createCamerasFeature(options: CamerasFeatureOptions = {}): FeatureFactory {
@@ -42,7 +53,8 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
   const registry = new CameraRegistry({ config, store, bus: ctx.bus, log, moving });
   cameraEventMetrics(registry, ctx.metrics);
   const lock = new ControlLock(config.lock.idleMs);
-  const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics, moving });
+  const displayName = userDisplayNames(ctx);
+  const ptz = new PtzControl({ registry, lock, config, log, metrics: ctx.metrics, moving, displayName });
   if (options.onWireLatency) ptz.onWireLatency(options.onWireLatency);
   // Presets ask tours whether a preset is in use; tours resolve presets: tie the knot lazily.
   const presets: PresetService = new PresetService({ registry, store, ptz, usedByTours: (cameraId, token) => definitions.usingPreset(cameraId, token) });
@@ -67,7 +79,7 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
       { name: 'camera-lock', start: async () => {}, stop: async () => lock.dispose() },
     ],
     routes: defineRoutes([
-      ...cameraRoutes({ registry, lock, tours, publisher: ctx.publisher, config, log, onRemoved }),
+      ...cameraRoutes({ registry, lock, tours, publisher: ctx.publisher, config, log, onRemoved, displayName }),
       ...ptzRoutes({ registry, ptz, presets, definitions, tours }),
     ]),
     wsEndpoints: [

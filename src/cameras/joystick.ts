@@ -14,7 +14,7 @@ import type { CamerasConfig } from '../config/schema.js';
 import { errorMessage, UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { WsEndpoint } from '../http/ws-router.js';
-import type { ControlLock, LockHolder } from './lock.js';
+import { sameHolder, type ControlLock, type LockHolder } from './lock.js';
 import { parseVector, type PtzControl } from './ptz-control.js';
 
 const ZERO: PtzVector = { pan: 0, tilt: 0, zoom: 0 };
@@ -59,7 +59,12 @@ export class JoystickSession {
     try {
       this.deps.ptz.control(this.cameraId, this.principal, takeover);
       const holder = this.deps.lock.holder(this.cameraId);
-      this.send({ type: 'ready', camera: this.cameraId, controller: holder ? { name: holder.name, since: holder.since } : null, deadmanMs: this.deps.config.ptz.deadmanMs });
+      this.send({
+        type: 'ready',
+        camera: this.cameraId,
+        controller: holder ? { name: holder.name, displayName: holder.displayName ?? holder.name, since: holder.since } : null,
+        deadmanMs: this.deps.config.ptz.deadmanMs,
+      });
     } catch (err) {
       const e = err instanceof UserError ? err : new UserError('internal.detail', { reason: errorMessage(err) }, 500, 'internal');
       this.send({ type: 'error', status: e.status, code: e.code, error: e.message, messageCode: e.messageCode, params: e.params, ...(e.details ?? {}) });
@@ -89,12 +94,12 @@ export class JoystickSession {
     }
     if (isZero(vector)) {
       if (!isZero(this.sent)) this.halt(receivedAt);
-      else this.deps.lock.touch(this.cameraId, this.principal.name);
+      else this.deps.lock.touch(this.cameraId, this.principal);
       return;
     }
     const refresh = performance.now() - this.sentAt >= this.deps.config.ptz.refreshMs;
     if (same(vector, this.sent) && !refresh) {
-      this.deps.lock.touch(this.cameraId, this.principal.name);
+      this.deps.lock.touch(this.cameraId, this.principal);
       return;
     }
     this.sent = vector;
@@ -125,8 +130,8 @@ export class JoystickSession {
   }
 
   private onLockChange(cameraId: string, holder: LockHolder | null): void {
-    if (cameraId !== this.cameraId || this.ended || holder === null || holder.name === this.principal.name) return;
-    this.send({ type: 'preempted', controller: { name: holder.name, kind: holder.kind, since: holder.since } });
+    if (cameraId !== this.cameraId || this.ended || holder === null || sameHolder(holder, this.principal)) return;
+    this.send({ type: 'preempted', controller: { name: holder.name, displayName: holder.displayName ?? holder.name, kind: holder.kind, since: holder.since } });
     this.end('preempted');
     this.ws.close(4409, 'control taken over');
   }
@@ -142,7 +147,7 @@ export class JoystickSession {
       // At once, without waiting for anything: the dead-man promise.
       this.deps.ptz.stopUnconditionally(this.cameraId).catch((err: unknown) => this.deps.log.warn({ camera: this.cameraId, err: errorMessage(err) }, 'stop after joystick close failed'));
     }
-    if (reason === 'closed') this.deps.lock.release(this.cameraId, this.principal.name);
+    if (reason === 'closed') this.deps.lock.release(this.cameraId, this.principal);
     this.audit('camera.ptz.session.end', { reason, durationMs: Date.now() - this.startedAt, moves: this.moves, deadmanStops: this.deadmanStops });
   }
 

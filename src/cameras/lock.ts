@@ -1,7 +1,8 @@
 /**
  * One controller per camera. An officer who moves a camera holds its lock; others get a 409
  * that names the holder; an admin may take over; the lock lapses after `idleMs` without a
- * command. `preempt` is the hook for alarms (a later issue): it takes the lock from anyone
+ * command. The holder is one login session (`tokenId`): the same user in two browsers is two
+ * holders, so the second browser sees the first as the holder and cannot drive over it. `preempt` is the hook for alarms (a later issue): it takes the lock from anyone
  * and tells the current controller (joystick sessions close, tours pause).
  */
 import type { Role } from '../config/schema.js';
@@ -9,11 +10,29 @@ import { ConflictError, UserError } from '../core/errors.js';
 
 export interface LockHolder {
   name: string;
+  /** The name people read (the user's display name), when the directory has one. */
+  displayName?: string;
+  /** The login session holding the lock; absent for tours, MQTT and alarms (matched by name). */
+  tokenId?: string;
   role: Role;
   /** user: an officer or admin; alarm: a preemption; mqtt: an integration. */
   kind: 'user' | 'alarm' | 'mqtt';
   since: string;
   lastActivity: number;
+}
+
+/** Who asks for the lock: a user's login session, or an integration (no tokenId). */
+export interface LockClaimant {
+  name: string;
+  role: Role;
+  kind?: LockHolder['kind'];
+  tokenId?: string;
+  displayName?: string;
+}
+
+/** The same holder: same name, and the same login session when either has one. */
+export function sameHolder(h: LockHolder, who: { name: string; tokenId?: string | undefined }): boolean {
+  return h.name === who.name && (h.tokenId ?? null) === (who.tokenId ?? null);
 }
 
 export type LockListener = (cameraId: string, holder: LockHolder | null, previous: LockHolder | null) => void;
@@ -46,34 +65,50 @@ export class ControlLock {
    * Takes or refreshes the lock. Throws a 409 naming the holder when someone else holds it,
    * unless `takeover` is asked by an admin.
    */
-  acquire(cameraId: string, who: { name: string; role: Role; kind?: LockHolder['kind'] }, takeover = false): LockHolder {
+  acquire(cameraId: string, who: LockClaimant, takeover = false): LockHolder {
     const current = this.holder(cameraId);
-    if (current && current.name === who.name) {
+    if (current && sameHolder(current, who)) {
       current.lastActivity = this.now();
       return current;
     }
     if (current) {
       if (takeover && who.role !== 'admin') throw new UserError('lock.takeover-admin-only', {}, 403, 'forbidden');
       if (!takeover) {
-        throw new ConflictError('lock.held', { camera: cameraId, holder: current.name, since: current.since }, {
-          holder: { name: current.name, role: current.role, kind: current.kind, since: current.since },
-        });
+        const details = {
+          holder: { name: current.name, displayName: current.displayName ?? current.name, role: current.role, kind: current.kind, since: current.since, expiresAt: this.expiresAt(current) },
+        };
+        if (current.name === who.name) throw new ConflictError('lock.held-other-session', { camera: cameraId, holder: current.name, since: current.since }, details);
+        throw new ConflictError('lock.held', { camera: cameraId, holder: current.displayName ?? current.name, since: current.since }, details);
       }
     }
-    const holder: LockHolder = { name: who.name, role: who.role, kind: who.kind ?? 'user', since: new Date(this.now()).toISOString(), lastActivity: this.now() };
+    const holder: LockHolder = {
+      name: who.name,
+      ...(who.displayName ? { displayName: who.displayName } : {}),
+      ...(who.tokenId ? { tokenId: who.tokenId } : {}),
+      role: who.role,
+      kind: who.kind ?? 'user',
+      since: new Date(this.now()).toISOString(),
+      lastActivity: this.now(),
+    };
     this.set(cameraId, holder);
     return holder;
   }
 
-  /** Refreshes the idle timer of the holder (a command was sent). */
-  touch(cameraId: string, name: string): void {
-    const h = this.holder(cameraId);
-    if (h && h.name === name) h.lastActivity = this.now();
+  /** When the lock frees itself if no command comes (ISO time). */
+  expiresAt(h: LockHolder): string {
+    return new Date(h.lastActivity + this.idleMs).toISOString();
   }
 
-  release(cameraId: string, name: string): boolean {
+  /** Refreshes the idle timer of the holder (a command was sent). */
+  touch(cameraId: string, who: { name: string; tokenId?: string | undefined }): void {
     const h = this.holder(cameraId);
-    if (!h || h.name !== name) return false;
+    if (h && sameHolder(h, who)) h.lastActivity = this.now();
+  }
+
+  /** Gives the lock back; only its holder (same session) can. */
+  release(cameraId: string, who: { name: string; tokenId?: string | undefined }): boolean {
+    const h = this.holder(cameraId);
+    if (!h || !sameHolder(h, who)) return false;
     this.set(cameraId, null);
     return true;
   }

@@ -20,6 +20,8 @@ export interface Actor {
   name: string;
   role: Role;
   kind?: 'user' | 'mqtt' | 'alarm';
+  /** The login session (a Principal's tokenId): the control lock is held per session. */
+  tokenId?: string;
 }
 
 export type WireLatencyListener = (cameraId: string, ms: number) => void;
@@ -32,7 +34,16 @@ export class PtzControl {
   private readonly latency: ReturnType<Metrics['histogram']> | undefined;
 
   constructor(
-    private readonly deps: { registry: CameraRegistry; lock: ControlLock; config: CamerasConfig; log: Logger; metrics?: Metrics; moving?: MovingMarks },
+    private readonly deps: {
+      registry: CameraRegistry;
+      lock: ControlLock;
+      config: CamerasConfig;
+      log: Logger;
+      metrics?: Metrics;
+      moving?: MovingMarks;
+      /** The name people read for a user (the users' display name), if any. */
+      displayName?: (name: string) => string | undefined;
+    },
   ) {
     this.latency = deps.metrics?.histogram(
       'gateway_ptz_joystick_to_wire_seconds',
@@ -44,7 +55,12 @@ export class PtzControl {
   /** Takes (or refreshes) the control lock; throws 409 naming the holder. */
   control(cameraId: string, actor: Actor, takeover = false): ManagedCamera {
     const cam = this.deps.registry.get(cameraId);
-    this.deps.lock.acquire(cameraId, { name: actor.name, role: actor.role, kind: actor.kind ?? 'user' }, takeover);
+    const displayName = this.deps.displayName?.(actor.name);
+    this.deps.lock.acquire(
+      cameraId,
+      { name: actor.name, role: actor.role, kind: actor.kind ?? 'user', ...(actor.tokenId ? { tokenId: actor.tokenId } : {}), ...(displayName ? { displayName } : {}) },
+      takeover,
+    );
     return cam;
   }
 

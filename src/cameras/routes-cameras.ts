@@ -10,11 +10,14 @@ import type { MqttPublisher } from '../mqtt/publisher.js';
 import { probeCameras } from './discovery.js';
 import { testCameraConnection } from './connection-test.js';
 import type { ControlLock } from './lock.js';
+import { lockRoutes } from './routes-lock.js';
 import type { CameraRegistry } from './registry.js';
 import { cameraStateView } from './state-view.js';
 import type { TourRunner } from './tour-runner.js';
 
 export interface CameraRoutesDeps {
+  /** The name people read for a user (the users' display name), if any. */
+  displayName?: (name: string) => string | undefined;
   registry: CameraRegistry;
   lock: ControlLock;
   tours: TourRunner;
@@ -171,43 +174,6 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
           .end(snap.body);
       },
     },
-    {
-      method: 'get',
-      path: '/api/cameras/:id/lock',
-      access: 'viewer',
-      summary: 'Who controls the camera (null: nobody)',
-      handler: (req) => {
-        const id = String(req.params.id);
-        d.registry.get(id);
-        const h = d.lock.holder(id);
-        return { controller: h ? { name: h.name, role: h.role, kind: h.kind, since: h.since } : null };
-      },
-    },
-    {
-      method: 'post',
-      path: '/api/cameras/:id/lock',
-      access: 'officer',
-      audit: 'camera.lock.acquire',
-      summary: 'Take control of the camera (409 naming the holder); admins may send {"takeover":true}',
-      handler: (req, _res, ctx) => {
-        const id = String(req.params.id);
-        d.registry.get(id);
-        const { takeover } = parseBody(z.strictObject({ takeover: z.boolean().default(false) }), req.body);
-        const h = d.lock.acquire(id, { name: ctx.principal!.name, role: ctx.principal!.role }, takeover);
-        return { controller: { name: h.name, role: h.role, kind: h.kind, since: h.since } };
-      },
-    },
-    {
-      method: 'delete',
-      path: '/api/cameras/:id/lock',
-      access: 'officer',
-      audit: 'camera.lock.release',
-      summary: 'Give control of the camera back',
-      handler: (req, _res, ctx) => {
-        const id = String(req.params.id);
-        d.registry.get(id);
-        return { released: d.lock.release(id, ctx.principal!.name) };
-      },
-    },
+    ...lockRoutes({ registry: d.registry, lock: d.lock, ...(d.displayName ? { displayName: d.displayName } : {}) }),
   ];
 }

@@ -21,7 +21,7 @@ const unit = z.number().min(-1).max(1);
 const speed = z.number().min(0.01).max(1).optional();
 
 function actor(p: Principal | undefined): Actor {
-  return { name: p!.name, role: p!.role };
+  return { name: p!.name, role: p!.role, ...(p!.tokenId ? { tokenId: p!.tokenId } : {}) };
 }
 
 export function ptzRoutes(d: PtzRoutesDeps): RouteDef[] {
@@ -186,7 +186,7 @@ export function ptzRoutes(d: PtzRoutesDeps): RouteDef[] {
       access: 'officer',
       audit: 'camera.tour.start',
       summary: 'Start a tour (replaces the running one; 409 while someone controls the camera)',
-      handler: (req, _r, ctx) => d.tours.startTour(id(req), String(req.params.name), ctx.principal!.name),
+      handler: (req, _r, ctx) => d.tours.startTour(id(req), String(req.params.name), ctx.principal!.name, ctx.principal!.tokenId),
     },
     {
       method: 'post',

@@ -18,7 +18,7 @@ export function cameraStateView(cam: ManagedCamera, lock: ControlLock, tours: To
     name: cam.def.name,
     position: live.position,
     moving: live.moving ?? null,
-    controller: holder ? { name: holder.name, kind: holder.kind, since: holder.since } : null,
+    controller: holder ? { name: holder.name, displayName: holder.displayName ?? holder.name, kind: holder.kind, since: holder.since } : null,
     tour: tour ? { name: tour.name, phase: tour.phase, step: tour.step, stepCount: tour.stepCount, preset: tour.preset, since: tour.since } : null,
     at: new Date().toISOString(),
   };

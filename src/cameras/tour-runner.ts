@@ -99,13 +99,13 @@ export class TourRunner implements Service {
   }
 
   /** Starts a tour (replacing a running one); refused while someone else controls the camera. */
-  startTour(cameraId: string, name: string, by: string): TourStatus {
+  startTour(cameraId: string, name: string, by: string, tokenId?: string): TourStatus {
     this.deps.registry.get(cameraId);
     const tourDefinition = this.deps.definitions.get(cameraId, name);
     // The controller starting a tour hands the camera to it.
-    if (this.deps.lock.holder(cameraId)?.name === by) this.deps.lock.release(cameraId, by);
+    this.deps.lock.release(cameraId, { name: by, tokenId });
     const holder = this.deps.lock.holder(cameraId);
-    if (holder) throw new ConflictError('tour.camera-controlled', { camera: cameraId, holder: holder.name }, { holder: { name: holder.name, since: holder.since } });
+    if (holder) throw new ConflictError('tour.camera-controlled', { camera: cameraId, holder: holder.displayName ?? holder.name }, { holder: { name: holder.name, displayName: holder.displayName ?? holder.name, since: holder.since } });
     const tour = tourDefinition;
     this.deps.store.setActiveTour(cameraId, tour.name, by);
     return this.begin(cameraId, tour);

@@ -36,6 +36,15 @@ export const dashboardFeature: FeatureFactory = (ctx) => {
       page('/wall', 'The TV wall: `?layout=3x3&token=<wall token>`; read-only, no controls.'),
       page('/phone', 'The phone view: one camera with a touch PTZ pad and push-to-talk.'),
       page('/trust', 'How to trust the gateway\'s HTTPS certificate on phones, TVs and PCs (admins): CA download link and QR code.'),
+      {
+        method: 'get',
+        path: '/favicon.ico',
+        access: 'public',
+        summary: 'The dashboards\' icon (browsers ask for it by this name): redirects to /favicon.svg.',
+        handler: (_req: unknown, res: Response) => {
+          res.redirect(301, '/favicon.svg');
+        },
+      },
     ]),
     staticDirs: [WEB_DIST],
   };

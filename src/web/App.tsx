@@ -28,15 +28,18 @@ export function App() {
     if (view === 'wall' || view === 'district') return;
     api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
   }, [view]);
+  // Keyed on who is logged in, not on the user object: a fresh object for the same login must not
+  // close the feed before it connects and open it again.
+  const who = user.value ? `${user.value.name}/${user.value.role}` : null;
   useEffect(() => {
     // Names and the site's time zone: after login, or at once for a wall (its URL token).
-    if (user.value || view === 'wall') void loadSite();
-  }, [user.value, view]);
+    if (who || view === 'wall') void loadSite();
+  }, [who, view]);
   useEffect(() => {
-    if (!user.value) return;
+    if (!who) return;
     startFeed();
     return stopFeed;
-  }, [user.value]);
+  }, [who]);
 
   if (view === 'district') return <District />;
   if (view === 'wall') return <Wall />;

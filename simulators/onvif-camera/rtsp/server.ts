@@ -100,6 +100,14 @@ export class RtspServer implements Service {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private hung = false;
+
+  /** Hangs (or resumes) the video of every session, open and future: sockets stay open, no packets flow. */
+  hangVideo(on: boolean): void {
+    this.hung = on;
+    for (const sessions of this.connections.values()) for (const s of sessions.values()) s.hung = on;
+  }
+
   /** Closes every RTSP connection and session at once (a fault the control API can inject). */
   dropSessions(): number {
     let n = 0;
@@ -247,6 +255,7 @@ export class RtspServer implements Service {
     if (existing && existing.profile.token !== target.profile.token) return reply(459);
     const transportHeader = req.headers.transport ?? '';
     const session = existing ?? new RtspSession(target.profile, socket, this.deps.encoders.get(target.profile.token)!);
+    session.hung = this.hung;
     let transportReply: string;
     const interleaved = /interleaved=(\d+)(?:-(\d+))?/.exec(transportHeader);
     const clientPort = /client_port=(\d+)(?:-(\d+))?/.exec(transportHeader);

@@ -32,6 +32,13 @@ export class RtspSession {
   private readonly timestampBase = randomBytes(4).readUInt32BE(0);
   recorder: BackchannelRecorder | undefined;
   packetsSent = 0;
+  private hungNow = false;
+
+  /** A hung camera: the session and its socket stay open but no more video is sent. */
+  set hung(on: boolean) {
+    if (this.hungNow && !on) this.waitingForKeyframe = true;
+    this.hungNow = on;
+  }
 
   constructor(
     readonly profile: ProfileSpec,
@@ -83,7 +90,7 @@ export class RtspSession {
 
   private sendVideo(au: EncodedAccessUnit): void {
     const track = this.tracks.get('video');
-    if (!track) return;
+    if (!track || this.hungNow) return;
     if (this.waitingForKeyframe) {
       if (!au.keyframe) return;
       this.waitingForKeyframe = false;

@@ -1,54 +1,179 @@
 import { signal } from '@preact/signals';
-import { t } from '../i18n/index.js';
-import { cameras } from '../lib/cameras.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t, type MessageKey } from '../i18n/index.js';
+import { api } from '../lib/api.js';
+import { cameras, type CameraView } from '../lib/cameras.js';
+import { GRID_LAYOUTS, SHAPES, cellCount, pageCount, type GridLayout } from '../lib/grid-layouts.js';
+import { enlargedCell, gridLayout, gridPage, loadViews, putCamera, selectedCell, setLayout, showPage, shownCells, swapCells } from '../lib/grid-state.js';
+import { aimMode } from '../lib/ptz-aim.js';
+import { AimLayer } from './AimLayer.js';
+import { CAMERA_DRAG_TYPE, CameraList } from './CameraList.js';
+import { SavedViews } from './SavedViews.js';
 import { VideoTile } from './VideoTile.js';
 
-export const LAYOUTS = [1, 4, 9, 16] as const;
-export type Layout = (typeof LAYOUTS)[number];
-
-const layout = signal<Layout>(Number(localStorage.getItem('cg_layout')) as Layout || 4);
+/** The camera taken into focus (PTZ, presets, lock), by id. */
 export const focused = signal<string | null>(null);
+const CELL_DRAG_TYPE = 'text/x-cg-cell';
 
-/** The camera grid (1/4/9/16); clicking a tile takes that camera into focus. */
+function layoutLabel(layout: GridLayout): string {
+  return layout.includes('+') || layout.includes('x') ? t(`console.layout.${layout}` as MessageKey) : t('cameras.layoutN', { n: layout });
+}
+
+/** Where each camera is (its configured location): the camera list groups by it. */
+function useLocations(): ReadonlyMap<string, string> {
+  const [locations, setLocations] = useState<ReadonlyMap<string, string>>(new Map());
+  const count = cameras.value.length;
+  useEffect(() => {
+    api<{ cameras: Array<{ id: string; location: string | null }> }>('/api/cameras').then(
+      (r) => setLocations(new Map(r.cameras.filter((c) => c.location).map((c) => [c.id, c.location!]))),
+      () => undefined,
+    );
+  }, [count]);
+  return locations;
+}
+
+function Cell({ index, camera, layout, placement }: { index: number; camera: CameraView | undefined; layout: GridLayout; placement: { column: number; row: number; span: number } | undefined }) {
+  const all = cameras.value.map((c) => c.id);
+  const [over, setOver] = useState(false);
+  const enlarged = enlargedCell.value !== null;
+  const style = placement && !enlarged ? { gridColumn: `${placement.column} / span ${placement.span}`, gridRow: `${placement.row} / span ${placement.span}` } : {};
+  const selected = selectedCell.value === index;
+  const dropProps = {
+    onDragOver: (e: DragEvent) => {
+      e.preventDefault();
+      setOver(true);
+    },
+    onDragLeave: () => setOver(false),
+    onDrop: (e: DragEvent) => {
+      e.preventDefault();
+      setOver(false);
+      const cameraId = e.dataTransfer?.getData(CAMERA_DRAG_TYPE);
+      const from = e.dataTransfer?.getData(CELL_DRAG_TYPE);
+      if (cameraId) putCamera(index, cameraId, all);
+      else if (from) swapCells(Number(from), index, all);
+      selectedCell.value = index;
+      focused.value = cameraId || camera?.id || null;
+    },
+  };
+  const big = enlarged || layout === '1' || (placement?.span ?? 1) > 1;
+  return (
+    <div
+      class={`cell${over ? ' drop' : ''}${selected ? ' selected-cell' : ''}`}
+      data-cell={index}
+      style={style}
+      draggable={camera !== undefined}
+      onDragStart={(e) => e.dataTransfer?.setData(CELL_DRAG_TYPE, String(index))}
+      {...dropProps}
+    >
+      {camera ? (
+        <VideoTile
+          key={`${index}:${camera.id}`}
+          cameraId={camera.id}
+          name={camera.name}
+          online={camera.online}
+          status={camera.status}
+          profile={big ? 'main' : 'sub'}
+          selected={selected && focused.value === camera.id}
+          tools
+          onSelect={() => {
+            selectedCell.value = index;
+            focused.value = camera.id;
+          }}
+          onDoubleClick={() => {
+            enlargedCell.value = enlarged ? null : index;
+            selectedCell.value = index;
+            focused.value = camera.id;
+          }}
+        >
+          {aimMode.value && selected && focused.value === camera.id && <AimLayer camera={camera} />}
+        </VideoTile>
+      ) : (
+        <button type="button" class="cell-empty" aria-label={t('console.cell.select', { n: index + 1 })} onClick={() => (selectedCell.value = index)}>
+          {t('console.cell.empty')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The camera grid: layouts 1/4/9/16, 1+5, 1+7, 2x3; any camera in any cell (camera list, drag and
+ * drop, swap by dragging a tile), paging, double-click to enlarge and back, full screen, saved views.
+ */
 export function CameraGrid() {
   const list = cameras.value;
-  const shown = list.slice(0, layout.value);
-  const columns = Math.sqrt(layout.value);
+  const all = list.map((c) => c.id);
+  const byId = new Map(list.map((c) => [c.id, c]));
+  const layout = gridLayout.value;
+  const cells = shownCells(all);
+  const shape = SHAPES[layout];
+  const pages = pageCount(layout, all.length);
+  const area = useRef<HTMLElement>(null);
+  const locations = useLocations();
+  useEffect(() => {
+    void loadViews().catch(() => undefined);
+  }, []);
+  const enlarged = enlargedCell.value;
+  const visible = enlarged !== null ? [enlarged] : cells.map((_, i) => i);
   return (
-    <section class="grid-area" aria-label={t('nav.cameras')}>
-      <div class="toolbar" role="group" aria-label={t('cameras.layout')}>
-        {LAYOUTS.map((n) => (
+    <div class="grid-with-list">
+      <CameraList
+        cameras={list}
+        locations={locations}
+        onPick={(id) => {
+          putCamera(selectedCell.value, id, all);
+          focused.value = id;
+        }}
+      />
+      <section class="grid-area" ref={area} aria-label={t('nav.cameras')}>
+        <div class="toolbar">
+          <div role="group" class="layouts" aria-label={t('cameras.layout')}>
+            {GRID_LAYOUTS.map((n) => (
+              <button key={n} type="button" data-layout={n} aria-pressed={layout === n} class={layout === n ? 'active' : ''} onClick={() => setLayout(n, all)}>
+                {layoutLabel(n)}
+              </button>
+            ))}
+          </div>
+          {pages > 1 && (
+            <div role="group" class="paging" aria-label={t('console.page', { page: gridPage.value + 1, pages })}>
+              <button type="button" class="icon" aria-label={t('console.page.prev')} onClick={() => showPage(gridPage.value - 1, all)}>
+                ‹
+              </button>
+              <span>{t('console.page', { page: gridPage.value + 1, pages })}</span>
+              <button type="button" class="icon" aria-label={t('console.page.next')} onClick={() => showPage(gridPage.value + 1, all)}>
+                ›
+              </button>
+            </div>
+          )}
+          {enlarged !== null && (
+            <button type="button" class="back" onClick={() => (enlargedCell.value = null)}>
+              {t('console.back', { n: cellCount(layout) })}
+            </button>
+          )}
           <button
-            key={n}
             type="button"
-            aria-pressed={layout.value === n}
-            class={layout.value === n ? 'active' : ''}
-            onClick={() => {
-              layout.value = n;
-              localStorage.setItem('cg_layout', String(n));
-            }}
+            class="icon"
+            aria-label={t('console.fullscreen.grid')}
+            title={t('console.fullscreen.grid')}
+            onClick={() => (document.fullscreenElement ? void document.exitFullscreen() : void area.current?.requestFullscreen().catch(() => undefined))}
           >
-            {t('cameras.layoutN', { n })}
+            ⛶
           </button>
-        ))}
-      </div>
-      {list.length === 0 ? (
-        <p class="muted">{t('cameras.none')}</p>
-      ) : (
-        <div class="grid" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
-          {shown.map((c) => (
-            <VideoTile
-              key={c.id}
-              cameraId={c.id}
-              name={c.name}
-              online={c.online}
-              profile={layout.value === 1 ? 'main' : 'sub'}
-              selected={focused.value === c.id}
-              onSelect={() => (focused.value = c.id)}
-            />
-          ))}
+          <SavedViews all={all} />
         </div>
-      )}
-    </section>
+        {list.length === 0 ? (
+          <p class="muted">{t('cameras.none')}</p>
+        ) : (
+          <div
+            class={`grid layout-${layout.replace('+', 'p')}${enlarged !== null ? ' enlarged' : ''}`}
+            style={enlarged !== null ? { gridTemplateColumns: '1fr' } : { gridTemplateColumns: `repeat(${shape.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${shape.rows}, auto)` }}
+          >
+            {visible.map((i) => (
+              <Cell key={i} index={i} camera={cells[i] ? byId.get(cells[i]!) : undefined} layout={layout} placement={shape.cells[i]} />
+            ))}
+          </div>
+        )}
+      </section>
+    </div>
   );
 }

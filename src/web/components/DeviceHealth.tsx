@@ -36,6 +36,17 @@ export function deviceStates(): DeviceState[] {
   return devices.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
 
+/**
+ * The name people know a device by: the site's display name, else a camera's configured name
+ * (from the camera list, or its retained state where the list is not loaded), else its id.
+ */
+function deviceName(d: DeviceState): string {
+  const known = anyName(d.id);
+  if (known !== d.id || d.kind !== 'cameras') return known;
+  const name = (retained.value.get(`cameras/${d.id}/state`)?.payload as { name?: string } | undefined)?.name;
+  return name || d.id;
+}
+
 function gatewayOnline(): boolean {
   const state = retained.value.get('gateway/state')?.payload as { state?: string } | undefined;
   return state?.state === 'online';
@@ -65,7 +76,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             </span>
           );
         })}
-        {offline.length > 0 && <span class="warn">{offline.map((d) => anyName(d.id)).join('、')}</span>}
+        {offline.length > 0 && <span class="warn">{offline.map((d) => deviceName(d)).join('、')}</span>}
       </div>
     );
   }
@@ -80,7 +91,7 @@ export function DeviceHealth({ compact = false }: { compact?: boolean }) {
             {devices.map((d) => (
               <tr key={`${d.kind}/${d.id}`} data-device={d.id}>
                 <td>{t(`health.kind.${d.kind}` as MessageKey)}</td>
-                <td>{anyName(d.id)}</td>
+                <td>{deviceName(d)}</td>
                 <td>
                   <StatusDot online={d.online} />{' '}
                   {d.loginRefused ? t('health.loginRefused') : d.online === true ? t('health.online') : d.online === false ? t('health.offline') : t('health.unknown')}

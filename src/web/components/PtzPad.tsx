@@ -12,18 +12,42 @@ const KEYS: Record<string, Vector> = {
   '-': { pan: 0, tilt: 0, zoom: -1 },
 };
 
+/** A drag must travel this far (px) before the camera moves: a click on the pad only focuses it. */
+const DRAG_START_PX = 6;
+
 function clamp(v: number): number {
   return Math.max(-1, Math.min(1, Math.round(v * 100) / 100));
 }
 
+/** Keys go to the PTZ unless the person is typing (text fields, selects, editable text). */
+export function typingInto(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  if (el.tagName !== 'INPUT') return false;
+  const type = (el as HTMLInputElement).type;
+  return !['button', 'checkbox', 'radio', 'range', 'submit', 'reset'].includes(type);
+}
+
+type Source = 'pad' | 'key' | 'button';
+
 /**
- * The PTZ joystick: drag (mouse or touch) from the pad's centre, arrow keys, +/- to zoom. The
- * camera moves while held and stops on release; the gateway also stops it if this page vanishes.
+ * The PTZ joystick: drag (mouse or touch) from the pad's centre, arrow keys and +/- whenever this
+ * camera is selected and no text field has focus, zoom buttons. The camera moves while held and
+ * stops on release; the gateway also stops it if this page vanishes. `lockedBy` greys it out.
  */
-export function PtzPad({ cameraId, takeover, onMessage }: { cameraId: string; takeover: boolean; onMessage: (event: JoystickEvent) => void }) {
+export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: string; takeover: boolean; onMessage: (event: JoystickEvent) => void; lockedBy?: string | null }) {
   const pad = useRef<HTMLDivElement>(null);
   const stick = useRef<Joystick | null>(null);
+  const source = useRef<Source | null>(null);
+  const down = useRef<{ x: number; y: number; dragging: boolean } | null>(null);
+  const keysHeld = useRef(new Set<string>());
   const [speed, setSpeed] = useState(0.6);
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+  const lockedRef = useRef(lockedBy);
+  lockedRef.current = lockedBy;
   const [knob, setKnob] = useState({ x: 0, y: 0 });
 
   useEffect(() => {
@@ -32,28 +56,54 @@ export function PtzPad({ cameraId, takeover, onMessage }: { cameraId: string; ta
     return () => joystick.close();
   }, [cameraId, takeover]);
 
-  const scaled = (v: Vector): Vector => ({ pan: clamp(v.pan * speed), tilt: clamp(v.tilt * speed), zoom: clamp(v.zoom * speed) });
+  const scaled = (v: Vector): Vector => ({ pan: clamp(v.pan * speedRef.current), tilt: clamp(v.tilt * speedRef.current), zoom: clamp(v.zoom * speedRef.current) });
+  const hold = (from: Source, v: Vector) => {
+    if (lockedRef.current) return;
+    source.current = from;
+    stick.current?.hold(scaled(v));
+  };
+  const release = (from?: Source) => {
+    if (from && source.current !== from) return;
+    source.current = null;
+    setKnob({ x: 0, y: 0 });
+    stick.current?.release();
+  };
+
+  // Keys anywhere on the page while this camera is selected (not while typing in a field).
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') return release();
+      const v = KEYS[e.key];
+      if (!v || e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
+      e.preventDefault();
+      if (e.repeat || keysHeld.current.has(e.key)) return;
+      keysHeld.current.add(e.key);
+      hold('key', v);
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (!keysHeld.current.delete(e.key)) return;
+      if (keysHeld.current.size === 0) release('key');
+    };
+    const onWindowBlur = () => {
+      keysHeld.current.clear();
+      release();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    document.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onWindowBlur);
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onWindowBlur);
+    };
+  }, [cameraId]);
 
   const fromPointer = (e: PointerEvent) => {
     const rect = pad.current!.getBoundingClientRect();
     const x = clamp(((e.clientX - rect.left) / rect.width) * 2 - 1);
     const y = clamp(((e.clientY - rect.top) / rect.height) * 2 - 1);
     setKnob({ x, y });
-    stick.current?.hold(scaled({ pan: x, tilt: -y, zoom: 0 }));
-  };
-  const release = () => {
-    setKnob({ x: 0, y: 0 });
-    stick.current?.release();
-  };
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    const v = KEYS[e.key];
-    if (!v || e.repeat) return;
-    e.preventDefault();
-    stick.current?.hold(scaled(v));
-  };
-  const onKeyUp = (e: KeyboardEvent) => {
-    if (KEYS[e.key]) release();
+    hold('pad', { pan: x, tilt: -y, zoom: 0 });
   };
 
   const zoomButton = (direction: 1 | -1, label: string) => (
@@ -62,38 +112,63 @@ export function PtzPad({ cameraId, takeover, onMessage }: { cameraId: string; ta
       class="zoom"
       aria-label={label}
       title={label}
-      onPointerDown={() => stick.current?.hold(scaled({ pan: 0, tilt: 0, zoom: direction }))}
-      onPointerUp={release}
-      onPointerLeave={release}
-      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && !e.repeat && stick.current?.hold(scaled({ pan: 0, tilt: 0, zoom: direction }))}
-      onKeyUp={(e) => (e.key === 'Enter' || e.key === ' ') && release()}
+      disabled={Boolean(lockedBy)}
+      onPointerDown={(e) => {
+        // Captured: the button keeps the press even if the layout shifts under the pointer (the
+        // lock line changes when control is taken); it ends on release, cancel or capture loss.
+        (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+        hold('button', { pan: 0, tilt: 0, zoom: direction });
+      }}
+      onPointerUp={() => release('button')}
+      onPointerCancel={() => release('button')}
+      onLostPointerCapture={() => release('button')}
+      onKeyDown={(e) => {
+        if ((e.key === 'Enter' || e.key === ' ') && !e.repeat) {
+          e.preventDefault();
+          hold('button', { pan: 0, tilt: 0, zoom: direction });
+        }
+      }}
+      onKeyUp={(e) => (e.key === 'Enter' || e.key === ' ') && release('button')}
     >
       {direction > 0 ? '+' : '−'}
     </button>
   );
 
   return (
-    <div class="ptz">
+    <div class={`ptz${lockedBy ? ' locked' : ''}`} aria-disabled={lockedBy ? 'true' : undefined}>
       <div
         ref={pad}
         class="ptz-pad"
         role="application"
         tabIndex={0}
-        aria-label={t('ptz.pad')}
-        title={t('ptz.padHelp')}
+        aria-label={lockedBy ? t('console.lock.padLocked', { name: lockedBy }) : t('ptz.pad')}
+        title={lockedBy ? t('console.lock.padLocked', { name: lockedBy }) : t('ptz.padHelp')}
         onPointerDown={(e) => {
           pad.current!.setPointerCapture(e.pointerId);
+          down.current = { x: e.clientX, y: e.clientY, dragging: false };
+        }}
+        onPointerMove={(e) => {
+          const d = down.current;
+          if (!d || !e.buttons) return;
+          if (!d.dragging && Math.hypot(e.clientX - d.x, e.clientY - d.y) < DRAG_START_PX) return;
+          d.dragging = true;
           fromPointer(e);
         }}
-        onPointerMove={(e) => e.buttons && fromPointer(e)}
-        onPointerUp={release}
-        onPointerCancel={release}
-        onLostPointerCapture={release}
-        onKeyDown={onKeyDown}
-        onKeyUp={onKeyUp}
-        onBlur={release}
+        onPointerUp={() => {
+          down.current = null;
+          release('pad');
+        }}
+        onPointerCancel={() => {
+          down.current = null;
+          release('pad');
+        }}
+        onLostPointerCapture={() => {
+          down.current = null;
+          release('pad');
+        }}
       >
         <span class="ptz-knob" style={{ transform: `translate(calc(${knob.x} * var(--pad-travel)), calc(${knob.y} * var(--pad-travel)))` }} />
+        {lockedBy && <span class="ptz-locked-by">{t('console.lock.padLocked', { name: lockedBy })}</span>}
       </div>
       <div class="ptz-side">
         {zoomButton(1, t('ptz.zoomIn'))}

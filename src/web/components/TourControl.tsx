@@ -37,8 +37,12 @@ export function TourControl({ camera, onError }: { camera: CameraView; onError: 
     <section aria-labelledby="tours-title" class="tours">
       <h3 id="tours-title">{t('tours.title')}</h3>
       {running && (
-        <p class={`tour-status phase-${running.phase}`} role="status" data-phase={running.phase}>
-          {t('tours.running', { name: running.name, step: running.step, steps: running.stepCount, preset: running.preset })} · {t(`tours.phase.${running.phase}` as MessageKey)}{' '}
+        <p class={`tour-status phase-${running.phase}${running.phase === 'paused' ? ' paused' : ''}`} role="status" data-phase={running.phase}>
+          {running.phase === 'paused'
+            ? camera.controller
+              ? t('console.tour.paused', { name: running.name, holder: camera.controller.displayName ?? camera.controller.name })
+              : t('console.tour.pausedNobody', { name: running.name })
+            : `${t('tours.running', { name: running.name, step: running.step, steps: running.stepCount, preset: running.preset })} · ${t(`tours.phase.${running.phase}` as MessageKey)}`}{' '}
           <button type="button" onClick={() => run(`${base}/tour/stop`)}>
             {t('tours.stop')}
           </button>

@@ -1,31 +1,98 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { locale, t } from '../i18n/index.js';
+import { elapsedParts, useFrameWatch } from '../lib/frame-watch.js';
 import { token } from '../lib/session.js';
 import { StatusDot } from './DeviceHealth.js';
+import { TileTools } from './TileTools.js';
 
 export interface VideoTileProps {
   cameraId: string;
   name: string;
   online: boolean;
+  /** The camera's status from its state (`login_refused` names the reason on the overlay). */
+  status?: string;
   profile: 'main' | 'sub';
   selected?: boolean;
   onSelect?: () => void;
+  onDoubleClick?: () => void;
+  /** Snapshot, digital zoom and full screen buttons (console and phone; not the wall). */
+  tools?: boolean;
+  /** Drawn over the picture (click-to-aim on the selected tile). */
+  children?: preact.ComponentChildren;
+  /** Extra classes (the wall's preloading tiles). */
+  class?: string;
+  style?: Record<string, string | number>;
+}
+
+function LostOverlay({ name, since, reason }: { name: string; since: number; reason: Parameters<typeof t>[0] }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const ago = elapsedParts(now - since);
+  return (
+    <div class="tile-lost" role="alert" data-since={since}>
+      <strong class="tile-lost-title">{t('console.lost.title')}</strong>
+      <span class="tile-lost-name">{name}</span>
+      <span class="tile-lost-reason">{t(reason)}</span>
+      <span class="tile-lost-since">{t('console.lost.since', { time: t(ago.key, ago.params) })}</span>
+    </div>
+  );
 }
 
 /**
  * One live picture: the gateway's player page (MSE where the browser can, JSMpeg otherwise) in a
- * frame. The player reconnects by itself after a network drop and shows why a camera has no
- * picture (offline, login refused, ...) over it.
+ * frame. When pictures stop arriving for more than ~2 s the tile says so over the dimmed last
+ * picture (video lost, the camera's name, the gateway's reason, since when) and clears by itself.
  */
-export function VideoTile({ cameraId, name, online, profile, selected, onSelect }: VideoTileProps) {
+export function VideoTile({ cameraId, name, online, status, profile, selected, onSelect, onDoubleClick, tools, children, class: extra, style }: VideoTileProps) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [zoom, setZoom] = useState({ scale: 1, x: 50, y: 50 });
+  const watch = useFrameWatch(frame, { online, ...(status ? { status } : {}) }, `${cameraId}/${profile}`);
+  useEffect(() => setZoom({ scale: 1, x: 50, y: 50 }), [cameraId]);
   // The player page says why there is no picture (the gateway's status message) in this language.
   const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
+  const onWheel = (e: WheelEvent) => {
+    if (!tools) return;
+    e.preventDefault();
+    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const scale = Math.min(8, Math.max(1, Math.round(zoom.scale * (e.deltaY < 0 ? 1.25 : 0.8) * 100) / 100));
+    setZoom(scale === 1 ? { scale: 1, x: 50, y: 50 } : { scale, x: ((e.clientX - rect.left) / rect.width) * 100, y: ((e.clientY - rect.top) / rect.height) * 100 });
+  };
   return (
-    <figure class={`tile${selected ? ' selected' : ''}`} data-camera={cameraId}>
-      <iframe src={src} title={t('cameras.videoOf', { name })} loading="eager" allow="autoplay" />
+    <figure
+      class={`tile${selected ? ' selected' : ''}${watch.lost ? ' lost' : ''}${extra ? ` ${extra}` : ''}`}
+      data-camera={cameraId}
+      data-frames={watch.frames > 0 ? 'yes' : 'no'}
+      style={style}
+      onWheel={onWheel}
+    >
+      <iframe
+        ref={frame}
+        src={src}
+        title={t('cameras.videoOf', { name })}
+        loading="eager"
+        allow="autoplay"
+        style={zoom.scale > 1 ? { transform: `scale(${zoom.scale})`, transformOrigin: `${zoom.x}% ${zoom.y}%` } : undefined}
+      />
+      {watch.lost && <LostOverlay name={name} since={watch.since} reason={watch.reason} />}
       <figcaption>
-        <StatusDot online={online} /> {name}
+        <StatusDot online={online && !watch.lost} /> {name}
       </figcaption>
-      {onSelect && <button type="button" class="tile-select" aria-pressed={selected === true} aria-label={t('cameras.focus', { name })} onClick={onSelect} />}
+      {onSelect && (
+        <button
+          type="button"
+          class="tile-select"
+          aria-pressed={selected === true}
+          aria-label={t('cameras.focus', { name })}
+          title={onDoubleClick ? t('console.enlarge') : undefined}
+          onClick={onSelect}
+          onDblClick={onDoubleClick}
+        />
+      )}
+      {children}
+      {tools && <TileTools cameraId={cameraId} name={name} zoom={zoom.scale} onResetZoom={() => setZoom({ scale: 1, x: 50, y: 50 })} />}
     </figure>
   );
 }

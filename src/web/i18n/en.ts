@@ -4,6 +4,7 @@ import { wordsEn } from './areas/words.en.js';
 import { deployEn } from './areas/deploy.en.js';
 import { alarmsEn } from './areas/alarms.en.js';
 import { visionEn } from './areas/vision.en.js';
+import { consoleEn } from './areas/console.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
 import { gatesEn } from './areas/gates.en.js';
 import { camerasAdminEn } from './areas/cameras-admin.en.js';
@@ -28,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...wordsEn,
   ...deployEn,
+  ...consoleEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

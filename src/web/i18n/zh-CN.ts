@@ -4,6 +4,7 @@ import { wordsZh } from './areas/words.zh-CN.js';
 import { deployZh } from './areas/deploy.zh-CN.js';
 import { alarmsZh } from './areas/alarms.zh-CN.js';
 import { visionZh } from './areas/vision.zh-CN.js';
+import { consoleZh } from './areas/console.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
 import { gatesZh } from './areas/gates.zh-CN.js';
 import { camerasAdminZh } from './areas/cameras-admin.zh-CN.js';
@@ -30,6 +31,7 @@ export const zhCN = {
   ...adminZh,
   ...wordsZh,
   ...deployZh,
+  ...consoleZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

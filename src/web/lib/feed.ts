@@ -15,6 +15,12 @@ export const retained = signal<ReadonlyMap<string, FeedMessage>>(new Map());
 export const feedConnected = signal(false);
 
 const listeners = new Set<Listener>();
+let endedHandler: ((code: number) => void) | undefined;
+
+/** Called instead of a reload when the gateway ends this login or token (4001) or its role changed (4003). */
+export function onFeedEnded(handler: ((code: number) => void) | undefined): void {
+  endedHandler = handler;
+}
 let socket: WebSocket | undefined;
 let retryMs = 500;
 let stopped = true;
@@ -49,7 +55,9 @@ function connect(): void {
     // reload, so the console shows its login form and a wall its refusal, instead of retrying.
     if (event.code === 4001 || event.code === 4003) {
       stopped = true;
-      location.reload();
+      // A page that says so itself (the TV wall: "access withdrawn") instead of reloading.
+      if (endedHandler) endedHandler(event.code);
+      else location.reload();
       return;
     }
     // Reconnect by itself after a network drop, backing off up to 10 s.

@@ -1,3 +1,4 @@
+import { translateMessage } from '../i18n/messages.js';
 import { wsUrl } from './api.js';
 
 export interface Vector {
@@ -7,13 +8,20 @@ export interface Vector {
 }
 
 export type JoystickEvent =
-  | { type: 'ready'; controller: { name: string } | null }
-  | { type: 'error'; status?: number; error: string; holder?: string }
-  | { type: 'preempted'; controller: { name: string } }
+  | { type: 'ready'; controller: { name: string; displayName?: string } | null }
+  /** `error` is in the UI language when the gateway gave a message code. */
+  | { type: 'error'; status?: number; error: string; holder?: unknown; messageCode?: string; params?: Record<string, string | number> }
+  | { type: 'preempted'; controller: { name: string; displayName?: string } }
   | { type: 'stopped'; reason: string }
   | { type: 'closed'; code: number; reason: string };
 
 const REPEAT_MS = 100;
+
+/** A refusal from the gateway in the UI language (its English text when the code is unknown). */
+function translated(event: JoystickEvent): JoystickEvent {
+  if (event.type !== 'error' || !event.messageCode) return event;
+  return { ...event, error: translateMessage(event.messageCode, event.params ?? {}) ?? event.error };
+}
 
 /**
  * The joystick channel of one camera. While a vector is held it is re-sent every 100 ms (the
@@ -33,7 +41,7 @@ export class Joystick {
   private open(): WebSocket {
     if (this.ws && this.ws.readyState <= WebSocket.OPEN) return this.ws;
     const ws = new WebSocket(wsUrl(`/api/cameras/${encodeURIComponent(this.cameraId)}/joystick`, this.takeover ? { takeover: '1' } : {}));
-    ws.onmessage = (e) => this.onEvent(JSON.parse(String(e.data)) as JoystickEvent);
+    ws.onmessage = (e) => this.onEvent(translated(JSON.parse(String(e.data)) as JoystickEvent));
     ws.onclose = (e) => {
       this.stopRepeat();
       this.onEvent({ type: 'closed', code: e.code, reason: e.reason });

@@ -61,7 +61,7 @@ export function Console() {
 function CamerasTab() {
   const camera = cameras.value.find((c) => c.id === focused.value);
   return (
-    <div class="cameras-tab">
+    <div class="cameras-tab console-cameras">
       <CameraGrid />
       {camera ? (
         <CameraFocus camera={camera}>

@@ -2,9 +2,11 @@ import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { cameras } from '../lib/cameras.js';
+import { useLockInfo } from '../lib/lock-info.js';
 import { canControl } from '../lib/session.js';
 import type { JoystickEvent } from '../lib/joystick.js';
 import { Header } from '../components/Header.js';
+import { LockBar } from '../components/LockBar.js';
 import { PresetList } from '../components/PresetList.js';
 import { PtzPad } from '../components/PtzPad.js';
 import { VideoTile } from '../components/VideoTile.js';
@@ -13,26 +15,34 @@ import { WorkerOrders } from '../components/alarms/WorkerOrders.js';
 
 const current = signal(0);
 
-/** The phone view (360-430 px wide): one camera at a time, a touch PTZ pad and push-to-talk. */
+/**
+ * The phone view (360-430 px wide): one camera at a time, who controls it (takeover for admins), a
+ * touch PTZ pad and push-to-talk. Turned to landscape, the picture fills the screen.
+ */
 export function Phone() {
   const list = cameras.value;
   const [message, setMessage] = useState<string | null>(null);
-  if (list.length === 0)
+  const index = list.length === 0 ? 0 : ((current.value % list.length) + list.length) % list.length;
+  const camera = list[index];
+  const { lock, refresh } = useLockInfo(camera?.id ?? '', camera?.controller ?? null);
+  if (!camera)
     return (
       <div class="phone">
         <Header />
         <p class="muted content">{t('cameras.none')}</p>
       </div>
     );
-  const index = ((current.value % list.length) + list.length) % list.length;
-  const camera = list[index]!;
-  const onJoystick = (event: JoystickEvent) => setMessage(event.type === 'error' ? event.error : event.type === 'preempted' ? t('ptz.preempted', { name: event.controller.name }) : null);
+  const lockedBy = camera.controller !== null && lock !== null && !lock.mine ? lock.displayName : null;
+  const onJoystick = (event: JoystickEvent) => {
+    setMessage(event.type === 'error' ? event.error : event.type === 'preempted' ? t('ptz.preempted', { name: event.controller.displayName ?? event.controller.name }) : null);
+    if (event.type !== 'stopped') refresh();
+  };
   return (
     <div class="phone">
       <Header />
       <main class="content">
         <nav class="phone-cameras" aria-label={t('nav.cameras')}>
-          <button type="button" aria-label={t('phone.previous')} onClick={() => (current.value = index - 1)}>
+          <button type="button" class="phone-step" aria-label={t('phone.previous')} onClick={() => (current.value = index - 1)}>
             ‹
           </button>
           <select aria-label={t('phone.choose')} value={camera.id} onChange={(e) => (current.value = list.findIndex((c) => c.id === e.currentTarget.value))}>
@@ -42,11 +52,12 @@ export function Phone() {
               </option>
             ))}
           </select>
-          <button type="button" aria-label={t('phone.next')} onClick={() => (current.value = index + 1)}>
+          <button type="button" class="phone-step" aria-label={t('phone.next')} onClick={() => (current.value = index + 1)}>
             ›
           </button>
         </nav>
-        <VideoTile cameraId={camera.id} name={camera.name} online={camera.online} profile="sub" />
+        <VideoTile key={camera.id} cameraId={camera.id} name={camera.name} online={camera.online} status={camera.status} profile="sub" tools />
+        <LockBar cameraId={camera.id} lock={lock} onChanged={refresh} onError={setMessage} />
         {message && (
           <p class="error" role="alert">
             {message}
@@ -54,7 +65,7 @@ export function Phone() {
         )}
         {canControl() ? (
           <>
-            <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} />
+            <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} lockedBy={lockedBy} />
             <TalkButton key={camera.id} cameraId={camera.id} />
             <PresetList cameraId={camera.id} onError={setMessage} />
           </>

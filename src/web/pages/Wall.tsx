@@ -1,17 +1,24 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
-import { cameras } from '../lib/cameras.js';
-import { startFeed, stopFeed } from '../lib/feed.js';
+import { cameras, type CameraView } from '../lib/cameras.js';
+import { onFeedEnded, startFeed, stopFeed } from '../lib/feed.js';
 import { token } from '../lib/session.js';
 import { formatLongDate, formatTime } from '../lib/time.js';
 import { parseWallLayout, tileProfile, wallPage } from '../lib/wall-layout.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { VideoTile } from '../components/VideoTile.js';
 import { WallAlarmPopup } from '../components/alarms/WallAlarmPopup.js';
+import { WallAlarmSlot } from '../components/WallAlarmSlot.js';
 
-/** How often the wall checks that its token is still valid (a revoked token shows the refusal). */
+/** How often the wall checks that its token is still valid (the feed's close says so at once too). */
 const TOKEN_CHECK_MS = 60_000;
+/**
+ * The next page's streams start this long before the switch (at most half the page time), so no
+ * tile shows black after it: a cold camera needs its next keyframe (up to its GOP) plus the
+ * stream's start, several seconds on a busy gateway.
+ */
+const PRELOAD_MS = 10_000;
 
 function Clock() {
   const [now, setNow] = useState(new Date());
@@ -27,11 +34,38 @@ function Clock() {
   );
 }
 
+interface SwitchRecord {
+  at: number;
+  page: number;
+  /** Per newly shown tile: pictures it had already drawn at the switch (0 = a black tile). */
+  tiles: Array<{ camera: string; frames: number; lastFrameAt: number; status: string; stream: string }>;
+}
+
+/** Frame stamps of each page switch, for tests and the benchmark (`window.cgWall`). */
+const record = ((window as unknown as { cgWall?: { switches: SwitchRecord[] } }).cgWall = { switches: [] as SwitchRecord[] });
+
+interface PlayerState {
+  frames: number;
+  lastFrameAt: number;
+  status: string;
+  stream: { state: string } | null;
+}
+
+function playerOf(cameraId: string): PlayerState | undefined {
+  const frame = document.querySelector<HTMLIFrameElement>(`.wall-grid .tile[data-camera="${CSS.escape(cameraId)}"] iframe`);
+  try {
+    return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The TV wall: read-only, opened with a wall token in the URL, no controls. */
 export function Wall() {
   const layout = parseWallLayout(location.search);
-  const [state, setState] = useState<'checking' | 'ok' | 'refused'>('checking');
+  const [state, setState] = useState<'checking' | 'ok' | 'refused' | 'withdrawn'>('checking');
   const [page, setPage] = useState(0);
+  const [preloading, setPreloading] = useState(false);
 
   useEffect(() => {
     if (!token.value) {
@@ -40,10 +74,10 @@ export function Wall() {
     }
     const check = () =>
       api('/api/auth/me').then(
-        () => setState('ok'),
+        () => setState((s) => (s === 'withdrawn' ? s : 'ok')),
         (err: unknown) => {
           // Only a refusal of the token ends the wall; a network drop just waits for the next check.
-          if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setState('refused');
+          if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setState((s) => (s === 'checking' ? 'refused' : 'withdrawn'));
         },
       );
     void check();
@@ -53,28 +87,61 @@ export function Wall() {
 
   useEffect(() => {
     if (state !== 'ok') return;
+    // The gateway closes the feed (4001) the moment the token is revoked: say so at once and
+    // drop every tile (their video sockets close with them).
+    onFeedEnded(() => setState('withdrawn'));
     startFeed();
-    return stopFeed;
+    return () => {
+      onFeedEnded(undefined);
+      stopFeed();
+    };
   }, [state]);
 
   const perPage = layout.columns * layout.rows;
   const all = layout.cameras.length > 0 ? layout.cameras.map((id) => cameras.value.find((c) => c.id === id)).filter((c) => c !== undefined) : cameras.value;
   const shown = wallPage(all, perPage, page);
+  const next = wallPage(all, perPage, shown.page + 1);
+  const pageRef = useRef(shown.page);
+  pageRef.current = shown.page;
 
   useEffect(() => {
     if (state !== 'ok' || shown.pages <= 1) return;
-    const timer = setInterval(() => setPage((p) => p + 1), layout.rotateSeconds * 1000);
-    return () => clearInterval(timer);
-  }, [state, shown.pages, layout.rotateSeconds]);
+    const rotateMs = layout.rotateSeconds * 1000;
+    const preload = setTimeout(() => setPreloading(true), Math.max(0, rotateMs - Math.min(PRELOAD_MS, rotateMs / 2)));
+    const flip = setTimeout(() => {
+      const upcoming = wallPage(all, perPage, pageRef.current + 1);
+      record.switches.push({
+        at: Date.now(),
+        page: upcoming.page,
+        tiles: upcoming.items.map((c) => {
+          const p = playerOf(c.id);
+          return { camera: c.id, frames: p?.frames ?? 0, lastFrameAt: p?.lastFrameAt ?? 0, status: p?.status ?? 'none', stream: p?.stream?.state ?? 'none' };
+        }),
+      });
+      if (record.switches.length > 50) record.switches.shift();
+      setPreloading(false);
+      setPage((p) => p + 1);
+    }, rotateMs);
+    return () => {
+      clearTimeout(preload);
+      clearTimeout(flip);
+    };
+  }, [state, shown.pages, shown.page, layout.rotateSeconds]);
 
-  if (state === 'refused')
+  if (state === 'refused' || state === 'withdrawn')
     return (
-      <main class="wall refused" role="alert">
-        <p>{t('wall.refused')}</p>
+      <main class={`wall refused${state === 'withdrawn' ? ' withdrawn' : ''}`} role="alert">
+        <p>{state === 'withdrawn' ? t('console.wall.withdrawn') : t('wall.refused')}</p>
       </main>
     );
   if (state === 'checking') return <p class="loading">{t('app.loading')}</p>;
   const profile = tileProfile(layout, window.innerWidth, window.devicePixelRatio);
+  // Current and (while preloading) next page in one list, in camera order: the same elements stay
+  // in place across a switch (moving an iframe would reload it), only their placement changes.
+  const place = new Map<string, { index: number; preload: boolean }>();
+  shown.items.forEach((c, index) => place.set(c.id, { index, preload: false }));
+  if (preloading && next.page !== shown.page) next.items.forEach((c, index) => !place.has(c.id) && place.set(c.id, { index, preload: true }));
+  const tiles: CameraView[] = all.filter((c) => place.has(c.id));
   return (
     <main class="wall">
       <header class="wall-header">
@@ -82,13 +149,17 @@ export function Wall() {
         {shown.pages > 1 && <span class="wall-page">{t('wall.page', { page: shown.page + 1, pages: shown.pages })}</span>}
         <DeviceHealth compact />
       </header>
+      {/* Alarm pop-ups (the alarms feature) appear here, above the grid. */}
+      <WallAlarmSlot />
       {all.length === 0 ? (
         <p class="wall-empty">{t('wall.noCameras')}</p>
       ) : (
         <section class="wall-grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
-          {shown.items.map((c) => (
-            <VideoTile key={c.id} cameraId={c.id} name={c.name} online={c.online} profile={profile} />
-          ))}
+          {tiles.map((c) => {
+            const p = place.get(c.id)!;
+            const style = { gridColumn: String((p.index % layout.columns) + 1), gridRow: String(Math.floor(p.index / layout.columns) + 1) };
+            return <VideoTile key={c.id} cameraId={c.id} name={c.name} online={c.online} status={c.status} profile={profile} class={p.preload ? 'preload' : 'current'} style={style} />;
+          })}
         </section>
       )}
       {/* Alarm pop-ups appear here, above the grid. */}

@@ -172,4 +172,13 @@ export const messagesEn: Record<MessageCode, string> = {
   'schedule.in-past': '{date} {time} has already passed; choose a later time',
   'schedule.time-missing': 'say when it plays: daily, on weekdays, weekly or once at a time, or a cron expression',
   'camera.in-config-change': 'camera "{camera}" is defined in the configuration file; change it there',
+  // Console (issue 15): control lock, saved views
+  'lock.held-other-session': 'camera "{camera}" is being controlled by {holder} (another login session) since {since}',
+  'views.wall-none': 'a TV wall has no saved views; log in as a person',
+  'views.share-admin-only': 'only an admin may save a shared view',
+  'views.not-found': 'no saved view "{id}"',
+  'views.too-many-shared': 'at most {max} shared views; delete one first',
+  'views.too-many-own': 'at most {max} views per user; delete one first',
+  'views.delete-shared-admin-only': 'only an admin may delete a shared view',
+  'views.not-yours': 'this view belongs to someone else',
 };

@@ -172,4 +172,13 @@ export const messagesZh: Record<MessageCode, string> = {
   'schedule.in-past': '{date} {time} 已经过去了，请选择以后的时间',
   'schedule.time-missing': '请选择播放时间：每天、工作日、每周某几天或只播一次，也可以填写 cron 表达式',
   'camera.in-config-change': '摄像机“{camera}”定义在配置文件中，请在那里修改',
+  // Console (issue 15): control lock, saved views
+  'lock.held-other-session': '摄像机“{camera}”正由您在另一处登录控制（自 {since} 起）',
+  'views.wall-none': '电视墙没有保存的视图，请用个人账号登录',
+  'views.share-admin-only': '只有管理员可以保存共享视图',
+  'views.not-found': '没有这个保存的视图：{id}',
+  'views.too-many-shared': '共享视图最多 {max} 个，请先删除一个',
+  'views.too-many-own': '每人最多保存 {max} 个视图，请先删除一个',
+  'views.delete-shared-admin-only': '只有管理员可以删除共享视图',
+  'views.not-yours': '这个视图是别人的',
 };

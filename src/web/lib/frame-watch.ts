@@ -1,0 +1,95 @@
+import { useEffect, useState, type MutableRef } from 'preact/hooks';
+import type { MessageKey } from '../i18n/index.js';
+
+/** Pictures missing for longer than this make a tile say "video lost" (by frame arrival, not socket state). */
+export const LOST_AFTER_MS = 2000;
+const CHECK_MS = 250;
+
+/** What the gateway's player page (`/player.html`, same origin) exposes as `window.cgPlayer`. */
+interface PlayerState {
+  status: string;
+  frames: number;
+  lastFrameAt: number;
+  stream: { state: string; reason: { code?: string } | null } | null;
+}
+
+export interface FrameWatch {
+  /** True once pictures stopped (or never came) for more than LOST_AFTER_MS. */
+  lost: boolean;
+  /** When the last picture arrived (or the tile opened, if none came): epoch ms. */
+  since: number;
+  /** Why, as the gateway or the player tells it (a catalog key). */
+  reason: MessageKey;
+  frames: number;
+}
+
+const BY_CODE: Record<string, MessageKey> = {
+  'camera.offline': 'console.reason.offline',
+  'camera.login_refused': 'console.reason.loginRefused',
+  'stream.auth_failed': 'console.reason.authFailed',
+  'stream.not_found': 'console.reason.notFound',
+  'stream.unreachable': 'console.reason.unreachable',
+  'stream.no_data': 'console.reason.noData',
+  'stream.ffmpeg_exited': 'console.reason.streamError',
+  'stream.source_failed': 'console.reason.streamError',
+};
+
+/** The reason to show: the gateway's stream status first, then the camera's state, then the player's socket. */
+export function lostReason(player: PlayerState | undefined, camera: { online: boolean; status?: string } | undefined): MessageKey {
+  const stream = player?.stream;
+  if (stream && stream.state !== 'playing' && stream.reason?.code) return BY_CODE[stream.reason.code] ?? 'console.reason.streamError';
+  if (camera?.status === 'login_refused') return 'console.reason.loginRefused';
+  if (camera && !camera.online) return 'console.reason.offline';
+  if (player && (player.status === 'reconnecting' || player.status === 'connecting') && player.frames > 0) return 'console.reason.network';
+  if (!player || player.frames === 0) return 'console.reason.connecting';
+  return 'console.reason.noFrames';
+}
+
+function readPlayer(frame: HTMLIFrameElement | null): PlayerState | undefined {
+  try {
+    return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches a tile's player for arriving pictures, four times a second. `resetKey` starts the watch
+ * afresh (another camera or profile in the same tile).
+ */
+export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
+  const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0 });
+  const cameraRef = { current: camera };
+  cameraRef.current = camera;
+  useEffect(() => {
+    const openedAt = Date.now();
+    let previous: FrameWatch | undefined;
+    const check = () => {
+      const player = readPlayer(frame.current);
+      const frames = player?.frames ?? 0;
+      const last = frames > 0 && player ? player.lastFrameAt : openedAt;
+      const quiet = Date.now() - last;
+      const why = lostReason(player, cameraRef.current);
+      // A tile that never had a picture waits longer while it is only connecting (a cold camera
+      // needs ~1.5 s); one the gateway or the camera state explains is lost at once.
+      const lost = frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
+      const reason = lost ? why : 'console.reason.connecting';
+      // Re-render only when something a person sees changes (the "since" text ticks on its own).
+      if (!previous || previous.lost !== lost || previous.reason !== reason || (previous.frames === 0) !== (frames === 0) || (lost && previous.since !== last)) {
+        previous = { lost, since: last, reason, frames };
+        setWatch(previous);
+      }
+    };
+    const timer = setInterval(check, CHECK_MS);
+    return () => clearInterval(timer);
+  }, [resetKey]);
+  return watch;
+}
+
+/** "3 秒", "2 分 5 秒": how long ago. */
+export function elapsedParts(ms: number): { key: MessageKey; params: Record<string, number> } {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return { key: 'console.lost.seconds', params: { n: s } };
+  if (s < 3600) return { key: 'console.lost.minutes', params: { m: Math.floor(s / 60), s: s % 60 } };
+  return { key: 'console.lost.hours', params: { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) } };
+}
