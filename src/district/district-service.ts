@@ -56,7 +56,10 @@ export class DistrictService implements Service {
       reconnectTimeWait: 500,
       ...(tls ? { tls: { ...(tls.ca ? { ca: readFileSync(tls.ca, 'utf8') } : {}), ...(tls.cert ? { cert: readFileSync(tls.cert, 'utf8') } : {}), ...(tls.key ? { key: readFileSync(tls.key, 'utf8') } : {}) } } : {}),
     });
-    this.jsm = await jetstreamManager(this.nc);
+    // JetStream answers only once the cluster has elected its meta leader: a district started with
+    // (or just after) its cluster waits for that, as for the streams below.
+    const nc = this.nc;
+    this.jsm = await this.untilClusterReady(() => jetstreamManager(nc));
     this.js = jetstream(this.nc);
     await this.untilClusterReady(() => ensureStreams(this.jsm!, config.nats));
     for (const s of config.sites) await ensureSiteConsumer(this.jsm, s.id);
@@ -79,7 +82,7 @@ export class DistrictService implements Service {
   }
 
   /** A freshly started cluster may need seconds to elect its JetStream leader. */
-  private async untilClusterReady(step: () => Promise<void>): Promise<void> {
+  private async untilClusterReady<T>(step: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {

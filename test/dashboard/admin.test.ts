@@ -61,7 +61,8 @@ describe('administration page in Chromium', () => {
     await page.getByText('已撤销“值班室电视”').waitFor();
     // The wall's live feed is closed within a second of the revocation; the wall shows its refusal.
     await wall.locator('main.wall.refused').waitFor({ timeout: 5000 });
-    expect(await wall.locator('main.wall.refused').innerText()).toContain('此电视墙链接无效或已被撤销');
+    // A wall that was playing says its access was withdrawn (issue 15), not "invalid link".
+    expect(await wall.locator('main.wall.refused').innerText()).toContain('这块屏幕的访问权限已被收回');
     const res = await fetch(link.replace('/wall?token=', '/api/auth/me?token='));
     expect(res.status).toBe(401);
     await wall.close();
