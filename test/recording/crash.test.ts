@@ -43,6 +43,9 @@ describe('recording survives kill -9', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     for (const pid of orphans) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    // The gateway stays down longer than recording.gapThresholdMs (2 s): a shorter pause is not a gap by
+    // design, and on an idle machine the restart below takes less than that.
+    await new Promise((r) => setTimeout(r, 3000));
 
     gw = await startRecordingGateway({ cam }, { segmentSeconds: 60 }, { dataDir, keepDataDir: true });
     const db = gw.gateway.database.db;
