@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { alarmsConfigSchema } from '../alarms/config.js';
+import { httpsSchema } from './https-schema.js';
+import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
 
 /**
  * The one schema every configuration is validated against at start. Defaults live in
@@ -174,25 +176,6 @@ export const broadcastSchema = z.strictObject({
   }),
 });
 
-export const httpsSchema = z.strictObject({
-  /** off: plain HTTP; auto: a local CA and a server certificate made (and renewed) by the gateway; files: certFile and keyFile. */
-  mode: z.enum(['off', 'auto', 'files']),
-  certFile: z.string().min(1).nullable(),
-  keyFile: z.string().min(1).nullable(),
-  /** Offered for download as the CA to trust (mode files); auto serves its own CA. */
-  caFile: z.string().min(1).nullable(),
-  /** Names and addresses the generated certificate holds besides the host's own (hostname, its addresses, localhost). */
-  names: z.array(z.string().min(1).max(253)).max(64),
-  /** Lifetime of a generated server certificate. */
-  validityDays: z.number().int().min(2).max(825),
-  /** A generated certificate is renewed this long before it expires (or when the host's names change). */
-  renewBeforeDays: z.number().int().min(1).max(365),
-  /** How often the certificate is checked for renewal. */
-  checkIntervalMs: z.number().int().min(1000).max(86_400_000),
-  /** Plain HTTP on the same port answers with a redirect to HTTPS (the CA download stays reachable). */
-  redirectHttp: z.boolean(),
-});
-
 const uplinkSchema = z.strictObject({
   enabled: z.boolean(),
   /** The district's NATS cluster, every node (nats://host:4222 or tls://...). */
@@ -214,47 +197,6 @@ const uplinkSchema = z.strictObject({
   discoverServers: z.boolean(),
   /** Speaker groups a notice for "all" plays on (empty: every speaker). */
   noticeGroups: z.array(z.string()),
-});
-
-/** How one camera is recorded (docs/recording.md). */
-export const cameraRecordingSchema = z.strictObject({
-  enabled: z.boolean(),
-  /** Which of the camera's streams is recorded; recording the profile that is watched live shares its ffmpeg. */
-  profile: z.enum(['main', 'sub']),
-  /** `continuous`: everything; `events`: only the seconds around events (preSeconds before, postSeconds after). */
-  mode: z.enum(['continuous', 'events']),
-  preSeconds: z.number().int().min(0).max(300),
-  postSeconds: z.number().int().min(0).max(3600),
-  /** Video older than this is deleted (event spans keep recording.eventRetentionDays). */
-  retentionDays: z.number().min(0.001).max(3650),
-});
-
-/** Recording and playback (src/recording, docs/recording.md). */
-export const recordingSchema = z.strictObject({
-  /** Where segments and exports go; null: <storage.dataDir>/recordings. */
-  dir: z.string().min(1).nullable(),
-  /** Settings of every camera not listed under `cameras`. */
-  defaults: cameraRecordingSchema,
-  /** Per camera id: settings over the defaults. */
-  cameras: z.record(z.string(), cameraRecordingSchema.partial()),
-  /** A segment file is closed at the first keyframe after this many seconds. */
-  segmentSeconds: z.number().min(1).max(3600),
-  /** Written data is flushed to the disk (fsync) at least this often: what a power cut can lose. */
-  fsyncIntervalMs: z.number().int().min(50).max(1000),
-  /** Keep at least this much disk free: below it the oldest video of any camera goes first. */
-  minFreeGb: z.number().min(0),
-  /** ... and at least this percentage of the disk. */
-  minFreePercent: z.number().min(0).max(90),
-  /** Seconds around events (gate entries, motion, alarms, bookmarks) are kept this long. */
-  eventRetentionDays: z.number().min(0.001).max(3650),
-  /** How often retention runs. */
-  retentionCheckMs: z.number().int().min(100).max(3_600_000),
-  /** A pause between two segments longer than this is recorded as a gap. */
-  gapThresholdMs: z.number().int().min(100).max(60_000),
-  /** Gate id -> camera id: gate entries become event marks on that camera's timeline. */
-  gateCameras: z.record(z.string(), z.string()),
-  /** The longest range one export may cover. */
-  maxExportMinutes: z.number().int().min(1).max(24 * 60),
 });
 
 export const configSchema = z.strictObject({
