@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords.js';
-import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './cli/common.js';
+import { EXIT_INVALID_CONFIG, loadConfigOrReport, printConfigError, wantsHelp } from './cli/common.js';
 import { sim } from './cli/sim.js';
 import { backupCommand, restoreCommand } from './cli/backup.js';
 import { healthcheckCommand } from './cli/healthcheck.js';
@@ -89,16 +89,8 @@ function mosquittoConfig(argv: string[]): number {
     console.error(MOSQUITTO_CONFIG_USAGE);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig({ file: values.config }).config;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      printConfigError(err);
-      return EXIT_INVALID_CONFIG;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(values.config);
+  if (!config) return EXIT_INVALID_CONFIG;
   const files = writeMosquittoFiles(values.out, config);
   console.log(`wrote ${files.passwordFile}, ${files.aclFile} and ${files.settingsFile}; include the last one in mosquitto.conf (e.g. copy it to /etc/mosquitto/conf.d/)`);
   console.log(files.ownership);

@@ -3,9 +3,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { DB_FILE, restoreArchive, writeArchive } from '../backup/archive.js';
-import { ConfigError, loadConfig } from '../config/load.js';
 import { VERSION } from '../version.js';
-import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './common.js';
+import { EXIT_INVALID_CONFIG, loadConfigOrReport, wantsHelp } from './common.js';
 
 const BACKUP_USAGE = `usage: community-gateway backup [--config FILE] [--out DIR]
   Makes one archive now (also while the gateway runs: SQLite's online backup) in DIR
@@ -15,25 +14,13 @@ const RESTORE_USAGE = `usage: community-gateway restore --archive FILE [--config
   it into DIR (default: storage.dataDir). Stop the gateway first. An existing database is replaced
   only with --force. The archived config file is left as <dataDir>/restored-config.yaml.`;
 
-function configOf(file: string | undefined) {
-  try {
-    return loadConfig({ file }).config;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      printConfigError(err);
-      return undefined;
-    }
-    throw err;
-  }
-}
-
 export async function backupCommand(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {
     console.log(BACKUP_USAGE);
     return 0;
   }
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, out: { type: 'string' } } });
-  const config = configOf(values.config);
+  const config = loadConfigOrReport(values.config);
   if (!config) return EXIT_INVALID_CONFIG;
   const dbFile = join(config.storage.dataDir, DB_FILE);
   if (!existsSync(dbFile)) {
@@ -65,7 +52,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     console.error(RESTORE_USAGE);
     return 2;
   }
-  const dataDir = values['data-dir'] ?? configOf(values.config)?.storage.dataDir;
+  const dataDir = values['data-dir'] ?? loadConfigOrReport(values.config)?.storage.dataDir;
   if (!dataDir) return EXIT_INVALID_CONFIG;
   try {
     const result = await restoreArchive({ archive: values.archive, dataDir, force: values.force === true });

@@ -1,4 +1,5 @@
-import { ConfigError } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 
 export const EXIT_INVALID_CONFIG = 2;
@@ -6,6 +7,19 @@ export const EXIT_INVALID_CONFIG = 2;
 export function printConfigError(err: ConfigError): void {
   console.error(`The configuration is invalid (${err.source}). Fix these and start again:`);
   for (const p of err.problems) console.error(`  - ${p.path || '(top level)'}: found ${p.found}; expected ${p.expected}`);
+}
+
+/** The configuration of a command, or undefined after printing why it is invalid (exit with EXIT_INVALID_CONFIG). */
+export function loadConfigOrReport(file: string | undefined): GatewayConfig | undefined {
+  try {
+    return loadConfig({ file }).config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      printConfigError(err);
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 /** Stops everything on SIGINT/SIGTERM within 5 s. */

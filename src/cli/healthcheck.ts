@@ -1,7 +1,6 @@
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/load.js';
-import { EXIT_INVALID_CONFIG, printConfigError, wantsHelp } from './common.js';
+import { EXIT_INVALID_CONFIG, loadConfigOrReport, wantsHelp } from './common.js';
 
 const USAGE = `usage: community-gateway healthcheck [--config FILE] [--timeout-ms N]
   Asks the running gateway's /healthz on this host (plain HTTP, which HTTPS mode still answers
@@ -13,16 +12,8 @@ export async function healthcheckCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, 'timeout-ms': { type: 'string' } } });
-  let config;
-  try {
-    config = loadConfig({ file: values.config }).config;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      printConfigError(err);
-      return EXIT_INVALID_CONFIG;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(values.config);
+  if (!config) return EXIT_INVALID_CONFIG;
   const host = ['0.0.0.0', '::', '[::]'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
   const timeout = Number(values['timeout-ms'] ?? 3000);
   return new Promise<number>((resolve) => {
