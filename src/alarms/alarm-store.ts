@@ -88,6 +88,8 @@ export interface AlarmFilter {
  */
 export class AlarmStore {
   private writer: BetterSqlite3.Database | undefined;
+  /** The insert path's statements, prepared once per connection (every press goes through them). */
+  private statements: ReturnType<typeof prepareInserts> | undefined;
 
   constructor(
     private readonly deps: { file: string; db: () => Db; groupWindowS: number; clipPreS?: number; clipPostS?: number },
@@ -104,22 +106,14 @@ export class AlarmStore {
   close(): void {
     this.writer?.close();
     this.writer = undefined;
+    this.statements = undefined;
   }
 
   /** Stores a batch in one transaction (durable when it returns). */
   insert(inputs: readonly AlarmInput[], receivedAt: Date): Inserted[] {
     const db = this.writer;
     if (!db) throw new Error('alarm store is not open');
-    const exists = db.prepare<[string], AlarmRow>('SELECT * FROM alarms WHERE dedupe_key = ?');
-    const parentOf = db.prepare<[string, string], AlarmRow>(
-      `SELECT * FROM alarms WHERE group_key = ? AND group_id IS NULL AND status != 'closed' AND received_at >= ? ORDER BY id DESC LIMIT 1`,
-    );
-    const add = db.prepare(
-      `INSERT INTO alarms (dedupe_key, source, kind, severity, location, device, occurred_at, received_at, raw, group_key, group_id, camera_id, clip_from, clip_to)
-       VALUES (@dedupeKey, @source, @kind, @severity, @location, @device, @occurredAt, @receivedAt, @raw, @groupKey, @groupId, @cameraId, @clipFrom, @clipTo)`,
-    );
-    const bump = db.prepare('UPDATE alarms SET group_count = group_count + 1 WHERE id = ?');
-    const byId = db.prepare<[number | bigint], AlarmRow>('SELECT * FROM alarms WHERE id = ?');
+    const { exists, parentOf, add, bump, byId } = this.statements ??= prepareInserts(db);
     const received = receivedAt.toISOString();
     const windowStart = new Date(receivedAt.getTime() - this.deps.groupWindowS * 1000).toISOString();
     const pre = (this.deps.clipPreS ?? 10) * 1000;
@@ -232,4 +226,18 @@ export class AlarmStore {
       .all(alarmId)
       .map((r) => ({ rule: r.rule, action: r.action, target: r.target, status: r.status as ActionOutcome['status'], detail: r.detail, startedAt: r.started_at, endedAt: r.ended_at }));
   }
+}
+
+function prepareInserts(db: BetterSqlite3.Database) {
+  const exists = db.prepare<[string], AlarmRow>('SELECT * FROM alarms WHERE dedupe_key = ?');
+  const parentOf = db.prepare<[string, string], AlarmRow>(
+    `SELECT * FROM alarms WHERE group_key = ? AND group_id IS NULL AND status != 'closed' AND received_at >= ? ORDER BY id DESC LIMIT 1`,
+  );
+  const add = db.prepare(
+    `INSERT INTO alarms (dedupe_key, source, kind, severity, location, device, occurred_at, received_at, raw, group_key, group_id, camera_id, clip_from, clip_to)
+     VALUES (@dedupeKey, @source, @kind, @severity, @location, @device, @occurredAt, @receivedAt, @raw, @groupKey, @groupId, @cameraId, @clipFrom, @clipTo)`,
+  );
+  const bump = db.prepare('UPDATE alarms SET group_count = group_count + 1 WHERE id = ?');
+  const byId = db.prepare<[number | bigint], AlarmRow>('SELECT * FROM alarms WHERE id = ?');
+  return { exists, parentOf, add, bump, byId };
 }

@@ -12,6 +12,7 @@ import { alarmMigrations } from './migrations.js';
 import { RuleBook } from './rule-book.js';
 import { alarmRoutes } from './routes.js';
 import { AlarmSources } from './sources.js';
+import { PresetWarmer } from './preset-warmer.js';
 import { HomeWatch } from './watch.js';
 import { WorkOrders } from './work-orders.js';
 
@@ -73,11 +74,12 @@ function buildAlarmsFeature(ctx: GatewayContext, options: AlarmsFeatureOptions):
       buttonExists: (id) => buttonIds.has(id),
     },
   });
+  const presetWarmer = new PresetWarmer({ bus: ctx.bus, rules: () => service.currentRules(), cameras: () => ctx.capabilities.optional(ALARM_CAMERAS) });
   const sources = new AlarmSources({ service, buttons, doors, watch, bus: ctx.bus, config: settings, clock, barriers: () => ctx.capabilities.optional(ALARM_BARRIERS) });
   return {
     name: 'alarms',
     migrations: alarmMigrations,
-    services: [buttons, doors, { name: 'alarm-rules', start: async () => rules.load(), stop: async () => {} }, service, sources, orders],
+    services: [buttons, doors, { name: 'alarm-rules', start: async () => rules.load(), stop: async () => {} }, service, sources, orders, presetWarmer],
     routes: alarmRoutes({ service, store, rules, watch, orders, clock }),
   };
 }

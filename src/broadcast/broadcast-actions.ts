@@ -29,6 +29,9 @@ export interface PlayOptions {
  * speakers with native TTS), clips, live call-outs and scheduled publicity.
  */
 export class BroadcastActions {
+  /** Speech and clips at each codec rate, by the (cached, shared) source samples. */
+  private readonly conversions = new WeakMap<Int16Array, Map<number, Int16Array>>();
+
   constructor(
     private readonly deps: {
       service: BroadcastService;
@@ -129,11 +132,23 @@ export class BroadcastActions {
     };
   }
 
+  /**
+   * Speech at the codec's rate, converted once per speech and rate: the same warning played again
+   * (every alarm of a rule, its repeats) does not resample seconds of audio on the event loop again.
+   */
+  private resampled(samples: Int16Array, rate: number, target: number): Int16Array {
+    let byRate = this.conversions.get(samples);
+    if (!byRate) this.conversions.set(samples, (byRate = new Map()));
+    let out = byRate.get(target);
+    if (!out) byRate.set(target, (out = resampleInt16(samples, rate, target)));
+    return out;
+  }
+
   private paced(samples: Int16Array, rate: number, repeat: number): JobRequest['audio'] {
     const { service, leadMs } = this.deps;
     return (job, sink, done) => {
       const codec = job.codec as AudioCodec;
-      const converted = resampleInt16(samples, rate, CODEC_SAMPLE_RATE[codec]);
+      const converted = this.resampled(samples, rate, CODEC_SAMPLE_RATE[codec]);
       const samplesPerFrame = new FrameEncoder(codec, service.frameMs).samplesPerFrame;
       return new PacedAudio({ codec, samples: converted, samplesPerFrame, frameMs: service.frameMs, repeat, leadMs, sink, onDone: () => done('finished') });
     };

@@ -44,8 +44,17 @@ export function detectLanguage(text: string): string {
  * text, as 16 kHz mono WAV; concurrent requests for the same text share one synthesis, and one
  * espeak-ng runs at a time.
  */
+/** At most this many samples of recent speech held in memory (2 M samples: 4 MB, about two minutes at 16 kHz). */
+const RECENT_MAX_SAMPLES = 2 * 1024 * 1024;
+
 export class TextToSpeech {
   private readonly inFlight = new Map<string, Promise<Speech>>();
+  /**
+   * The last speeches read from the cache, in memory (bounded in samples): the same samples come
+   * back for the same text, so the job's rate conversion of them is reused too (alarm warnings).
+   */
+  private readonly recent = new Map<string, { samples: Int16Array; sampleRate: number }>();
+  private recentSamples = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly children = new Set<ReturnType<typeof spawn>>();
 
@@ -70,8 +79,15 @@ export class TextToSpeech {
     const { language: lang, voice } = this.resolveVoice(text, language);
     const key = createHash('sha256').update(`${voice}\n${this.options.rate}\n${text}`).digest('hex');
     const file = join(this.options.cacheDir, `${key}.wav`);
+    const held = this.recent.get(key);
+    if (held && existsSync(file)) {
+      this.recent.delete(key);
+      this.recent.set(key, held); // most recently used last
+      return { ...held, language: lang, voice, cached: true };
+    }
     if (existsSync(file)) {
       const audio = parseWav(readFileSync(file));
+      this.hold(key, audio.samples, audio.sampleRate);
       return { samples: audio.samples, sampleRate: audio.sampleRate, language: lang, voice, cached: true };
     }
     const pending = this.inFlight.get(key);
@@ -91,6 +107,17 @@ export class TextToSpeech {
       return await job;
     } finally {
       this.inFlight.delete(key);
+    }
+  }
+
+  private hold(key: string, samples: Int16Array, sampleRate: number): void {
+    if (samples.length > RECENT_MAX_SAMPLES) return;
+    this.recent.set(key, { samples, sampleRate });
+    this.recentSamples += samples.length;
+    for (const [k, v] of this.recent) {
+      if (this.recentSamples <= RECENT_MAX_SAMPLES) break;
+      this.recent.delete(k);
+      this.recentSamples -= v.samples.length;
     }
   }
 

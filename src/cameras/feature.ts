@@ -62,7 +62,7 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
   const tours = new TourRunner({ registry, definitions, store, ptz, lock, config, log });
   const mirror = new CameraMqttMirror({ registry, lock, tours, ptz, presets, router: ctx.router, publisher: ctx.publisher, bus: ctx.bus, audit: ctx.audit, log });
   ctx.capabilities.provide(STREAM_SOURCES, new CameraStreamSources(registry));
-  ctx.capabilities.provide(ALARM_CAMERAS, alarmCameraControl({ registry, lock, presets }));
+  ctx.capabilities.provide(ALARM_CAMERAS, alarmCameraControl({ registry, lock, presets, ptz }));
   ctx.capabilities.provide(CAMERA_POSES, new CameraPoseReader(registry));
   const onRemoved = (id: string): void => {
     tours.forget(id);

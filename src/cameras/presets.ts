@@ -49,8 +49,19 @@ function refusedTheName(err: unknown): boolean {
 export class PresetService {
   /** Cameras that refused a non-ASCII preset name: later saves go straight to an ASCII camera-side name. */
   private readonly asciiOnly = new Set<string>();
+  private readonly changeListeners = new Set<(cameraId: string) => void>();
 
   constructor(private readonly deps: { registry: CameraRegistry; store: CameraStore; ptz: PtzControl; usedByTours: (cameraId: string, token: string) => string[] }) {}
+
+  /** Called after a preset of a camera was saved, renamed or removed here (caches forget that camera). */
+  onChange(listener: (cameraId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(cameraId: string): void {
+    for (const l of this.changeListeners) l(cameraId);
+  }
 
   async list(cameraId: string): Promise<PresetView[]> {
     const cam = this.deps.registry.get(cameraId);
@@ -95,6 +106,7 @@ export class PresetService {
     }
     if (cameraName === name) this.deps.store.forgetPresetName(cameraId, token);
     else this.deps.store.setPresetName(cameraId, token, name);
+    this.changed(cameraId);
     return (await this.list(cameraId)).find((p) => p.token === token) ?? { token, name, cameraName, position: null };
   }
 
@@ -105,6 +117,7 @@ export class PresetService {
     if (list.some((p) => p.name === name && p.token !== preset.token)) throw new ConflictError('preset.duplicate', { camera: cameraId, name });
     if (name === preset.cameraName) this.deps.store.forgetPresetName(cameraId, preset.token);
     else this.deps.store.setPresetName(cameraId, preset.token, name);
+    this.changed(cameraId);
     return { ...preset, name };
   }
 
@@ -115,6 +128,7 @@ export class PresetService {
     const cam = this.deps.ptz.control(cameraId, actor);
     await cam.driver.removePreset(preset.token);
     this.deps.store.forgetPresetName(cameraId, preset.token);
+    this.changed(cameraId);
     return preset;
   }
 
