@@ -42,6 +42,8 @@ export const gridSchema = z.strictObject({
   devices: z.array(id).default([]),
   /** Who gets a breached deadline (a name, e.g. the community's secretary). */
   supervisor: z.string().min(1).max(64),
+  /** The supervisor's gateway login: may record the steps of the grid's orders (as admins may). */
+  supervisorUser: z.string().min(1).max(64).optional(),
 });
 
 export const workerSchema = z.strictObject({

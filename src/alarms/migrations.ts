@@ -104,5 +104,12 @@ export const alarmMigrations: MigrationSet = {
         CREATE INDEX work_order_steps_order ON work_order_steps (work_order_id);
       `,
     },
+    {
+      version: 2,
+      name: 'door closings in the daily log',
+      up: `
+        ALTER TABLE door_openings ADD COLUMN kind TEXT NOT NULL DEFAULT 'open';
+      `,
+    },
   ],
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from '../config/schema.js';
 import { UserError } from '../core/errors.js';
 import { defineRoutes, type RouteModule } from '../http/route.js';
 import { parseBody } from '../http/validate.js';
@@ -6,7 +7,7 @@ import type { AlarmService, Clock } from './alarm-service.js';
 import type { AlarmStore } from './alarm-store.js';
 import type { RuleBook } from './rule-book.js';
 import type { HomeWatch } from './watch.js';
-import { statisticsCsv, type WorkOrders } from './work-orders.js';
+import { statisticsCsv, type Stepper, type WorkOrders } from './work-orders.js';
 
 const idParam = (raw: unknown): number => {
   const n = Number(raw);
@@ -44,6 +45,7 @@ const resolveBody = z.strictObject({
 export function alarmRoutes(deps: { service: AlarmService; store: AlarmStore; rules: RuleBook; watch: HomeWatch; orders: WorkOrders; clock: Clock }): RouteModule {
   const { service, store, orders } = deps;
   const who = (ctx: { principal?: { name: string } | undefined }) => ctx.principal?.name ?? 'unknown';
+  const stepper = (ctx: { principal?: { name: string; role: Role } | undefined }): Stepper => ({ name: ctx.principal?.name ?? 'unknown', role: ctx.principal?.role ?? 'viewer' });
   return defineRoutes([
     {
       method: 'get',
@@ -178,16 +180,16 @@ export function alarmRoutes(deps: { service: AlarmService; store: AlarmStore; ru
       summary: 'Assign (or reassign) to a worker (body: worker); the deadlines start again.',
       handler: (req, _res, ctx) => orders.assign(idParam(req.params.id), parseBody(z.strictObject({ worker: text(64) }), req.body).worker, who(ctx)),
     },
-    { method: 'post', path: '/api/work-orders/:id/accept', access: 'officer', audit: 'work-order.accept', summary: 'The worker accepts the order.', handler: (req, _res, ctx) => orders.accept(idParam(req.params.id), who(ctx)) },
-    { method: 'post', path: '/api/work-orders/:id/on-site', access: 'officer', audit: 'work-order.on-site', summary: 'The worker is on site.', handler: (req, _res, ctx) => orders.arrive(idParam(req.params.id), who(ctx)) },
+    { method: 'post', path: '/api/work-orders/:id/accept', access: 'officer', audit: 'work-order.accept', summary: 'The worker accepts the order (the assigned worker, the grid\'s supervisor or an admin; others 403 not_assigned_worker).', handler: (req, _res, ctx) => orders.accept(idParam(req.params.id), stepper(ctx)) },
+    { method: 'post', path: '/api/work-orders/:id/on-site', access: 'officer', audit: 'work-order.on-site', summary: 'The worker is on site (the assigned worker, the grid\'s supervisor or an admin).', handler: (req, _res, ctx) => orders.arrive(idParam(req.params.id), stepper(ctx)) },
     {
       method: 'post',
       path: '/api/work-orders/:id/resolve',
       access: 'officer',
       audit: 'work-order.resolve',
-      summary: 'Resolved (small) or planned (complex), with a note and an optional JPEG/PNG photo (base64).',
+      summary: 'Resolved (small) or planned (complex), with a note and an optional JPEG/PNG photo (base64); the assigned worker, the grid\'s supervisor or an admin.',
       maxJsonBytes: 7 * 1024 * 1024,
-      handler: (req, _res, ctx) => orders.resolve(idParam(req.params.id), who(ctx), parseBody(resolveBody, req.body)),
+      handler: (req, _res, ctx) => orders.resolve(idParam(req.params.id), stepper(ctx), parseBody(resolveBody, req.body)),
     },
   ]);
 }

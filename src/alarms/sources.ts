@@ -55,9 +55,10 @@ export class AlarmSources implements Service {
     this.deps.doors.onEvents(({ device, payload }, release) => {
       const stored = this.acknowledger(this.deps.doors.link, device, payload.eventId, release);
       if (payload.type === 'open' || payload.type === 'closed') {
+        if (payload.type === 'closed') this.deps.watch.closed(device, payload.eventId, payload.timestamp);
         const warning = payload.type === 'open' ? this.deps.watch.opened(device, payload.eventId, payload.timestamp) : undefined;
         if (warning) service.raise(warning, stored);
-        else stored(true); // logged (door_openings is written before the ack); nothing to raise
+        else stored(true); // logged (door_openings, open and closed, is written before the ack); nothing to raise
         return;
       }
       const home = this.deps.watch.homeOf(device);

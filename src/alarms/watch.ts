@@ -9,6 +9,17 @@ export interface HomeView extends HomeConfig {
   label: string;
 }
 
+export interface DailyLogDay {
+  day: string;
+  openings: number;
+  closings: number;
+  outsideHours: number;
+  /** Opening times. */
+  times: string[];
+  /** Openings and closings in order (as the sensor timed them). */
+  events: Array<{ at: string; kind: 'open' | 'closed'; allowed: boolean }>;
+}
+
 /**
  * Homes under watch (e.g. home quarantine): a door opening inside the watch period and outside
  * the allowed hours raises a warning; every opening is logged per home and day. The watch ends by
@@ -68,18 +79,35 @@ export class HomeWatch {
     };
   }
 
-  /** The daily log: openings per home and local day. */
-  dailyLog(homeId: string, days = 14): Array<{ day: string; openings: number; outsideHours: number; times: string[] }> {
+  /** A door closed: logged beside the openings (the daily log shows both); never raises anything. */
+  closed(sensor: string, eventId: string, closedAt: string): void {
+    const home = this.bySensor.get(sensor);
+    if (!home) return;
+    const at = Date.parse(closedAt);
+    this.deps
+      .db()
+      .prepare(`INSERT INTO door_openings (home, sensor, event_id, opened_at, local_day, allowed, kind) VALUES (?, ?, ?, ?, ?, 1, 'closed') ON CONFLICT (sensor, event_id) DO NOTHING`)
+      .run(home.id, sensor, eventId, closedAt, localDay(at, this.deps.utcOffsetMinutes));
+  }
+
+  /** The daily log per home and local day: openings (and how many outside the hours), closings, every event in order. */
+  dailyLog(homeId: string, days = 14): DailyLogDay[] {
     const rows = this.deps
       .db()
-      .prepare<[{ home: string; days: number }], { local_day: string; opened_at: string; allowed: number }>(
-        `SELECT local_day, opened_at, allowed FROM door_openings WHERE home = @home AND local_day IN (SELECT DISTINCT local_day FROM door_openings WHERE home = @home ORDER BY local_day DESC LIMIT @days) ORDER BY opened_at`,
+      .prepare<[{ home: string; days: number }], { local_day: string; opened_at: string; allowed: number; kind: string }>(
+        `SELECT local_day, opened_at, allowed, kind FROM door_openings WHERE home = @home AND local_day IN (SELECT DISTINCT local_day FROM door_openings WHERE home = @home ORDER BY local_day DESC LIMIT @days) ORDER BY opened_at, id`,
       )
       .all({ home: homeId, days });
-    const byDay = new Map<string, { day: string; openings: number; outsideHours: number; times: string[] }>();
+    const byDay = new Map<string, DailyLogDay>();
     for (const r of rows) {
       let d = byDay.get(r.local_day);
-      if (!d) byDay.set(r.local_day, (d = { day: r.local_day, openings: 0, outsideHours: 0, times: [] }));
+      if (!d) byDay.set(r.local_day, (d = { day: r.local_day, openings: 0, closings: 0, outsideHours: 0, times: [], events: [] }));
+      const kind = r.kind === 'closed' ? 'closed' : 'open';
+      d.events.push({ at: r.opened_at, kind, allowed: r.allowed === 1 });
+      if (kind === 'closed') {
+        d.closings++;
+        continue;
+      }
       d.openings++;
       if (!r.allowed) d.outsideHours++;
       d.times.push(r.opened_at);

@@ -5,6 +5,7 @@ import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { Db } from '../store/database.js';
+import type { Role } from '../config/schema.js';
 import type { Clock } from './alarm-service.js';
 import type { AlarmsConfig, GridConfig, WorkerConfig } from './config.js';
 import { workOrderFeed } from './topics.js';
@@ -80,6 +81,12 @@ export interface NewWorkOrder {
 }
 
 const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
+
+/** Who records a step: a login name and its role. */
+export interface Stepper {
+  name: string;
+  role: Role;
+}
 
 /**
  * Work orders on the 52022 clock: assigned to the worker of their grid, accepted, on site,
@@ -161,23 +168,26 @@ export class WorkOrders implements Service {
     return this.changed(this.get(id));
   }
 
-  accept(id: number, by: string): WorkOrder {
-    return this.advance(id, by, ['assigned'], 'accepted', 'accepted_at');
+  accept(id: number, by: Stepper): WorkOrder {
+    this.checkStepper(this.get(id), by);
+    return this.advance(id, by.name, ['assigned'], 'accepted', 'accepted_at');
   }
 
-  arrive(id: number, by: string): WorkOrder {
-    return this.advance(id, by, ['assigned', 'accepted'], 'on-site', 'on_site_at');
+  arrive(id: number, by: Stepper): WorkOrder {
+    this.checkStepper(this.get(id), by);
+    return this.advance(id, by.name, ['assigned', 'accepted'], 'on-site', 'on_site_at');
   }
 
-  resolve(id: number, by: string, body: { note: string; photo?: { contentType: string; base64: string } | undefined; complexity?: 'small' | 'complex' | undefined }): WorkOrder {
+  resolve(id: number, by: Stepper, body: { note: string; photo?: { contentType: string; base64: string } | undefined; complexity?: 'small' | 'complex' | undefined }): WorkOrder {
     const order = this.get(id);
+    this.checkStepper(order, by);
     const complexity = body.complexity ?? order.complexity;
     let photo: string | null = null;
     if (body.photo) photo = this.savePhoto(id, body.photo);
     if (complexity !== order.complexity) this.deps.db().prepare('UPDATE work_orders SET complexity = ? WHERE id = ?').run(complexity, id);
     this.deps.db().prepare('UPDATE work_orders SET note = ?, photo = COALESCE(?, photo) WHERE id = ?').run(body.note, photo, id);
     const next = complexity === 'complex' ? 'planned' : 'resolved';
-    const updated = this.advance(id, by, ['assigned', 'accepted', 'on-site'], next, complexity === 'complex' ? 'planned_at' : 'resolved_at', body.note);
+    const updated = this.advance(id, by.name, ['assigned', 'accepted', 'on-site'], next, complexity === 'complex' ? 'planned_at' : 'resolved_at', body.note);
     return updated;
   }
 
@@ -272,6 +282,20 @@ export class WorkOrders implements Service {
       byWorker: group((o) => o.worker, (k) => this.deps.config.workers.find((w) => w.id === k)?.name ?? k),
       byGrid: group((o) => o.grid, (k) => this.deps.config.grids.find((g) => g.id === k)?.name ?? k),
     };
+  }
+
+  /**
+   * Accept, on site and resolve are the assigned worker's (by the worker's login, or id when it has
+   * none), their grid's supervisor's (its login) or an admin's; anyone else gets a 403 that names the worker.
+   */
+  private checkStepper(order: WorkOrder, by: Stepper): void {
+    if (by.role === 'admin') return;
+    const worker = order.worker ? this.deps.config.workers.find((w) => w.id === order.worker) : undefined;
+    if (worker && (worker.user ?? worker.id) === by.name) return;
+    const grid = order.grid ? this.deps.config.grids.find((g) => g.id === order.grid) : undefined;
+    if (grid?.supervisorUser !== undefined && grid.supervisorUser === by.name) return;
+    if (!worker) throw new UserError('work-order.step-unassigned', { order: order.id }, 403, 'not_assigned_worker');
+    throw new UserError('work-order.step-not-yours', { order: order.id, worker: worker.name }, 403, 'not_assigned_worker');
   }
 
   private advance(id: number, by: string, from: WorkOrderStatus[], to: WorkOrderStatus, column: string, detail?: string): WorkOrder {

@@ -193,6 +193,9 @@ export const MESSAGES = {
   'views.too-many-own': 'at most {max} views per user; delete one first',
   'views.delete-shared-admin-only': 'only an admin may delete a shared view',
   'views.not-yours': 'this view belongs to someone else',
+  // Alarms (issue 14, round 3): work-order steps by the assigned worker
+  'work-order.step-not-yours': 'work order {order} is assigned to {worker}: only {worker}, the grid\'s supervisor or an admin may record its steps',
+  'work-order.step-unassigned': 'work order {order} is not assigned to anyone yet: only the grid\'s supervisor or an admin may record its steps',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -32,7 +32,7 @@ describe('alarm path', () => {
     expect(closed).toMatchObject({ status: 'closed', closedAs: 'false' });
   });
 
-  it('a watched home: the door opened at 02:00 raises a warning, at 14:00 it does not; both are in the daily log', async () => {
+  it('a watched home: the door opened at 02:00 raises a warning, at 14:00 it does not; openings and the closing are in the daily log', async () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     rig = await startAlarmRig({
       config: {
@@ -43,8 +43,8 @@ describe('alarm path', () => {
       },
     });
     rig.door.setClock(new Date(`${today}T14:00:00+08:00`));
-    await rig.door.open();
-    await rig.door.close();
+    const dayOpen = await rig.door.open();
+    const dayClose = await rig.door.close();
     rig.door.setClock(new Date(`${today}T02:00:00+08:00`));
     const night = await rig.door.open();
     expect(await rig.door.drained(5000)).toBe(true);
@@ -54,8 +54,13 @@ describe('alarm path', () => {
     });
     expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatchObject({ source: 'watch', kind: 'watch-breach', severity: 'warning', location: 'Building 3 unit 2 room 701', occurredAt: night.timestamp });
-    const log = await rig.call<{ days: Array<{ day: string; openings: number; outsideHours: number }> }>('/api/homes/home-701/log');
-    expect(log.days).toEqual([expect.objectContaining({ day: today, openings: 2, outsideHours: 1 })]);
+    const log = await rig.call<{ days: Array<{ day: string; openings: number; closings: number; outsideHours: number; events: unknown[] }> }>('/api/homes/home-701/log');
+    expect(log.days).toEqual([expect.objectContaining({ day: today, openings: 2, closings: 1, outsideHours: 1 })]);
+    expect(log.days[0]!.events).toEqual([
+      { at: night.timestamp, kind: 'open', allowed: false },
+      { at: dayOpen.timestamp, kind: 'open', allowed: true },
+      { at: dayClose.timestamp, kind: 'closed', allowed: true },
+    ]);
   });
 
   it('refuses a rule that names a missing speaker or camera, with a clear message; a dry run shows what a rule would do', async () => {

@@ -21,11 +21,11 @@ beforeAll(async () => {
       alarms: {
         grids: [
           { id: 'east', name: '东区网格', buildings: ['3', '4'], supervisor: '李书记' },
-          { id: 'west', name: '西区网格', buildings: ['1'], supervisor: '李书记' },
+          { id: 'west', name: '西区网格', buildings: ['1'], supervisor: '李书记', supervisorUser: 'officer' },
         ],
         workers: [
-          { id: 'wang', name: '王网格员', grid: 'east', phone: '13800000001' },
-          { id: 'zhao', name: '赵网格员', grid: 'west' },
+          { id: 'wang', name: '王网格员', grid: 'east', phone: '13800000001', user: 'officer' },
+          { id: 'zhao', name: '赵网格员', grid: 'west', user: 'officer2' },
         ],
       },
     },
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => rig?.stop());
 
 const create = (json: Record<string, unknown>) => rig.call<WorkOrder>('/api/work-orders', { json: { origin: 'resident', ...json } });
-const step = (id: number, what: string, json: unknown = {}) => rig.call<WorkOrder>(`/api/work-orders/${id}/${what}`, { json });
+const step = (id: number, what: string, json: unknown = {}, token?: string) => rig.call<WorkOrder>(`/api/work-orders/${id}/${what}`, { json, ...(token ? { token } : {}) });
 
 describe('work orders on the 52022 clock', () => {
   it('assigns to the grid worker, escalates a missed on-site deadline once, counts 19 min as within 20, and the statistics match a hand count', async () => {
@@ -66,15 +66,22 @@ describe('work orders on the 52022 clock', () => {
     detail = await rig.call(`/api/work-orders/${b.id}`);
     expect(detail.history.filter((h) => h.step === 'breach:on-site')).toHaveLength(1); // once
 
+    // Only the assigned worker (or the grid's supervisor, or an admin) records steps: zhao (officer2) may not touch wang's order.
+    const zhao = await rig.gw.login('officer2');
+    const refused = await rig.gw.api(`/api/work-orders/${b.id}/on-site`, { method: 'POST', token: zhao, json: {} });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'not_assigned_worker', error: `work order ${b.id} is assigned to 王网格员: only 王网格员, the grid's supervisor or an admin may record its steps` });
+    expect((await rig.call<WorkOrder>(`/api/work-orders/${b.id}`)).status).toBe('assigned');
+
     clock.t = T0 + 7 * MIN;
-    await step(c.id, 'on-site');
+    await step(c.id, 'on-site', {}, zhao);
     clock.t = T0 + 19 * MIN;
     const resolvedA = await step(a.id, 'resolve', { note: '已更换灯泡', photo: { contentType: 'image/png', base64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64') } });
     expect(resolvedA).toMatchObject({ status: 'resolved', resolvedAt: T0 + 19 * MIN, note: '已更换灯泡' });
     expect(resolvedA.photo).toMatch(/\.png$/);
     await rig.call(`/api/work-orders/${b.id}/resolve`, { json: { note: 'x', photo: { contentType: 'image/jpeg', base64: Buffer.from('not a jpeg').toString('base64') } }, expect: 400 });
     clock.t = T0 + 25 * MIN;
-    await step(c.id, 'resolve', { note: '已劝离' });
+    await step(c.id, 'resolve', { note: '已劝离' }); // officer: the west grid's supervisor login
 
     // Hand count at T0+25 min. wang: A (site 3 min, fixed 19 min) and B (no site: breached on site and small fix at 20 min).
     //   median to site = 180 s (only A arrived); on site within 5 min: 1 of 2 = 50 %; small fix within 20: 1 of 2 = 50 %.

@@ -181,4 +181,7 @@ export const messagesZh: Record<MessageCode, string> = {
   'views.too-many-own': '每人最多保存 {max} 个视图，请先删除一个',
   'views.delete-shared-admin-only': '只有管理员可以删除共享视图',
   'views.not-yours': '这个视图是别人的',
+  // Alarms (issue 14, round 3): work-order steps by the assigned worker
+  'work-order.step-not-yours': '工单 {order} 已派给 {worker}：只有 {worker} 本人、网格负责人或管理员可以登记接单、到场和处理',
+  'work-order.step-unassigned': '工单 {order} 还没有派给任何人：只有网格负责人或管理员可以登记接单、到场和处理',
 };
