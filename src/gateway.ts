@@ -212,6 +212,7 @@ export class Gateway implements Service {
     for (const feature of this.features) if (feature.migrations) migrations.push(feature.migrations);
 
     const devicesOf = (kind: string) => () => config.mqtt.devices.filter((d) => d.kind === kind).map((d) => ({ id: d.id, name: d.id }));
+    const alarmDevicesOf = (kind: string) => () => devicesOf(kind)().map((d) => ({ id: d.id, name: config.alarms.devices.find((a) => a.id === d.id)?.name ?? d.id }));
     this.homeAssistant = new HomeAssistantDiscovery({
       settings: config.homeAssistant,
       context: { base, siteId: config.site.id, siteName: config.site.name, version: VERSION },
@@ -222,6 +223,8 @@ export class Gateway implements Service {
       cameras: () => capabilities.optional(STREAM_SOURCES)?.list().map((c) => ({ id: c.id, name: c.name })) ?? config.cameras.list.map((c) => ({ id: c.id, name: c.name })),
       barriers: devicesOf('barriers'),
       speakers: devicesOf('speakers'),
+      alarmButtons: alarmDevicesOf('alarm-buttons'),
+      doorSensors: alarmDevicesOf('door-sensors'),
       snapshot: async (cameraId) => {
         const sources = capabilities.require(STREAM_SOURCES);
         return grabJpeg(resolveFfmpeg(config.ffmpeg.path ? { configured: config.ffmpeg.path } : {}).path, await sources.resolve(cameraId, 'sub'));

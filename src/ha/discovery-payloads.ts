@@ -6,7 +6,7 @@
  */
 
 export interface DiscoveryEntity {
-  component: 'camera' | 'button' | 'binary_sensor' | 'cover' | 'sensor';
+  component: 'camera' | 'button' | 'binary_sensor' | 'cover' | 'sensor' | 'event';
   objectId: string;
   config: Record<string, unknown>;
 }
@@ -18,7 +18,7 @@ export interface DiscoveryContext {
   version: string;
 }
 
-function availability(ctx: DiscoveryContext, deviceTopic: string) {
+export function availability(ctx: DiscoveryContext, deviceTopic: string) {
   return {
     availability_mode: 'all',
     availability: [
@@ -28,7 +28,7 @@ function availability(ctx: DiscoveryContext, deviceTopic: string) {
   };
 }
 
-function device(ctx: DiscoveryContext, kind: string, id: string, name: string, model: string) {
+export function device(ctx: DiscoveryContext, kind: string, id: string, name: string, model: string) {
   return {
     identifiers: [`community-gateway_${ctx.siteId}_${kind}_${id}`],
     name,
@@ -40,7 +40,7 @@ function device(ctx: DiscoveryContext, kind: string, id: string, name: string, m
   };
 }
 
-function origin(ctx: DiscoveryContext) {
+export function origin(ctx: DiscoveryContext) {
   return { name: 'community-gateway', sw_version: ctx.version };
 }
 

@@ -3,6 +3,7 @@ import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { MqttConnection } from '../mqtt/connection.js';
 import type { Database } from '../store/database.js';
+import { alarmButtonEntities, doorSensorEntities } from './alarm-device-payloads.js';
 import { barrierEntities, cameraEntities, gatewayEntities, speakerEntities, type DiscoveryContext, type DiscoveryEntity } from './discovery-payloads.js';
 
 export interface HomeAssistantSettings {
@@ -47,6 +48,8 @@ export class HomeAssistantDiscovery implements Service {
       cameras: () => Array<{ id: string; name: string }>;
       barriers: () => Array<{ id: string; name: string }>;
       speakers: () => Array<{ id: string; name: string }>;
+      alarmButtons?: () => Array<{ id: string; name: string }>;
+      doorSensors?: () => Array<{ id: string; name: string }>;
       snapshot?: (cameraId: string) => Promise<Buffer>;
       log: Logger;
     },
@@ -64,6 +67,8 @@ export class HomeAssistantDiscovery implements Service {
       ...this.deps.cameras().flatMap((c) => cameraEntities(ctx, c)),
       ...this.deps.barriers().flatMap((b) => barrierEntities(ctx, b)),
       ...this.deps.speakers().flatMap((s) => speakerEntities(ctx, s)),
+      ...(this.deps.alarmButtons?.() ?? []).flatMap((b) => alarmButtonEntities(ctx, b)),
+      ...(this.deps.doorSensors?.() ?? []).flatMap((d) => doorSensorEntities(ctx, d)),
     ];
   }
 

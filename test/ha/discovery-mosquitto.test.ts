@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAlarmButton } from '../../simulators/alarm-button/button.js';
 import { SimulatedBarrier } from '../../simulators/barrier/barrier.js';
+import { SimulatedDoorSensor } from '../../simulators/door-sensor/sensor.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { MosquittoSource } from '../../src/mqtt/mosquitto-config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -17,12 +19,16 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
   const devices = [
     { id: 'gate-north', kind: 'barriers' as const, password: 'pw-gate-north-1', groups: [] },
     { id: 'lobby', kind: 'speakers' as const, password: 'pw-lobby-spk-1', groups: ['all'] },
+    { id: 'btn-b3', kind: 'alarm-buttons' as const, password: 'pw-btn-b3-secret', groups: [] },
+    { id: 'door-701', kind: 'door-sensors' as const, password: 'pw-door-701-secret', groups: [] },
   ];
   const mqttConfig = { baseTopic: 'community', username: 'gateway', password: 'gateway-pw-1', devices, integrations: [{ name: 'homeassistant', password: 'ha-password-1' }] };
   let broker: RunningMosquitto;
   let gw: TestGateway;
   let ha: MqttClient;
   let barrier: SimulatedBarrier;
+  let button: SimulatedAlarmButton;
+  let door: SimulatedDoorSensor;
   const configs = new Map<string, Config>();
   const messages: Array<{ topic: string; payload: string; retain: boolean }> = [];
   const dir = mkdtempSync(join(tmpdir(), 'cg-ha-'));
@@ -33,6 +39,7 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
       config: {
         mqtt: { url: broker.url, username: 'gateway', password: 'gateway-pw-1', protocolVersion: 5, devices, integrations: mqttConfig.integrations },
         homeAssistant: { enabled: true },
+        alarms: { devices: [{ id: 'btn-b3', name: '3号楼一键报警', location: 'Building 3 unit 2' }] },
         // A camera that is not there: its entities are announced, unavailable until it answers.
         cameras: { list: [{ id: 'east-gate', name: '东门', host: '127.0.0.1', port: 9, username: 'u', password: 'p' }] },
       },
@@ -46,13 +53,19 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     await ha.subscribeAsync(['homeassistant/#', 'community/#'], { qos: 1 });
     barrier = new SimulatedBarrier({ id: 'gate-north', password: 'pw-gate-north-1', baseTopic: 'community', dataDir: dir, log: silentLogger() });
     await barrier.start(broker.url);
-    await waitFor(() => configs.size >= 17, 10_000, 'discovery configs').catch((err: Error) => {
+    button = new SimulatedAlarmButton({ id: 'btn-b3', password: 'pw-btn-b3-secret', baseTopic: 'community', dataDir: dir, log: silentLogger() });
+    door = new SimulatedDoorSensor({ id: 'door-701', password: 'pw-door-701-secret', baseTopic: 'community', dataDir: dir, log: silentLogger() });
+    await button.start(broker.url);
+    await door.start(broker.url);
+    await waitFor(() => configs.size >= 24, 10_000, 'discovery configs').catch((err: Error) => {
       throw new Error(`${err.message}; got ${configs.size}: ${[...new Set(messages.map((m) => m.topic))].join(', ')}`);
     });
   }, 30_000);
 
   afterAll(async () => {
     await barrier?.stop();
+    await button?.stop();
+    await door?.stop();
     await ha?.endAsync();
     await gw?.stop();
     await broker?.stop();
@@ -73,10 +86,13 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     expect(byComponent.get('camera')).toEqual(['homeassistant/camera/community/east-gate/config']);
     expect(byComponent.get('button')).toHaveLength(8);
     expect(byComponent.get('cover')).toEqual(['homeassistant/cover/community/gate-north/config']);
-    expect(byComponent.get('binary_sensor')?.sort()).toEqual(['homeassistant/binary_sensor/community/east-gate_motion/config', 'homeassistant/binary_sensor/community/gateway/config']);
-    expect(byComponent.get('sensor')?.sort()).toEqual(
-      ['gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state'].map((o) => `homeassistant/sensor/community/${o}/config`),
+    expect(byComponent.get('binary_sensor')?.sort()).toEqual(
+      ['btn-b3_siren', 'btn-b3_tamper', 'door-701', 'door-701_tamper', 'east-gate_motion', 'gateway'].map((o) => `homeassistant/binary_sensor/community/${o}/config`),
     );
+    expect(byComponent.get('sensor')?.sort()).toEqual(
+      ['btn-b3_battery', 'door-701_battery', 'gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state'].map((o) => `homeassistant/sensor/community/${o}/config`),
+    );
+    expect(byComponent.get('event')).toEqual(['homeassistant/event/community/btn-b3/config']);
     const ids = [...configs.values()].map((c) => c.unique_id);
     expect(new Set(ids).size).toBe(ids.length);
     // Retained: checked by a late subscriber below (a live delivery carries no retain flag).
@@ -93,6 +109,27 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     expect(JSON.parse(last('community/gateway/state')!)).toMatchObject({ state: 'online' });
     await waitFor(() => last('community/barriers/gate-north/availability') === 'online', 5000, 'barrier online');
     expect(last('community/cameras/east-gate/availability')).toBe('offline');
+  });
+
+  it('alarm buttons and door sensors: entities on the devices\' own topics, available with the device', async () => {
+    const event = configs.get('homeassistant/event/community/btn-b3/config')!;
+    expect(event).toMatchObject({ state_topic: 'community/alarm-buttons/btn-b3/event', event_types: ['press', 'long-press', 'tamper', 'battery-low'], device: { name: '3号楼一键报警', via_device: 'community-gateway_community' } });
+    expect(event.availability!.map((a) => a.topic)).toEqual(['community/gateway/state', 'community/alarm-buttons/btn-b3/availability']);
+    const doorConfig = configs.get('homeassistant/binary_sensor/community/door-701/config')!;
+    expect(doorConfig).toMatchObject({ device_class: 'door', state_topic: 'community/door-sensors/door-701/state' });
+    expect(doorConfig.availability!.map((a) => a.topic)).toEqual(['community/gateway/state', 'community/door-sensors/door-701/availability']);
+    for (const id of ['btn-b3_battery', 'door-701_battery']) expect(configs.get(`homeassistant/sensor/community/${id}/config`)).toMatchObject({ device_class: 'battery', unit_of_measurement: '%', value_template: '{{ value_json.battery }}' });
+    for (const id of ['btn-b3_tamper', 'door-701_tamper']) expect(configs.get(`homeassistant/binary_sensor/community/${id}/config`)).toMatchObject({ device_class: 'tamper' });
+    // What the devices publish carries the fields the templates read.
+    const last = (t: string) => messages.filter((m) => m.topic === t).at(-1)?.payload;
+    await waitFor(() => last('community/alarm-buttons/btn-b3/availability') === 'online' && last('community/door-sensors/door-701/availability') === 'online', 5000, 'alarm devices online');
+    expect(JSON.parse(last('community/door-sensors/door-701/state')!)).toMatchObject({ contact: 'closed', battery: expect.any(Number), tamper: false });
+    await door.open();
+    await waitFor(() => (JSON.parse(last('community/door-sensors/door-701/state') ?? '{}') as { contact?: string }).contact === 'open' || undefined, 5000, 'door open on its state topic');
+    const pressed = await button.press();
+    const seen = await waitFor(() => messages.find((m) => m.topic === 'community/alarm-buttons/btn-b3/event' && (JSON.parse(m.payload) as { eventId: string }).eventId === pressed.eventId), 5000, 'the press on the event topic');
+    expect(JSON.parse(seen.payload)).toMatchObject({ type: 'press' });
+    expect(JSON.parse(last('community/alarm-buttons/btn-b3/state')!)).toMatchObject({ battery: expect.any(Number), tamper: false, siren: false });
   });
 
   it('a PTZ button publishes the contract\'s own PTZ command', () => {

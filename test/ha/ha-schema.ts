@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Home Assistant's documented MQTT discovery fields (https://www.home-assistant.io/integrations/
- * camera.mqtt/, button.mqtt/, binary_sensor.mqtt/, cover.mqtt/, sensor.mqtt/, and the shared
+ * camera.mqtt/, button.mqtt/, binary_sensor.mqtt/, cover.mqtt/, sensor.mqtt/, event.mqtt/, and the shared
  * availability / device / origin blocks of mqtt/), written down here as strict schemas: a key Home
  * Assistant does not know, a missing required key or a value of the wrong kind fails the test.
  * (Home Assistant itself logs and ignores a config with unknown keys.)
@@ -108,7 +108,14 @@ export const haComponentSchemas = {
     suggested_display_precision: z.number().int().optional(),
     options: z.array(z.string()).optional(),
   }),
+  event: z.strictObject({
+    ...entityBase,
+    state_topic: topic,
+    value_template: template.optional(),
+    event_types: z.array(z.string().min(1)).min(1),
+    device_class: z.enum(['button', 'doorbell', 'motion']).optional(),
+  }),
 } as const;
 
 /** `<prefix>/<component>/[<node_id>/]<object_id>/config` */
-export const DISCOVERY_TOPIC = /^([A-Za-z0-9_-]+)\/(camera|button|binary_sensor|cover|sensor)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/;
+export const DISCOVERY_TOPIC = /^([A-Za-z0-9_-]+)\/(camera|button|binary_sensor|cover|sensor|event)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/;
