@@ -4,7 +4,7 @@ import type { Logger } from '../../src/core/logger.js';
 import { buildTopic, type TopicSpec } from '../../src/core/mqtt-contract.js';
 import { eventAckSchema } from '../../devices/alarm-button/event-topics.js';
 import { behaviour, type AlarmDeviceBehaviour } from './behaviours.js';
-import { EventJournal } from './event-journal.js';
+import { DeviceJournal } from '../common/device-journal.js';
 
 export interface EventDeviceOptions {
   id: string;
@@ -41,7 +41,7 @@ export interface BaseEvent {
  * reconnect and resend overdue ones; faults as field behaviours.
  */
 export abstract class SimulatedEventDevice<E extends BaseEvent> {
-  readonly journal: EventJournal<E>;
+  readonly journal: DeviceJournal<E>;
   readonly counters = { generated: 0, sent: 0, acknowledged: 0, rejected: 0, commands: 0 };
   battery = 100;
   tamper = false;
@@ -59,7 +59,7 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
     protected readonly options: EventDeviceOptions,
     private readonly topics: EventDeviceTopics,
   ) {
-    this.journal = new EventJournal<E>(join(options.dataDir, `${options.id}.events.jsonl`));
+    this.journal = new DeviceJournal<E>(join(options.dataDir, `${options.id}.events.jsonl`));
   }
 
   get id(): string {
@@ -152,7 +152,7 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
   private resendOverdue(): void {
     if (!this.connected || behaviour(this.options.behaviours, 'no-resend')) return;
     const now = Date.now();
-    for (const event of this.journal.entries()) {
+    for (const { payload: event } of this.journal.entries()) {
       const sent = this.sentAt.get(event.eventId);
       if (sent === undefined || now - sent >= this.retransmitMs) this.send(event, true);
     }
@@ -179,7 +179,7 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
       client.subscribe(subs, { qos: 1 });
       client.publish(this.topic(this.topics.availability), 'online', { qos: 1, retain: true });
       this.publishState();
-      for (const event of this.journal.entries()) this.send(event, true);
+      for (const { payload: event } of this.journal.entries()) this.send(event, true);
     });
     client.on('close', () => this.sentAt.clear());
     client.on('error', (err) => this.options.log.debug({ device: this.id, err: err.message }, 'alarm device MQTT error'));
@@ -200,9 +200,9 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
       return;
     }
     this.counters.acknowledged += this.journal.acknowledge(ack.eventIds);
-    const rejected = (ack.rejected ?? []).map((r) => r.eventId);
-    this.counters.rejected += this.journal.acknowledge(rejected);
-    for (const id of [...ack.eventIds, ...rejected]) this.sentAt.delete(id);
+    const rejected = ack.rejected ?? [];
+    for (const r of rejected) if (this.journal.reject(r.eventId, r.reason)) this.counters.rejected++;
+    for (const id of [...ack.eventIds, ...rejected.map((r) => r.eventId)]) this.sentAt.delete(id);
   }
 
   private async disconnect(abrupt: boolean): Promise<void> {
