@@ -44,6 +44,7 @@ import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 import { uplinkFeature } from './uplink/feature.js';
 import { consoleViewsFeature } from './console-views/feature.js';
+import { visitorsFeature } from './visitors/feature.js';
 import { recordingFeature } from './recording/feature.js';
 import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
@@ -59,7 +60,7 @@ import { resolveFfmpeg } from './core/ffmpeg.js';
 import { alarmsFeature } from './alarms/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, visitorsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

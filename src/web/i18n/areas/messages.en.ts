@@ -181,4 +181,12 @@ export const messagesEn: Record<MessageCode, string> = {
   'views.too-many-own': 'at most {max} views per user; delete one first',
   'views.delete-shared-admin-only': 'only an admin may delete a shared view',
   'views.not-yours': 'this view belongs to someone else',
+  // Visitors (issue 18.6): visitor passes
+  'visitor.validity-order': 'the pass must end after it starts',
+  'visitor.validity-past': 'the pass would already have expired; choose a later end time',
+  'visitor.validity-too-long': 'a visitor pass may be valid for at most {days} days',
+  'visitor.not-found': 'no visitor pass {id}',
+  'visitor.already-revoked': 'the pass of {name} is already revoked',
+  'visitor.revoked': 'the pass of {name} is revoked; register the visitor again',
+  'visitor.day-invalid': '"{day}" is not a day; use YYYY-MM-DD',
 };

@@ -181,4 +181,12 @@ export const messagesZh: Record<MessageCode, string> = {
   'views.too-many-own': '每人最多保存 {max} 个视图，请先删除一个',
   'views.delete-shared-admin-only': '只有管理员可以删除共享视图',
   'views.not-yours': '这个视图是别人的',
+  // Visitors (issue 18.6): visitor passes
+  'visitor.validity-order': '通行证的结束时间必须晚于开始时间',
+  'visitor.validity-past': '这张通行证的结束时间已过，请选一个更晚的时间',
+  'visitor.validity-too-long': '访客通行证最长有效 {days} 天',
+  'visitor.not-found': '没有编号为 {id} 的访客通行证',
+  'visitor.already-revoked': '{name} 的通行证已经作废',
+  'visitor.revoked': '{name} 的通行证已作废，请重新登记',
+  'visitor.day-invalid': '“{day}”不是有效日期，请用 年-月-日 格式',
 };
