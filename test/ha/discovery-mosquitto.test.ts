@@ -46,7 +46,7 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     await ha.subscribeAsync(['homeassistant/#', 'community/#'], { qos: 1 });
     barrier = new SimulatedBarrier({ id: 'gate-north', password: 'pw-gate-north-1', baseTopic: 'community', dataDir: dir, log: silentLogger() });
     await barrier.start(broker.url);
-    await waitFor(() => configs.size >= 17, 10_000, 'discovery configs').catch((err: Error) => {
+    await waitFor(() => configs.size >= 18, 10_000, 'discovery configs').catch((err: Error) => {
       throw new Error(`${err.message}; got ${configs.size}: ${[...new Set(messages.map((m) => m.topic))].join(', ')}`);
     });
   }, 30_000);
@@ -75,7 +75,7 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     expect(byComponent.get('cover')).toEqual(['homeassistant/cover/community/gate-north/config']);
     expect(byComponent.get('binary_sensor')?.sort()).toEqual(['homeassistant/binary_sensor/community/east-gate_motion/config', 'homeassistant/binary_sensor/community/gateway/config']);
     expect(byComponent.get('sensor')?.sort()).toEqual(
-      ['gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state'].map((o) => `homeassistant/sensor/community/${o}/config`),
+      ['gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state', 'visitor_entries_today'].map((o) => `homeassistant/sensor/community/${o}/config`),
     );
     const ids = [...configs.values()].map((c) => c.unique_id);
     expect(new Set(ids).size).toBe(ids.length);
