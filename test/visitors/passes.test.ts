@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarrierFleet } from '../../simulators/barrier/fleet.js';
 import { freePort } from '../../src/core/net.js';
 import { barrierDevices, makeFleet } from '../access/helpers.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
+import { pngShowsQr } from './qr.js';
 
 interface Pass {
   id: number;
@@ -17,24 +16,6 @@ interface Pass {
   status: string;
   validFrom: string;
   validUntil: string;
-}
-
-/** True when the PNG shows exactly the QR matrix of `text` (sampled at every module's centre). */
-function pngShowsQr(png: Buffer, text: string): boolean {
-  const image = PNG.sync.read(png);
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const size = qr.modules.size;
-  const margin = 2;
-  const scale = image.width / (size + 2 * margin);
-  for (let row = 0; row < size; row++) {
-    for (let col = 0; col < size; col++) {
-      const x = Math.floor((col + margin + 0.5) * scale);
-      const y = Math.floor((row + margin + 0.5) * scale);
-      const dark = image.data[(y * image.width + x) * 4]! < 128;
-      if (dark !== Boolean(qr.modules.get(row, col))) return false;
-    }
-  }
-  return true;
 }
 
 describe('visitor passes over the wire: issued, synced with their expiry to the barriers, decided there while the gateway is down', () => {
