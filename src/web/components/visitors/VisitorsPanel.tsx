@@ -29,7 +29,13 @@ interface ReportPass extends VisitorPass {
 const hostText = (p: VisitorPass) => t('visitors.host', p.host);
 
 /** Only the pass card is printed (the rest of the console is hidden on paper). */
-const PRINT_CSS = `@media print { body * { visibility: hidden; } .visitor-pass-card, .visitor-pass-card * { visibility: visible; } .visitor-pass-card { position: absolute; left: 0; top: 0; } .visitor-pass-card .no-print { display: none; } }`;
+const PANEL_CSS = `.visitor-register { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 0.5rem 1rem; align-items: end; }
+.visitor-register h3 { grid-column: 1 / -1; margin: 0; }
+.visitor-register label { display: flex; flex-direction: column; gap: 0.2rem; }
+.visitor-pass-card { background: #fff; color: #111; padding: 1rem; border-radius: 6px; max-width: 360px; margin: 1rem 0; }
+.visitor-pass-card a { color: #0b4fa3; }
+.visitors-panel .visitors-table td, .visitors-panel .visitors-table th { padding: 0.25rem 0.6rem; text-align: left; }
+@media print { body * { visibility: hidden; } .visitor-pass-card, .visitor-pass-card * { visibility: visible; } .visitor-pass-card { position: absolute; left: 0; top: 0; } .visitor-pass-card .no-print { display: none; } }`;
 
 /** A pass as the visitor gets it: QR code, name, host household, validity; print or download. */
 function PassCard({ pass, onClose }: { pass: VisitorPass; onClose: () => void }) {
@@ -37,14 +43,13 @@ function PassCard({ pass, onClose }: { pass: VisitorPass; onClose: () => void })
   const png = `/api/visitors/${pass.id}/qr.png`;
   return (
     <section class="visitor-pass-card" aria-label={t('visitors.pass')}>
-      <style>{PRINT_CSS}</style>
       <h3>{t('visitors.pass')}</h3>
       <img src={png} alt={t('visitors.pass')} width={240} height={240} class="visitor-qr" />
       <p class="visitor-pass-name">{pass.name}</p>
       <p>{hostText(pass)}</p>
       {pass.plate && <p>{pass.plate}</p>}
       <p>
-        {t('visitors.validity')}: {siteDateTime(pass.validFrom, offset).slice(0, 16)} – {siteDateTime(pass.validUntil, offset).slice(0, 16)}
+        {t('visitors.validityLine', { from: siteDateTime(pass.validFrom, offset).slice(0, 16), to: siteDateTime(pass.validUntil, offset).slice(0, 16) })}
       </p>
       <p class="hint">{t('visitors.scanHint')}</p>
       <div class="no-print">
@@ -142,6 +147,7 @@ export function VisitorsPanel() {
   };
   return (
     <div class="visitors-panel">
+      <style>{PANEL_CSS}</style>
       <h2>{t('visitors.title')}</h2>
       {error && (
         <p class="error" role="alert">

@@ -40,4 +40,5 @@ export const visitorsEn: Record<keyof typeof visitorsZh, string> = {
   'visitors.readOnly': 'A read-only login can look; registering and revoking need an officer',
   'visitors.error': 'That did not work: {message}',
   'visitors.tag': 'Visitor {name}',
+  'visitors.validityLine': 'Valid from {from} to {to}',
 };

@@ -38,4 +38,5 @@ export const visitorsZh = {
   'visitors.readOnly': '只读账号可以查看，登记和作废需要值班员账号',
   'visitors.error': '操作失败：{message}',
   'visitors.tag': '访客 {name}',
+  'visitors.validityLine': '有效期：{from} 至 {to}',
 };
