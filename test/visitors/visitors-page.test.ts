@@ -81,6 +81,12 @@ describe('the Visitors tab', () => {
     const row = page.locator('.visitors-table tbody tr', { hasText: '王小明' });
     await row.waitFor({ timeout: 5000 });
     await expect(row.textContent()).resolves.toContain('有效');
+    // Everything a person reads on the tab is Chinese (CSV is a word officers use), times in site time (UTC+8), not New York's.
+    const text = await page.locator('.visitors-panel').innerText();
+    expect((text.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => w !== 'CSV')).toEqual([]);
+    const validFrom = (await (await gw.api(`/api/visitors/${pass.id}`, { token: await gw.login('viewer') })).json()) as { validFrom: string };
+    const siteFrom = new Date(Date.parse(validFrom.validFrom) + 480 * 60_000).toISOString().slice(5, 16).replace('T', ' ');
+    expect(text).toContain(siteFrom);
     expect(errors).toEqual([]);
     await context.close();
   });
