@@ -44,6 +44,9 @@ import { VERSION } from './version.js';
 import { accessFeature } from './access/feature.js';
 import { uplinkFeature } from './uplink/feature.js';
 import { consoleViewsFeature } from './console-views/feature.js';
+import { VISITOR_COUNTS, visitorsFeature } from './visitors/feature.js';
+import { HomeAssistantCoverControl } from './ha/cover-control.js';
+import { BARRIER_COMMANDS } from './access/barrier-control.js';
 import { recordingFeature } from './recording/feature.js';
 import { CertificateService } from './tls/certificate-service.js';
 import { MqttTlsListener } from './tls/mqtt-tls-listener.js';
@@ -59,7 +62,7 @@ import { resolveFfmpeg } from './core/ffmpeg.js';
 import { alarmsFeature } from './alarms/feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, visitorsFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -104,6 +107,8 @@ export class Gateway implements Service {
   readonly mqttTls: MqttTlsListener | undefined;
   /** Home Assistant MQTT discovery (homeAssistant.enabled). */
   readonly homeAssistant: HomeAssistantDiscovery;
+  /** Barrier covers commanded from Home Assistant (homeAssistant.allowControl). */
+  readonly homeAssistantCovers: HomeAssistantCoverControl;
   /** Backups on a schedule and on demand. */
   readonly backups: BackupService;
   /** Cross-service key figures on /metrics. */
@@ -215,7 +220,7 @@ export class Gateway implements Service {
     const alarmDevicesOf = (kind: string) => () => devicesOf(kind)().map((d) => ({ id: d.id, name: config.alarms.devices.find((a) => a.id === d.id)?.name ?? d.id }));
     this.homeAssistant = new HomeAssistantDiscovery({
       settings: config.homeAssistant,
-      context: { base, siteId: config.site.id, siteName: config.site.name, version: VERSION },
+      context: { base, siteId: config.site.id, siteName: config.site.name, version: VERSION, allowControl: config.homeAssistant.allowControl, visitors: this.features.some((f) => f.name === 'visitors') },
       connection: this.mqtt,
       bus: this.bus,
       database: this.database,
@@ -229,6 +234,17 @@ export class Gateway implements Service {
         const sources = capabilities.require(STREAM_SOURCES);
         return grabJpeg(resolveFfmpeg(config.ffmpeg.path ? { configured: config.ffmpeg.path } : {}).path, await sources.resolve(cameraId, 'sub'));
       },
+      visitorEntries: () => {
+        const counts = capabilities.optional(VISITOR_COUNTS);
+        return counts ? (from, to) => counts.countGranted(from, to) : undefined;
+      },
+      log: log.child({ component: 'home-assistant' }),
+    });
+    this.homeAssistantCovers = new HomeAssistantCoverControl({
+      enabled: config.homeAssistant.enabled && config.homeAssistant.allowControl,
+      router: this.router,
+      commands: () => capabilities.optional(BARRIER_COMMANDS),
+      audit: this.audit,
       log: log.child({ component: 'home-assistant' }),
     });
 
@@ -285,6 +301,7 @@ export class Gateway implements Service {
         this.bridge,
         this.presence,
         ...this.features.flatMap((f) => f.services),
+        this.homeAssistantCovers,
         // The router subscribes last, once every handler is registered, so retained state reaches them.
         this.router,
         // The embedded broker admits devices only now, once the router holds its subscriptions (nothing they replay is lost).

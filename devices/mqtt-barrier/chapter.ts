@@ -14,9 +14,9 @@ on it. Its MQTT username is its id; it publishes and subscribes only under \`<ba
 1. Connect with a **clean session** (commands must not pile up while the barrier is away: a stale
    \`open\` executed minutes later is dangerous), username = id, password from the gateway's
    configuration, last will \`barriers/<id>/availability\` = \`offline\` (QoS 1, retained).
-2. Subscribe (QoS 1) to \`barriers/<id>/ack\`, \`barriers/<id>/command\` and \`barriers/<id>/lists\`.
+2. Subscribe (QoS 1) to \`barriers/<id>/ack\`, \`barriers/<id>/command\`, \`barriers/<id>/lists\` and \`barriers/<id>/passes\`.
 3. Publish \`online\` (retained) on \`barriers/<id>/availability\`, the arm's \`state\` (retained) and
-   the list version it holds on \`lists/applied\` (retained).
+   the list version it holds on \`lists/applied\` and the pass version on \`passes/applied\` (retained).
 4. Send every entry it still holds (see below), oldest first, with \`retransmission: true\`.
 
 ### Entries: the end-to-end guarantee
@@ -99,6 +99,20 @@ down): a credential on the deny list is refused with reason \`deny-list\`; on th
 granted; anything else follows the barrier's own policy for visitors. After storing a version it
 publishes \`lists/applied\` (retained) with that version; the gateway shows each barrier as *in sync*
 or *pending*.
+
+### Visitor passes
+
+The gateway publishes every visitor pass that has neither expired nor been revoked, retained, on
+\`barriers/<id>/passes\`, versioned like the lists (after each registration or revocation, at its
+start, when a barrier comes online holding an older version, and every hour so that expired passes
+drop out). Each pass is the QR code's text (\`CGV1.\` and 22 random base64url characters: 128 bits,
+so a code cannot be guessed, and a barrier admits only codes it holds, so none can be forged) with
+\`validFrom\` and \`validUntil\`. The barrier stores them durably and decides a QR credential
+starting with \`CGV1.\` only from them, **by its own clock**, also while the gateway is down:
+granted (\`visitor pass\`) while \`validFrom <= now < validUntil\`, denied \`pass not yet valid\`
+before, \`pass expired\` after, \`unknown pass\` for a code it does not hold (revoked, forged or
+mistyped). It never applies its visitor policy to such a code. After storing a version it publishes
+\`passes/applied\` (retained). Keep the barrier's clock on NTP: it is what ends a pass.
 
 ### Live feed
 

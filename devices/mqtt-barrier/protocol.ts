@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTopic, deviceAvailabilityTopic, jsonPayload } from '../../src/core/mqtt-contract.js';
+import { barrierPassTopics } from './passes-protocol.js';
 
 /** MQTT kind level for barriers: topics live under `<base>/barriers/<id>/...`. */
 export const BARRIER_KIND = 'barriers';
@@ -427,6 +428,7 @@ export const barrierTopics = [
   barrierCommandResult,
   barrierLists,
   barrierListsApplied,
+  ...barrierPassTopics,
   accessEntryFeed,
   accessConflictFeed,
   accessBarrierClock,

@@ -16,6 +16,8 @@ import {
   listsPayloadSchema,
   type EntryPayload,
 } from '../../devices/mqtt-barrier/protocol.js';
+import { barrierPasses, barrierPassesApplied, passesPayloadSchema } from '../../devices/mqtt-barrier/passes-protocol.js';
+import { LocalPasses } from './local-passes.js';
 import type { BarrierBehaviour } from './behaviours.js';
 import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
 import { EntryJournal } from './journal.js';
@@ -74,6 +76,8 @@ export interface BarrierCounters {
 export class SimulatedBarrier {
   readonly journal: EntryJournal;
   readonly lists: LocalLists;
+  /** Visitor passes issued by the gateway, decided by the barrier's own clock. */
+  readonly passes: LocalPasses;
   private client: MqttClient | undefined;
   private mqttUrl = '';
   private readonly arm: Arm;
@@ -102,6 +106,7 @@ export class SimulatedBarrier {
     }
     this.journal = new EntryJournal(join(options.dataDir, `${options.id}.journal`));
     this.lists = new LocalLists(join(options.dataDir, `${options.id}.lists.json`), options.visitors ?? 'grant');
+    this.passes = new LocalPasses(join(options.dataDir, `${options.id}.passes.json`));
     this.arm = new Arm(options.timing ?? DEFAULT_TIMING, () => this.publishState());
   }
 
@@ -131,6 +136,7 @@ export class SimulatedBarrier {
     this.mqttUrl = mqttUrl;
     await this.journal.open();
     this.lists.load();
+    this.passes.load();
     this.running = true;
     this.connect();
     this.retransmitTimer = setInterval(() => this.retransmitOverdue(), Math.min(1000, this.retransmitMs));
@@ -150,7 +156,8 @@ export class SimulatedBarrier {
 
   /** A credential presented at the barrier: decide, keep, send. Resolves once the entry is durable. */
   async present(passage: Passage & { lane?: string }): Promise<EntryPayload> {
-    const decision = this.lists.decide(passage.credential);
+    const { credential } = passage;
+    const decision = credential.type === 'qr' && LocalPasses.isPass(credential.value) ? this.passes.decide(credential.value, this.clock()) : this.lists.decide(credential);
     const lanes = this.options.lanes ?? ['lane-1'];
     const entry: EntryPayload = {
       eventId: this.nextEventId(),
@@ -255,10 +262,11 @@ export class SimulatedBarrier {
     // Each entry is a small packet that should leave now: Node's sockets default to Nagle's algorithm,
     // which held them back until the previous ones were ACKed (measured: +20-60 ms p99 per entry).
     noDelay(client);
-    client.subscribe([this.topic(barrierAck), this.topic(barrierCommand), this.topic(barrierLists)], { qos: 1 });
+    client.subscribe([this.topic(barrierAck), this.topic(barrierCommand), this.topic(barrierLists), this.topic(barrierPasses)], { qos: 1 });
     client.publish(this.topic(barrierAvailability), 'online', { qos: 1, retain: true });
     this.publishState();
     this.publishApplied();
+    this.publishPassesApplied();
     // Replay: every held entry, oldest first.
     this.sentAt.clear();
     this.queue = [...this.journal.entries()].map((h) => h.payload.eventId);
@@ -276,6 +284,7 @@ export class SimulatedBarrier {
       if (topic === this.topic(barrierAck)) this.onAck(payload);
       else if (topic === this.topic(barrierCommand)) this.onCommand(payload).catch(ignored);
       else if (topic === this.topic(barrierLists)) this.onLists(payload);
+      else if (topic === this.topic(barrierPasses)) this.onPasses(payload);
     } catch (err) {
       ignored(err);
     }
@@ -310,6 +319,17 @@ export class SimulatedBarrier {
   private onLists(raw: Buffer): void {
     const lists = listsPayloadSchema.parse(JSON.parse(raw.toString('utf8')));
     if (this.lists.apply(lists)) this.publishApplied();
+  }
+
+  private onPasses(raw: Buffer): void {
+    const passes = passesPayloadSchema.parse(JSON.parse(raw.toString('utf8')));
+    if (this.passes.apply(passes)) this.publishPassesApplied();
+  }
+
+  private publishPassesApplied(): void {
+    const version = this.passes.appliedVersion;
+    if (version === undefined || !this.client?.connected) return;
+    this.client.publish(this.topic(barrierPassesApplied), JSON.stringify({ version, at: this.clock().toISOString(), passes: this.passes.size }), { qos: 1, retain: true });
   }
 
   private publishState(): void {

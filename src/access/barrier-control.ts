@@ -4,6 +4,7 @@ import { DeviceUnavailableError, NotFoundError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { DevicePresenceTracker } from '../mqtt/device-presence.js';
 import type { BarrierClock, BarrierClocks } from './clock.js';
+import { capabilityKey } from '../core/capabilities.js';
 
 export interface BarrierView {
   id: string;
@@ -48,3 +49,7 @@ export class BarrierControl implements Service {
     return this.deps.driver.command(id, command, options);
   }
 }
+
+/** The barriers' own command path (offline check, driver, result), for integrations such as Home Assistant. */
+export type BarrierCommands = Pick<BarrierControl, 'command'>;
+export const BARRIER_COMMANDS = capabilityKey<BarrierCommands>('barrier-commands');

@@ -1,7 +1,7 @@
 import { BarrierDriver } from '../../devices/mqtt-barrier/driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
 import { ALARM_BARRIERS, alarmBarriers } from './alarm-barriers.js';
-import { BarrierControl } from './barrier-control.js';
+import { BARRIER_COMMANDS, BarrierControl } from './barrier-control.js';
 import { BarrierClocks } from './clock.js';
 import { CommandAudit } from './command-audit.js';
 import { ConflictStore, conflictRoutes } from './conflicts.js';
@@ -58,6 +58,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
   const lists = new ListStore(ctx.database, () => sync.changed());
   const control = new BarrierControl({ gates, driver, presence: ctx.presence, clocks });
   ctx.capabilities.provide(ALARM_BARRIERS, alarmBarriers(control, driver));
+  ctx.capabilities.provide(BARRIER_COMMANDS, control);
   const commandAudit = new CommandAudit({ driver, audit: ctx.audit, integrations: (config.mqtt.integrations ?? []).map((i) => i.name), log });
   const exporter = new CsvExporter(ctx.database.file, config.access.maxConcurrentExports, config.access.utcOffsetMinutes);
   const modules = [

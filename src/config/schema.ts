@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alarmsConfigSchema } from '../alarms/config.js';
 import { httpsSchema } from './https-schema.js';
 import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
+import { visitorsSchema } from './visitors-schema.js';
 
 /**
  * The one schema every configuration is validated against at start. Defaults live in
@@ -316,6 +317,8 @@ export const configSchema = z.strictObject({
   /** Records sent up to the district over NATS JetStream, notices down from it (src/uplink, docs/district.md). */
   uplink: uplinkSchema,
   recording: recordingSchema,
+  /** Visitor passes with QR codes the barriers admit until they expire (src/visitors, docs/visitors.md). */
+  visitors: visitorsSchema.default(visitorsSchema.parse({})),
   /** Alarms, linkage rules, homes under watch, grids and work orders (src/alarms, docs/alarms.md). */
   alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),
   /** Live video over WebSocket (src/streaming, docs/streaming.md). */
@@ -360,6 +363,8 @@ export const configSchema = z.strictObject({
     statusTopic: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, "-" and "_"'),
     /** Publish a snapshot for the camera entity when a camera reports motion. */
     snapshotOnMotion: z.boolean(),
+    /** Let Home Assistant open and close the barriers through their cover entities (audited as "Home Assistant"). */
+    allowControl: z.boolean().default(false),
   }),
   /** Video analysis: person and vehicle detection in zones (src/vision, docs/vision.md). Off by default. */
   vision: z.strictObject({

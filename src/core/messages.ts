@@ -196,6 +196,14 @@ export const MESSAGES = {
   // Alarms (issue 14, round 3): work-order steps by the assigned worker
   'work-order.step-not-yours': 'work order {order} is assigned to {worker}: only {worker}, the grid\'s supervisor or an admin may record its steps',
   'work-order.step-unassigned': 'work order {order} is not assigned to anyone yet: only the grid\'s supervisor or an admin may record its steps',
+  // Visitors (issue 18.6): visitor passes
+  'visitor.validity-order': 'the pass must end after it starts',
+  'visitor.validity-past': 'the pass would already have expired; choose a later end time',
+  'visitor.validity-too-long': 'a visitor pass may be valid for at most {days} days',
+  'visitor.not-found': 'no visitor pass {id}',
+  'visitor.already-revoked': 'the pass of {name} is already revoked',
+  'visitor.revoked': 'the pass of {name} is revoked; register the visitor again',
+  'visitor.day-invalid': '"{day}" is not a day; use YYYY-MM-DD',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

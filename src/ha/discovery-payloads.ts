@@ -16,6 +16,10 @@ export interface DiscoveryContext {
   siteId: string;
   siteName: string;
   version: string;
+  /** Covers get a command topic (homeAssistant.allowControl). */
+  allowControl?: boolean;
+  /** The visitors feature runs: a sensor of today's visitor entries. */
+  visitors?: boolean;
 }
 
 export function availability(ctx: DiscoveryContext, deviceTopic: string) {
@@ -73,6 +77,26 @@ export function gatewayEntities(ctx: DiscoveryContext): DiscoveryEntity[] {
         origin: origin(ctx),
       },
     },
+    ...(ctx.visitors
+      ? [
+          {
+            component: 'sensor' as const,
+            objectId: 'visitor_entries_today',
+            config: {
+              name: 'Visitor entries today',
+              unique_id: `cg_${ctx.siteId}_visitor_entries_today`,
+              state_topic: `${ctx.base}/ha/visitors/counts`,
+              value_template: '{{ value_json.entries }}',
+              state_class: 'total_increasing',
+              unit_of_measurement: 'entries',
+              icon: 'mdi:account-badge',
+              device: { identifiers: [`community-gateway_${ctx.siteId}`] },
+              origin: origin(ctx),
+              availability: [{ topic: `${ctx.base}/gateway/state`, value_template: '{{ value_json.state }}', payload_available: 'online', payload_not_available: 'offline' }],
+            },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -126,6 +150,7 @@ export function barrierEntities(ctx: DiscoveryContext, barrier: { id: string; na
         state_opening: 'opening',
         state_closed: 'closed',
         state_closing: 'closing',
+        ...(ctx.allowControl ? { command_topic: `${ctx.base}/ha/barriers/${barrier.id}/set`, payload_open: 'OPEN', payload_close: 'CLOSE', payload_stop: null, qos: 1, retain: false } : {}),
         ...common,
       },
     },

@@ -11,6 +11,7 @@ export interface HomeAssistantSettings {
   discoveryPrefix: string;
   statusTopic: string;
   snapshotOnMotion: boolean;
+  allowControl?: boolean;
 }
 
 interface Counts {
@@ -51,6 +52,8 @@ export class HomeAssistantDiscovery implements Service {
       alarmButtons?: () => Array<{ id: string; name: string }>;
       doorSensors?: () => Array<{ id: string; name: string }>;
       snapshot?: (cameraId: string) => Promise<Buffer>;
+      /** Granted visitor entries in [from, to) (the visitors feature), for today's count; undefined without it. */
+      visitorEntries?: () => ((from: number, to: number) => number) | undefined;
       log: Logger;
     },
   ) {}
@@ -90,6 +93,7 @@ export class HomeAssistantDiscovery implements Service {
       }),
     );
     this.offs.push(bus.on('access.entry', (entry) => this.count(entry.gate, entry.direction, entry.result, Date.parse(entry.occurredAt))));
+    this.offs.push(bus.on('visitors.entry', () => void this.publishVisitorCount().catch(() => {})));
     if (settings.snapshotOnMotion && this.deps.snapshot) this.offs.push(bus.on('camera.motion', (e) => e.state && this.publishSnapshot(e.cameraId)));
     this.scheduleMidnight();
   }
@@ -111,6 +115,7 @@ export class HomeAssistantDiscovery implements Service {
       }
       this.refreshCounts();
       for (const b of this.deps.barriers()) await this.publishCounts(b.id);
+      await this.publishVisitorCount();
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not publish the Home Assistant discovery configs (published again on reconnection)');
     }
@@ -162,11 +167,21 @@ export class HomeAssistantDiscovery implements Service {
     await this.deps.connection.publish(topic, JSON.stringify({ ...c, day: new Date(this.dayStart).toISOString() }), { qos: 1, retain: true });
   }
 
+  /** Today's granted visitor entries, all gates together (retained). */
+  private async publishVisitorCount(): Promise<void> {
+    const count = this.deps.visitorEntries?.();
+    if (!count) return;
+    const day = this.dayOf(Date.now());
+    const topic = `${this.deps.context.base}/ha/visitors/counts`;
+    await this.deps.connection.publish(topic, JSON.stringify({ entries: count(day, day + DAY_MS), day: new Date(day).toISOString() }), { qos: 1, retain: true });
+  }
+
   private scheduleMidnight(): void {
     const next = this.dayOf(Date.now()) + DAY_MS + 1000;
     this.midnight = setTimeout(() => {
       this.refreshCounts();
       for (const b of this.deps.barriers()) void this.publishCounts(b.id).catch(() => {});
+      void this.publishVisitorCount().catch(() => {});
       this.scheduleMidnight();
     }, Math.min(next - Date.now(), 2 ** 31 - 1));
     this.midnight.unref();

@@ -57,7 +57,7 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
     door = new SimulatedDoorSensor({ id: 'door-701', password: 'pw-door-701-secret', baseTopic: 'community', dataDir: dir, log: silentLogger() });
     await button.start(broker.url);
     await door.start(broker.url);
-    await waitFor(() => configs.size >= 24, 10_000, 'discovery configs').catch((err: Error) => {
+    await waitFor(() => configs.size >= 25, 10_000, 'discovery configs').catch((err: Error) => {
       throw new Error(`${err.message}; got ${configs.size}: ${[...new Set(messages.map((m) => m.topic))].join(', ')}`);
     });
   }, 30_000);
@@ -90,7 +90,7 @@ describe('Home Assistant MQTT discovery through a real mosquitto', () => {
       ['btn-b3_siren', 'btn-b3_tamper', 'door-701', 'door-701_tamper', 'east-gate_motion', 'gateway'].map((o) => `homeassistant/binary_sensor/community/${o}/config`),
     );
     expect(byComponent.get('sensor')?.sort()).toEqual(
-      ['btn-b3_battery', 'door-701_battery', 'gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state'].map((o) => `homeassistant/sensor/community/${o}/config`),
+      ['btn-b3_battery', 'door-701_battery', 'gate-north_denied_today', 'gate-north_in_today', 'gate-north_last_entry', 'gate-north_out_today', 'lobby_state', 'visitor_entries_today'].map((o) => `homeassistant/sensor/community/${o}/config`),
     );
     expect(byComponent.get('event')).toEqual(['homeassistant/event/community/btn-b3/config']);
     const ids = [...configs.values()].map((c) => c.unique_id);

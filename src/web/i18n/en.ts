@@ -1,3 +1,4 @@
+import { visitorsEn } from './areas/visitors.en.js';
 import { districtEn } from './areas/district.en.js';
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
@@ -21,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   ...playbackEn,
   ...alarmsEn,
   ...visionEn,
+  ...visitorsEn,
   ...broadcastEn,
   ...gateTasksEn,
   ...toursEn,

@@ -1,3 +1,4 @@
+import { visitorsZh } from './areas/visitors.zh-CN.js';
 import { districtZh } from './areas/district.zh-CN.js';
 import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
@@ -23,6 +24,7 @@ export const zhCN = {
   ...playbackZh,
   ...alarmsZh,
   ...visionZh,
+  ...visitorsZh,
   ...broadcastZh,
   ...gateTasksZh,
   ...toursZh,

@@ -12,13 +12,14 @@ import { GatesPanel } from '../components/gates/GatesPanel.js';
 import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
 import { AdminPanel } from '../components/admin/AdminPanel.js';
 import { VisionPanel } from '../components/vision/VisionPanel.js';
+import { VisitorsPanel } from '../components/visitors/VisitorsPanel.js';
 
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
@@ -45,6 +46,7 @@ export function Console() {
         {active.value === 'cameras' && <CamerasTab />}
         {active.value === 'playback' && <PlaybackPanel />}
         {active.value === 'gates' && <GatesPanel />}
+        {active.value === 'visitors' && <VisitorsPanel />}
         {active.value === 'broadcast' && <BroadcastPanel />}
         {active.value === 'vision' && <VisionPanel />}
         {active.value === 'health' && <DeviceHealth />}

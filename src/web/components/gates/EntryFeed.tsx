@@ -9,6 +9,7 @@ import { entryReason } from '../../lib/words.js';
 import { EntryFilters } from './EntryFilters.js';
 import { EntrySnapshot } from './EntrySnapshot.js';
 import { PlayAtButton } from '../playback/PlayAtButton.js';
+import { useVisitorTags } from '../visitors/visitor-tags.js';
 
 const PAGE = 100;
 /** Entries held in the page at most (live ones and the pages loaded with "older"). */
@@ -83,6 +84,7 @@ export function EntryFeed({ gates, utcOffsetMinutes }: { gates: readonly string[
   );
 
   const shown = entries.filter((e) => matchesFilter(e, filter, utcOffsetMinutes));
+  const visitors = useVisitorTags(entries);
   return (
     <section class="card gate-feed" aria-labelledby="feed-title">
       <h2 id="feed-title">{t('gates.feed')}</h2>
@@ -124,7 +126,7 @@ export function EntryFeed({ gates, utcOffsetMinutes }: { gates: readonly string[
                 </td>
                 <td>{t(`gates.dir.${e.direction}`)}</td>
                 <td>
-                  <span class="muted">{t(`gates.cred.${e.credential.type}` as MessageKey)}</span> <span class="credential">{e.credential.value}</span>
+                  <span class="muted">{t(`gates.cred.${e.credential.type}` as MessageKey)}</span> {visitors.has(e.id) ? <span class="credential visitor-tag" title={e.credential.value}>{t('visitors.tag', { name: visitors.get(e.id)! })}</span> : <span class="credential">{e.credential.value}</span>}
                   {e.credentialRaw && e.credentialRaw !== e.credential.value && <span class="muted raw" title={t('gates.rawValue')}> ({e.credentialRaw})</span>}
                 </td>
                 <td class={e.result === 'denied' ? 'error' : 'ok'}>

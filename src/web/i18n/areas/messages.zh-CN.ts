@@ -184,4 +184,12 @@ export const messagesZh: Record<MessageCode, string> = {
   // Alarms (issue 14, round 3): work-order steps by the assigned worker
   'work-order.step-not-yours': '工单 {order} 已派给 {worker}：只有 {worker} 本人、网格负责人或管理员可以登记接单、到场和处理',
   'work-order.step-unassigned': '工单 {order} 还没有派给任何人：只有网格负责人或管理员可以登记接单、到场和处理',
+  // Visitors (issue 18.6): visitor passes
+  'visitor.validity-order': '通行证的结束时间必须晚于开始时间',
+  'visitor.validity-past': '这张通行证的结束时间已过，请选一个更晚的时间',
+  'visitor.validity-too-long': '访客通行证最长有效 {days} 天',
+  'visitor.not-found': '没有编号为 {id} 的访客通行证',
+  'visitor.already-revoked': '{name} 的通行证已经作废',
+  'visitor.revoked': '{name} 的通行证已作废，请重新登记',
+  'visitor.day-invalid': '“{day}”不是有效日期，请用 年-月-日 格式',
 };
