@@ -324,6 +324,12 @@ export class OnvifCameraDriver {
     return withCredentials(raw.uri, this.options.username, this.options.password);
   }
 
+  /** Tokens of the camera's audio outputs (GetAudioOutputs): a loudspeaker for the backchannel. */
+  async audioOutputs(): Promise<string[]> {
+    const answer = await this.guard('GetAudioOutputs', (c) => c.request('media', 'http://www.onvif.org/ver10/media/wsdl/GetAudioOutputs', '<GetAudioOutputs xmlns="http://www.onvif.org/ver10/media/wsdl"/>'));
+    return [...JSON.stringify(answer ?? null).matchAll(/"token":"([^"]{1,64})"/g)].map((m) => m[1]!).slice(0, 16);
+  }
+
   async snapshot(profileToken: string): Promise<{ contentType: string; body: Buffer }> {
     this.need('snapshot');
     const { uri } = await this.guard('GetSnapshotUri', (c) => c.call<{ uri: string }>('getSnapshotUri', { profileToken }));

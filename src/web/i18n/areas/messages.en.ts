@@ -181,4 +181,6 @@ export const messagesEn: Record<MessageCode, string> = {
   'views.too-many-own': 'at most {max} views per user; delete one first',
   'views.delete-shared-admin-only': 'only an admin may delete a shared view',
   'views.not-yours': 'this view belongs to someone else',
+  // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
+  'camera-speaker.unavailable': 'the loudspeaker of camera "{camera}" cannot take broadcasts: {reason}',
 };

@@ -181,4 +181,6 @@ export const messagesZh: Record<MessageCode, string> = {
   'views.too-many-own': '每人最多保存 {max} 个视图，请先删除一个',
   'views.delete-shared-admin-only': '只有管理员可以删除共享视图',
   'views.not-yours': '这个视图是别人的',
+  // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
+  'camera-speaker.unavailable': '摄像机"{camera}"的喇叭现在不能广播：{reason}',
 };
