@@ -4,6 +4,7 @@
  * reconnect after the camera dropped the session, and a camera without a backchannel.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,42 @@ describe('backchannel session against the simulator', () => {
       await sink.stop();
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('a hostile RTSP server', () => {
+  async function server(onData: (socket: Socket, chunk: Buffer) => void): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const srv = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (chunk) => onData(socket, chunk));
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as AddressInfo).port;
+    return {
+      url: `rtsp://127.0.0.1:${port}/stream`,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((r) => srv.close(() => r()));
+      },
+    };
+  }
+
+  it('is cut off when its header block is too long, its body too large, or it never answers', async () => {
+    const endless = await server((socket) => socket.write(Buffer.alloc(20 * 1024, 0x41)));
+    const huge = await server((socket) => socket.write('RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 10000000\r\n\r\n'));
+    const silent = await server(() => {});
+    try {
+      await expect(BackchannelSession.open({ url: endless.url, timeoutMs: 2000 })).rejects.toThrow(/more than 16384 bytes/);
+      await expect(BackchannelSession.open({ url: huge.url, timeoutMs: 2000 })).rejects.toThrow(/RTSP body of 10000000 bytes/);
+      const started = performance.now();
+      await expect(BackchannelSession.open({ url: silent.url, timeoutMs: 300 })).rejects.toThrow(/did not answer DESCRIBE within 300 ms/);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await Promise.all([endless.close(), huge.close(), silent.close()]);
     }
   });
 });

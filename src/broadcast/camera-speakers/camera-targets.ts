@@ -49,6 +49,8 @@ export class CameraSpeakerTargets implements Service {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private readonly offlineListeners = new Set<(cameraId: string, reason: string) => void>();
+  /** Probes under way (stop waits for them: each is bounded by timeoutMs per request). */
+  private readonly probes = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -76,14 +78,14 @@ export class CameraSpeakerTargets implements Service {
       this.deps.bus.on('camera.availability', (event) => {
         const entry = this.entries.get(event.cameraId);
         if (!entry) return;
-        if (event.online) void this.probe(entry);
+        if (event.online) this.probeSoon(entry);
         else this.goOffline(entry, event.reason ?? 'no answer');
       }),
     );
     this.refreshNames();
-    for (const entry of this.entries.values()) void this.probe(entry);
+    for (const entry of this.entries.values()) this.probeSoon(entry);
     this.timer = setInterval(() => {
-      for (const entry of this.entries.values()) if (entry.backchannel !== 'available') void this.probe(entry);
+      for (const entry of this.entries.values()) if (entry.backchannel !== 'available') this.probeSoon(entry);
     }, this.deps.config.probeIntervalMs);
   }
 
@@ -93,6 +95,7 @@ export class CameraSpeakerTargets implements Service {
     this.timer = undefined;
     for (const off of this.offBus) off();
     this.offBus = [];
+    await Promise.allSettled([...this.probes]);
   }
 
   /** The camera went offline (or its loudspeaker was lost for good): jobs on it end. */
@@ -149,6 +152,11 @@ export class CameraSpeakerTargets implements Service {
     const offeredBefore = entry.backchannel === 'available' && entry.online;
     Object.assign(entry, patch);
     if (offeredBefore !== (entry.backchannel === 'available' && entry.online)) entry.since = new Date().toISOString();
+  }
+
+  private probeSoon(entry: Entry): void {
+    const probe = this.probe(entry).finally(() => this.probes.delete(probe));
+    this.probes.add(probe);
   }
 
   private async probe(entry: Entry): Promise<void> {
