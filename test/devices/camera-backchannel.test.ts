@@ -80,6 +80,26 @@ describe('backchannel session against the simulator', () => {
     expect(zeroCrossingFrequency(wav.samples, 8000)).toBeCloseTo(1000, -1);
   });
 
+  it('speaks A-law to a camera whose backchannel takes PCMA', async () => {
+    const pcma = await startCameraSimulator({ backchannelCodec: 'pcma', dataDir: join(dataDir, 'pcma') });
+    const sink = new CameraBackchannel({ label: 'pcma', source: async () => ({ url: pcma.urls.rtsp.sub!, username: 'admin', password: 'admin123' }), timeoutMs: 2000, reconnect: { initialMs: 50, maxMs: 200 }, failAfterMs: 2000, maxQueueMs: 5000, idleCloseMs: 100, onFailed: () => {} });
+    try {
+      sink.hold();
+      sink.push(tone(800, 0.5));
+      await sink.drained();
+      expect(sink.codec).toBe('pcma');
+      sink.release();
+      await waitFor(() => (pcma.state.backchannel.files[0] && readFileSync(pcma.state.backchannel.files[0]).readUInt32LE(40) > 0) || undefined, 3000, 'the WAV');
+      const wav = parseWav(readFileSync(pcma.state.backchannel.files[0]!));
+      expect(pcma.state.backchannel.ignoredPackets).toBe(0);
+      expect(wav.samples.length).toBe(4000);
+      expect(zeroCrossingFrequency(wav.samples, 8000)).toBeCloseTo(800, -1);
+    } finally {
+      await sink.stop();
+      await pcma.stop();
+    }
+  });
+
   it('reopens the session when the camera drops it, and keeps sending', async () => {
     const failures: string[] = [];
     const sink = new CameraBackchannel({ label: 'north', source: async () => source(), timeoutMs: 2000, reconnect: { initialMs: 50, maxMs: 200 }, failAfterMs: 3000, maxQueueMs: 5000, idleCloseMs: 5000, onFailed: (r) => failures.push(r) });
