@@ -15,6 +15,7 @@ import { alawToLinear, linearToAlaw } from '../../devices/onvif-camera/g711.js';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
 import { parseWav } from '../../src/broadcast/codecs/wav.js';
 import { zeroCrossingFrequency } from '../broadcast/tone.js';
+import { trackHandles } from '../helpers/open-handles.js';
 import { waitFor } from '../helpers/wait.js';
 
 let sim: RunningCamera;
@@ -97,6 +98,22 @@ describe('backchannel session against the simulator', () => {
     } finally {
       await sink.stop();
       await pcma.stop();
+    }
+  });
+
+  it('leaves no socket or timer open after stop(), in the middle of sending', async () => {
+    const tracker = trackHandles();
+    try {
+      const sink = new CameraBackchannel({ label: 'north', source: async () => source(), timeoutMs: 2000, reconnect: { initialMs: 50, maxMs: 200 }, failAfterMs: 2000, maxQueueMs: 5000, idleCloseMs: 10_000, onFailed: () => {} });
+      sink.hold();
+      sink.push(tone(300, 2));
+      await waitFor(() => sink.packetsSent > 5, 15_000, 'sending');
+      await sink.stop();
+      const ours = () => tracker.open().filter((h) => !h.stack.includes('simulators/'));
+      await waitFor(() => ours().length === 0, 2000, 'every handle of the backchannel to close').catch(() => undefined);
+      expect(ours()).toEqual([]);
+    } finally {
+      tracker.stop();
     }
   });
 
