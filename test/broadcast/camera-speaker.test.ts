@@ -68,13 +68,14 @@ beforeAll(async () => {
             { camera: 'plain', groups: ['all'] },
           ],
           idleCloseMs: 300,
+          timeoutMs: 10_000,
           failAfterMs: 1000,
           reconnect: { initialMs: 100, maxMs: 300 },
         },
       },
     },
   });
-  await waitFor(async () => (await rig.call<{ speakers: SpeakerView[] }>('/api/broadcast/speakers')).speakers.some((s) => s.id === 'camera:north' && s.availability === 'online'), 15_000, 'the camera loudspeaker offered');
+  await waitFor(async () => (await rig.call<{ speakers: SpeakerView[] }>('/api/broadcast/speakers')).speakers.some((s) => s.id === 'camera:north' && s.availability === 'online'), 40_000, 'the camera loudspeaker offered');
 }, 60_000);
 
 afterAll(async () => {

@@ -39,7 +39,12 @@ export interface CameraTargetView {
 
 interface Entry extends CameraTargetView {
   probing: boolean;
+  /** A probe that failed for a passing reason (timeout, connection) is tried again after this long, doubling. */
+  retryMs: number;
+  retry: NodeJS.Timeout | undefined;
 }
+
+const FIRST_RETRY_MS = 1000;
 
 export class CameraSpeakerTargets implements Service {
   readonly name = 'camera-speaker-targets';
@@ -62,7 +67,7 @@ export class CameraSpeakerTargets implements Service {
     },
   ) {
     for (const c of deps.config.cameras) {
-      this.entries.set(c.camera, { id: cameraTargetId(c.camera), cameraId: c.camera, name: c.camera, groups: [...c.groups], backchannel: 'unknown', codec: null, audioOutputs: null, reason: null, online: false, since: null, checkedAt: null, probing: false });
+      this.entries.set(c.camera, { id: cameraTargetId(c.camera), cameraId: c.camera, name: c.camera, groups: [...c.groups], backchannel: 'unknown', codec: null, audioOutputs: null, reason: null, online: false, since: null, checkedAt: null, probing: false, retryMs: FIRST_RETRY_MS, retry: undefined });
     }
   }
 
@@ -95,6 +100,7 @@ export class CameraSpeakerTargets implements Service {
     this.timer = undefined;
     for (const off of this.offBus) off();
     this.offBus = [];
+    for (const e of this.entries.values()) clearTimeout(e.retry);
     await Promise.allSettled([...this.probes]);
   }
 
@@ -107,7 +113,7 @@ export class CameraSpeakerTargets implements Service {
   /** Every configured camera loudspeaker, offered or not. */
   views(): CameraTargetView[] {
     this.refreshNames();
-    return [...this.entries.values()].map(({ probing: _probing, ...view }) => ({ ...view, groups: [...view.groups] }));
+    return [...this.entries.values()].map(({ probing: _probing, retryMs: _retryMs, retry: _retry, ...view }) => ({ ...view, groups: [...view.groups] }));
   }
 
   /** The targets offered to officers: cameras whose backchannel answered. */
@@ -155,6 +161,8 @@ export class CameraSpeakerTargets implements Service {
   }
 
   private probeSoon(entry: Entry): void {
+    clearTimeout(entry.retry);
+    entry.retry = undefined;
     const probe = this.probe(entry).finally(() => this.probes.delete(probe));
     this.probes.add(probe);
   }
@@ -189,6 +197,7 @@ export class CameraSpeakerTargets implements Service {
       const codec = session.track.codec;
       await session.close();
       this.set(entry, { backchannel: 'available', audioOutputs: outputs, codec, online: true, reason: null, checkedAt: new Date().toISOString() });
+      entry.retryMs = FIRST_RETRY_MS;
       this.deps.log.info({ camera: entry.cameraId, codec, audioOutputs: outputs }, 'camera loudspeaker available for broadcasts');
     } catch (err) {
       const reason = errorMessage(err);
@@ -197,7 +206,11 @@ export class CameraSpeakerTargets implements Service {
         this.deps.log.info({ camera: entry.cameraId, reason }, 'camera has no usable loudspeaker backchannel');
       } else {
         this.set(entry, { reason, checkedAt: new Date().toISOString() });
-        this.deps.log.warn({ camera: entry.cameraId, reason }, 'camera loudspeaker could not be checked');
+        this.deps.log.warn({ camera: entry.cameraId, reason, retryInMs: entry.retryMs }, 'camera loudspeaker could not be checked');
+        if (this.running && entry.backchannel !== 'available') {
+          entry.retry = setTimeout(() => this.probeSoon(entry), entry.retryMs);
+          entry.retryMs = Math.min(this.deps.config.probeIntervalMs, entry.retryMs * 2);
+        }
       }
     } finally {
       entry.probing = false;
