@@ -11,6 +11,7 @@ import { clockOffsetMs, isAuthFailure, resyncClock } from './clock.js';
 import { PullPointLoop, type CameraEvent, type EventHealth, type PullPointOptions } from './events.js';
 import { checkMediaHost, fetchSnapshot } from './media-fetch.js';
 import { OnvifCallError, OnvifClient } from './onvif-client.js';
+import type { CameraPreset, DeviceInformation, PtzPosition, PtzStatus, PtzVector } from './driver-types.js';
 import { formatXmlDuration } from './protocol.js';
 import { withCredentials, xmlEscape } from './xml-text.js';
 
@@ -38,31 +39,6 @@ export interface OnvifCameraOptions {
   maxSnapshotBytes?: number | undefined;
 }
 
-export interface PtzVector {
-  pan: number;
-  tilt: number;
-  zoom: number;
-}
-
-/** Generic-space position: pan/tilt -1..1, zoom 0..1. */
-export interface PtzPosition {
-  x: number;
-  y: number;
-  zoom: number;
-}
-
-export interface PtzStatus {
-  position: PtzPosition;
-  /** undefined when the camera does not report MoveStatus (some never do). */
-  moving: boolean | undefined;
-}
-
-export interface CameraPreset {
-  token: string;
-  name: string;
-  position: PtzPosition | null;
-}
-
 type Capability = 'ptz' | 'continuousMove' | 'absoluteMove' | 'relativeMove' | 'zoom' | 'presets' | 'home' | 'snapshot' | 'events';
 
 const CAPABILITY_TEXT: Record<Capability, string> = {
@@ -86,15 +62,6 @@ interface RawPreset {
   $: { token: string };
   name?: string;
   PTZPosition?: { panTilt?: { $?: { x?: string; y?: string } }; zoom?: { $?: { x?: string } } };
-}
-
-/** What GetDeviceInformation says (null where the camera leaves a field out). */
-export interface DeviceInformation {
-  manufacturer: string | null;
-  model: string | null;
-  firmwareVersion: string | null;
-  serialNumber: string | null;
-  hardwareId: string | null;
 }
 
 export class OnvifCameraDriver {
@@ -324,6 +291,12 @@ export class OnvifCameraDriver {
     return withCredentials(raw.uri, this.options.username, this.options.password);
   }
 
+  /** Tokens of the camera's audio outputs (GetAudioOutputs): a loudspeaker for the backchannel. */
+  async audioOutputs(): Promise<string[]> {
+    const answer = await this.guard('GetAudioOutputs', (c) => c.request('media', 'http://www.onvif.org/ver10/media/wsdl/GetAudioOutputs', '<GetAudioOutputs xmlns="http://www.onvif.org/ver10/media/wsdl"/>'));
+    return [...JSON.stringify(answer ?? null).matchAll(/"token":"([^"]{1,64})"/g)].map((m) => m[1]!).slice(0, 16);
+  }
+
   async snapshot(profileToken: string): Promise<{ contentType: string; body: Buffer }> {
     this.need('snapshot');
     const { uri } = await this.guard('GetSnapshotUri', (c) => c.call<{ uri: string }>('getSnapshotUri', { profileToken }));
@@ -404,4 +377,5 @@ function num(v: number): string {
 }
 
 export type { CameraCapabilities, ProfileInfo } from './capabilities.js';
+export type { CameraPreset, DeviceInformation, PtzPosition, PtzStatus, PtzVector } from './driver-types.js';
 export type { CameraEvent } from './events.js';

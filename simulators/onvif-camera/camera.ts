@@ -147,7 +147,7 @@ export class CameraSimulator implements Service {
       encoders: this.encoders,
       digest: new DigestAuth('RTSP Camera', creds, false),
       sessionName: o.name,
-      backchannel: { enabled: o.backchannel, dir: o.backchannelDir, stats: this.backchannelStats, cameraName: o.id },
+      backchannel: { enabled: o.backchannel, dir: o.backchannelDir, stats: this.backchannelStats, cameraName: o.id, codec: o.backchannelCodec },
       log: this.log,
     });
     if (o.discovery) {

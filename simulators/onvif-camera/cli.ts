@@ -20,6 +20,7 @@ export const CAMERA_CLI_USAGE = `usage: community-gateway sim camera [options]
   --clock-offset <sec>     camera clock minus host clock, seconds (may be negative)
   --data-dir <dir>         keep presets and speaker WAVs here
   --no-backchannel         refuse the ONVIF audio backchannel
+  --backchannel-pcma       the backchannel takes G.711 A-law (PCMA) instead of mu-law
   --discovery              answer WS-Discovery probes on UDP 3702 (unicast)
   --discovery-port <n>     WS-Discovery port (implies --discovery)
   --discovery-multicast    also join 239.255.255.250 and send Hello/Bye (real LAN only)
@@ -52,6 +53,7 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
       'clock-offset': { type: 'string' },
       'data-dir': { type: 'string' },
       'no-backchannel': { type: 'boolean' },
+      'backchannel-pcma': { type: 'boolean' },
       discovery: { type: 'boolean' },
       'discovery-port': { type: 'string' },
       'discovery-multicast': { type: 'boolean' },
@@ -81,6 +83,7 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
     clockOffsetMs: (int(values['clock-offset'], 'clock-offset') ?? 0) * 1000,
     dataDir: values['data-dir'],
     backchannel: !values['no-backchannel'],
+    backchannelCodec: values['backchannel-pcma'] ? 'pcma' : 'pcmu',
     discovery: values.discovery || discoveryPort !== undefined || values['discovery-multicast'] ? { port: discoveryPort ?? 3702, multicast: values['discovery-multicast'] ?? false } : undefined,
     autoMotionEverySec: int(values['auto-motion'], 'auto-motion'),
     behaviours: values.behaviour ?? [],

@@ -39,6 +39,8 @@ export interface CameraSimulatorOptions {
   backchannel?: boolean;
   /** Where backchannel WAV files go. Default <dataDir>/speaker or <tmpdir>/camera-sim-speaker. */
   backchannelDir?: string;
+  /** The G.711 the backchannel takes: `pcmu` (payload type 0, default) or `pcma` (8). */
+  backchannelCodec?: 'pcmu' | 'pcma';
   main?: Partial<StreamOptions>;
   sub?: Partial<StreamOptions>;
   ptzRanges?: Partial<PtzRanges>;
@@ -108,6 +110,7 @@ export function resolveOptions(o: CameraSimulatorOptions, backchannelDefaultDir:
     dataDir: o.dataDir,
     backchannel: o.backchannel ?? true,
     backchannelDir: o.backchannelDir ?? backchannelDefaultDir,
+    backchannelCodec: o.backchannelCodec ?? 'pcmu',
     main,
     sub,
     ptzRanges,

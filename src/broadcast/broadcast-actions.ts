@@ -2,7 +2,6 @@ import { SYSTEM_PRINCIPAL, type Principal } from '../auth/principal.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
 import { CODEC_SAMPLE_RATE, type AudioCodec } from '../../devices/mqtt-speaker/protocol.js';
 import type { BroadcastService, JobRequest } from './broadcast-service.js';
 import type { ClipStore } from './clip-store.js';
@@ -13,6 +12,7 @@ import type { JobTargets, JobView, PreemptPolicy } from './job.js';
 import { LiveAudio } from './live-audio.js';
 import { inQuietHours, type Schedule } from './schedule-store.js';
 import type { SpeakerDirectory } from './speaker-directory.js';
+import type { SpeakerOutput } from './speaker-output.js';
 import { STORE_SAMPLE_RATE, type TextToSpeech } from './tts.js';
 
 export interface PlayOptions {
@@ -38,7 +38,7 @@ export class BroadcastActions {
       tts: TextToSpeech;
       clips: ClipStore;
       directory: SpeakerDirectory;
-      driver: MqttSpeakerDriver;
+      driver: SpeakerOutput;
       audit: AuditLog;
       leadMs: number;
       log: Logger;

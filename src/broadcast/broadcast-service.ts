@@ -4,7 +4,6 @@ import type { Principal } from '../auth/principal.js';
 import { ConflictError, DeviceUnavailableError, NotFoundError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { GatewayContext } from '../feature.js';
-import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
 import { CODEC_SAMPLE_RATE, PRIORITY_LEVELS, SPEAKER_CONTRACT_VERSION, broadcastEvents, type AudioCodec, type BroadcastEvent, type JobEventName, type PlayMessage, type PriorityClass, type SpeakerEvent } from '../../devices/mqtt-speaker/protocol.js';
 import { Arbiter, type OwnershipChange } from './arbiter.js';
 import { JobOutbox } from './outbox.js';
@@ -12,6 +11,7 @@ import { isEnded, type JobStatus, type JobTargets, type JobView, type PreemptPol
 import type { FrameSink, JobAudio } from './job-audio.js';
 import type { JobHistory } from './job-history.js';
 import type { ResolvedTargets, SpeakerDirectory } from './speaker-directory.js';
+import { isCameraTarget, type SpeakerOutput } from './speaker-output.js';
 
 declare module '../core/event-bus.js' {
   interface GatewayEvents {
@@ -78,7 +78,7 @@ export class BroadcastService implements Service {
   constructor(
     private readonly deps: {
       ctx: GatewayContext;
-      driver: MqttSpeakerDriver;
+      driver: SpeakerOutput;
       directory: SpeakerDirectory;
       history: JobHistory;
       codec: AudioCodec;
@@ -334,7 +334,12 @@ export class BroadcastService implements Service {
     const job = this.running.get(event.jobId);
     if (!job) return;
     if (job.view.speakerEvents.length < MAX_EVENTS) job.view.speakerEvents.push({ ...event, speaker });
-    if (event.event === 'failed') job.failedOn.add(speaker);
+    if (event.event === 'failed') {
+      job.failedOn.add(speaker);
+      // That speaker's part of the job is over (the others play on): it no longer holds it.
+      if (this.arbiter.has(job.view.id)) this.apply(this.arbiter.release(job.view.id, [speaker]));
+      if (isCameraTarget(speaker)) this.deps.ctx.log.warn({ job: job.view.id, speaker, reason: event.reason }, 'a camera loudspeaker left a broadcast job');
+    }
     if (event.event === 'finished' || event.event === 'stopped' || event.event === 'failed') job.doneOn.add(speaker);
     const reachable = job.resolved.online;
     if (reachable.length > 0 && reachable.every((s) => job.failedOn.has(s))) {

@@ -4,7 +4,10 @@ import { resolveFfmpeg } from '../core/ffmpeg.js';
 import type { Service } from '../core/lifecycle.js';
 import type { FeatureFactory } from '../feature.js';
 import { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
+import { CAMERA_AUDIO } from '../cameras/camera-audio.js';
 import { ALARM_ANNOUNCER, alarmAnnouncer } from './alarm-announcer.js';
+import { CameraSpeakerDriver } from './camera-speakers/camera-speaker-driver.js';
+import { CameraSpeakerTargets } from './camera-speakers/camera-targets.js';
 import { BroadcastActions } from './broadcast-actions.js';
 import { BroadcastService } from './broadcast-service.js';
 import { ClipStore } from './clip-store.js';
@@ -16,6 +19,7 @@ import { ScheduleStore } from './schedule-store.js';
 import { zoneOfOffset } from './schedule-when.js';
 import { Scheduler } from './scheduler.js';
 import { SpeakerDirectory } from './speaker-directory.js';
+import { SpeakerFanout } from './speaker-output.js';
 import { talkEndpoint } from './talk-endpoint.js';
 import { TextToSpeech } from './tts.js';
 
@@ -29,9 +33,16 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
   const log = ctx.log.child({ component: 'broadcast' });
   const dataDir = join(config.storage.dataDir, 'broadcast');
   const driver = new MqttSpeakerDriver({ router: ctx.router, publisher: ctx.publisher, log });
-  const directory = new SpeakerDirectory(config.mqtt.devices, ctx.presence, driver);
+  // Cameras' own loudspeakers (ONVIF backchannel), only where the config names some.
+  const cameraSettings = settings.cameraSpeakers;
+  const cameraTargets = cameraSettings.cameras.length
+    ? new CameraSpeakerTargets({ config: cameraSettings, cameraAudio: () => ctx.capabilities.optional(CAMERA_AUDIO), bus: ctx.bus, log: log.child({ component: 'camera-speakers' }) })
+    : undefined;
+  const cameraDriver = cameraTargets ? new CameraSpeakerDriver({ config: cameraSettings, targets: cameraTargets, log: log.child({ component: 'camera-speakers' }) }) : undefined;
+  const output = new SpeakerFanout(driver, cameraDriver);
+  const directory = new SpeakerDirectory(config.mqtt.devices, ctx.presence, output, cameraTargets);
   const history = new JobHistory(ctx.database);
-  const service = new BroadcastService({ ctx: { ...ctx, log }, driver, directory, history, codec: settings.codec, frameMs: settings.frameMs });
+  const service = new BroadcastService({ ctx: { ...ctx, log }, driver: output, directory, history, codec: settings.codec, frameMs: settings.frameMs });
   const tts = new TextToSpeech({ ...settings.tts, cacheDir: join(dataDir, 'tts-cache'), log });
   let ffmpeg: string | undefined;
   const clips = new ClipStore({
@@ -42,7 +53,7 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
     timeoutMs: 120_000,
   });
   const schedules = new ScheduleStore(ctx.database, zoneOfOffset(config.access.utcOffsetMinutes));
-  const actions = new BroadcastActions({ service, tts, clips, directory, driver, audit: ctx.audit, leadMs: settings.leadMs, log });
+  const actions = new BroadcastActions({ service, tts, clips, directory, driver: output, audit: ctx.audit, leadMs: settings.leadMs, log });
   ctx.capabilities.provide(ALARM_ANNOUNCER, alarmAnnouncer({ actions, service, directory }));
   const scheduler = new Scheduler({
     store: schedules,
@@ -56,8 +67,8 @@ export const broadcastFeature: FeatureFactory = (ctx) => {
   return {
     name: 'broadcast',
     migrations: broadcastMigrations,
-    services: [driver, ttsLifecycle, service, scheduler],
-    routes: broadcastRoutes({ service, actions, clips, schedules, scheduler, directory, driver, maxUploadBytes: settings.clips.maxUploadMb * 1024 * 1024, utcOffsetMinutes: config.access.utcOffsetMinutes }),
+    services: [driver, ...(cameraTargets && cameraDriver ? [cameraTargets, cameraDriver] : []), ttsLifecycle, service, scheduler],
+    routes: broadcastRoutes({ service, actions, clips, schedules, scheduler, directory, driver: output, cameraTargets, maxUploadBytes: settings.clips.maxUploadMb * 1024 * 1024, utcOffsetMinutes: config.access.utcOffsetMinutes }),
     wsEndpoints: [talkEndpoint({ actions, service, bus: ctx.bus, idleTimeoutMs: settings.talk.idleTimeoutMs, maxSeconds: settings.talk.maxSeconds })],
     staticDirs: [BROADCAST_STATIC_DIR],
   };

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { defineRoutes, type RouteModule } from '../http/route.js';
 import { parseBody } from '../http/validate.js';
-import type { MqttSpeakerDriver } from '../../devices/mqtt-speaker/driver.js';
 import type { BroadcastActions } from './broadcast-actions.js';
 import type { BroadcastService } from './broadcast-service.js';
 import type { ClipStore } from './clip-store.js';
@@ -11,6 +10,8 @@ import { scheduleInputSchema, targetsSchema, type Schedule, type ScheduleStore }
 import { nextRuns } from './schedule-when.js';
 import type { Scheduler } from './scheduler.js';
 import type { SpeakerDirectory } from './speaker-directory.js';
+import type { SpeakerOutput } from './speaker-output.js';
+import type { CameraSpeakerTargets } from './camera-speakers/camera-targets.js';
 
 const playFields = {
   speakers: z.array(z.string().min(1)).default([]),
@@ -44,7 +45,9 @@ export function broadcastRoutes(deps: {
   schedules: ScheduleStore;
   scheduler: Scheduler;
   directory: SpeakerDirectory;
-  driver: MqttSpeakerDriver;
+  driver: SpeakerOutput;
+  /** Camera loudspeakers (absent: none configured). */
+  cameraTargets?: CameraSpeakerTargets | undefined;
   maxUploadBytes: number;
   /** The site's UTC offset, for pages that show next runs in site time. */
   utcOffsetMinutes?: number;
@@ -58,6 +61,13 @@ export function broadcastRoutes(deps: {
   };
   return defineRoutes([
     { method: 'get', path: '/api/broadcast/speakers', access: 'viewer', summary: 'Speakers with their groups, availability and last reported state.', handler: () => ({ speakers: directory.list() }) },
+    {
+      method: 'get',
+      path: '/api/broadcast/camera-speakers',
+      access: 'viewer',
+      summary: 'Cameras configured as loudspeakers: whether each offers the ONVIF audio backchannel (its audio outputs, G.711 codec), or why not.',
+      handler: () => ({ cameras: deps.cameraTargets?.views() ?? [] }),
+    },
     { method: 'get', path: '/api/broadcast/groups', access: 'viewer', summary: 'Speaker groups and their members.', handler: () => ({ groups: directory.groupList() }) },
     {
       method: 'post',

@@ -17,6 +17,8 @@ import { CameraStore, cameraMigrations } from './store.js';
 import { CameraStreamSources } from './stream-source-provider.js';
 import { STREAM_SOURCES } from './stream-sources.js';
 import { ALARM_CAMERAS, alarmCameraControl } from './alarm-control.js';
+import { CAMERA_AUDIO } from './camera-audio.js';
+import { cameraAudio } from './camera-audio-provider.js';
 import { TourRunner } from './tour-runner.js';
 import { TourDefinitions } from './tours.js';
 
@@ -64,6 +66,7 @@ function buildCamerasFeature(ctx: GatewayContext, options: CamerasFeatureOptions
   ctx.capabilities.provide(STREAM_SOURCES, new CameraStreamSources(registry));
   ctx.capabilities.provide(ALARM_CAMERAS, alarmCameraControl({ registry, lock, presets, ptz }));
   ctx.capabilities.provide(CAMERA_POSES, new CameraPoseReader(registry));
+  ctx.capabilities.provide(CAMERA_AUDIO, cameraAudio(registry));
   const onRemoved = (id: string): void => {
     tours.forget(id);
     lock.forget(id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmsConfigSchema } from '../alarms/config.js';
+import { cameraSpeakersSchema } from './camera-speakers-schema.js';
 import { httpsSchema } from './https-schema.js';
 import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
 import { visitorsSchema } from './visitors-schema.js';
@@ -175,6 +176,8 @@ export const broadcastSchema = z.strictObject({
     /** Longer uploads are cut to this length. */
     maxSeconds: z.number().int().min(1),
   }),
+  /** Cameras' own loudspeakers as broadcast targets (ONVIF audio backchannel); none by default. */
+  cameraSpeakers: cameraSpeakersSchema.default(cameraSpeakersSchema.parse({})),
 });
 
 const uplinkSchema = z.strictObject({

@@ -204,6 +204,8 @@ export const MESSAGES = {
   'visitor.already-revoked': 'the pass of {name} is already revoked',
   'visitor.revoked': 'the pass of {name} is revoked; register the visitor again',
   'visitor.day-invalid': '"{day}" is not a day; use YYYY-MM-DD',
+  // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
+  'camera-speaker.unavailable': 'the loudspeaker of camera "{camera}" cannot take broadcasts: {reason}',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

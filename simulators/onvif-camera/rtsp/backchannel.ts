@@ -1,9 +1,10 @@
 /**
- * The camera's loudspeaker: PCMU (G.711 mu-law, 8 kHz) RTP from an ONVIF backchannel is
+ * The camera's loudspeaker: PCMU or PCMA (G.711 mu-law or A-law, 8 kHz) RTP from an ONVIF backchannel is
  * decoded to 16-bit PCM and written to a WAV file, finished when the session ends.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { alawToLinear } from '../../../devices/onvif-camera/g711.js';
 import { parseRtp } from './rtp.js';
 
 const SAMPLE_RATE = 8000;
@@ -54,6 +55,7 @@ export class BackchannelRecorder {
     dir: string,
     cameraName: string,
     private readonly stats: BackchannelStats,
+    private readonly codec: 'pcmu' | 'pcma' = 'pcmu',
   ) {
     mkdirSync(dir, { recursive: true });
     const safe = cameraName.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -63,7 +65,7 @@ export class BackchannelRecorder {
   /** Handles one RTP packet from the client. */
   packet(raw: Buffer): void {
     const rtp = parseRtp(raw);
-    if (!rtp || rtp.payloadType !== 0) {
+    if (!rtp || rtp.payloadType !== (this.codec === 'pcma' ? 8 : 0)) {
       this.stats.ignoredPackets++;
       return;
     }
@@ -73,7 +75,8 @@ export class BackchannelRecorder {
       this.stats.files.push(this.file);
     }
     const pcm = Buffer.allocUnsafe(rtp.payload.length * 2);
-    for (let i = 0; i < rtp.payload.length; i++) pcm.writeInt16LE(muLawToLinear(rtp.payload[i]!), i * 2);
+    const decode = this.codec === 'pcma' ? alawToLinear : muLawToLinear;
+    for (let i = 0; i < rtp.payload.length; i++) pcm.writeInt16LE(decode(rtp.payload[i]!), i * 2);
     writeSync(this.fd, pcm);
     this.dataBytes += pcm.length;
     this.stats.packets++;

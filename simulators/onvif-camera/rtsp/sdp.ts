@@ -10,7 +10,8 @@ export function buildSdp(opts: {
   parameterSets: readonly Buffer[];
   host: string;
   sessionName: string;
-  backchannel: boolean;
+  /** The backchannel's G.711, or false for none. */
+  backchannel: 'pcmu' | 'pcma' | false;
 }): string {
   const { profile, parameterSets, host } = opts;
   const b64 = (type: number): string[] =>
@@ -35,7 +36,8 @@ export function buildSdp(opts: {
   }
   lines.push(`a=framerate:${profile.fps}`, `a=x-dimensions:${profile.width},${profile.height}`, `a=control:${VIDEO_TRACK}`);
   if (opts.backchannel) {
-    lines.push('m=audio 0 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', `a=control:${BACKCHANNEL_TRACK}`);
+    const [pt, name] = opts.backchannel === 'pcma' ? [8, 'PCMA'] : [0, 'PCMU'];
+    lines.push(`m=audio 0 RTP/AVP ${pt}`, `a=rtpmap:${pt} ${name}/8000`, 'a=sendonly', `a=control:${BACKCHANNEL_TRACK}`);
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -21,7 +21,7 @@ export interface RtspServerDeps {
   encoders: ReadonlyMap<string, VideoEncoder>;
   digest: DigestAuth;
   sessionName: string;
-  backchannel: { enabled: boolean; dir: string; stats: BackchannelStats; cameraName: string };
+  backchannel: { enabled: boolean; dir: string; stats: BackchannelStats; cameraName: string; codec?: 'pcmu' | 'pcma' };
   sessionTimeoutSec?: number;
   log: Logger;
 }
@@ -208,7 +208,7 @@ export class RtspServer implements Service {
           parameterSets: sets,
           host: this.deps.host,
           sessionName: this.deps.sessionName,
-          backchannel: wantsBackchannel,
+          backchannel: wantsBackchannel ? (this.deps.backchannel.codec ?? 'pcmu') : false,
         });
         return reply(200, { 'Content-Type': 'application/sdp', 'Content-Base': `${target.base}/` }, sdp);
       }
@@ -283,7 +283,7 @@ export class RtspServer implements Service {
     }
     if (trackId === 'backchannel' && !session.recorder) {
       const bc = this.deps.backchannel;
-      session.recorder = new BackchannelRecorder(bc.dir, bc.cameraName, bc.stats);
+      session.recorder = new BackchannelRecorder(bc.dir, bc.cameraName, bc.stats, bc.codec ?? 'pcmu');
     }
     sessions.set(session.id, session);
     reply(200, { Session: `${session.id};timeout=${this.deps.sessionTimeoutSec ?? 60}`, Transport: transportReply });

@@ -112,9 +112,10 @@ export const mediaOperations: OperationTable = {
     },
   },
   GetAudioOutputs: {
-    handle: () => `<trt:GetAudioOutputsResponse><trt:AudioOutputs token="${AUDIO_OUTPUT_TOKEN}"/></trt:GetAudioOutputsResponse>`,
+    // A camera without a loudspeaker lists none.
+    handle: (_req, ctx) => `<trt:GetAudioOutputsResponse>${ctx.backchannel ? `<trt:AudioOutputs token="${AUDIO_OUTPUT_TOKEN}"/>` : ''}</trt:GetAudioOutputsResponse>`,
   },
   GetAudioOutputConfigurations: {
-    handle: (_req, ctx) => `<trt:GetAudioOutputConfigurationsResponse>${audioOutputConfigXml(ctx, 'trt:Configurations')}</trt:GetAudioOutputConfigurationsResponse>`,
+    handle: (_req, ctx) => `<trt:GetAudioOutputConfigurationsResponse>${ctx.backchannel ? audioOutputConfigXml(ctx, 'trt:Configurations') : ''}</trt:GetAudioOutputConfigurationsResponse>`,
   },
 };

@@ -13,6 +13,7 @@ import { gateTasksEn } from './areas/gate-tasks.en.js';
 import { schedulesEn } from './areas/schedules.en.js';
 import { toursEn } from './areas/tours.en.js';
 import { playbackEn } from './areas/playback.en.js';
+import { cameraSpeakersEn } from './areas/camera-speakers.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
@@ -32,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   ...wordsEn,
   ...deployEn,
   ...consoleEn,
+  ...cameraSpeakersEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

@@ -13,6 +13,7 @@ import { gateTasksZh } from './areas/gate-tasks.zh-CN.js';
 import { schedulesZh } from './areas/schedules.zh-CN.js';
 import { toursZh } from './areas/tours.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
+import { cameraSpeakersZh } from './areas/camera-speakers.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -34,6 +35,7 @@ export const zhCN = {
   ...wordsZh,
   ...deployZh,
   ...consoleZh,
+  ...cameraSpeakersZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

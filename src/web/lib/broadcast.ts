@@ -1,10 +1,32 @@
+import { t } from '../i18n/index.js';
 import { apiError } from './api.js';
+import { deviceName } from './site.js';
 import { forgetLogin, token } from './session.js';
 
 export interface Speaker {
   id: string;
+  /** `camera`: a camera's own loudspeaker (ONVIF backchannel), named after its camera. */
+  kind?: 'speaker' | 'camera';
+  name?: string;
   groups: string[];
   availability: string;
+}
+
+/** A camera loudspeaker as GET /api/broadcast/camera-speakers lists it. */
+export interface CameraSpeaker {
+  id: string;
+  cameraId: string;
+  name: string;
+  backchannel: 'available' | 'unsupported' | 'unknown';
+  codec: string | null;
+  audioOutputs: number | null;
+  reason: string | null;
+  online: boolean;
+}
+
+/** What a person reads for a speaker: its display name, or its camera's name for a camera loudspeaker. */
+export function speakerLabel(s: Pick<Speaker, 'id' | 'kind' | 'name'>): string {
+  return s.kind === 'camera' && s.name ? t('cameraSpeakers.label', { name: s.name }) : deviceName(s.id);
 }
 
 export interface SpeakerGroup {

@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { api } from './api.js';
+import { t } from '../i18n/index.js';
 import { cameras } from './cameras.js';
 
 export interface SiteInfo {
@@ -33,6 +34,8 @@ export function cameraName(id: string): string {
 
 /** A barrier's or speaker's display name from the configuration, else its id. */
 export function deviceName(id: string): string {
+  // A camera's own loudspeaker as a broadcast target is named after its camera.
+  if (id.startsWith('camera:')) return t('cameraSpeakers.label', { name: cameraName(id.slice('camera:'.length)) });
   return siteInfo.value?.names.devices[id] ?? id;
 }
 

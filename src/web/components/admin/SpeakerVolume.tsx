@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
-import type { Speaker, SpeakerGroup } from '../../lib/broadcast.js';
-import { deviceName, groupName } from '../../lib/site.js';
+import { speakerLabel, type Speaker, type SpeakerGroup } from '../../lib/broadcast.js';
+import { groupName } from '../../lib/site.js';
 import { useApi } from '../../lib/use-api.js';
 
 function VolumeRow({ name, path }: { name: string; path: string }) {
@@ -48,7 +48,7 @@ export function SpeakerVolume() {
       <h3>{t('admin.volume.speakers')}</h3>
       <ul class="plain">
         {list.map((s) => (
-          <VolumeRow key={s.id} name={deviceName(s.id)} path={`/api/broadcast/speakers/${encodeURIComponent(s.id)}/volume`} />
+          <VolumeRow key={s.id} name={speakerLabel(s)} path={`/api/broadcast/speakers/${encodeURIComponent(s.id)}/volume`} />
         ))}
       </ul>
     </section>

@@ -3,6 +3,7 @@ import { t } from '../../i18n/index.js';
 import type { Job, Speaker, SpeakerGroup, Targets } from '../../lib/broadcast.js';
 import { canControl } from '../../lib/session.js';
 import { useApi } from '../../lib/use-api.js';
+import { CameraSpeakerList } from './CameraSpeakerList.js';
 import { ClipList } from './ClipList.js';
 import { JobList } from './JobList.js';
 import { ScheduleList } from './ScheduleList.js';
@@ -56,6 +57,7 @@ export function BroadcastPanel() {
       <section class="card" aria-label={t('broadcast.schedules')}>
         <ScheduleList speakers={speakerList} groups={groupList} />
       </section>
+      <CameraSpeakerList />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { t } from '../../i18n/index.js';
-import type { Speaker, SpeakerGroup, Targets } from '../../lib/broadcast.js';
-import { deviceName, groupName } from '../../lib/site.js';
+import { speakerLabel, type Speaker, type SpeakerGroup, type Targets } from '../../lib/broadcast.js';
+import { groupName } from '../../lib/site.js';
 import { StatusDot } from '../DeviceHealth.js';
 
 const toggle = (list: readonly string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
@@ -45,7 +45,7 @@ export function TargetPicker({ speakers, groups, value, onChange, groupsOnly = f
                 checked={value.speakers.includes(s.id)}
                 onChange={(e) => onChange({ ...value, speakers: toggle(value.speakers, s.id, e.currentTarget.checked) })}
               />
-              <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {deviceName(s.id)}
+              <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {speakerLabel(s)}
             </label>
           ))}
         </div>

@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { AccessOptions, BarrierView } from '../../lib/access.js';
 import { translateMessage } from '../../i18n/messages.js';
+import { speakerLabel } from '../../lib/broadcast.js';
 import { deviceName, groupName } from '../../lib/site.js';
 import { formatDateTime } from '../../lib/time.js';
 import { EMPTY_FORM, suggestId, type CameraDetails, type CameraFormValue, type DiscoveredCamera } from '../../lib/cameras-admin.js';
@@ -15,6 +16,8 @@ import { DiscoveryPanel } from './DiscoveryPanel.js';
 
 interface SpeakerRow {
   id: string;
+  kind?: 'speaker' | 'camera';
+  name?: string;
   groups: string[];
   availability: string;
   since: string | null;
@@ -189,7 +192,7 @@ export function DevicesPage() {
             ))}
             {(speakers.data?.speakers ?? []).map((s) => (
               <tr key={`s-${s.id}`} data-device-row={s.id}>
-                <td>{deviceName(s.id)}</td>
+                <td>{speakerLabel(s)}</td>
                 <td>{t('health.kind.speakers')}</td>
                 <td>
                   <StatusDot online={s.availability === 'online' ? true : s.availability === 'offline' ? false : null} /> {t(`health.${s.availability === 'online' || s.availability === 'offline' ? s.availability : 'unknown'}` as MessageKey)}

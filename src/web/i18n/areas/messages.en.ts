@@ -192,4 +192,6 @@ export const messagesEn: Record<MessageCode, string> = {
   'visitor.already-revoked': 'the pass of {name} is already revoked',
   'visitor.revoked': 'the pass of {name} is revoked; register the visitor again',
   'visitor.day-invalid': '"{day}" is not a day; use YYYY-MM-DD',
+  // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
+  'camera-speaker.unavailable': 'the loudspeaker of camera "{camera}" cannot take broadcasts: {reason}',
 };

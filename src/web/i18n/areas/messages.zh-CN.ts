@@ -192,4 +192,6 @@ export const messagesZh: Record<MessageCode, string> = {
   'visitor.already-revoked': '{name} 的通行证已经作废',
   'visitor.revoked': '{name} 的通行证已作废，请重新登记',
   'visitor.day-invalid': '“{day}”不是有效日期，请用 年-月-日 格式',
+  // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
+  'camera-speaker.unavailable': '摄像机"{camera}"的喇叭现在不能广播：{reason}',
 };
