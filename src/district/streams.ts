@@ -24,7 +24,27 @@ export async function ensureStreams(jsm: JetStreamManager, o: { replicas: number
       await jsm.streams.add(config);
     }
   }
-  await addConsumer(jsm, SITES_STREAM, { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 20_000 });
+  await ensureIngestConsumer(jsm);
+}
+
+/**
+ * The district's ingest consumer: ack policy `all` (one cumulative ack per written batch, see
+ * DistrictIngest), 30 s ack wait. A consumer left by an older version with explicit acks is
+ * replaced by one that starts after its ack floor (an ack policy cannot be changed in place), so
+ * nothing acknowledged is delivered again and nothing unacknowledged is skipped.
+ */
+async function ensureIngestConsumer(jsm: JetStreamManager): Promise<void> {
+  const config = { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 20_000 };
+  let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined;
+  try {
+    info = await jsm.consumers.info(SITES_STREAM, INGEST_CONSUMER);
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+  }
+  if (info && info.config.ack_policy === AckPolicy.All) return;
+  if (info) await jsm.consumers.delete(SITES_STREAM, INGEST_CONSUMER);
+  const floor = info?.ack_floor.stream_seq ?? 0;
+  await jsm.consumers.add(SITES_STREAM, floor > 0 ? { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 } : { ...config, deliver_policy: DeliverPolicy.All });
 }
 
 /** The durable consumer of one site's notices (created before the site first connects, so nothing is missed). */
