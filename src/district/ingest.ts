@@ -5,6 +5,7 @@ import { checkRecord, envelopeSchema, writeBatch, type Envelope } from './record
 
 /** Most records in one PostgreSQL transaction (one multi-row INSERT per kind). */
 const MAX_BATCH = 2000;
+/** Below the consumer's max_ack_pending (10,000: src/district/streams.ts). */
 /** Records pulled ahead of the writer at most (the next batch collects while one commits). */
 const MAX_BUFFERED = 4 * MAX_BATCH;
 /** A batch PostgreSQL refused is written again after this, doubling up to RETRY_MAX_MS. */

@@ -34,7 +34,10 @@ export async function ensureStreams(jsm: JetStreamManager, o: { replicas: number
  * nothing acknowledged is delivered again and nothing unacknowledged is skipped.
  */
 async function ensureIngestConsumer(jsm: JetStreamManager): Promise<void> {
-  const config = { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 20_000 };
+  // max_ack_pending bounds the records between the cluster and a committed batch: at a writer
+  // slower than the sites they wait at most max_ack_pending / rate (10,000 at 1,000/s: 10 s), well
+  // inside the ack wait, so an overloaded district is not also sent everything again after 30 s
+  const config = { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 10_000 };
   let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined;
   try {
     info = await jsm.consumers.info(SITES_STREAM, INGEST_CONSUMER);
