@@ -15,13 +15,15 @@ const RETRY_MAX_MS = 10_000;
 /**
  * The district's durable consumer of SITES into PostgreSQL. Messages are written in batches of up
  * to MAX_BATCH, strictly one after the other, each in one transaction (one INSERT ... ON CONFLICT
- * DO NOTHING per kind; the next batch collects while one commits), and acknowledged after its
- * COMMIT with ONE cumulative ack (the consumer's ack policy is `all`: the ack of the batch's last
- * message acknowledges every earlier delivery). So a batch is never acknowledged before every
- * earlier batch is committed: a batch PostgreSQL refuses is written again (backing off) and
- * nothing after it is acknowledged meanwhile. A crash between COMMIT and ack redelivers the batch;
- * the unique keys make that a no-op. A message that is not a valid record is logged, counted and
- * covered by the batch's ack (never written, never redelivered).
+ * DO NOTHING per kind; the next batch collects while one commits), and each message is
+ * acknowledged after its batch's COMMIT. A batch PostgreSQL refuses is written again (backing
+ * off), not acknowledged meanwhile. A crash between COMMIT and ack redelivers the batch; the unique
+ * keys make that a no-op. A message that is not a valid record is logged, counted and terminated
+ * (never written, never redelivered).
+ *
+ * Explicit acks, not one cumulative ack per batch (ack policy `all`): a cumulative ack would also
+ * acknowledge a message the consumer delivered that never arrived here (lost in transit when a
+ * node dies), which would then never be redelivered.
  */
 export class DistrictIngest {
   private messages: ConsumerMessages | undefined;
@@ -64,8 +66,9 @@ export class DistrictIngest {
    * contact: when the cluster stored its newest message (so records replayed after a district
    * outage do not make a site look online now).
    */
-  private decode(batch: readonly JsMsg[]): { good: Envelope[]; contact: Map<string, number> } {
+  private decode(batch: readonly JsMsg[]): { good: Envelope[]; contact: Map<string, number>; refused: Set<JsMsg> } {
     const good: Envelope[] = [];
+    const refused = new Set<JsMsg>();
     const contact = new Map<string, number>();
     for (const m of batch) {
       const [, site = '', kind = ''] = m.subject.split('.');
@@ -90,15 +93,17 @@ export class DistrictIngest {
       if (problem || !envelope) {
         this.refused++;
         this.deps.log.warn({ subject: m.subject, seq: m.seq, problem }, 'a record from a site was refused');
+        m.term();
+        refused.add(m);
         continue;
       }
       good.push(envelope);
     }
-    return { good, contact };
+    return { good, contact, refused };
   }
 
   private async flush(batch: JsMsg[]): Promise<void> {
-    const { good, contact } = this.decode(batch);
+    const { good, contact, refused } = this.decode(batch);
     let delay = RETRY_MIN_MS;
     let written = false;
     while (!written && !this.stopped) {
@@ -107,14 +112,14 @@ export class DistrictIngest {
         written = true;
         break;
       }
-      this.deps.log.error({ err: error, rows: good.length, retryInMs: delay }, 'records could not be written to PostgreSQL; trying again (nothing later is acknowledged meanwhile)');
+      this.deps.log.error({ err: error, rows: good.length, retryInMs: delay }, 'records could not be written to PostgreSQL; trying again');
       await new Promise<void>((resolve) => (this.retryTimer = { timer: setTimeout(resolve, delay), resolve }));
       this.retryTimer = undefined;
       delay = Math.min(RETRY_MAX_MS, delay * 2);
     }
     if (!written) return; // stopped before it was written: the cluster redelivers it to the next run
     this.stored += good.length;
-    batch[batch.length - 1]!.ack();
+    for (const m of batch) if (!refused.has(m)) m.ack();
   }
 
   /** One transaction: the records and the sites' last contact. Answers an error text, or undefined once committed. */
