@@ -201,6 +201,8 @@ const uplinkSchema = z.strictObject({
   discoverServers: z.boolean(),
   /** Speaker groups a notice for "all" plays on (empty: every speaker). */
   noticeGroups: z.array(z.string()),
+  /** While connected, the site tells the district it is alive this often (its last contact, without entries). */
+  heartbeatMs: z.number().int().min(200).max(600_000).default(15_000),
 });
 
 export const configSchema = z.strictObject({

@@ -17,8 +17,13 @@ export const districtConfigSchema = z.strictObject({
     tls: z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).nullable().default(null),
     /** Replicas of the SITES and NOTICES streams (3 on a 3-node cluster). */
     replicas: z.number().int().min(1).max(5).default(3),
-    /** How long the cluster remembers a Nats-Msg-Id (repeats within it are dropped at the stream). */
-    duplicateWindowMs: z.number().int().min(1000).default(3_600_000),
+    /**
+     * How long the cluster remembers a Nats-Msg-Id (repeats within it are dropped at the stream).
+     * It covers a site's resend after a lost ack (seconds); a repeat after it is a no-op in
+     * PostgreSQL anyway. Every id in the window is held in each node's memory: at 5,000 records/s
+     * an hour would be 18 million ids, two minutes 600,000.
+     */
+    duplicateWindowMs: z.number().int().min(1000).max(24 * 3600_000).default(120_000),
   }),
   postgres: z.strictObject({ url: z.string().min(1), maxConnections: z.number().int().min(1).max(100).default(8) }),
   http: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8090) }).default({ host: '127.0.0.1', port: 8090 }),

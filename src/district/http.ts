@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { DistrictConfig } from './config.js';
 import { noticeRequestSchema, type NoticeSender } from './notices.js';
 import { flowView, noticesView, plateSearch, sitesView } from './queries.js';
+import { alarmsView, workOrderStats, workOrdersView } from './alarm-queries.js';
 import { allowsRole, type DistrictPrincipal, type DistrictRole, type DistrictUsers } from './users.js';
 
 type Handler = (req: Request, principal: DistrictPrincipal) => Promise<unknown>;
@@ -53,6 +54,19 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
       const q = z.object({ plate: z.string().trim().min(2).max(32), limit: z.coerce.number().int().min(1).max(1000).default(200) }).safeParse(req.query);
       if (!q.success) throw new UserError('district.plate-invalid', { min: 2, max: 32 }, 400, 'invalid-plate');
       return { plate: q.data.plate, entries: await plateSearch(deps.pool, q.data.plate, q.data.limit) };
+    }),
+  );
+  app.get('/api/district/alarms', route('viewer', async () => ({ alarms: await alarmsView(deps.pool, 200) })));
+  app.get('/api/district/work-orders', route('viewer', async () => ({ workOrders: await workOrdersView(deps.pool, 200) })));
+  app.get(
+    '/api/district/work-orders/statistics',
+    route('viewer', async (req) => {
+      const q = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).safeParse(req.query);
+      if (!q.success) throw new UserError('district.range-invalid', {}, 400, 'invalid-range');
+      const to = q.data.to ? new Date(q.data.to) : new Date();
+      const from = q.data.from ? new Date(q.data.from) : new Date(to.getTime() - 30 * 24 * 3600_000);
+      if (to.getTime() - from.getTime() > 366 * 24 * 3600_000 || to <= from) throw new UserError('district.range-too-long', { days: 366 }, 400, 'invalid-range');
+      return { from: from.toISOString(), to: to.toISOString(), grids: await workOrderStats(deps.pool, from, to) };
     }),
   );
   app.get('/api/district/notices', route('viewer', async () => ({ notices: await noticesView(deps.pool, 100) })));

@@ -91,6 +91,58 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       );
     `,
   },
+  {
+    version: 2,
+    name: 'alarms and work orders from the sites',
+    sql: `
+      CREATE TABLE alarms (
+        site_id TEXT NOT NULL,
+        alarm_id BIGINT NOT NULL,
+        rev BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        location TEXT,
+        device TEXT,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        acknowledged_at TIMESTAMPTZ,
+        closed_at TIMESTAMPTZ,
+        closed_as TEXT,
+        group_id BIGINT,
+        work_order_id BIGINT,
+        payload JSONB NOT NULL,
+        stored_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (site_id, alarm_id)
+      );
+      CREATE INDEX alarms_time ON alarms (occurred_at);
+      CREATE TABLE work_orders (
+        site_id TEXT NOT NULL,
+        order_id BIGINT NOT NULL,
+        rev BIGINT NOT NULL,
+        alarm_id BIGINT,
+        title TEXT NOT NULL,
+        grid TEXT,
+        grid_name TEXT,
+        worker TEXT,
+        complexity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        assigned_at TIMESTAMPTZ,
+        on_site_at TIMESTAMPTZ,
+        resolved_at TIMESTAMPTZ,
+        planned_at TIMESTAMPTZ,
+        on_site_min DOUBLE PRECISION NOT NULL,
+        small_fix_min DOUBLE PRECISION NOT NULL,
+        complex_plan_hours DOUBLE PRECISION NOT NULL,
+        payload JSONB NOT NULL,
+        stored_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (site_id, order_id)
+      );
+      CREATE INDEX work_orders_assigned ON work_orders (assigned_at);
+    `,
+  },
 ];
 
 /** Applies the steps not applied yet, each in its own transaction, under an advisory lock (two district processes may start together). */

@@ -123,6 +123,10 @@ registerRecordWriter('stats', statsSchema, async (client, list) => {
   }
 });
 
+const heartbeatSchema = z.object({ sentAt: z.number().int().nonnegative(), outboxRows: z.number().int().min(0).optional() });
+// A heartbeat only moves the site's last contact (done for every message by the ingest itself).
+registerRecordWriter('heartbeat', heartbeatSchema, async () => {});
+
 registerRecordWriter('notice-state', noticeStateSchema, async (client, list) => {
   for (const e of list) {
     const r = e.record as z.infer<typeof noticeStateSchema>;
@@ -134,4 +138,82 @@ registerRecordWriter('notice-state', noticeStateSchema, async (client, list) => 
       [r.noticeId, e.site, r.state, NOTICE_STATES[r.state], r.detail ?? null],
     );
   }
+});
+
+const isoOrNull = z.string().max(40).nullable();
+const msOrNull = z.number().int().nonnegative().nullable();
+const alarmSchema = z.object({
+  id: z.number().int().positive(),
+  rev: z.number().int().positive(),
+  source: text(32),
+  kind: text(64),
+  severity: text(16),
+  status: text(16),
+  location: text(128).nullable(),
+  device: text(64).nullable(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  receivedAt: z.iso.datetime({ offset: true }),
+  groupId: z.number().int().nullable(),
+  acknowledgedAt: isoOrNull,
+  closedAt: isoOrNull,
+  closedAs: text(32).nullable(),
+  workOrderId: z.number().int().nullable(),
+});
+const workOrderSchema = z.object({
+  id: z.number().int().positive(),
+  rev: z.number().int().positive(),
+  alarmId: z.number().int().nullable(),
+  title: text(256),
+  grid: text(64).nullable(),
+  gridName: text(64).nullable(),
+  worker: text(64).nullable(),
+  complexity: z.enum(['small', 'complex']),
+  status: text(16),
+  createdAt: z.number().int().nonnegative(),
+  assignedAt: msOrNull,
+  onSiteAt: msOrNull,
+  resolvedAt: msOrNull,
+  plannedAt: msOrNull,
+  deadlines: z.object({ onSiteMin: z.number().positive(), smallFixMin: z.number().positive(), complexPlanHours: z.number().positive() }),
+});
+const msIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+// An alarm or work order arrives after each change: the newest revision wins, a repeat is a no-op.
+registerRecordWriter('alarm', alarmSchema, async (client, list) => {
+  const rows = list.map((e) => {
+    const r = e.record as z.infer<typeof alarmSchema>;
+    return { site_id: e.site, alarm_id: r.id, rev: r.rev, source: r.source, kind: r.kind, severity: r.severity, status: r.status, location: r.location, device: r.device, occurred_at: r.occurredAt, received_at: r.receivedAt, acknowledged_at: r.acknowledgedAt, closed_at: r.closedAt, closed_as: r.closedAs, group_id: r.groupId, work_order_id: r.workOrderId, payload: r };
+  });
+  await client.query(
+    `INSERT INTO alarms (site_id, alarm_id, rev, source, kind, severity, status, location, device, occurred_at, received_at, acknowledged_at, closed_at, closed_as, group_id, work_order_id, payload)
+     SELECT DISTINCT ON (site_id, alarm_id) * FROM jsonb_to_recordset($1::jsonb) AS x(site_id TEXT, alarm_id BIGINT, rev BIGINT, source TEXT, kind TEXT, severity TEXT, status TEXT, location TEXT, device TEXT,
+       occurred_at TIMESTAMPTZ, received_at TIMESTAMPTZ, acknowledged_at TIMESTAMPTZ, closed_at TIMESTAMPTZ, closed_as TEXT, group_id BIGINT, work_order_id BIGINT, payload JSONB)
+     ORDER BY site_id, alarm_id, rev DESC
+     ON CONFLICT (site_id, alarm_id) DO UPDATE SET rev = excluded.rev, status = excluded.status, severity = excluded.severity, acknowledged_at = excluded.acknowledged_at, closed_at = excluded.closed_at,
+       closed_as = excluded.closed_as, group_id = excluded.group_id, work_order_id = excluded.work_order_id, payload = excluded.payload
+     WHERE excluded.rev > alarms.rev`,
+    [JSON.stringify(rows)],
+  );
+});
+
+registerRecordWriter('work-order', workOrderSchema, async (client, list) => {
+  const rows = list.map((e) => {
+    const r = e.record as z.infer<typeof workOrderSchema>;
+    return {
+      site_id: e.site, order_id: r.id, rev: r.rev, alarm_id: r.alarmId, title: r.title, grid: r.grid, grid_name: r.gridName, worker: r.worker, complexity: r.complexity, status: r.status,
+      created_at: msIso(r.createdAt), assigned_at: msIso(r.assignedAt), on_site_at: msIso(r.onSiteAt), resolved_at: msIso(r.resolvedAt), planned_at: msIso(r.plannedAt),
+      on_site_min: r.deadlines.onSiteMin, small_fix_min: r.deadlines.smallFixMin, complex_plan_hours: r.deadlines.complexPlanHours, payload: r,
+    };
+  });
+  await client.query(
+    `INSERT INTO work_orders (site_id, order_id, rev, alarm_id, title, grid, grid_name, worker, complexity, status, created_at, assigned_at, on_site_at, resolved_at, planned_at, on_site_min, small_fix_min, complex_plan_hours, payload)
+     SELECT DISTINCT ON (site_id, order_id) * FROM jsonb_to_recordset($1::jsonb) AS x(site_id TEXT, order_id BIGINT, rev BIGINT, alarm_id BIGINT, title TEXT, grid TEXT, grid_name TEXT, worker TEXT, complexity TEXT, status TEXT,
+       created_at TIMESTAMPTZ, assigned_at TIMESTAMPTZ, on_site_at TIMESTAMPTZ, resolved_at TIMESTAMPTZ, planned_at TIMESTAMPTZ, on_site_min FLOAT8, small_fix_min FLOAT8, complex_plan_hours FLOAT8, payload JSONB)
+     ORDER BY site_id, order_id, rev DESC
+     ON CONFLICT (site_id, order_id) DO UPDATE SET rev = excluded.rev, alarm_id = excluded.alarm_id, title = excluded.title, grid = excluded.grid, grid_name = excluded.grid_name, worker = excluded.worker,
+       complexity = excluded.complexity, status = excluded.status, assigned_at = excluded.assigned_at, on_site_at = excluded.on_site_at, resolved_at = excluded.resolved_at, planned_at = excluded.planned_at,
+       on_site_min = excluded.on_site_min, small_fix_min = excluded.small_fix_min, complex_plan_hours = excluded.complex_plan_hours, payload = excluded.payload
+     WHERE excluded.rev > work_orders.rev`,
+    [JSON.stringify(rows)],
+  );
 });

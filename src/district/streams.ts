@@ -24,7 +24,30 @@ export async function ensureStreams(jsm: JetStreamManager, o: { replicas: number
       await jsm.streams.add(config);
     }
   }
-  await addConsumer(jsm, SITES_STREAM, { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 20_000 });
+  await ensureIngestConsumer(jsm);
+}
+
+/**
+ * The district's ingest consumer: explicit acks (see DistrictIngest), 30 s ack wait. A consumer
+ * with another ack policy (left by an interim version) is replaced by one that starts after its
+ * ack floor (an ack policy cannot be changed in place): nothing unacknowledged is skipped; what
+ * was acknowledged above the floor comes again and is a no-op in PostgreSQL.
+ */
+async function ensureIngestConsumer(jsm: JetStreamManager): Promise<void> {
+  // max_ack_pending bounds the records between the cluster and a committed batch: at a writer
+  // slower than the sites they wait at most max_ack_pending / rate (10,000 at 1,000/s: 10 s), well
+  // inside the ack wait, so an overloaded district is not also sent everything again after 30 s
+  const config = { durable_name: INGEST_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: nanos(30_000), max_ack_pending: 10_000 };
+  let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined;
+  try {
+    info = await jsm.consumers.info(SITES_STREAM, INGEST_CONSUMER);
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+  }
+  if (info && info.config.ack_policy === AckPolicy.Explicit) return;
+  if (info) await jsm.consumers.delete(SITES_STREAM, INGEST_CONSUMER);
+  const floor = info?.ack_floor.stream_seq ?? 0;
+  await jsm.consumers.add(SITES_STREAM, floor > 0 ? { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 } : { ...config, deliver_policy: DeliverPolicy.All });
 }
 
 /** The durable consumer of one site's notices (created before the site first connects, so nothing is missed). */

@@ -28,24 +28,42 @@ export interface UplinkEnvelope {
   record: unknown;
 }
 
+interface InFlight {
+  id: number;
+  /** undefined while the ack is awaited. */
+  ok: boolean | undefined;
+  err?: unknown;
+}
+
+/** After a failed publish: wait this long before sending again from the first unacknowledged row. */
+const RETRY_MS = 250;
+
 /**
- * Empties the outbox in order into JetStream: up to maxInFlight publishes at once, each with
- * Nats-Msg-Id `<site>/<kind>/<id>` (the cluster drops a repeat within its duplicate window), at
- * most maxPublishPerSecond. A row leaves the outbox only when its publish was acknowledged, and
- * only with every older row (an unacknowledged one is sent again with those after it, which the
- * cluster then drops as duplicates).
+ * Empties the outbox in order into JetStream as a sliding window: up to maxInFlight publishes
+ * await their acks at once (new rows are read and sent as soon as earlier acks free room, not batch
+ * by batch), each with Nats-Msg-Id `<site>/<kind>/<id>` (the cluster drops a repeat within its
+ * duplicate window), at most maxPublishPerSecond. Rows leave the outbox as an acknowledged prefix
+ * (one DELETE of `id <= n`): a row leaves only with every older row. After a failed or timed-out
+ * publish the window waits for the publishes still in flight, then sends again from the first
+ * unacknowledged row (the rows after it that were acknowledged are dropped by the cluster as
+ * duplicates).
  */
 export class OutboxDrain {
   private js: JetStreamClient | undefined;
   private stopped = true;
   private loop: Promise<void> | undefined;
-  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  private waiter: { timer: NodeJS.Timeout | undefined; resolve: () => void } | undefined;
   private published: Counter | undefined;
   private failures: Counter | undefined;
   private armed = new Set<number>();
   private lastDropped = 0;
-  private sizeCache = 0;
-  private sizeCheckedAt = 0;
+  private readonly window: InFlight[] = [];
+  /** Highest row id sent in the current window (rows above it are read next). */
+  private lastSent = 0;
+  private tokens = 0;
+  private tokensAt = 0;
+  /** After a failed publish nothing is sent before this (commits do not cut it short). */
+  private backoffUntil = 0;
 
   constructor(private readonly o: DrainOptions) {}
 
@@ -73,32 +91,24 @@ export class OutboxDrain {
     this.js = undefined;
   }
 
-  /** New rows were queued: do not wait for the next poll. */
+  /** New rows were queued, or an ack came back: do not wait for the next poll. */
   wake(): void {
-    const s = this.sleeper;
-    if (!s) return;
-    this.sleeper = undefined;
-    clearTimeout(s.timer);
-    s.resolve();
+    const w = this.waiter;
+    if (!w) return;
+    this.waiter = undefined;
+    if (w.timer) clearTimeout(w.timer);
+    w.resolve();
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Until wake() or ms (undefined: only wake()). */
+  private wait(ms: number | undefined): Promise<void> {
     return new Promise((resolve) => {
-      this.sleeper = { timer: setTimeout(() => ((this.sleeper = undefined), resolve()), ms), resolve };
+      this.waiter = { timer: ms === undefined ? undefined : setTimeout(() => ((this.waiter = undefined), resolve()), ms), resolve };
     });
   }
 
-  private size(): number {
-    const now = Date.now();
-    if (now - this.sizeCheckedAt > 1000) {
-      this.sizeCache = this.o.outbox.size();
-      this.sizeCheckedAt = now;
-    }
-    return this.sizeCache;
-  }
-
   private watchFill(): void {
-    const size = this.size();
+    const size = this.o.outbox.size();
     const percent = (size / this.o.maxOutboxRows) * 100;
     for (const t of this.o.warnAtPercent) {
       if (percent >= t && !this.armed.has(t)) {
@@ -113,59 +123,94 @@ export class OutboxDrain {
     }
   }
 
+  /** Publishes allowed now by the rate bound (a bucket of at most maxInFlight). */
+  private allowance(): number {
+    const now = Date.now();
+    const rate = this.o.maxPublishPerSecond;
+    this.tokens = Math.min(this.o.maxInFlight, this.tokens + ((now - this.tokensAt) / 1000) * rate);
+    this.tokensAt = now;
+    return Math.floor(this.tokens);
+  }
+
   private async run(): Promise<void> {
     let lastFillCheck = 0;
+    this.tokensAt = Date.now();
     while (!this.stopped) {
       if (Date.now() - lastFillCheck > 1000) {
         this.watchFill();
         lastFillCheck = Date.now();
       }
+      const failed = this.settlePrefix();
+      if (failed) {
+        await this.recover(failed);
+        continue;
+      }
       const js = this.js;
       if (!js || !this.o.link.connection) {
-        await this.sleep(250);
+        await this.wait(this.window.length ? undefined : 250);
         continue;
       }
-      const rows = this.o.outbox.peek(this.o.maxInFlight);
-      if (!rows.length) {
-        await this.sleep(200);
+      if (Date.now() < this.backoffUntil) {
+        await this.wait(this.backoffUntil - Date.now());
         continue;
       }
-      const began = Date.now();
-      const acked = await this.publishAll(js, rows);
-      if (acked.length) {
-        this.o.outbox.remove(acked);
-        this.published?.inc(acked.length);
-        this.sizeCache = Math.max(0, this.sizeCache - acked.length);
-      }
-      if (acked.length < rows.length) {
-        this.failures?.inc(rows.length - acked.length);
-        await this.sleep(500);
+      const windowRoom = this.o.maxInFlight - this.window.length;
+      const room = Math.min(windowRoom, this.allowance());
+      const rows = room > 0 ? this.o.outbox.after(this.lastSent, room) : [];
+      for (const r of rows) this.send(js, r);
+      if (rows.length) {
+        this.tokens -= rows.length;
+        this.lastSent = rows[rows.length - 1]!.id;
         continue;
       }
-      // bounded drain rate: this batch may take no less than rows / maxPublishPerSecond
-      const minMs = (rows.length / this.o.maxPublishPerSecond) * 1000 - (Date.now() - began);
-      if (minMs > 1) await this.sleep(minMs);
+      if (windowRoom <= 0) await this.wait(1000); // full window: the head's ack wakes us
+      else if (room <= 0) await this.wait(Math.ceil(((1 - this.tokens) / this.o.maxPublishPerSecond) * 1000)); // rate bound
+      else await this.wait(this.window.length ? 1000 : 200); // nothing new: a commit or the head's ack wakes us
     }
+    // stopping: let the publishes in flight settle, keep what they acknowledged
+    while (this.window.some((f) => f.ok === undefined)) await this.wait(100);
+    this.settlePrefix();
   }
 
-  /** Publishes the rows at once; answers the ids of the acknowledged prefix. */
-  private async publishAll(js: JetStreamClient, rows: readonly OutboxRow[]): Promise<number[]> {
+  private send(js: JetStreamClient, r: OutboxRow): void {
     const { siteId } = this.o;
-    const results = await Promise.allSettled(
-      rows.map((r) => {
-        const envelope = `{"site":${JSON.stringify(siteId)},"kind":${JSON.stringify(r.kind)},"id":${JSON.stringify(r.record_id)},"committedAt":${r.created_at},"record":${r.payload}}`;
-        return js.publish(subjectOf(siteId, r.kind), envelope, { msgID: msgIdOf(siteId, r.kind, r.record_id), timeout: this.o.publishTimeoutMs });
-      }),
+    const f: InFlight = { id: r.id, ok: undefined };
+    this.window.push(f);
+    const envelope = `{"site":${JSON.stringify(siteId)},"kind":${JSON.stringify(r.kind)},"id":${JSON.stringify(r.record_id)},"committedAt":${r.created_at},"record":${r.payload}}`;
+    js.publish(subjectOf(siteId, r.kind), envelope, { msgID: msgIdOf(siteId, r.kind, r.record_id), timeout: this.o.publishTimeoutMs }).then(
+      () => {
+        f.ok = true;
+        if (this.window[0] === f) this.wake();
+      },
+      (err: unknown) => {
+        f.ok = false;
+        f.err = err;
+        this.wake();
+      },
     );
-    const acked: number[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const r = results[i]!;
-      if (r.status !== 'fulfilled') {
-        this.o.log.debug({ err: String(r.reason), row: rows[i]!.id }, 'publish to the district not acknowledged; sent again');
-        break;
-      }
-      acked.push(rows[i]!.id);
+  }
+
+  /** Removes the acknowledged prefix of the window from the outbox; answers the first failed publish. */
+  private settlePrefix(): InFlight | undefined {
+    let n = 0;
+    while (n < this.window.length && this.window[n]!.ok === true) n++;
+    if (n) {
+      const upTo = this.window[n - 1]!.id;
+      this.window.splice(0, n);
+      this.o.outbox.removeUpTo(upTo);
+      this.published?.inc(n);
     }
-    return acked;
+    const head = this.window[0];
+    return head && head.ok === false ? head : undefined;
+  }
+
+  /** A publish failed: wait for the rest of the window, then send again from the failed row. */
+  private async recover(failed: InFlight): Promise<void> {
+    this.o.log.debug({ err: String(failed.err), row: failed.id }, 'publish to the district not acknowledged; sent again');
+    while (this.window.some((f) => f.ok === undefined)) await this.wait(100);
+    this.failures?.inc(this.window.filter((f) => f.ok === false).length);
+    this.window.length = 0;
+    this.lastSent = failed.id - 1;
+    this.backoffUntil = Date.now() + RETRY_MS;
   }
 }

@@ -32,6 +32,7 @@ export function uplinkKinds(): UplinkKind[] {
 export const ENTRY_KIND = registerUplinkKind({ name: 'entry', description: 'a gate entry, as stored in access_entries (id: its row id)' });
 export const AVAILABILITY_KIND = registerUplinkKind({ name: 'availability', description: 'a device went online or offline (id: kind/device/time)' });
 export const STATS_KIND = registerUplinkKind({ name: 'stats', description: 'flow per gate for one finished hour (id: gate/hour start)' });
+export const HEARTBEAT_KIND = registerUplinkKind({ name: 'heartbeat', description: 'the site is connected (id: send time); published directly, not through the outbox' });
 export const NOTICE_STATE_KIND = registerUplinkKind({ name: 'notice-state', description: "a district notice's delivery state at this site (id: notice/state)" });
 
 export function subjectOf(site: string, kind: string): string {

@@ -47,22 +47,19 @@ export class OutboxStore {
     return this.db().transaction(() => fn(kind, recordId, payload, createdAt))();
   }
 
-  /** The oldest rows, in order. */
-  peek(limit: number): OutboxRow[] {
-    return this.db().prepare<[number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox ORDER BY id LIMIT ?').all(limit);
+  /** The oldest rows after `afterId`, in order (a range read on the row id). */
+  after(afterId: number, limit: number): OutboxRow[] {
+    return this.db().prepare<[number, number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
   }
 
-  /** Removes rows whose publish the cluster acknowledged. */
-  remove(ids: readonly number[]): void {
-    if (!ids.length) return;
-    const del = this.db().prepare('DELETE FROM uplink_outbox WHERE id = ?');
-    this.db().transaction(() => {
-      for (const id of ids) del.run(id);
-    })();
+  /** Removes every row up to `id` (the prefix the cluster acknowledged), in one statement. */
+  removeUpTo(id: number): void {
+    this.db().prepare('DELETE FROM uplink_outbox WHERE id <= ?').run(id);
   }
 
+  /** Rows waiting: max(id) - min(id) + 1, exact because rows leave only as a prefix (O(log n), not a count). */
   size(): number {
-    return this.db().prepare<[], { n: number }>('SELECT count(*) AS n FROM uplink_outbox').get()!.n;
+    return this.db().prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox').get()!.n;
   }
 
   dropped(): number {

@@ -4,10 +4,13 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Database } from '../store/database.js';
 import type { UplinkConfig } from '../config/schema.js';
+import type { AlarmsConfig } from '../alarms/config.js';
+import { installAlarmFeed } from './alarm-feed.js';
 import { OutboxDrain } from './drain.js';
 import { queueFinishedHours } from './hourly-stats.js';
 import { NatsLink } from './nats-link.js';
 import { NoticeReceiver } from './notice-receiver.js';
+import { HEARTBEAT_KIND, subjectOf } from './kinds.js';
 import { OutboxStore } from './outbox.js';
 import type { NoticePlayer } from '../broadcast/notice-player.js';
 
@@ -24,9 +27,10 @@ export class UplinkService implements Service {
   readonly notices: NoticeReceiver;
   private offBus: (() => void) | undefined;
   private hourTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { config: UplinkConfig; siteId: string; database: Database; bus: EventBus; metrics: Metrics; log: Logger; player: () => NoticePlayer | undefined },
+    private readonly deps: { config: UplinkConfig; alarms?: AlarmsConfig; siteId: string; database: Database; bus: EventBus; metrics: Metrics; log: Logger; player: () => NoticePlayer | undefined },
   ) {
     this.link = new NatsLink(deps.config, deps.siteId, deps.log);
     this.outbox = new OutboxStore(() => deps.database.db, deps.config.maxOutboxRows);
@@ -36,6 +40,13 @@ export class UplinkService implements Service {
 
   async start(): Promise<void> {
     const { bus, siteId, log } = this.deps;
+    if (this.deps.alarms) {
+      try {
+        if (!installAlarmFeed(this.deps.database.db, { maxRows: this.deps.config.maxOutboxRows, alarms: this.deps.alarms })) log.info('no alarm tables at this site: alarms and work orders are not sent to the district');
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'alarms and work orders cannot be sent to the district (their tables do not have the expected columns)');
+      }
+    }
     this.offBus = bus.on('device.availability', (e) => {
       this.outbox.append('availability', `${e.kind}/${e.id}/${e.at}`, { site: siteId, ...e });
       this.drain.wake();
@@ -53,6 +64,24 @@ export class UplinkService implements Service {
     this.link.onConnected((nc) => this.notices.attach(nc, this.link.jetstream(nc)));
     this.link.start();
     this.drain.start();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.deps.config.heartbeatMs);
+  }
+
+  /**
+   * Tells the district the site is connected: a plain publish (no outbox, no ack: a heartbeat from
+   * the past means nothing) to site.<id>.heartbeat, which the SITES stream keeps like any record.
+   */
+  private heartbeat(): void {
+    const nc = this.link.connection;
+    if (!nc) return;
+    const now = Date.now();
+    const { siteId } = this.deps;
+    const envelope = { site: siteId, kind: HEARTBEAT_KIND.name, id: String(now), committedAt: now, record: { sentAt: now, outboxRows: this.outbox.size() } };
+    try {
+      nc.publish(subjectOf(siteId, HEARTBEAT_KIND.name), JSON.stringify(envelope));
+    } catch (err) {
+      this.deps.log.debug({ err: String(err) }, 'heartbeat to the district not sent');
+    }
   }
 
   async stop(): Promise<void> {
@@ -60,6 +89,8 @@ export class UplinkService implements Service {
     this.offBus = undefined;
     if (this.hourTimer) clearInterval(this.hourTimer);
     this.hourTimer = undefined;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     await this.notices.stop();
     await this.drain.stop();
     await this.link.stop();

@@ -24,7 +24,7 @@ export class GatewayProcess {
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     this.url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`gateway process did not start: ${err}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`gateway process did not start: ${err}`)), 60_000); // a loaded CI machine can take > 20 s to start a gateway in a fresh process
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /READY (\S+)/.exec(out);

@@ -122,7 +122,15 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
     // 2. one site's link down (shortened outage): it keeps storing locally, the others go on
     const east = sites[0]!;
     for (const l of east.links) await l.cut();
-    const eastBefore = (await pgRows('east')).rows;
+    // what east published before the cut is in the cluster and still reaches PostgreSQL: wait until
+    // its count holds for 1.5 s (bounded), then nothing more may arrive while the link is down
+    let eastBefore = (await pgRows('east')).rows;
+    for (let i = 0; i < 12; i++) {
+      await sleep(1500);
+      const n = (await pgRows('east')).rows;
+      if (n === eastBefore) break;
+      eastBefore = n;
+    }
     await sleep(LINK_DOWN_MS);
     expect((await pgRows('east')).rows).toBe(eastBefore);
     expect(localRows(east).outbox).toBeGreaterThan(0);

@@ -24,10 +24,17 @@ describe('uplink: a site\'s entries reach the district once', () => {
 
   beforeAll(async () => {
     [cluster, postgres] = await Promise.all([startNatsCluster(['north', 'south']), startPostgres()]);
-    district = await startDistrict(districtConfig(cluster, postgres, ['north', 'south']));
+    // a site with no contact for 2.5 s shows its link down; the site sends a heartbeat every 0.5 s
+    district = await startDistrict(districtConfig(cluster, postgres, ['north', 'south'], { offlineAfterMs: 2500 }));
     // the site reaches the cluster through relays, so that the test can take its link down
     links = await Promise.all(cluster.nodes.map((n) => startTcpProxy(n.port)));
-    gw = await startTestGateway({ config: { ...uplinkConfig(cluster, 'north', { servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false }), mqtt: { devices } } });
+    gw = await startTestGateway({
+      config: {
+        ...uplinkConfig(cluster, 'north', { servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false, heartbeatMs: 500 }),
+        mqtt: { devices },
+        alarms: { grids: [{ id: 'g1', name: '一网格', buildings: ['3号楼'], supervisor: '书记' }], workers: [{ id: 'w1', name: '张师傅', grid: 'g1' }] },
+      },
+    });
     fleet = makeFleet(barriers);
     await fleet.start(gw.mqttUrl);
     await waitFor(() => fleet.barriers.every((b) => b.connected), 5000, 'barriers connected');
@@ -41,6 +48,12 @@ describe('uplink: a site\'s entries reach the district once', () => {
     await postgres?.stop();
   });
 
+  const districtSite = async (id: string) => {
+    const login = await fetch(`${district.url}/api/district/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: DISTRICT_USERS[1]!.name, password: DISTRICT_USERS[1]!.password }) });
+    const { token } = (await login.json()) as { token: string };
+    const res = await fetch(`${district.url}/api/district/sites`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await res.json()) as { sites: Array<{ id: string; state: string; lastContactAt: string | null }> }).sites.find((s) => s.id === id)!;
+  };
   const districtEntries = () => pgCount(postgres.url, "SELECT count(*) AS n FROM entries WHERE site_id = 'north'");
   const outbox = () => gw.gateway.database.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM uplink_outbox').get()!.n;
 
@@ -55,19 +68,65 @@ describe('uplink: a site\'s entries reach the district once', () => {
     await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM device_availability WHERE site_id = 'north' AND availability = 'online'")) === 2, 10_000, 'availability');
   }, 40_000);
 
-  it('holds records in the outbox while the site\'s link is down (the site keeps working) and drains them when it returns', async () => {
+  it('holds records in the outbox while the site\'s link is down (the site keeps working) and drains them when it returns; its heartbeat shows the link state', async () => {
     const before = await districtEntries();
+    // heartbeats keep an idle site online (no entry for longer than offlineAfterMs here)
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await districtSite('north')).state).toBe('online');
+    expect((await districtSite('south')).state).toBe('never');
+    const cutAt = Date.now();
     for (const l of links) await l.cut();
     for (let i = 0; i < 15; i++) await fleet.passage('gate-1');
     await waitFor(() => fleet.barriers.every((b) => b.snapshot().held === 0), 10_000, 'entries stored locally while the district is away');
     expect(outbox()).toBeGreaterThanOrEqual(15);
     const metrics = await (await gw.api('/metrics')).text();
     expect(Number(/gateway_uplink_outbox_rows (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    // the district shows the link down since about the cut
+    await waitFor(async () => (await districtSite('north')).state === 'offline', 10_000, 'north shown offline');
+    const down = Date.parse((await districtSite('north')).lastContactAt!);
+    expect(down).toBeGreaterThan(cutAt - 1500);
+    expect(down).toBeLessThanOrEqual(cutAt + 500);
     for (const l of links) await l.restore();
     await waitFor(async () => (await districtEntries()) === before + 15, 40_000, 'held entries in PostgreSQL');
     await waitFor(() => outbox() === 0, 5000, 'outbox empty');
     expect(await pgCount(postgres.url, "SELECT count(*) - count(DISTINCT (gate, event_id)) AS n FROM entries WHERE site_id = 'north'")).toBe(0);
+    await waitFor(async () => (await districtSite('north')).state === 'online', 10_000, 'north online again');
   }, 90_000);
+
+  it('an alarm at the site and its work order appear in the district once, as they are after each change, with the 52022 figures', async () => {
+    const token = await gw.login('officer');
+    const post = async (path: string, json: unknown = {}) => {
+      const res = await gw.api(path, { method: 'POST', token, json });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      return (await res.json()) as { id: number };
+    };
+    const alarm = await post('/api/alarms', { kind: 'manual', severity: 'critical', location: '3号楼' });
+    const order = await post(`/api/alarms/${alarm.id}/work-order`, {});
+    await post(`/api/work-orders/${order.id}/accept`);
+    await post(`/api/work-orders/${order.id}/on-site`);
+    const row = async <T,>(sql: string) => {
+      const client = new pg.Client({ connectionString: postgres.url });
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
+    await waitFor(async () => (await row<{ status: string }>(`SELECT status FROM work_orders WHERE site_id = 'north' AND order_id = ${order.id}`))[0]?.status === 'on-site', 15_000, 'work order on site in PostgreSQL');
+    await waitFor(async () => (await row<{ status: string }>(`SELECT status FROM alarms WHERE site_id = 'north' AND alarm_id = ${alarm.id}`))[0]?.status === 'closed', 15_000, 'alarm closed in PostgreSQL');
+    const [a] = await row<{ n: string; severity: string; work_order_id: string; closed_as: string }>(`SELECT count(*) OVER () AS n, severity, work_order_id, closed_as FROM alarms WHERE site_id = 'north'`);
+    expect(a).toMatchObject({ n: '1', severity: 'critical', work_order_id: String(order.id), closed_as: 'work-order' });
+    const [o] = await row<{ n: string; grid: string; grid_name: string; worker: string; alarm_id: string }>(`SELECT count(*) OVER () AS n, grid, grid_name, worker, alarm_id FROM work_orders WHERE site_id = 'north'`);
+    expect(o).toMatchObject({ n: '1', grid: 'g1', grid_name: '一网格', worker: 'w1', alarm_id: String(alarm.id) });
+    // several revisions were sent (raised, closed; created, accepted, on site), one row each remains
+    expect(await pgCount(postgres.url, "SELECT count(*) AS n FROM records WHERE kind IN ('alarm', 'work-order')")).toBe(0);
+    const login = await fetch(`${district.url}/api/district/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: DISTRICT_USERS[1]!.name, password: DISTRICT_USERS[1]!.password }) });
+    const { token: dt } = (await login.json()) as { token: string };
+    const stats = (await (await fetch(`${district.url}/api/district/work-orders/statistics`, { headers: { authorization: `Bearer ${dt}` } })).json()) as { grids: Array<Record<string, unknown>> };
+    expect(stats.grids).toEqual([expect.objectContaining({ site: 'north', grid: 'g1', gridName: '一网格', orders: 1, onSitePct: 100 })]);
+    expect(stats.grids[0]!.medianToSiteS).toEqual(expect.any(Number));
+  }, 40_000);
 
   it("a site's credentials cannot publish as another site", async () => {
     const creds = cluster.sites.north!;
@@ -102,6 +161,9 @@ describe('uplink: a site\'s entries reach the district once', () => {
       const north = page.locator('tr[data-site="north"]');
       await north.waitFor({ timeout: 10_000 });
       expect(await north.innerText()).toMatch(/小区 north\s+Online/);
+      await page.locator('tr[data-order^="north/"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('tr[data-alarm^="north/"]').innerText()).toMatch(/Critical/);
+      expect(await page.locator('tr[data-grid="north/g1"]').innerText()).toMatch(/一网格\s+1\s/);
       await page.getByLabel('Plate', { exact: true }).fill(plate);
       await page.getByRole('button', { name: 'Search' }).click();
       await page.locator('section:has(#district-search) tbody tr').first().waitFor({ timeout: 10_000 });

@@ -24,8 +24,11 @@ function asPostgresUser(cmd: string, args: string[]): [string, string[]] {
 /**
  * A throwaway PostgreSQL 15 server: a temp data dir (owned by `nobody` when we run as root),
  * 127.0.0.1 on a free port, no Unix socket, trust authentication for the superuser `district`.
+ * `synchronous_commit` is on (a COMMIT answers once its WAL is written). `durable` (the bench):
+ * also fsync and full page writes, as a production server; without it (tests) the WAL is not
+ * flushed to the disk, which only matters if the machine itself crashes.
  */
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'cg-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) chownSync(dir, 65534, 65534);
@@ -35,7 +38,8 @@ export async function startPostgres(): Promise<RunningPostgres> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
-  writeFileSync(join(data, 'postgresql.auto.conf'), 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 64MB\nmax_connections = 50\n');
+  const durability = options.durable ? 'fsync = on\nfull_page_writes = on\n' : 'fsync = off\nfull_page_writes = off\n';
+  writeFileSync(join(data, 'postgresql.auto.conf'), `${durability}synchronous_commit = on\nshared_buffers = 64MB\nmax_connections = 50\n`);
   const port = await freePort();
   const [cmd, args] = asPostgresUser(join(PG_BIN, 'postgres'), ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', '']);
   let stderr = '';

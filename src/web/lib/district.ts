@@ -53,3 +53,37 @@ export interface DistrictNotice {
   priority: string;
   deliveries: Array<{ site: string; state: string; detail: string | null }>;
 }
+export interface DistrictAlarm {
+  site: string;
+  id: number;
+  source: string;
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  status: string;
+  location: string | null;
+  device: string | null;
+  occurredAt: string;
+  groupCount: number;
+  workOrderId: number | null;
+}
+export interface DistrictWorkOrder {
+  site: string;
+  id: number;
+  alarmId: number | null;
+  title: string;
+  grid: string | null;
+  gridName: string | null;
+  worker: string | null;
+  status: string;
+  createdAt: string;
+}
+export interface DistrictGridStats {
+  site: string;
+  grid: string | null;
+  gridName: string | null;
+  orders: number;
+  medianToSiteS: number | null;
+  onSitePct: number | null;
+  smallFixPct: number | null;
+  complexPlanPct: number | null;
+}

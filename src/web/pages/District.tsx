@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { locale, setLocale, t } from '../i18n/index.js';
-import { districtApi, districtToken, setDistrictToken, type DistrictNotice, type DistrictSite, type FlowBucket } from '../lib/district.js';
+import { districtApi, districtToken, setDistrictToken, type DistrictAlarm, type DistrictGridStats, type DistrictNotice, type DistrictSite, type DistrictWorkOrder, type FlowBucket } from '../lib/district.js';
+import { DistrictAlarms } from '../components/district/DistrictAlarms.js';
 import { DistrictFlow } from '../components/district/DistrictFlow.js';
 import { DistrictNotices } from '../components/district/DistrictNotices.js';
 import { DistrictSites } from '../components/district/DistrictSites.js';
@@ -40,10 +41,16 @@ export function District() {
   const [sites, setSites] = useState<DistrictSite[]>([]);
   const [flow, setFlow] = useState<FlowBucket[]>([]);
   const [notices, setNotices] = useState<DistrictNotice[]>([]);
+  const [alarms, setAlarms] = useState<DistrictAlarm[]>([]);
+  const [orders, setOrders] = useState<DistrictWorkOrder[]>([]);
+  const [stats, setStats] = useState<DistrictGridStats[]>([]);
   const load = () => {
     districtApi<{ sites: DistrictSite[] }>('/sites').then((r) => setSites(r.sites), () => {});
     districtApi<{ buckets: FlowBucket[] }>('/flow').then((r) => setFlow(r.buckets), () => {});
     districtApi<{ notices: DistrictNotice[] }>('/notices').then((r) => setNotices(r.notices), () => {});
+    districtApi<{ alarms: DistrictAlarm[] }>('/alarms').then((r) => setAlarms(r.alarms), () => {});
+    districtApi<{ workOrders: DistrictWorkOrder[] }>('/work-orders').then((r) => setOrders(r.workOrders), () => {});
+    districtApi<{ grids: DistrictGridStats[] }>('/work-orders/statistics').then((r) => setStats(r.grids), () => {});
   };
   useEffect(() => {
     if (!districtToken.value) return;
@@ -60,6 +67,7 @@ export function District() {
         <button type="button" onClick={() => setDistrictToken(null)}>{t('district.signOut')}</button>
       </header>
       <DistrictSites sites={sites} />
+      <DistrictAlarms alarms={alarms} orders={orders} stats={stats} sites={sites} />
       <DistrictFlow buckets={flow} sites={sites} />
       <PlateSearch sites={sites} />
       <DistrictNotices notices={notices} sites={sites} onSent={load} />

@@ -22,7 +22,7 @@ export function DistrictSites({ sites }: { sites: readonly DistrictSite[] }) {
           {sites.map((s) => (
             <tr key={s.id} data-site={s.id}>
               <td>{s.name}</td>
-              <td class={`state-${s.state}`}>{t(`district.state.${s.state}` as MessageKey)}</td>
+              <td class={`state-${s.state}`}>{s.state === 'offline' && s.lastContactAt ? t('district.state.down', { since: time(s.lastContactAt) }) : t(`district.state.${s.state}` as MessageKey)}</td>
               <td>{time(s.lastContactAt)}</td>
               <td>{s.entriesToday}</td>
               <td>{s.devicesOffline}</td>
