@@ -59,6 +59,8 @@ export class CameraPipeline {
   /** Changes with every move, so that a detection that started before a move is thrown away. */
   private generation = 0;
   private busy = false;
+  /** The newest frame with motion that came while the detector worked on this camera's previous one. */
+  private waiting: Frame | undefined;
   private lastDetect = -Infinity;
   readonly stats: PipelineStats = { frames: 0, pausedFrames: 0, gatedFrames: 0, detectedFrames: 0, droppedFrames: 0, inferenceMs: 0 };
 
@@ -87,6 +89,7 @@ export class CameraPipeline {
 
   private forget(): void {
     this.generation++;
+    this.waiting = undefined;
     this.gate.reset();
     this.tracker.clear();
     this.rules.reset();
@@ -106,22 +109,39 @@ export class CameraPipeline {
       return;
     }
     if (this.busy) {
-      this.stats.droppedFrames++;
+      // Wait for the detector rather than drop: the newest frame runs as soon as the previous one
+      // is done (not at the next sample, up to 1/fps later); an older waiting frame is dropped.
+      if (this.waiting) this.stats.droppedFrames++;
+      this.waiting = frame;
       return;
     }
+    this.busy = true;
+    try {
+      await this.analyse(frame);
+      for (let next = this.take(); next; next = this.take()) {
+        if (this.paused(next.at)) this.stats.pausedFrames++;
+        else await this.analyse(next);
+      }
+    } finally {
+      this.busy = false;
+      this.waiting = undefined;
+    }
+  }
+
+  private take(): Frame | undefined {
+    const next = this.waiting;
+    this.waiting = undefined;
+    return next;
+  }
+
+  private async analyse(frame: Frame): Promise<void> {
     const pending = this.d.detector.detect(frame.rgb, frame.width, frame.height);
     if (!pending) {
       this.stats.droppedFrames++;
       return;
     }
     const generation = this.generation;
-    this.busy = true;
-    let result: DetectionResult;
-    try {
-      result = await pending;
-    } finally {
-      this.busy = false;
-    }
+    const result: DetectionResult = await pending;
     this.lastDetect = frame.at;
     this.stats.detectedFrames++;
     this.stats.inferenceMs += result.inferenceMs;

@@ -17,7 +17,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { Detector, type DetectionResult } from './detector.js';
 import { FrameSampler } from './frame-sampler.js';
-import { MODEL_NAME } from './model.js';
+import { modelName } from './model.js';
 import { CameraPipeline, type Frame, type PipelineEvent } from './pipeline.js';
 import { drawBoxes, encodeJpeg } from './snapshot.js';
 import type { VisionStore } from './store.js';
@@ -66,6 +66,10 @@ export class VisionService implements Service {
     });
   }
 
+  private get model(): string {
+    return modelName({ width: this.d.config.vision.inputWidth, height: this.d.config.vision.inputHeight });
+  }
+
   get enabled(): boolean {
     return this.d.config.vision.enabled;
   }
@@ -76,13 +80,13 @@ export class VisionService implements Service {
     this.running = true;
     await mkdir(this.d.snapshotDir, { recursive: true });
     for (let i = 0; i < c.detectorThreads; i++) {
-      const det = new Detector({ backend: c.backend, minScore: c.minScore, maxQueued: 1 });
+      const det = new Detector({ backend: c.backend, minScore: c.minScore, maxQueued: 1, input: { width: c.inputWidth, height: c.inputHeight } });
       this.detectors.push(det);
       await det.start();
     }
     const ids = c.cameras.length ? c.cameras : this.d.sources().list().map((x) => x.id);
     for (const id of ids) this.watch(id);
-    this.d.log.info({ cameras: ids, backend: c.backend, model: MODEL_NAME }, 'vision analysis started');
+    this.d.log.info({ cameras: ids, backend: c.backend, model: this.model }, 'vision analysis started');
   }
 
   async stop(): Promise<void> {
@@ -100,7 +104,7 @@ export class VisionService implements Service {
     return {
       enabled: this.enabled,
       backend: this.d.config.vision.backend,
-      model: MODEL_NAME,
+      model: this.model,
       cameras: [...this.watched].map(([id, w]) => ({ id, paused: w.pipeline.paused(now), frames: w.sampler.frames, restarts: w.sampler.restarts, stats: w.pipeline.stats })),
     };
   }

@@ -89,4 +89,15 @@ describe('vision pipeline on a photographed person', () => {
     await walk(p, 'A', [0.2, 0.35, 0.5, 0.65, 0.62, 0.66, 0.5, 0.35, 0.2]);
     expect(events.map((e) => e.direction)).toEqual(['out', 'in']);
   }, 90_000);
+
+  it('analyses a frame that came while the detector was busy as soon as it is free, instead of dropping it', async () => {
+    const { p } = pipelineWith([RIGHT_HALF]);
+    p.setPose(false, 'A', 0);
+    await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: 5000 });
+    const first = p.feed({ rgb: sceneFrame({ x: 0.3, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 5500 });
+    const second = p.feed({ rgb: sceneFrame({ x: 0.6, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 6000 }); // the first is still in the detector
+    await Promise.all([first, second]);
+    expect(p.stats).toMatchObject({ detectedFrames: 2, droppedFrames: 0 });
+    expect(p.tracks.map((t) => Number(t.point.x.toFixed(1)))).toEqual([0.6]);
+  }, 60_000);
 });
