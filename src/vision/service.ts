@@ -15,7 +15,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
-import { Detector, type DetectionResult } from './detector.js';
+import { DetectorPool } from './detector-pool.js';
 import { FrameSampler } from './frame-sampler.js';
 import { modelName } from './model.js';
 import { CameraPipeline, type Frame, type PipelineEvent } from './pipeline.js';
@@ -44,7 +44,7 @@ interface Watched {
 
 export class VisionService implements Service {
   readonly name = 'vision';
-  private detectors: Detector[] = [];
+  private pool: DetectorPool | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly events;
   private readonly crossings;
@@ -79,11 +79,8 @@ export class VisionService implements Service {
     if (!c.enabled) return;
     this.running = true;
     await mkdir(this.d.snapshotDir, { recursive: true });
-    for (let i = 0; i < c.detectorThreads; i++) {
-      const det = new Detector({ backend: c.backend, minScore: c.minScore, maxQueued: 1, input: { width: c.inputWidth, height: c.inputHeight } });
-      this.detectors.push(det);
-      await det.start();
-    }
+    this.pool = new DetectorPool({ threads: c.detectorThreads, backend: c.backend, minScore: c.minScore, input: { width: c.inputWidth, height: c.inputHeight }, onResult: (r) => this.inference.observe(r.inferenceMs / 1000) });
+    await this.pool.start();
     const ids = c.cameras.length ? c.cameras : this.d.sources().list().map((x) => x.id);
     for (const id of ids) this.watch(id);
     this.d.log.info({ cameras: ids, backend: c.backend, model: this.model }, 'vision analysis started');
@@ -95,8 +92,8 @@ export class VisionService implements Service {
     this.watched.clear();
     for (const w of all) clearInterval(w.poseTimer);
     await Promise.all(all.map((w) => w.sampler.stop()));
-    await Promise.all(this.detectors.map((x) => x.stop()));
-    this.detectors = [];
+    await this.pool?.stop();
+    this.pool = undefined;
   }
 
   status(): { enabled: boolean; backend: string; model: string; cameras: Array<{ id: string; paused: boolean; frames: number; restarts: number; stats: CameraPipeline['stats'] }> } {
@@ -116,23 +113,13 @@ export class VisionService implements Service {
     return { at: w.lastTracks.at, tracks: w.lastTracks.tracks.map((t) => ({ id: t.id, label: t.label, score: t.score, box: t.box })) };
   }
 
-  /** The least busy detector thread, or null when every one is busy (the frame is dropped). */
-  private detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult> | null {
-    const det = [...this.detectors].sort((a, b) => a.queued - b.queued)[0];
-    const pending = det?.detect(rgb, width, height) ?? null;
-    return pending?.then((r) => {
-      this.inference.observe(r.inferenceMs / 1000);
-      return r;
-    }) ?? null;
-  }
-
   private watch(cameraId: string): void {
     const c = this.d.config.vision;
     const w = {} as Watched;
     w.lastTracks = { at: 0, tracks: [] };
     w.pipeline = new CameraPipeline({
       cameraId,
-      detector: { detect: (rgb, width, height) => this.detect(rgb, width, height) },
+      detector: { detect: (rgb, width, height) => this.pool?.detect(rgb, width, height) ?? null },
       zones: () => this.d.store.zonesOf(cameraId),
       onEvent: (e) => this.raise(e),
       onTracks: (tracks, frame) => (w.lastTracks = { at: frame.at, tracks: [...tracks] }),
