@@ -36,12 +36,13 @@ export interface PipelineStats {
 
 export interface PipelineDeps {
   cameraId: string;
-  detector: { detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult> | null };
+  /** The detection; null (or a promise of null): the detector cannot take the frame (busy, stopped): it is dropped. */
+  detector: { detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult | null> | null };
   /** Every zone of this camera (all presets). */
   zones: () => readonly Zone[];
   onEvent: (e: PipelineEvent) => void;
-  /** The tracks after each detection (live boxes). */
-  onTracks?: (tracks: readonly Track[], frame: Frame) => void;
+  /** The tracks after each detection and its events (live boxes, zone counts), with the zones active then. */
+  onTracks?: (tracks: readonly Track[], frame: Frame, preset: string, activeZones: readonly Zone[]) => void;
   settleMs?: number;
   /** While objects are tracked and nothing moves: detect at most this often. Default 1000 ms. */
   trackedDetectEveryMs?: number;
@@ -141,17 +142,21 @@ export class CameraPipeline {
       return;
     }
     const generation = this.generation;
-    const result: DetectionResult = await pending;
+    const result: DetectionResult | null = await pending;
+    if (!result) {
+      this.stats.droppedFrames++;
+      return;
+    }
     this.lastDetect = frame.at;
     this.stats.detectedFrames++;
     this.stats.inferenceMs += result.inferenceMs;
     if (generation !== this.generation || this.moving) return; // the camera moved meanwhile: the picture is gone
     this.tracker.update(result.detections, frame.at);
     const tracks = this.tracker.active;
-    this.d.onTracks?.(tracks, frame);
     const preset = this.preset ?? '';
     const when = new Date(frame.at);
     const zones = this.d.zones().filter((z) => z.enabled && z.preset === preset && scheduleAllows(z.schedule, when));
     for (const e of this.rules.evaluate(zones, tracks, frame.at)) this.d.onEvent({ ...e, cameraId: this.d.cameraId, preset, frame });
+    this.d.onTracks?.(tracks, frame, preset, zones);
   }
 }

@@ -21,6 +21,9 @@ import { modelName } from './model.js';
 import { CameraPipeline, type Frame, type PipelineEvent } from './pipeline.js';
 import { drawBoxes, encodeJpeg } from './snapshot.js';
 import type { VisionStore } from './store.js';
+import { zoneCounts } from './topics.js';
+import { ZoneCounts } from './zone-counts.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { Track } from './tracker.js';
 
 export interface VisionServiceDeps {
@@ -29,6 +32,7 @@ export interface VisionServiceDeps {
   bus: EventBus;
   metrics: Metrics;
   store: VisionStore;
+  publisher: MqttPublisher;
   ffmpegPath: () => string;
   sources: () => StreamSources;
   poses: () => CameraPoses;
@@ -50,8 +54,13 @@ export class VisionService implements Service {
   private readonly crossings;
   private readonly inference;
   private running = false;
+  private readonly counts: ZoneCounts;
 
   constructor(private readonly d: VisionServiceDeps) {
+    this.counts = new ZoneCounts({
+      crossings: (zoneId, hour) => d.store.hourCrossings(zoneId, hour),
+      publish: (zoneId, payload) => void d.publisher.publish(zoneCounts, { zoneId }, payload).catch((err: unknown) => d.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'vision: zone counts not published')),
+    });
     this.events = d.metrics.counter('vision_events_total', 'Vision events raised (intrusion, loitering, crowding, vehicle-dwell, line-crossing)', ['camera', 'kind']);
     this.crossings = d.metrics.counter('vision_line_crossings_total', 'Objects that crossed a counting line', ['camera', 'zone', 'direction', 'class']);
     this.inference = d.metrics.histogram('vision_inference_seconds', 'Detector time per analysed frame', [0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
@@ -122,7 +131,10 @@ export class VisionService implements Service {
       detector: { detect: (rgb, width, height) => this.pool?.detect(rgb, width, height) ?? null },
       zones: () => this.d.store.zonesOf(cameraId),
       onEvent: (e) => this.raise(e),
-      onTracks: (tracks, frame) => (w.lastTracks = { at: frame.at, tracks: [...tracks] }),
+      onTracks: (tracks, frame, preset, zones) => {
+        w.lastTracks = { at: frame.at, tracks: [...tracks] };
+        this.counts.update(cameraId, preset, zones, tracks, frame.at);
+      },
       settleMs: c.settleMs,
       debounceMs: c.debounceMs,
     });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/vision/detector.js';
+import { DetectorPool } from '../../src/vision/detector-pool.js';
 import { CameraPipeline, type PipelineEvent } from '../../src/vision/pipeline.js';
 import type { Zone } from '../../src/vision/zones.js';
 import { sceneFrame, SCENE_H, SCENE_W } from './photo-scene.js';
@@ -99,5 +100,21 @@ describe('vision pipeline on a photographed person', () => {
     await Promise.all([first, second]);
     expect(p.stats).toMatchObject({ detectedFrames: 2, droppedFrames: 0 });
     expect(p.tracks.map((t) => Number(t.point.x.toFixed(1)))).toEqual([0.6]);
+  }, 60_000);
+
+  it('lets a camera\'s frame wait for a shared detector thread that another camera keeps busy, instead of dropping it', async () => {
+    const pool = new DetectorPool({ threads: 1, backend: 'wasm', minScore: 0.4, input: { width: 320, height: 192 } });
+    await pool.start();
+    try {
+      const cams = ['a', 'b'].map((id) => new CameraPipeline({ cameraId: id, detector: pool, zones: () => [RIGHT_HALF], onEvent: () => {}, settleMs: 0 }));
+      for (const p of cams) {
+        p.setPose(false, 'A', 0);
+        await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: 5000 });
+      }
+      await Promise.all(cams.map((p) => p.feed({ rgb: sceneFrame({ x: 0.6, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 5500 })));
+      expect(cams.map((p) => [p.stats.detectedFrames, p.stats.droppedFrames])).toEqual([[1, 0], [1, 0]]);
+    } finally {
+      await pool.stop();
+    }
   }, 60_000);
 });
