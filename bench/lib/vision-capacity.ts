@@ -63,7 +63,7 @@ function runCameras(pool: DetectorPool, n: number): Cams {
   };
 }
 
-export type CapacityRow = { threads: number; input: string; cameras: number; served: boolean; min_analysed_fps: number; dropped: number; detector_cpu_ms_per_frame: number };
+export type CapacityRow = { threads: number; input: string; cameras: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number };
 
 /** Tries N = 1, 2, 3, 4, 6, 8, 10, 12, 16 until a camera is not served; every row. */
 export async function camerasAt2fps(threads: number, input: InputSize, windowMs: number): Promise<{ rows: CapacityRow[]; largest: number }> {
@@ -81,7 +81,7 @@ export async function camerasAt2fps(threads: number, input: InputSize, windowMs:
       const frames = analysed.reduce((s, v) => s + v, 0);
       const served = cams.pipelines.every((p, i) => p.stats.droppedFrames === 0 && p.stats.detectedFrames >= cams.offered[i]!);
       const inference = cams.pipelines.reduce((s, p) => s + p.stats.inferenceMs, 0);
-      rows.push({ threads, input: `${input.width}x${input.height}`, cameras: n, served, min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped, detector_cpu_ms_per_frame: round(inference / Math.max(1, frames), 0) });
+      rows.push({ threads, input: `${input.width}x${input.height}`, cameras: n, served, min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped, detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0) });
       if (!served) break;
       largest = n;
     }
