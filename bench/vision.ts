@@ -1,136 +1,106 @@
 /**
- * `npm run bench -- vision [--cpu-runs N] [--wasm-runs N]`: the detector and its gate on this machine
- * (`--cpu-runs 0` skips the pure-JavaScript backend, whose one frame takes 10-200 s here).
- * - inference ms per frame per backend (wasm, cpu) for the shipped model, wall and CPU time;
+ * `npm run bench -- vision [--runs N] [--window-ms MS] [--cpu-runs N] [--quick]`: the detector and its
+ * gate on this machine.
+ * - inference per frame for each input size of the shipped model on wasm (SIMD, one thread),
+ *   wall and CPU time, with recall/precision on the labelled photographs at that size; whether
+ *   the threaded SIMD binary starts in Node; the pure-JavaScript cpu backend with `--cpu-runs`;
+ * - a crop around the motion region versus the whole frame;
  * - detector CPU on a static scene with and without the motion gate (gating_ratio = without / with);
- * - cameras analysed at 2 fps: detector throughput with every frame moving (the worst case), with
- *   `detectorThreads` = cores, divided by 2;
- * - motion -> event latency p95 (a person steps into a zone; frame time -> camera.event);
- * - event-loop delay p99 of this process idle (baseline) and while 4 cameras' frames are analysed.
+ * - cameras_at_2fps: the largest N simulated cameras, each with a person walking (every frame has
+ *   motion), where every sampled frame of every camera is analysed; one detector thread and one per core;
+ * - motion -> event latency p50/p95 (the person steps in at a random moment between samples), alone
+ *   and with 3 other cameras analysed;
+ * - event-loop delay p99 of the gateway's thread, idle (baseline, same run) and while 4 cameras are analysed.
  * Writes bench/results/vision.json with inference_ms, gating_ratio, cameras_at_2fps, event_p95_ms,
  * backend, model (and the details).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { loadDetector, type Backend } from '../src/vision/detect-core.js';
+import { DEFAULT_INPUT } from '../src/vision/detect-core.js';
 import { Detector } from '../src/vision/detector.js';
-import { MODEL_NAME } from '../src/vision/model.js';
+import { modelName, type InputSize } from '../src/vision/model.js';
 import { CameraPipeline } from '../src/vision/pipeline.js';
-import type { Zone } from '../src/vision/zones.js';
 import { sceneFrame, SCENE_H, SCENE_W } from '../test/vision/photo-scene.js';
+import { BENCH_ZONE, camerasAt2fps, eventLatency, eventLoopDelay } from './lib/vision-capacity.js';
+import { cropVersusFrame, inferenceTable, threadedWasm } from './lib/vision-inference.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
-const ZONE: Zone = { id: 'z', cameraId: 'cam', preset: 'A', name: 'Lane', kind: 'intrusion', enabled: true, points: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], classes: ['person'], schedule: null, thresholdSec: 30, maxPersons: 5 };
+const SIZES: InputSize[] = [{ width: 512, height: 512 }, { width: 512, height: 288 }, { width: 384, height: 224 }, { width: 320, height: 192 }, { width: 256, height: 160 }];
 
-async function inference(backend: Backend, runs: number): Promise<{ backend: Backend; wall_ms: number; cpu_ms: number; runs: number }> {
-  const core = await loadDetector(backend);
-  const frame = sceneFrame({ x: 0.5, y: 0.9 });
-  if (backend === 'wasm') await core.detect(frame, SCENE_W, SCENE_H, 0.4); // warm-up (the cpu backend's run takes tens of seconds: none)
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await core.detect(frame, SCENE_W, SCENE_H, 0.4);
-    cpu.push(cpuMs(process.cpuUsage(c0)));
-    wall.push(performance.now() - t0);
+async function gating(input: InputSize): Promise<{ gated_cpu_ms: number; ungated_cpu_ms: number; ratio: number; detections_gated: number }> {
+  const detector = new Detector({ backend: 'wasm', minScore: 0.4, maxQueued: 1, input });
+  await detector.start();
+  try {
+    const still = sceneFrame(null);
+    const gated = new CameraPipeline({ cameraId: 'g', detector, zones: () => [BENCH_ZONE], onEvent: () => {}, settleMs: 0 });
+    gated.setPose(false, 'A', 0);
+    let c0 = process.cpuUsage();
+    for (let i = 0; i < 20; i++) await gated.feed({ rgb: still, width: SCENE_W, height: SCENE_H, at: 1000 + i * 500 });
+    const gatedCpu = cpuMs(process.cpuUsage(c0));
+    await detector.detect(still, SCENE_W, SCENE_H); // warm-up
+    // The detector runs in its thread: this process's CPU counts both threads.
+    c0 = process.cpuUsage();
+    const n = 6;
+    for (let i = 0; i < n; i++) await detector.detect(still, SCENE_W, SCENE_H);
+    const ungatedCpu = (cpuMs(process.cpuUsage(c0)) * 20) / n;
+    return { gated_cpu_ms: round(gatedCpu, 1), ungated_cpu_ms: round(ungatedCpu, 0), ratio: round(ungatedCpu / Math.max(gatedCpu, 0.1), 1), detections_gated: gated.stats.detectedFrames };
+  } finally {
+    await detector.stop();
   }
-  core.dispose();
-  return { backend, wall_ms: round(percentile(wall, 50), 0), cpu_ms: round(percentile(cpu, 50), 0), runs };
 }
 
 export default async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'cpu-runs': { type: 'string', default: '1' }, 'wasm-runs': { type: 'string', default: '8' } } });
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '6' }, 'window-ms': { type: 'string', default: '6000' }, 'cpu-runs': { type: 'string', default: '0' }, quick: { type: 'boolean', default: false } } });
   const load = loadavg()[0]!;
+  const runs = Number(values.runs);
+  const windowMs = Number(values['window-ms']);
+  const input = DEFAULT_INPUT;
+  const cores = availableParallelism();
+
+  const table = await inferenceTable('wasm', values.quick ? [{ width: 512, height: 512 }, input] : SIZES, runs);
+  const threaded = await threadedWasm();
   const cpuRuns = Number(values['cpu-runs']);
-  const backends = [await inference('wasm', Number(values['wasm-runs'])), ...(cpuRuns > 0 ? [await inference('cpu', cpuRuns)] : [])];
-  printTable('inference per frame (mb3-centernet 512x512)', backends);
+  const cpuRows = cpuRuns > 0 ? await inferenceTable('cpu', [input], cpuRuns) : [];
+  printTable('inference per frame (mb3-centernet; a 512x288 frame resized to the input) and accuracy on the labelled set', [...table, ...cpuRows]);
+  console.log(`wasm threaded-simd binary in Node: ${threaded}`);
 
-  // Gating: 20 frames of a static scene at 2 fps, detector CPU with the gate and without (every frame detected).
-  const detectors = [new Detector({ backend: 'wasm', minScore: 0.4, maxQueued: 1 }), new Detector({ backend: 'wasm', minScore: 0.4, maxQueued: 1 })];
-  await Promise.all(detectors.map((d) => d.start()));
-  const still = sceneFrame(null);
-  const gated = new CameraPipeline({ cameraId: 'g', detector: detectors[0]!, zones: () => [ZONE], onEvent: () => {}, settleMs: 0 });
-  gated.setPose(false, 'A', 0);
-  let c0 = process.cpuUsage();
-  for (let i = 0; i < 20; i++) await gated.feed({ rgb: still, width: SCENE_W, height: SCENE_H, at: 1000 + i * 500 });
-  const gatedCpu = cpuMs(process.cpuUsage(c0));
-  c0 = process.cpuUsage();
-  const ungatedFrames = 6;
-  for (let i = 0; i < ungatedFrames; i++) await detectors[0]!.detect(still, SCENE_W, SCENE_H);
-  const ungatedCpu = (cpuMs(process.cpuUsage(c0)) * 20) / ungatedFrames;
-  const gatingRatio = round(ungatedCpu / Math.max(gatedCpu, 0.1), 1);
-  printTable('static scene, 20 frames', [{ gate: 'on', cpu_ms: round(gatedCpu, 1), detections: gated.stats.detectedFrames }, { gate: 'off (every frame detected)', cpu_ms: round(ungatedCpu, 0), detections: 20 }]);
+  const crop = await cropVersusFrame(runs, input);
+  printTable('motion crop versus whole frame', crop);
 
-  // Throughput: both threads busy with moving frames for a fixed count.
-  const frames = [sceneFrame({ x: 0.3, y: 0.9 }), sceneFrame({ x: 0.6, y: 0.9 })];
-  const t0 = performance.now();
-  let done = 0;
-  await Promise.all(detectors.map(async (d, k) => {
-    for (let i = 0; i < 6; i++) {
-      await d.detect(frames[(i + k) % 2]!, SCENE_W, SCENE_H);
-      done++;
-    }
-  }));
-  const fps = done / ((performance.now() - t0) / 1000);
-  const camerasAt2fps = round(fps / 2, 2);
+  const gate = await gating(input);
+  printTable('static scene, 20 frames: detector CPU with the gate and without', [gate]);
 
-  // Motion -> event latency: a person steps into the zone, the frame is fed as it is taken.
-  const latencies: number[] = [];
-  for (let trial = 0; trial < 8; trial++) {
-    let eventAt = 0;
-    const p = new CameraPipeline({ cameraId: `l${trial}`, detector: detectors[trial % 2]!, zones: () => [ZONE], onEvent: () => (eventAt = Date.now()), settleMs: 0 });
-    p.setPose(false, 'A', 0);
-    await p.feed({ rgb: still, width: SCENE_W, height: SCENE_H, at: Date.now() });
-    const at = Date.now();
-    await p.feed({ rgb: sceneFrame({ x: 0.7, y: 0.9 }), width: SCENE_W, height: SCENE_H, at });
-    if (eventAt) latencies.push(eventAt - at);
-  }
-  const eventP95 = round(percentile(latencies, 95), 0);
+  const capacity = [];
+  for (const threads of [...new Set([1, cores])]) capacity.push(await camerasAt2fps(threads, input, windowMs));
+  printTable('cameras analysed at 2 fps (every frame moving)', capacity.flatMap((c) => c.rows));
+  const camerasAt2 = Math.max(...capacity.map((c) => c.largest));
 
-  // Event-loop delay: idle baseline, then 4 cameras at 2 fps (moving frames) for the same time.
-  const windowMs = 8000;
-  const idle = monitorEventLoopDelay({ resolution: 10 });
-  idle.enable();
-  await sleep(windowMs);
-  idle.disable();
-  const busy = monitorEventLoopDelay({ resolution: 10 });
-  const cams = [0, 1, 2, 3].map((i) => {
-    const p = new CameraPipeline({ cameraId: `c${i}`, detector: { detect: (rgb, w, h) => detectors[i % 2]!.detect(rgb, w, h) }, zones: () => [ZONE], onEvent: () => {}, settleMs: 0 });
-    p.setPose(false, 'A', 0);
-    return p;
-  });
-  busy.enable();
-  const end = Date.now() + windowMs;
-  let tick = 0;
-  while (Date.now() < end) {
-    for (const p of cams) void p.feed({ rgb: frames[tick % 2]!, width: SCENE_W, height: SCENE_H, at: Date.now() }).catch(() => {}); // a frame in flight at stop is rejected
-    tick++;
-    await sleep(500);
-  }
-  busy.disable();
-  const analysed = cams.reduce((s, p) => s + p.stats.detectedFrames, 0);
-  await Promise.all(detectors.map((d) => d.stop()));
-  const loop = { idle_p99_ms: round(idle.percentile(99) / 1e6, 1), detecting_4_cameras_p99_ms: round(busy.percentile(99) / 1e6, 1), frames_offered: tick * 4, frames_analysed: analysed };
+  const alone = await eventLatency(cores, input, values.quick ? 6 : 12, 0);
+  const busy = await eventLatency(cores, input, values.quick ? 6 : 12, 3);
+  printTable('motion -> camera.event latency (ms)', [{ other_cameras: 0, p50: alone.p50, p95: alone.p95, samples: alone.latencies.join(' ') }, { other_cameras: 3, p50: busy.p50, p95: busy.p95, samples: busy.latencies.join(' ') }]);
 
+  const loop = await eventLoopDelay(cores, input, 4, windowMs);
+  printTable('event-loop delay of the gateway thread (ms)', [loop]);
+
+  const chosen = table.find((r) => r.input === `${input.width}x${input.height}`)!;
   const result = {
-    inference_ms: backends.find((b) => b.backend === 'wasm')!.wall_ms,
-    inference_cpu_ms: backends.find((b) => b.backend === 'wasm')!.cpu_ms,
-    gating_ratio: gatingRatio,
-    cameras_at_2fps: camerasAt2fps,
-    event_p95_ms: eventP95,
-    backend: 'wasm',
-    model: MODEL_NAME,
-    backends,
-    detector_frames_per_s: round(fps, 2),
-    event_latencies_ms: latencies,
+    inference_ms: chosen.wall_ms,
+    inference_cpu_ms: chosen.cpu_ms,
+    gating_ratio: gate.ratio,
+    cameras_at_2fps: camerasAt2,
+    event_p95_ms: busy.p95,
+    backend: 'wasm (simd, 1 thread per detector thread)',
+    model: modelName(input),
+    inference: [...table, ...cpuRows],
+    threaded_simd: threaded,
+    crop,
+    gating: gate,
+    capacity: capacity.flatMap((c) => c.rows),
+    event_latency: { alone, with_3_other_cameras: busy },
     event_loop: loop,
-    machine: { cores: availableParallelism(), load_average_at_start: round(load, 1) },
+    machine: { cores, load_average_at_start: round(load, 1), load_average_at_end: round(loadavg()[0]!, 1) },
   };
-  printTable('summary', [{ inference_ms: result.inference_ms, gating_ratio: gatingRatio, cameras_at_2fps: camerasAt2fps, event_p95_ms: eventP95, load: round(load, 1) }]);
-  printTable('event-loop delay', [loop]);
+  printTable('summary', [{ inference_ms: result.inference_ms, gating_ratio: result.gating_ratio, cameras_at_2fps: camerasAt2, event_p95_ms: result.event_p95_ms, load_start: round(load, 1), load_end: result.machine.load_average_at_end, p95_alone: round(percentile(alone.latencies, 95), 0) }]);
   console.log(`wrote ${writeResult('vision', result)}`);
 }

@@ -11,12 +11,13 @@ import { alarmButtonTopics } from '../../devices/alarm-button/protocol.js';
 import { alarmDevicesChapter } from '../../devices/alarm-button/chapter.js';
 import { doorSensorTopics } from '../../devices/door-sensor/protocol.js';
 import { alarmTopics, alarmsChapter } from '../alarms/topics.js';
+import { visionChapter, visionTopics } from '../vision/topics.js';
 
 /**
  * THE topic contract: every topic the gateway publishes or accepts, from every device kind.
  * Inbound messages are validated against it, and docs/mqtt.md is generated from it.
  */
-export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics, ...cameraTopics, ...alarmButtonTopics, ...doorSensorTopics, ...alarmTopics, ...haTopics] as readonly TopicSpec<
+export const contract: readonly TopicSpec<unknown, string>[] = [...gatewayTopics, ...barrierTopics, ...speakerTopics, ...cameraTopics, ...alarmButtonTopics, ...doorSensorTopics, ...alarmTopics, ...haTopics, ...visionTopics] as readonly TopicSpec<
   unknown,
   string
 >[];
@@ -26,4 +27,4 @@ export function inboundTopics(): TopicSpec<unknown, string>[] {
 }
 
 /** The prose chapters of docs/mqtt.md, one per owner of topics. */
-export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter, speakerChapter, alarmDevicesChapter, alarmsChapter, haChapter];
+export const chapters: readonly ContractChapter[] = [gatewayChapter, cameraChapter, barrierChapter, speakerChapter, alarmDevicesChapter, alarmsChapter, haChapter, visionChapter];

@@ -1,6 +1,7 @@
 /** The detector's thread: loads the model once, then answers one frame at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDetector, type Backend } from './detect-core.js';
+import type { InputSize } from './model.js';
 
 export type ToDetector = { type: 'detect'; id: number; width: number; height: number; rgb: Uint8Array; minScore: number } | { type: 'stop' };
 export type FromDetector =
@@ -10,10 +11,10 @@ export type FromDetector =
   | { type: 'failed'; id: number; error: string };
 
 const port = parentPort!;
-const { backend } = workerData as { backend: Backend };
+const { backend, input } = workerData as { backend: Backend; input?: InputSize };
 
 try {
-  const core = await loadDetector(backend);
+  const core = await loadDetector(backend, input);
   port.on('message', (m: ToDetector) => {
     if (m.type === 'stop') {
       core.dispose();

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Backend } from './detect-core.js';
 import type { Detection } from './detection.js';
 import type { FromDetector, ToDetector } from './detector-worker.js';
+import type { InputSize } from './model.js';
 import { spawnTsWorker } from '../core/ts-worker.js';
 
 export interface DetectionResult {
@@ -21,14 +22,14 @@ export class Detector {
   private readonly pending = new Map<number, { resolve: (r: DetectionResult) => void; reject: (err: Error) => void }>();
   backendInUse: Backend | undefined;
 
-  constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number }) {}
+  constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number; input?: InputSize }) {}
 
   get queued(): number {
     return this.pending.size;
   }
 
   async start(): Promise<void> {
-    const worker = spawnTsWorker(new URL('./detector-worker.ts', import.meta.url), { backend: this.o.backend });
+    const worker = spawnTsWorker(new URL('./detector-worker.ts', import.meta.url), { backend: this.o.backend, input: this.o.input });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromDetector) => {

@@ -18,6 +18,7 @@ export const visionFeature: FeatureFactory = (ctx) => {
     bus: ctx.bus,
     metrics: ctx.metrics,
     store,
+    publisher: ctx.publisher,
     ffmpegPath: () => (ffmpeg ??= resolveFfmpeg({ configured: ctx.config.ffmpeg.path }).path),
     sources: () => ctx.capabilities.require(STREAM_SOURCES),
     poses: () => ctx.capabilities.require(CAMERA_POSES),

@@ -36,12 +36,13 @@ export interface PipelineStats {
 
 export interface PipelineDeps {
   cameraId: string;
-  detector: { detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult> | null };
+  /** The detection; null (or a promise of null): the detector cannot take the frame (busy, stopped): it is dropped. */
+  detector: { detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult | null> | null };
   /** Every zone of this camera (all presets). */
   zones: () => readonly Zone[];
   onEvent: (e: PipelineEvent) => void;
-  /** The tracks after each detection (live boxes). */
-  onTracks?: (tracks: readonly Track[], frame: Frame) => void;
+  /** The tracks after each detection and its events (live boxes, zone counts), with the zones active then. */
+  onTracks?: (tracks: readonly Track[], frame: Frame, preset: string, activeZones: readonly Zone[]) => void;
   settleMs?: number;
   /** While objects are tracked and nothing moves: detect at most this often. Default 1000 ms. */
   trackedDetectEveryMs?: number;
@@ -59,6 +60,8 @@ export class CameraPipeline {
   /** Changes with every move, so that a detection that started before a move is thrown away. */
   private generation = 0;
   private busy = false;
+  /** The newest frame with motion that came while the detector worked on this camera's previous one. */
+  private waiting: Frame | undefined;
   private lastDetect = -Infinity;
   readonly stats: PipelineStats = { frames: 0, pausedFrames: 0, gatedFrames: 0, detectedFrames: 0, droppedFrames: 0, inferenceMs: 0 };
 
@@ -87,6 +90,7 @@ export class CameraPipeline {
 
   private forget(): void {
     this.generation++;
+    this.waiting = undefined;
     this.gate.reset();
     this.tracker.clear();
     this.rules.reset();
@@ -106,21 +110,42 @@ export class CameraPipeline {
       return;
     }
     if (this.busy) {
-      this.stats.droppedFrames++;
+      // Wait for the detector rather than drop: the newest frame runs as soon as the previous one
+      // is done (not at the next sample, up to 1/fps later); an older waiting frame is dropped.
+      if (this.waiting) this.stats.droppedFrames++;
+      this.waiting = frame;
       return;
     }
+    this.busy = true;
+    try {
+      await this.analyse(frame);
+      for (let next = this.take(); next; next = this.take()) {
+        if (this.paused(next.at)) this.stats.pausedFrames++;
+        else await this.analyse(next);
+      }
+    } finally {
+      this.busy = false;
+      this.waiting = undefined;
+    }
+  }
+
+  private take(): Frame | undefined {
+    const next = this.waiting;
+    this.waiting = undefined;
+    return next;
+  }
+
+  private async analyse(frame: Frame): Promise<void> {
     const pending = this.d.detector.detect(frame.rgb, frame.width, frame.height);
     if (!pending) {
       this.stats.droppedFrames++;
       return;
     }
     const generation = this.generation;
-    this.busy = true;
-    let result: DetectionResult;
-    try {
-      result = await pending;
-    } finally {
-      this.busy = false;
+    const result: DetectionResult | null = await pending;
+    if (!result) {
+      this.stats.droppedFrames++;
+      return;
     }
     this.lastDetect = frame.at;
     this.stats.detectedFrames++;
@@ -128,10 +153,10 @@ export class CameraPipeline {
     if (generation !== this.generation || this.moving) return; // the camera moved meanwhile: the picture is gone
     this.tracker.update(result.detections, frame.at);
     const tracks = this.tracker.active;
-    this.d.onTracks?.(tracks, frame);
     const preset = this.preset ?? '';
     const when = new Date(frame.at);
     const zones = this.d.zones().filter((z) => z.enabled && z.preset === preset && scheduleAllows(z.schedule, when));
     for (const e of this.rules.evaluate(zones, tracks, frame.at)) this.d.onEvent({ ...e, cameraId: this.d.cameraId, preset, frame });
+    this.d.onTracks?.(tracks, frame, preset, zones);
   }
 }

@@ -15,12 +15,15 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
-import { Detector, type DetectionResult } from './detector.js';
+import { DetectorPool } from './detector-pool.js';
 import { FrameSampler } from './frame-sampler.js';
-import { MODEL_NAME } from './model.js';
+import { modelName } from './model.js';
 import { CameraPipeline, type Frame, type PipelineEvent } from './pipeline.js';
 import { drawBoxes, encodeJpeg } from './snapshot.js';
 import type { VisionStore } from './store.js';
+import { zoneCounts } from './topics.js';
+import { ZoneCounts } from './zone-counts.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { Track } from './tracker.js';
 
 export interface VisionServiceDeps {
@@ -29,6 +32,7 @@ export interface VisionServiceDeps {
   bus: EventBus;
   metrics: Metrics;
   store: VisionStore;
+  publisher: MqttPublisher;
   ffmpegPath: () => string;
   sources: () => StreamSources;
   poses: () => CameraPoses;
@@ -44,14 +48,19 @@ interface Watched {
 
 export class VisionService implements Service {
   readonly name = 'vision';
-  private detectors: Detector[] = [];
+  private pool: DetectorPool | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly events;
   private readonly crossings;
   private readonly inference;
   private running = false;
+  private readonly counts: ZoneCounts;
 
   constructor(private readonly d: VisionServiceDeps) {
+    this.counts = new ZoneCounts({
+      crossings: (zoneId, hour) => d.store.hourCrossings(zoneId, hour),
+      publish: (zoneId, payload) => void d.publisher.publish(zoneCounts, { zoneId }, payload).catch((err: unknown) => d.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'vision: zone counts not published')),
+    });
     this.events = d.metrics.counter('vision_events_total', 'Vision events raised (intrusion, loitering, crowding, vehicle-dwell, line-crossing)', ['camera', 'kind']);
     this.crossings = d.metrics.counter('vision_line_crossings_total', 'Objects that crossed a counting line', ['camera', 'zone', 'direction', 'class']);
     this.inference = d.metrics.histogram('vision_inference_seconds', 'Detector time per analysed frame', [0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
@@ -66,6 +75,10 @@ export class VisionService implements Service {
     });
   }
 
+  private get model(): string {
+    return modelName({ width: this.d.config.vision.inputWidth, height: this.d.config.vision.inputHeight });
+  }
+
   get enabled(): boolean {
     return this.d.config.vision.enabled;
   }
@@ -75,14 +88,11 @@ export class VisionService implements Service {
     if (!c.enabled) return;
     this.running = true;
     await mkdir(this.d.snapshotDir, { recursive: true });
-    for (let i = 0; i < c.detectorThreads; i++) {
-      const det = new Detector({ backend: c.backend, minScore: c.minScore, maxQueued: 1 });
-      this.detectors.push(det);
-      await det.start();
-    }
+    this.pool = new DetectorPool({ threads: c.detectorThreads, backend: c.backend, minScore: c.minScore, input: { width: c.inputWidth, height: c.inputHeight }, onResult: (r) => this.inference.observe(r.inferenceMs / 1000) });
+    await this.pool.start();
     const ids = c.cameras.length ? c.cameras : this.d.sources().list().map((x) => x.id);
     for (const id of ids) this.watch(id);
-    this.d.log.info({ cameras: ids, backend: c.backend, model: MODEL_NAME }, 'vision analysis started');
+    this.d.log.info({ cameras: ids, backend: c.backend, model: this.model }, 'vision analysis started');
   }
 
   async stop(): Promise<void> {
@@ -91,8 +101,8 @@ export class VisionService implements Service {
     this.watched.clear();
     for (const w of all) clearInterval(w.poseTimer);
     await Promise.all(all.map((w) => w.sampler.stop()));
-    await Promise.all(this.detectors.map((x) => x.stop()));
-    this.detectors = [];
+    await this.pool?.stop();
+    this.pool = undefined;
   }
 
   status(): { enabled: boolean; backend: string; model: string; cameras: Array<{ id: string; paused: boolean; frames: number; restarts: number; stats: CameraPipeline['stats'] }> } {
@@ -100,7 +110,7 @@ export class VisionService implements Service {
     return {
       enabled: this.enabled,
       backend: this.d.config.vision.backend,
-      model: MODEL_NAME,
+      model: this.model,
       cameras: [...this.watched].map(([id, w]) => ({ id, paused: w.pipeline.paused(now), frames: w.sampler.frames, restarts: w.sampler.restarts, stats: w.pipeline.stats })),
     };
   }
@@ -112,26 +122,19 @@ export class VisionService implements Service {
     return { at: w.lastTracks.at, tracks: w.lastTracks.tracks.map((t) => ({ id: t.id, label: t.label, score: t.score, box: t.box })) };
   }
 
-  /** The least busy detector thread, or null when every one is busy (the frame is dropped). */
-  private detect(rgb: Uint8Array, width: number, height: number): Promise<DetectionResult> | null {
-    const det = [...this.detectors].sort((a, b) => a.queued - b.queued)[0];
-    const pending = det?.detect(rgb, width, height) ?? null;
-    return pending?.then((r) => {
-      this.inference.observe(r.inferenceMs / 1000);
-      return r;
-    }) ?? null;
-  }
-
   private watch(cameraId: string): void {
     const c = this.d.config.vision;
     const w = {} as Watched;
     w.lastTracks = { at: 0, tracks: [] };
     w.pipeline = new CameraPipeline({
       cameraId,
-      detector: { detect: (rgb, width, height) => this.detect(rgb, width, height) },
+      detector: { detect: (rgb, width, height) => this.pool?.detect(rgb, width, height) ?? null },
       zones: () => this.d.store.zonesOf(cameraId),
       onEvent: (e) => this.raise(e),
-      onTracks: (tracks, frame) => (w.lastTracks = { at: frame.at, tracks: [...tracks] }),
+      onTracks: (tracks, frame, preset, zones) => {
+        w.lastTracks = { at: frame.at, tracks: [...tracks] };
+        this.counts.update(cameraId, preset, zones, tracks, frame.at);
+      },
       settleMs: c.settleMs,
       debounceMs: c.debounceMs,
     });

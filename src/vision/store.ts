@@ -118,4 +118,12 @@ export class VisionStore {
   counts(zoneId: string, from: string, to: string): Array<{ hour: string; direction: string; class: string; count: number }> {
     return this.db().prepare<[string, string, string], { hour: string; direction: string; class: string; count: number }>('SELECT hour, direction, class, count FROM vision_line_counts WHERE zone_id = ? AND hour >= ? AND hour < ? ORDER BY hour, direction, class').all(zoneId, from, to);
   }
+
+  /** Crossings of one UTC hour ("2026-12-01T08:00Z") by direction and class. */
+  hourCrossings(zoneId: string, hour: string): { in: Record<string, number>; out: Record<string, number> } {
+    const out = { in: {} as Record<string, number>, out: {} as Record<string, number> };
+    const rows = this.db().prepare<[string, string], { direction: string; class: string; count: number }>('SELECT direction, class, count FROM vision_line_counts WHERE zone_id = ? AND hour = ?').all(zoneId, hour);
+    for (const r of rows) (r.direction === 'in' ? out.in : out.out)[r.class] = r.count;
+    return out;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/vision/detector.js';
+import { DetectorPool } from '../../src/vision/detector-pool.js';
 import { CameraPipeline, type PipelineEvent } from '../../src/vision/pipeline.js';
 import type { Zone } from '../../src/vision/zones.js';
 import { sceneFrame, SCENE_H, SCENE_W } from './photo-scene.js';
@@ -89,4 +90,31 @@ describe('vision pipeline on a photographed person', () => {
     await walk(p, 'A', [0.2, 0.35, 0.5, 0.65, 0.62, 0.66, 0.5, 0.35, 0.2]);
     expect(events.map((e) => e.direction)).toEqual(['out', 'in']);
   }, 90_000);
+
+  it('analyses a frame that came while the detector was busy as soon as it is free, instead of dropping it', async () => {
+    const { p } = pipelineWith([RIGHT_HALF]);
+    p.setPose(false, 'A', 0);
+    await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: 5000 });
+    const first = p.feed({ rgb: sceneFrame({ x: 0.3, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 5500 });
+    const second = p.feed({ rgb: sceneFrame({ x: 0.6, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 6000 }); // the first is still in the detector
+    await Promise.all([first, second]);
+    expect(p.stats).toMatchObject({ detectedFrames: 2, droppedFrames: 0 });
+    expect(p.tracks.map((t) => Number(t.point.x.toFixed(1)))).toEqual([0.6]);
+  }, 60_000);
+
+  it('lets a camera\'s frame wait for a shared detector thread that another camera keeps busy, instead of dropping it', async () => {
+    const pool = new DetectorPool({ threads: 1, backend: 'wasm', minScore: 0.4, input: { width: 320, height: 192 } });
+    await pool.start();
+    try {
+      const cams = ['a', 'b'].map((id) => new CameraPipeline({ cameraId: id, detector: pool, zones: () => [RIGHT_HALF], onEvent: () => {}, settleMs: 0 }));
+      for (const p of cams) {
+        p.setPose(false, 'A', 0);
+        await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: 5000 });
+      }
+      await Promise.all(cams.map((p) => p.feed({ rgb: sceneFrame({ x: 0.6, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: 5500 })));
+      expect(cams.map((p) => [p.stats.detectedFrames, p.stats.droppedFrames])).toEqual([[1, 0], [1, 0]]);
+    } finally {
+      await pool.stop();
+    }
+  }, 60_000);
 });

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { cameras } from '../../lib/cameras.js';
+import { LiveBoxes } from './LiveBoxes.js';
+import { ZoneSchedule, type ZoneScheduleValue } from './ZoneSchedule.js';
 
 const KINDS = ['intrusion', 'loitering', 'crowding', 'vehicle-dwell', 'line-crossing'] as const;
 type Kind = (typeof KINDS)[number];
@@ -46,6 +48,8 @@ export function VisionPanel() {
   const [maxPersons, setMaxPersons] = useState(5);
   const [error, setError] = useState('');
   const [shot, setShot] = useState(0);
+  const [live, setLive] = useState(false);
+  const [scheduling, setScheduling] = useState('');
 
   const fail = (err: unknown): void => setError(t('vision.error', { message: err instanceof Error ? err.message : String(err) }));
   const reload = (): void => {
@@ -90,6 +94,13 @@ export function VisionPanel() {
     const { id, ...rest } = z;
     api(`/api/vision/zones/${id}`, { method: 'PUT', body: { ...rest, enabled: !z.enabled } }).then(reload, fail);
   };
+  const schedule = (z: Zone, value: ZoneScheduleValue | null): void => {
+    const { id, ...rest } = z;
+    api(`/api/vision/zones/${id}`, { method: 'PUT', body: { ...rest, schedule: value } }).then(() => {
+      setScheduling('');
+      reload();
+    }, fail);
+  };
   const remove = (z: Zone): void => void api(`/api/vision/zones/${z.id}`, { method: 'DELETE' }).then(reload, fail);
   const poly = (p: Array<[number, number]>): string => p.map(([x, y]) => `${x * 100},${y * 100}`).join(' ');
 
@@ -112,12 +123,14 @@ export function VisionPanel() {
         </select>
       </label>
       <p>{t('vision.editor')}</p>
+      <label><input type="checkbox" checked={live} onChange={() => setLive(!live)} /> {t('vision.liveBoxes')}</label>
       <div class="vision-editor" style={{ position: 'relative', maxWidth: '640px' }} onClick={onPicture}>
         {camera && <img src={`/api/cameras/${encodeURIComponent(camera)}/snapshot?profile=sub&n=${shot}`} alt="" style={{ width: '100%', display: 'block' }} onError={() => setShot(shot)} />}
         <svg viewBox="0 0 100 100" preserveAspectRatio="none" style={{ position: 'absolute', inset: '0', width: '100%', height: '100%' }}>
           {zones.filter((z) => z.preset === preset).map((z) => <polygon key={z.id} points={poly(z.points)} fill={z.enabled ? 'rgba(255,0,0,0.15)' : 'none'} stroke="red" stroke-width="0.5" />)}
           {points.length > 0 && <polyline points={poly(points)} fill="rgba(255,200,0,0.2)" stroke="orange" stroke-width="0.7" />}
         </svg>
+        {live && camera && <LiveBoxes cameraId={camera} />}
       </div>
       <p>{t('vision.points', { n: points.length })}</p>
       <label>{t('vision.name')} <input value={name} maxLength={64} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} /></label>{' '}
@@ -137,7 +150,9 @@ export function VisionPanel() {
           <li key={z.id}>
             <label><input type="checkbox" checked={z.enabled} onChange={() => toggle(z)} /> {t('vision.enabled')}</label>{' '}
             {z.name} · {t(`vision.kind.${z.kind}` as MessageKey)} · {presets.find((p) => p.token === z.preset)?.name ?? z.preset}{' '}
+            <button type="button" onClick={() => setScheduling(scheduling === z.id ? '' : z.id)}>{t('vision.schedule')}</button>{' '}
             <button type="button" onClick={() => remove(z)}>{t('vision.remove')}</button>
+            {scheduling === z.id && <ZoneSchedule value={z.schedule} onSave={(v) => schedule(z, v)} />}
           </li>
         ))}
       </ul>

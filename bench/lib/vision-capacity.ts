@@ -1,0 +1,148 @@
+/**
+ * The vision bench's whole-chain measures, on CameraPipeline and DetectorPool as the gateway runs
+ * them (frames fed on 2 fps timers as the sampler delivers them; the ffmpeg decode is not in it):
+ * - cameras at 2 fps: N cameras, each with a person walking through its view so that every frame
+ *   has motion; a camera is served when every frame it sampled was analysed (passed the motion
+ *   gate and was detected), none dropped; the largest N where every camera is served;
+ * - motion -> event latency: a person steps into the zone at a random moment between two samples;
+ *   from that moment to the `camera.event`, with other cameras busy meanwhile;
+ * - event-loop delay of this (the gateway's) thread, idle and while cameras are analysed.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DetectorPool } from '../../src/vision/detector-pool.js';
+import type { InputSize } from '../../src/vision/model.js';
+import { CameraPipeline } from '../../src/vision/pipeline.js';
+import type { Zone } from '../../src/vision/zones.js';
+import { sceneFrame, SCENE_H, SCENE_W } from '../../test/vision/photo-scene.js';
+import { percentile, round } from './report.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const BENCH_ZONE: Zone = { id: 'z', cameraId: 'cam', preset: 'A', name: 'Lane', kind: 'intrusion', enabled: true, points: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], classes: ['person'], schedule: null, thresholdSec: 30, maxPersons: 5 };
+const EMPTY = sceneFrame(null);
+/** 12 positions of a walker, left to right and back: every frame differs from the one before. */
+const WALK = Array.from({ length: 12 }, (_, i) => sceneFrame({ x: 0.12 + 0.07 * (i < 6 ? i * 2 : (11 - i) * 2 + 1), y: 0.9 }));
+
+export function newPool(threads: number, input: InputSize): DetectorPool {
+  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input });
+}
+
+interface Cams { pipelines: CameraPipeline[]; stop: () => Promise<void>; offered: number[] }
+
+/** N cameras fed at 2 fps (phases spread over the 500 ms), each showing the walker. */
+function runCameras(pool: DetectorPool, n: number): Cams {
+  const pipelines = Array.from({ length: n }, (_, i) => {
+    const p = new CameraPipeline({ cameraId: `c${i}`, detector: pool, zones: () => [BENCH_ZONE], onEvent: () => {}, settleMs: 0 });
+    p.setPose(false, 'A', 0);
+    void p.feed({ rgb: EMPTY, width: SCENE_W, height: SCENE_H, at: Date.now() }); // the gate learns the empty view
+    return p;
+  });
+  const offered = pipelines.map(() => 0);
+  const inFlight = new Set<Promise<void>>();
+  const timers: NodeJS.Timeout[] = [];
+  pipelines.forEach((p, i) => {
+    let k = i;
+    const start = setTimeout(() => {
+      const tick = (): void => {
+        offered[i]!++;
+        const f = p.feed({ rgb: WALK[k++ % WALK.length]!, width: SCENE_W, height: SCENE_H, at: Date.now() }).catch(() => {});
+        inFlight.add(f);
+        void f.finally(() => inFlight.delete(f));
+      };
+      tick();
+      timers.push(setInterval(tick, 500));
+    }, 50 + (i * 500) / n);
+    timers.push(start);
+  });
+  return {
+    pipelines,
+    offered,
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      await Promise.all([...inFlight]);
+    },
+  };
+}
+
+export type CapacityRow = { threads: number; input: string; cameras: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number };
+
+/** Tries N = 1, 2, 3, 4, 6, 8, 10, 12, 16 until a camera is not served; every row. */
+export async function camerasAt2fps(threads: number, input: InputSize, windowMs: number): Promise<{ rows: CapacityRow[]; largest: number }> {
+  const pool = newPool(threads, input);
+  await pool.start();
+  const rows: CapacityRow[] = [];
+  let largest = 0;
+  try {
+    for (const n of [1, 2, 3, 4, 6, 8, 10, 12, 16]) {
+      const cams = runCameras(pool, n);
+      await sleep(windowMs);
+      await cams.stop();
+      const analysed = cams.pipelines.map((p) => p.stats.detectedFrames);
+      const dropped = cams.pipelines.reduce((s, p) => s + p.stats.droppedFrames, 0);
+      const frames = analysed.reduce((s, v) => s + v, 0);
+      const served = cams.pipelines.every((p, i) => p.stats.droppedFrames === 0 && p.stats.detectedFrames >= cams.offered[i]!);
+      const inference = cams.pipelines.reduce((s, p) => s + p.stats.inferenceMs, 0);
+      rows.push({ threads, input: `${input.width}x${input.height}`, cameras: n, served, min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped, detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0) });
+      if (!served) break;
+      largest = n;
+    }
+  } finally {
+    await pool.stop();
+  }
+  return { rows, largest };
+}
+
+/**
+ * `trials` times: an empty view sampled at 2 fps; the person steps into the zone at a random moment
+ * between two samples; latency = camera.event time - that moment. `busyCameras` others analysed meanwhile.
+ */
+export async function eventLatency(threads: number, input: InputSize, trials: number, busyCameras: number): Promise<{ latencies: number[]; p50: number; p95: number }> {
+  const pool = newPool(threads, input);
+  await pool.start();
+  const others = busyCameras > 0 ? runCameras(pool, busyCameras) : undefined;
+  const latencies: number[] = [];
+  try {
+    for (let t = 0; t < trials; t++) {
+      let eventAt = 0;
+      const p = new CameraPipeline({ cameraId: `probe${t}`, detector: pool, zones: () => [BENCH_ZONE], onEvent: () => (eventAt ||= Date.now()), settleMs: 0 });
+      p.setPose(false, 'A', 0);
+      await p.feed({ rgb: EMPTY, width: SCENE_W, height: SCENE_H, at: Date.now() });
+      await sleep(500);
+      const entered = Date.now() + Math.random() * 500; // he steps in somewhere before the next sample
+      const feeds: Promise<void>[] = [];
+      for (let k = 0; k < 6 && !eventAt; k++) {
+        await sleep(500);
+        const now = Date.now();
+        const frame = now >= entered ? sceneFrame({ x: 0.75, y: 0.9 }) : EMPTY;
+        feeds.push(p.feed({ rgb: frame, width: SCENE_W, height: SCENE_H, at: now }).catch(() => {}));
+      }
+      await Promise.all(feeds);
+      if (eventAt) latencies.push(eventAt - entered);
+    }
+  } finally {
+    await others?.stop();
+    await pool.stop();
+  }
+  return { latencies: latencies.map((v) => round(v, 0)), p50: round(percentile(latencies, 50), 0), p95: round(percentile(latencies, 95), 0) };
+}
+
+/** Event-loop delay p99 of this thread: idle, then while `cameras` are analysed, each for `windowMs`. */
+export async function eventLoopDelay(threads: number, input: InputSize, cameras: number, windowMs: number): Promise<Record<string, number>> {
+  const pool = newPool(threads, input);
+  await pool.start();
+  try {
+    const idle = monitorEventLoopDelay({ resolution: 10 });
+    idle.enable();
+    await sleep(windowMs);
+    idle.disable();
+    const busy = monitorEventLoopDelay({ resolution: 10 });
+    const cams = runCameras(pool, cameras);
+    busy.enable();
+    await sleep(windowMs);
+    busy.disable();
+    await cams.stop();
+    const analysed = cams.pipelines.reduce((s, p) => s + p.stats.detectedFrames, 0);
+    return { idle_p99_ms: round(idle.percentile(99) / 1e6, 1), idle_max_ms: round(idle.max / 1e6, 1), detecting_p99_ms: round(busy.percentile(99) / 1e6, 1), detecting_max_ms: round(busy.max / 1e6, 1), cameras, frames_analysed: analysed };
+  } finally {
+    await pool.stop();
+  }
+}
