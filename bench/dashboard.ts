@@ -8,57 +8,19 @@
  * The gateway runs in its own process; the camera simulators and Chromium are not counted.
  * Writes bench/results/dashboard.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
-import { stringify } from 'yaml';
-import { freePort } from '../src/core/net.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
 import { cellChangeMs, firstTileMs, lostOverlayMs, pageSwitchGapsMs, waitUntil } from './lib/console-timings.js';
+import { login, startGateway } from './lib/dashboard-gateway.js';
 import { measureUsage } from './lib/process-usage.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
-
-const ADMIN_PASSWORD = 'bench-admin-password-1';
-
-async function startGateway(dataDir: string, cameraConfig: Record<string, unknown>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const file = join(dataDir, 'config.yaml');
-  writeFileSync(
-    file,
-    stringify({
-      http: { host: '127.0.0.1', port },
-      mqtt: { embedded: { host: '127.0.0.1', port: await freePort() } },
-      storage: { dataDir },
-      log: { level: 'warn', pretty: false },
-      streaming: { graceMs: 2000 },
-      ...cameraConfig,
-    }),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD } });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password: ADMIN_PASSWORD }) });
-  return ((await res.json()) as { token: string }).token;
-}
 
 /** The gateway serves src/web/dist: build it first on a fresh checkout (as npm start does). */
 async function ensureDashboardsBuilt(): Promise<void> {

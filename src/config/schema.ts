@@ -339,6 +339,8 @@ export const configSchema = z.strictObject({
     helloTimeoutMs: z.number().int().min(100),
     /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
+    /** Idle ffmpeg processes kept started (waiting for a camera) so that a cold stream skips ffmpeg's own start; 0: none. */
+    spareProcesses: z.number().int().min(0).max(8),
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,

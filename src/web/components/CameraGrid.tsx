@@ -1,11 +1,12 @@
 import { signal } from '@preact/signals';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { cameras, type CameraView } from '../lib/cameras.js';
 import { GRID_LAYOUTS, SHAPES, cellCount, pageCount, type GridLayout } from '../lib/grid-layouts.js';
 import { enlargedCell, gridLayout, gridPage, loadViews, putCamera, selectedCell, setLayout, showPage, shownCells, swapCells } from '../lib/grid-state.js';
 import { aimMode } from '../lib/ptz-aim.js';
+import { prepareStreams } from '../lib/stream-prepare.js';
 import { AimLayer } from './AimLayer.js';
 import { CAMERA_DRAG_TYPE, CameraList } from './CameraList.js';
 import { SavedViews } from './SavedViews.js';
@@ -32,6 +33,11 @@ function useLocations(): ReadonlyMap<string, string> {
   return locations;
 }
 
+/** Big cells (one view, enlarged, a 1+5 / 1+7 main cell) play the main profile, the others the sub stream. */
+function cellProfile(layout: GridLayout, enlarged: boolean, placement: { span: number } | undefined): 'main' | 'sub' {
+  return enlarged || layout === '1' || (placement?.span ?? 1) > 1 ? 'main' : 'sub';
+}
+
 function Cell({ index, camera, layout, placement }: { index: number; camera: CameraView | undefined; layout: GridLayout; placement: { column: number; row: number; span: number } | undefined }) {
   const all = cameras.value.map((c) => c.id);
   const [over, setOver] = useState(false);
@@ -55,7 +61,6 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
       focused.value = cameraId || camera?.id || null;
     },
   };
-  const big = enlarged || layout === '1' || (placement?.span ?? 1) > 1;
   return (
     <div
       class={`cell${over ? ' drop' : ''}${selected ? ' selected-cell' : ''}`}
@@ -72,7 +77,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
           name={camera.name}
           online={camera.online}
           status={camera.status}
-          profile={big ? 'main' : 'sub'}
+          profile={cellProfile(layout, enlarged, placement)}
           selected={selected && focused.value === camera.id}
           tools
           onSelect={() => {
@@ -115,12 +120,18 @@ export function CameraGrid() {
   }, []);
   const enlarged = enlargedCell.value;
   const visible = enlarged !== null ? [enlarged] : cells.map((_, i) => i);
+  // The gateway starts the shown streams while the tiles' players load (not after: a cold stream
+  // is ffmpeg's start, the camera's RTSP set-up and its next keyframe).
+  const shown = visible.flatMap((i) => (cells[i] && byId.has(cells[i]!) ? [{ camera: cells[i]!, profile: cellProfile(layout, enlarged !== null, shape.cells[i]) }] : []));
+  const shownKey = shown.map((s) => `${s.camera}/${s.profile}`).join(',');
+  useLayoutEffect(() => prepareStreams(shown), [shownKey]);
   return (
     <div class="grid-with-list">
       <CameraList
         cameras={list}
         locations={locations}
         onPick={(id) => {
+          prepareStreams([{ camera: id, profile: cellProfile(layout, enlarged !== null, shape.cells[selectedCell.value]) }]);
           putCamera(selectedCell.value, id, all);
           focused.value = id;
         }}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import type { CameraView } from '../lib/cameras.js';
+import { prepareStreams } from '../lib/stream-prepare.js';
 import { StatusDot } from './DeviceHealth.js';
 
 /** Drag data type of a camera dragged from the list into a cell. */
@@ -39,7 +40,10 @@ export function CameraList({ cameras, locations, onPick }: { cameras: CameraView
                   data-camera={c.id}
                   draggable
                   title={t('console.list.put', { name: c.name })}
+                  // Pressed or dragged: the camera is about to go into a cell (most cells play the sub stream).
+                  onPointerDown={() => prepareStreams([{ camera: c.id, profile: 'sub' }])}
                   onDragStart={(e) => {
+                    prepareStreams([{ camera: c.id, profile: 'sub' }]);
                     e.dataTransfer?.setData(CAMERA_DRAG_TYPE, c.id);
                     e.dataTransfer?.setData('text/plain', c.id);
                   }}
