@@ -1,6 +1,6 @@
 // JSMpeg fed from a WebSocket we already hold (the MSE fallback arrives on the same socket):
 // a source class for JSMpeg.Player that buffers until the player's decoder is ready.
-/* global JSMpeg, document, window */
+/* global JSMpeg */
 
 class SocketSource {
   constructor(_url, options) {

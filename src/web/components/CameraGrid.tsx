@@ -9,6 +9,7 @@ import { aimMode } from '../lib/ptz-aim.js';
 import { prepareStreams } from '../lib/stream-prepare.js';
 import { AimLayer } from './AimLayer.js';
 import { CAMERA_DRAG_TYPE, CameraList } from './CameraList.js';
+import { FullscreenIcon } from './Icons.js';
 import { SavedViews } from './SavedViews.js';
 import { VideoTile } from './VideoTile.js';
 
@@ -168,7 +169,7 @@ export function CameraGrid() {
             title={t('console.fullscreen.grid')}
             onClick={() => (document.fullscreenElement ? void document.exitFullscreen() : void area.current?.requestFullscreen().catch(() => undefined))}
           >
-            ⛶
+            <FullscreenIcon />
           </button>
           <SavedViews all={all} />
         </div>
