@@ -8,7 +8,8 @@ import { enlargedCell, gridLayout, gridPage, loadViews, putCamera, selectedCell,
 import { aimMode } from '../lib/ptz-aim.js';
 import { prepareStreams } from '../lib/stream-prepare.js';
 import { AimLayer } from './AimLayer.js';
-import { CAMERA_DRAG_TYPE, CameraList } from './CameraList.js';
+import type { TreeGroup } from '../lib/camera-tree.js';
+import { CAMERA_DRAG_TYPE, CameraList, type CameraPlace } from './CameraList.js';
 import { FullscreenIcon } from './Icons.js';
 import { SavedViews } from './SavedViews.js';
 import { VideoTile } from './VideoTile.js';
@@ -21,17 +22,21 @@ function layoutLabel(layout: GridLayout): string {
   return layout.includes('+') || layout.includes('x') ? t(`console.layout.${layout}` as MessageKey) : t('cameras.layoutN', { n: layout });
 }
 
-/** Where each camera is (its configured location): the camera list groups by it. */
-function useLocations(): ReadonlyMap<string, string> {
-  const [locations, setLocations] = useState<ReadonlyMap<string, string>>(new Map());
+/** Each camera's group and location, and the configured groups: the camera tree is built from them. */
+function useCameraPlaces(): { places: ReadonlyMap<string, CameraPlace>; groups: TreeGroup[] } {
+  const [places, setPlaces] = useState<ReadonlyMap<string, CameraPlace>>(new Map());
+  const [groups, setGroups] = useState<TreeGroup[]>([]);
   const count = cameras.value.length;
   useEffect(() => {
-    api<{ cameras: Array<{ id: string; location: string | null }> }>('/api/cameras').then(
-      (r) => setLocations(new Map(r.cameras.filter((c) => c.location).map((c) => [c.id, c.location!]))),
+    api<{ cameras: Array<{ id: string; location: string | null; group?: string | null }> }>('/api/cameras').then(
+      (r) => setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }]))),
       () => undefined,
     );
   }, [count]);
-  return locations;
+  useEffect(() => {
+    api<{ groups: TreeGroup[] }>('/api/camera-groups').then((r) => setGroups(r.groups), () => undefined);
+  }, []);
+  return { places, groups };
 }
 
 /** Big cells (one view, enlarged, a 1+5 / 1+7 main cell) play the main profile, the others the sub stream. */
@@ -115,7 +120,7 @@ export function CameraGrid() {
   const shape = SHAPES[layout];
   const pages = pageCount(layout, all.length);
   const area = useRef<HTMLElement>(null);
-  const locations = useLocations();
+  const { places, groups } = useCameraPlaces();
   useEffect(() => {
     void loadViews().catch(() => undefined);
   }, []);
@@ -130,7 +135,8 @@ export function CameraGrid() {
     <div class="grid-with-list">
       <CameraList
         cameras={list}
-        locations={locations}
+        places={places}
+        groups={groups}
         onPick={(id) => {
           prepareStreams([{ camera: id, profile: cellProfile(layout, enlarged !== null, shape.cells[selectedCell.value]) }]);
           putCamera(selectedCell.value, id, all);
