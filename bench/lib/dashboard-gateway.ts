@@ -30,7 +30,11 @@ export async function startGateway(dataDir: string, cameraConfig: Record<string,
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD } });
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 30_000);
+    // Generous: on the shared machine under load 20-30, tsx alone takes most of a minute.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start within 120 s: ${out}`));
+    }, 120_000);
     let partial = '';
     child.stdout!.on('data', (c: Buffer) => {
       const lines = (partial + c.toString()).split('\n');
