@@ -52,6 +52,7 @@ export function cameraRoutes(d: CameraRoutesDeps): RouteDef[] {
     return {
       id,
       location: cam.def.location ?? null,
+      group: ('group' in cam.def ? cam.def.group : undefined) ?? null,
       path: cam.def.path ?? null,
       username: cam.def.username ?? null,
       lastSeenAt: cam.live.lastSeenAt,

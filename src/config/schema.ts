@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alarmsConfigSchema } from '../alarms/config.js';
 import { cameraSpeakersSchema } from './camera-speakers-schema.js';
+import { cameraGroupProblems, cameraGroupsSchema } from './camera-groups-schema.js';
 import { httpsSchema } from './https-schema.js';
 import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
 import { visitorsSchema } from './visitors-schema.js';
@@ -92,6 +93,8 @@ export const cameraConfigSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: secret.optional(),
   location: z.string().max(128).optional(),
+  /** The camera's group (area) in the console's camera tree: an id from `cameras.groups`. */
+  group: identifier.optional(),
   /** Speakers near this camera, for push-to-talk from its view: speaker ids or `group:<name>`. */
   speakers: z.array(z.string().regex(/^(group:)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a speaker id or group:<name>')).max(32).optional(),
   /** Other hosts this camera's snapshot and RTSP URLs may name (default: only `host`); its password goes to them too. */
@@ -101,6 +104,8 @@ export const cameraConfigSchema = z.strictObject({
 export const camerasSchema = z.strictObject({
   /** Cameras of the installation; more can be added at run time (kept in the database). */
   list: z.array(cameraConfigSchema),
+  /** Groups (areas) of the console's camera tree, with display names (camera-groups-schema.ts). */
+  groups: cameraGroupsSchema.default([]),
   /** How long one SOAP call may take. */
   requestTimeoutMs: z.number().int().min(200).max(120_000),
   /** How often each camera is asked for its PTZ status (availability and position). */
@@ -145,6 +150,8 @@ export const camerasSchema = z.strictObject({
     targets: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')),
     maxDurationMs: z.number().int().min(100).max(60_000),
   }),
+}).superRefine((cameras, ctx) => {
+  for (const p of cameraGroupProblems(cameras.groups, cameras.list)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 });
 
 /** Speakers: live call-out, TTS, clips and scheduled publicity (docs/broadcast.md). */
@@ -347,6 +354,8 @@ export const configSchema = z.strictObject({
     helloTimeoutMs: z.number().int().min(100),
     /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
+    /** Idle ffmpeg processes kept started (waiting for a camera) so that a cold stream skips ffmpeg's own start; 0: none. */
+    spareProcesses: z.number().int().min(0).max(8),
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,

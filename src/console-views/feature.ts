@@ -6,5 +6,20 @@ import { ViewStore, viewMigrations } from './store.js';
 
 export const consoleViewsFeature: FeatureFactory = (ctx) => {
   const store = new ViewStore(() => ctx.database.db);
-  return { name: 'console-views', migrations: viewMigrations, services: [], routes: defineRoutes(viewRoutes(store)) };
+  const groups = ctx.config.cameras.groups;
+  return {
+    name: 'console-views',
+    migrations: viewMigrations,
+    services: [],
+    routes: defineRoutes([
+      ...viewRoutes(store),
+      {
+        method: 'get',
+        path: '/api/camera-groups',
+        access: 'viewer',
+        summary: "The camera groups (areas) of the console's camera tree, from cameras.groups: id, display name, parent group",
+        handler: () => ({ groups: groups.map((g) => ({ id: g.id, name: g.name, parent: g.parent ?? null })) }),
+      },
+    ]),
+  };
 };

@@ -19,7 +19,7 @@ export const streamingFeature: FeatureFactory = (ctx) => {
   return {
     name: 'streaming',
     services: [manager],
-    routes: streamingRoutes(manager),
+    routes: streamingRoutes(manager, ctx.config.streaming.graceMs),
     wsEndpoints: [streamEndpoint({ manager, config: ctx.config.streaming, log })],
     staticDirs: [fileURLToPath(new URL('./public', import.meta.url))],
   };

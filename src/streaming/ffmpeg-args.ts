@@ -68,7 +68,7 @@ export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string
   ];
 }
 
-export function mseArgs(source: StreamSource): string[] {
+export function mseArgs(source: Pick<StreamSource, 'codec'>): string[] {
   return [
     ...inputArgs(),
     '-c:v', 'copy',

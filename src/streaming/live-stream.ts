@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger.js';
 import { redactCredentials, type PipelineCommand } from './ffmpeg-args.js';
 import { Fmp4Splitter } from './fmp4-splitter.js';
 import { jsmpegHeader } from './jsmpeg-format.js';
-import { FfmpegPipeline } from './pipeline.js';
+import { FfmpegPipeline, type PipelineOptions } from './pipeline.js';
 import { RateMeter } from './rate-meter.js';
 import { reasonFromRunEnd, reasonFromSourceError, sameStatus, stateFor, statusMessage, type StatusMessage } from './stream-status.js';
 import { TsSplitter } from './ts-splitter.js';
@@ -40,6 +40,7 @@ export interface LiveStreamOptions {
   gopCacheBytes: number;
   log: Logger;
   onIdle: (stream: LiveStream) => void;
+  takeSpare?: PipelineOptions['takeSpare'];
   onRestart: (stream: LiveStream) => void;
   /** The camera is offline while viewers wait: ask the cameras feature to reconnect now. */
   onSourceUnavailable?: (stream: LiveStream) => void;
@@ -85,6 +86,7 @@ export class LiveStream {
         return command;
       },
       stallTimeoutMs: o.stallTimeoutMs,
+      ...(o.takeSpare ? { takeSpare: o.takeSpare } : {}),
       restartMinMs: o.restartMinMs,
       restartMaxMs: o.restartMaxMs,
       redact: (text) => redactCredentials(text, this.source),
@@ -144,6 +146,20 @@ export class LiveStream {
     }
     for (const unit of this.gop) sv.viewer.unit(unit);
     this.pipeline.start();
+  }
+
+  /**
+   * Starts ffmpeg before anyone watches (a page about to show this camera): the viewer that comes
+   * within `holdMs` finds the stream running and its cached GOP. Stops after `holdMs` when nobody came.
+   */
+  warm(holdMs: number): void {
+    if (this.state === 'stopped' || this.viewers.size > 0) return;
+    this.pipeline.start();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      if (this.viewers.size === 0) void this.stop().then(() => this.o.onIdle(this));
+    }, holdMs);
   }
 
   remove(sv: StreamViewer): void {

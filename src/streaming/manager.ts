@@ -10,7 +10,8 @@ import { resolveFfmpeg } from '../core/ffmpeg.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
-import { pipelineArgs } from './ffmpeg-args.js';
+import { mseArgs, pipelineArgs } from './ffmpeg-args.js';
+import { FfmpegSpares } from './ffmpeg-spares.js';
 import { LiveStream, type StreamViewer } from './live-stream.js';
 import { keyString, type StreamKey, type StreamStatus } from './types.js';
 
@@ -35,6 +36,7 @@ export class StreamManager implements Service {
   private ffmpegPath = '';
   private readonly nudgedAt = new Map<string, number>();
   private readonly restarts;
+  private spares: FfmpegSpares | undefined;
 
   constructor(private readonly deps: StreamManagerDeps) {
     const { metrics } = deps;
@@ -55,13 +57,22 @@ export class StreamManager implements Service {
   async start(): Promise<void> {
     this.sources = this.deps.capabilities.require(STREAM_SOURCES);
     this.ffmpegPath = resolveFfmpeg({ configured: this.deps.ffmpegConfiguredPath }).path;
+    // Every H.264 MSE stream runs the same command line (the camera URL goes on stdin): spares fit them all.
+    this.spares = new FfmpegSpares({ ffmpegPath: this.ffmpegPath, args: mseArgs({ codec: 'h264' }), count: this.deps.config.spareProcesses, log: this.deps.log.child({ component: 'ffmpeg-spares' }) });
+    this.spares.start();
+  }
+
+  /** pids of the spare ffmpeg processes waiting now (tests). */
+  get sparePids(): number[] {
+    return this.spares?.pids ?? [];
   }
 
   async stop(): Promise<void> {
     const streams = [...this.streams.values()];
     this.streams.clear();
     for (const s of streams) for (const sv of s.viewers) sv.viewer.close(1001, 'the gateway is stopping');
-    await Promise.all(streams.map((s) => s.stop()));
+    await Promise.all([...streams.map((s) => s.stop()), this.spares?.stop()]);
+    this.spares = undefined;
   }
 
   /** The camera's source; throws NotFoundError / DeviceUnavailableError from the cameras feature. */
@@ -105,6 +116,21 @@ export class StreamManager implements Service {
     return stream;
   }
 
+  /**
+   * Starts the stream of `key` ahead of its viewer (the console names the cameras it is about to
+   * show), held for `holdMs`. Resolves the camera first: an unknown or offline camera is skipped
+   * (its viewer is told why when it connects).
+   */
+  async prepare(key: StreamKey, holdMs: number): Promise<boolean> {
+    try {
+      await this.resolve(key.cameraId, key.profile);
+    } catch {
+      return false;
+    }
+    this.streamFor(key).warm(holdMs);
+    return true;
+  }
+
   get(key: StreamKey): LiveStream | undefined {
     return this.streams.get(keyString(key));
   }
@@ -131,6 +157,7 @@ export class StreamManager implements Service {
       restartMinMs: c.restartMinMs,
       restartMaxMs: Math.max(c.restartMinMs, c.restartMaxMs),
       gopCacheBytes: c.gopCacheBytes,
+      takeSpare: (args) => this.spares?.take(args),
       log,
       onIdle: (s) => {
         if (this.streams.get(id) === s) this.streams.delete(id);

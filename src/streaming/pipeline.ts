@@ -9,6 +9,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../core/logger.js';
 import type { PipelineCommand } from './ffmpeg-args.js';
+import type { FfmpegChild } from './ffmpeg-spares.js';
 import type { RunEnd } from './stream-status.js';
 
 export interface PipelineOptions {
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   redact: (text: string) => string;
   log: Logger;
   onData: (chunk: Buffer) => void;
+  /** A process already started with these arguments (ffmpeg-spares.ts), or undefined to spawn one. */
+  takeSpare?: (args: readonly string[]) => FfmpegChild | undefined;
   /** A new run starts (the parser must forget the previous run's partial data). */
   onRunStart: (run: number) => void;
   /** A run ended (`end`), or no run could start because building the command threw (`sourceError`). */
@@ -109,7 +112,7 @@ export class FfmpegPipeline {
     if (this.stopped) return;
     this.runs++;
     this.o.onRunStart(this.runs);
-    const child = spawn(this.o.ffmpegPath, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.o.takeSpare?.(command.args) ?? spawn(this.o.ffmpegPath, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdin.on('error', () => {}); // ffmpeg that exits at once (bad input) closes its stdin: EPIPE
     child.stdin.end(command.stdin);

@@ -50,6 +50,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     storage: { dataDir },
     log: { level: 'silent', pretty: false },
     auth: { users: Object.values(TEST_USERS).map((u) => ({ name: u.name, password: u.password, role: u.role })) },
+    // No idle spare ffmpeg in tests unless a test asks (tests count the gateway's ffmpeg children).
+    streaming: { spareProcesses: 0 },
   };
   const { config } = loadConfig({ env: {}, overrides: mergeConfig(base, options.config ?? {}) });
   const log = options.logLevel ? createLogger({ level: options.logLevel, pretty: true }) : silentLogger();

@@ -32,22 +32,48 @@ class SocketSource {
   }
 }
 
+let loading = null;
+/** The JSMpeg script (125 KB) only where a player needs it: MSE players never parse it. */
+function loadJsmpeg() {
+  if (window.JSMpeg) return Promise.resolve();
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/player/jsmpeg.min.js';
+    script.onload = () => resolve();
+    script.onerror = () => { loading = null; reject(new Error('could not load the JSMpeg player')); };
+    document.head.appendChild(script);
+  });
+  return loading;
+}
+
+/** Most bytes held while the JSMpeg script loads (a few seconds of MPEG1 at most). */
+const MAX_WAITING_BYTES = 4 * 1024 * 1024;
+
 export class JsmpegView {
   constructor(stage, state, { gl = true } = {}) {
     this.state = state;
     this.canvas = document.createElement('canvas');
     stage.replaceChildren(this.canvas);
-    this.player = new JSMpeg.Player('socket', {
-      canvas: this.canvas,
-      source: SocketSource,
-      audio: false,
-      disableGl: !gl,
-      preserveDrawingBuffer: true, // lets snapshots (and tests) read the canvas
-      pauseWhenHidden: false,
-      videoBufferSize: 2 * 1024 * 1024,
-      onVideoDecode: () => { state.frames++; state.lastFrameAt = Date.now(); },
-    });
     state.element = this.canvas;
+    this.player = null;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.destroyed = false;
+    loadJsmpeg().then(() => {
+      if (this.destroyed) return;
+      this.player = new JSMpeg.Player('socket', {
+        canvas: this.canvas,
+        source: SocketSource,
+        audio: false,
+        disableGl: !gl,
+        preserveDrawingBuffer: true, // lets snapshots (and tests) read the canvas
+        pauseWhenHidden: false,
+        videoBufferSize: 2 * 1024 * 1024,
+        onVideoDecode: () => { state.frames++; state.lastFrameAt = Date.now(); },
+      });
+      for (const data of this.waiting.splice(0)) this.player.source.write(data);
+      this.waitingBytes = 0;
+    }, (err) => { state.error = String(err); });
   }
 
   /** Binary messages: the 8-byte `jsmp` header (size), then MPEG-TS. */
@@ -58,10 +84,15 @@ export class JsmpegView {
       this.state.height = (bytes[6] << 8) | bytes[7];
       return;
     }
-    this.player.source.write(data);
+    if (this.player) { this.player.source.write(data); return; }
+    if (this.waitingBytes + bytes.length > MAX_WAITING_BYTES) throw new Error('the JSMpeg player did not load in time');
+    this.waiting.push(data);
+    this.waitingBytes += bytes.length;
   }
 
   destroy() {
-    try { this.player.destroy(); } catch { /* already gone */ }
+    this.destroyed = true;
+    this.waiting = [];
+    try { if (this.player) this.player.destroy(); } catch { /* already gone */ }
   }
 }

@@ -10,6 +10,16 @@ const JUMP_IF_BEHIND = 0.3;
 const CATCH_UP_IF_BEHIND = 0.12;
 const LIVE_CHECK_MS = 100;
 
+function concat(chunks, bytes) {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(new Uint8Array(c), at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 export class MseView {
   constructor(stage, state, mime) {
     this.state = state;
@@ -63,9 +73,12 @@ export class MseView {
       sb.remove(b.start(0), t - KEEP_SECONDS);
       return;
     }
-    const next = this.pending.shift();
-    if (!next) return;
-    this.pendingBytes -= next.byteLength;
+    if (this.pending.length === 0) return;
+    // Everything that arrived while the buffer was busy in one append (fMP4 fragments concatenate):
+    // the cached GOP a new player receives at once is one append, not one per frame.
+    const next = this.pending.length === 1 ? this.pending[0] : concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
     try {
       sb.appendBuffer(next);
     } catch (err) {

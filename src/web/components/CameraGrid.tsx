@@ -1,13 +1,16 @@
 import { signal } from '@preact/signals';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { cameras, type CameraView } from '../lib/cameras.js';
 import { GRID_LAYOUTS, SHAPES, cellCount, pageCount, type GridLayout } from '../lib/grid-layouts.js';
 import { enlargedCell, gridLayout, gridPage, loadViews, putCamera, selectedCell, setLayout, showPage, shownCells, swapCells } from '../lib/grid-state.js';
 import { aimMode } from '../lib/ptz-aim.js';
+import { prepareStreams } from '../lib/stream-prepare.js';
 import { AimLayer } from './AimLayer.js';
-import { CAMERA_DRAG_TYPE, CameraList } from './CameraList.js';
+import type { TreeGroup } from '../lib/camera-tree.js';
+import { CAMERA_DRAG_TYPE, CameraList, type CameraPlace } from './CameraList.js';
+import { FullscreenIcon } from './Icons.js';
 import { SavedViews } from './SavedViews.js';
 import { VideoTile } from './VideoTile.js';
 
@@ -19,17 +22,26 @@ function layoutLabel(layout: GridLayout): string {
   return layout.includes('+') || layout.includes('x') ? t(`console.layout.${layout}` as MessageKey) : t('cameras.layoutN', { n: layout });
 }
 
-/** Where each camera is (its configured location): the camera list groups by it. */
-function useLocations(): ReadonlyMap<string, string> {
-  const [locations, setLocations] = useState<ReadonlyMap<string, string>>(new Map());
+/** Each camera's group and location, and the configured groups: the camera tree is built from them. */
+function useCameraPlaces(): { places: ReadonlyMap<string, CameraPlace>; groups: TreeGroup[] } {
+  const [places, setPlaces] = useState<ReadonlyMap<string, CameraPlace>>(new Map());
+  const [groups, setGroups] = useState<TreeGroup[]>([]);
   const count = cameras.value.length;
   useEffect(() => {
-    api<{ cameras: Array<{ id: string; location: string | null }> }>('/api/cameras').then(
-      (r) => setLocations(new Map(r.cameras.filter((c) => c.location).map((c) => [c.id, c.location!]))),
+    api<{ cameras: Array<{ id: string; location: string | null; group?: string | null }> }>('/api/cameras').then(
+      (r) => setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }]))),
       () => undefined,
     );
   }, [count]);
-  return locations;
+  useEffect(() => {
+    api<{ groups: TreeGroup[] }>('/api/camera-groups').then((r) => setGroups(r.groups), () => undefined);
+  }, []);
+  return { places, groups };
+}
+
+/** Big cells (one view, enlarged, a 1+5 / 1+7 main cell) play the main profile, the others the sub stream. */
+function cellProfile(layout: GridLayout, enlarged: boolean, placement: { span: number } | undefined): 'main' | 'sub' {
+  return enlarged || layout === '1' || (placement?.span ?? 1) > 1 ? 'main' : 'sub';
 }
 
 function Cell({ index, camera, layout, placement }: { index: number; camera: CameraView | undefined; layout: GridLayout; placement: { column: number; row: number; span: number } | undefined }) {
@@ -55,7 +67,6 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
       focused.value = cameraId || camera?.id || null;
     },
   };
-  const big = enlarged || layout === '1' || (placement?.span ?? 1) > 1;
   return (
     <div
       class={`cell${over ? ' drop' : ''}${selected ? ' selected-cell' : ''}`}
@@ -72,7 +83,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
           name={camera.name}
           online={camera.online}
           status={camera.status}
-          profile={big ? 'main' : 'sub'}
+          profile={cellProfile(layout, enlarged, placement)}
           selected={selected && focused.value === camera.id}
           tools
           onSelect={() => {
@@ -109,18 +120,25 @@ export function CameraGrid() {
   const shape = SHAPES[layout];
   const pages = pageCount(layout, all.length);
   const area = useRef<HTMLElement>(null);
-  const locations = useLocations();
+  const { places, groups } = useCameraPlaces();
   useEffect(() => {
     void loadViews().catch(() => undefined);
   }, []);
   const enlarged = enlargedCell.value;
   const visible = enlarged !== null ? [enlarged] : cells.map((_, i) => i);
+  // The gateway starts the shown streams while the tiles' players load (not after: a cold stream
+  // is ffmpeg's start, the camera's RTSP set-up and its next keyframe).
+  const shown = visible.flatMap((i) => (cells[i] && byId.has(cells[i]!) ? [{ camera: cells[i]!, profile: cellProfile(layout, enlarged !== null, shape.cells[i]) }] : []));
+  const shownKey = shown.map((s) => `${s.camera}/${s.profile}`).join(',');
+  useLayoutEffect(() => prepareStreams(shown), [shownKey]);
   return (
     <div class="grid-with-list">
       <CameraList
         cameras={list}
-        locations={locations}
+        places={places}
+        groups={groups}
         onPick={(id) => {
+          prepareStreams([{ camera: id, profile: cellProfile(layout, enlarged !== null, shape.cells[selectedCell.value]) }]);
           putCamera(selectedCell.value, id, all);
           focused.value = id;
         }}
@@ -157,7 +175,7 @@ export function CameraGrid() {
             title={t('console.fullscreen.grid')}
             onClick={() => (document.fullscreenElement ? void document.exitFullscreen() : void area.current?.requestFullscreen().catch(() => undefined))}
           >
-            ⛶
+            <FullscreenIcon />
           </button>
           <SavedViews all={all} />
         </div>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { downloadSnapshot } from '../lib/snapshot.js';
+import { FullscreenIcon, SnapshotIcon } from './Icons.js';
 
 /** The small buttons of a tile: snapshot (JPEG named camera+time), digital zoom reset, full screen. */
 export function TileTools({ cameraId, name, zoom, onResetZoom }: { cameraId: string; name: string; zoom: number; onResetZoom: () => void }) {
@@ -24,10 +25,10 @@ export function TileTools({ cameraId, name, zoom, onResetZoom }: { cameraId: str
         title={t('console.snapshot', { name })}
         onClick={() => downloadSnapshot(cameraId, name).then(() => setError(null), (err: Error) => setError(t('console.snapshot.failed', { message: err.message })))}
       >
-        📷
+        <SnapshotIcon />
       </button>
       <button type="button" class="tile-tool fullscreen" aria-label={t('console.fullscreen.tile', { name })} title={t('console.fullscreen.tile', { name })} onClick={fullscreen}>
-        ⛶
+        <FullscreenIcon />
       </button>
       {error && (
         <span class="tile-error" role="alert">

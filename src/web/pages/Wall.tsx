@@ -9,7 +9,6 @@ import { parseWallLayout, tileProfile, wallPage } from '../lib/wall-layout.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { VideoTile } from '../components/VideoTile.js';
 import { WallAlarmPopup } from '../components/alarms/WallAlarmPopup.js';
-import { WallAlarmSlot } from '../components/WallAlarmSlot.js';
 
 /** How often the wall checks that its token is still valid (the feed's close says so at once too). */
 const TOKEN_CHECK_MS = 60_000;
@@ -149,8 +148,6 @@ export function Wall() {
         {shown.pages > 1 && <span class="wall-page">{t('wall.page', { page: shown.page + 1, pages: shown.pages })}</span>}
         <DeviceHealth compact />
       </header>
-      {/* Alarm pop-ups (the alarms feature) appear here, above the grid. */}
-      <WallAlarmSlot />
       {all.length === 0 ? (
         <p class="wall-empty">{t('wall.noCameras')}</p>
       ) : (
@@ -162,8 +159,8 @@ export function Wall() {
           })}
         </section>
       )}
-      {/* Alarm pop-ups appear here, above the grid. */}
-      <div class="wall-alarm" aria-live="assertive">
+      {/* The one alarm seam: the alarms feature's pop-up (WallAlarmPopup) in the pop-up place, above the grid. */}
+      <div class="wall-alarm" id="wall-alarm" aria-live="assertive">
         <WallAlarmPopup />
       </div>
     </main>

@@ -19,7 +19,7 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.reason.network': 'The video connection to the gateway dropped; reconnecting',
   'console.list.title': 'Cameras',
   'console.list.search': 'Search cameras',
-  'console.list.searchHint': 'Name or id',
+  'console.list.searchHint': 'Name, id or area',
   'console.list.none': 'No camera matches',
   'console.list.ungrouped': 'No area',
   'console.list.put': 'Put into the selected cell: {name}',

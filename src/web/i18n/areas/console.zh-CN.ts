@@ -17,7 +17,7 @@ export const consoleZh = {
   'console.reason.network': '与网关的视频连接中断，正在重连',
   'console.list.title': '摄像机',
   'console.list.search': '搜索摄像机',
-  'console.list.searchHint': '名称或编号',
+  'console.list.searchHint': '名称、编号或区域',
   'console.list.none': '没有匹配的摄像机',
   'console.list.ungrouped': '未分区',
   'console.list.put': '放入选中的格子：{name}',
