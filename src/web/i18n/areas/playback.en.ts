@@ -24,4 +24,7 @@ export const playbackEn: Record<keyof typeof playbackZh, string> = {
   'playback.exportPick': 'Drag on a timeline to choose the range to export first.',
   'playback.exported': 'Exported. The file is in the list of exports.',
   'playback.fromEntry': 'Play the gate camera at this time',
+  'playback.alarmClip': 'Play the recording of this alarm',
+  'playback.alarmClipExport': 'Export clip',
+  'playback.alarmClipDownload': 'Download clip',
 };

@@ -22,4 +22,7 @@ export const playbackZh = {
   'playback.exportPick': '请先在时间轴上拖动选择要导出的时间段。',
   'playback.exported': '已导出，文件在导出列表中。',
   'playback.fromEntry': '播放该出入口摄像机此时刻的录像',
+  'playback.alarmClip': '播放该报警的录像',
+  'playback.alarmClipExport': '导出片段',
+  'playback.alarmClipDownload': '下载片段',
 };
