@@ -160,6 +160,7 @@ export class Recorder implements Service {
         index: this.d.index,
         log: this.d.log,
         onDiskFull: () => this.retention.freeNow(),
+        cameraClock: (mediaSeconds) => this.fragments!.cameraWallMsAt(camera, profile, mediaSeconds),
       });
       const detach = this.fragments!.tap(camera, profile, recorder);
       this.recorders.set(key, { recorder, detach });
