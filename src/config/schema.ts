@@ -340,7 +340,7 @@ export const configSchema = z.strictObject({
     /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
     /** Read the camera's RTCP sender reports (a loopback relay in front of ffmpeg) so recordings carry the camera's capture time. */
-    cameraClock: z.boolean().default(true),
+    cameraClock: z.boolean().default(false),
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,
