@@ -356,6 +356,8 @@ export const configSchema = z.strictObject({
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
     /** Idle ffmpeg processes kept started (waiting for a camera) so that a cold stream skips ffmpeg's own start; 0: none. */
     spareProcesses: z.number().int().min(0).max(8),
+    /** Read the camera's RTCP sender reports (a loopback relay in front of ffmpeg) so recordings carry the camera's capture time. */
+    cameraClock: z.boolean().default(false),
   }),
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,

@@ -5,9 +5,11 @@
  * to the disk (fsync) by `flush()`, which the recorder calls every `fsyncIntervalMs`; the index
  * row follows each flush, so it never claims what is not on the disk.
  *
- * Fragment times: the first fragment of a segment is stamped with the wall clock at arrival minus
- * its own duration (ffmpeg writes a picture once the next one has arrived); later ones follow
- * from their decode times (tfdt), i.e. the camera's own RTP clock.
+ * Fragment times: a segment's start is the camera's capture time of its first picture, from the
+ * camera's RTCP sender reports (`cameraClock`), as soon as one has come and if it agrees with the
+ * arrival within CAMERA_CLOCK_PLAUSIBLE_MS; until then (or without reports) the wall clock at
+ * arrival minus the fragment's own duration (ffmpeg writes a picture once the next one has
+ * arrived). Later pictures follow from their decode times (tfdt), the camera's own RTP clock.
  */
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,8 +43,13 @@ export interface CameraRecorderOptions {
   log: Logger;
   /** Called when a write fails for lack of space: free some now; true when something was freed. */
   onDiskFull: () => boolean;
+  /** The camera's capture clock (RTCP sender reports) of the picture at a decode time in seconds; undefined while unknown. */
+  cameraClock?: (mediaSeconds: number) => number | undefined;
   now?: () => number;
 }
+
+/** A capture time from the camera's clock further from the arrival than this is not believed (camera clock not set). */
+const CAMERA_CLOCK_PLAUSIBLE_MS = 3000;
 
 interface OpenSegment {
   id: number;
@@ -57,6 +64,8 @@ interface OpenSegment {
   durableEndMs: number;
   flushing: boolean;
   closing: boolean;
+  /** startMs comes from the camera's own capture clock (exact), not from arrival. */
+  cameraTimed: boolean;
 }
 
 export class CameraRecorder implements StreamSink {
@@ -167,7 +176,8 @@ export class CameraRecorder implements StreamSink {
       return false;
     }
     // Segments of one run follow each other without overlap (playback and export rely on it).
-    const startMs = Math.max(Math.round(now - (durationOf(first) / this.timescale) * 1000), this.runEndMs);
+    const captured = this.capturedAt(tfdt0, now);
+    const startMs = Math.max(Math.round(captured ?? now - (durationOf(first) / this.timescale) * 1000), this.runEndMs);
     const file = segmentPath(this.o.camera, this.o.profile, startMs);
     const abs = join(this.o.root, file);
     let fd: number;
@@ -186,9 +196,16 @@ export class CameraRecorder implements StreamSink {
     this.gapReason = undefined;
     this.firstSegment = false;
     const id = this.o.index.openSegment({ camera: this.o.camera, profile: this.o.profile, startMs, endMs: startMs, file, bytes: this.init!.length, codec: this.codec ?? 'unknown', keyframes: [] });
-    this.seg = { id, fd, file, startMs, tfdt0, bytes: this.init!.length, durableBytes: 0, keyframes: [], endMs: startMs, durableEndMs: startMs, flushing: false, closing: false };
+    this.seg = { id, fd, file, startMs, tfdt0, bytes: this.init!.length, durableBytes: 0, keyframes: [], endMs: startMs, durableEndMs: startMs, flushing: false, closing: false, cameraTimed: captured !== undefined };
     this.setState('recording', null);
     return true;
+  }
+
+  /** The camera's capture time of the picture at decode time `tfdt` (ticks), if known and plausible against its arrival at `arrivalMs`. */
+  private capturedAt(tfdt: number, arrivalMs: number): number | undefined {
+    const t = this.o.cameraClock?.(tfdt / this.timescale);
+    if (t === undefined || !Number.isFinite(t)) return undefined;
+    return t <= arrivalMs + 50 && arrivalMs - t < CAMERA_CLOCK_PLAUSIBLE_MS ? t : undefined;
   }
 
   /** Writes all of `data`; on a full disk asks for space once and tries again. */
@@ -218,10 +235,19 @@ export class CameraRecorder implements StreamSink {
     } catch {
       return false;
     }
-    // The segment's start is the earliest (arrival - duration - offset) seen: the fragment that was
-    // held up least says best when the pictures were taken (pipe and event-loop delays only add).
-    const anchor = this.now() - dur - offset;
-    if (anchor < seg.startMs && seg.startMs - anchor < 2000 && anchor >= this.runEndMs) seg.startMs = Math.round(anchor);
+    if (!seg.cameraTimed) {
+      const captured = this.capturedAt(seg.tfdt0, this.now() - offset);
+      if (captured !== undefined && captured >= this.runEndMs) {
+        // the camera's first sender report came: its capture clock from now on
+        seg.startMs = Math.round(captured);
+        seg.cameraTimed = true;
+      } else {
+        // The segment's start is the earliest (arrival - duration - offset) seen: the fragment that was
+        // held up least says best when the pictures were taken (pipe and event-loop delays only add).
+        const anchor = this.now() - dur - offset;
+        if (anchor < seg.startMs && seg.startMs - anchor < 2000 && anchor >= this.runEndMs) seg.startMs = Math.round(anchor);
+      }
+    }
     const t = seg.startMs + offset;
     try {
       this.write(seg.fd, unit.data);

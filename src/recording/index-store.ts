@@ -190,6 +190,11 @@ export class RecordingIndex {
     return Number(r.lastInsertRowid);
   }
 
+  /** Whether the camera already has an event mark of this kind and label (alarms are marked once). */
+  hasEvent(camera: string, kind: string, label: string): boolean {
+    return this.db.prepare<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM recording_events WHERE camera = ? AND kind = ? AND label = ?').get(camera, kind, label)!.n > 0;
+  }
+
   events(camera: string, fromMs: number, toMs: number): EventRow[] {
     return this.db.prepare<[string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM recording_events WHERE camera = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms LIMIT 5000`).all(camera, fromMs, toMs);
   }

@@ -70,6 +70,10 @@ export class Recorder implements Service {
       this.d.bus.on('camera.motion', (e) => {
         if (e.state) this.mark(e.cameraId, Date.parse(e.at) || Date.now(), 'motion', null);
       }),
+      // The alarms feature's seam: an alarm with a camera names the clip that belongs to it.
+      this.d.bus.on('alarm.changed', ({ alarm }) => {
+        if (alarm.clip) this.markClip(alarm.clip.cameraId, `alarm ${alarm.id}`, Date.parse(alarm.occurredAt), Date.parse(alarm.clip.from), Date.parse(alarm.clip.to));
+      }),
       this.d.bus.on('access.entry', (e) => {
         const camera = this.d.config.gateCameras[e.gate];
         if (camera) this.mark(camera, Date.parse(e.occurredAt) || Date.now(), 'gate-entry', `${e.gate} ${e.direction} ${e.credential.value}`.slice(0, 120));
@@ -110,6 +114,14 @@ export class Recorder implements Service {
     });
   }
 
+  /** An alarm's clip: kept as an event span [from, to] for eventRetentionDays, marked once per alarm. */
+  markClip(camera: string, label: string, atMs: number, fromMs: number, toMs: number): void {
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs || toMs - fromMs > DAY_MS) return;
+    if (this.d.index.hasEvent(camera, 'alarm', label)) return;
+    const at = Number.isFinite(atMs) ? atMs : fromMs;
+    this.d.index.addEvent({ camera, atMs: at, kind: 'alarm', label, keepFromMs: fromMs, keepToMs: toMs, keepUntilMs: at + this.d.config.eventRetentionDays * DAY_MS });
+  }
+
   private async runRetention(): Promise<void> {
     if (this.retentionRunning) return;
     this.retentionRunning = true;
@@ -148,6 +160,7 @@ export class Recorder implements Service {
         index: this.d.index,
         log: this.d.log,
         onDiskFull: () => this.retention.freeNow(),
+        cameraClock: (mediaSeconds) => this.fragments!.cameraWallMsAt(camera, profile, mediaSeconds),
       });
       const detach = this.fragments!.tap(camera, profile, recorder);
       this.recorders.set(key, { recorder, detach });

@@ -14,6 +14,8 @@ export interface LiveFragments {
   tap(cameraId: string, profile: StreamProfile, sink: StreamSink): () => void;
   /** pid of the ffmpeg feeding the stream, if running (diagnostics, tests). */
   pid(cameraId: string, profile: StreamProfile): number | undefined;
+  /** The camera's wall clock (epoch ms) of the picture at `mediaSeconds` of the stream's current run (RTCP sender reports); undefined while unknown. */
+  cameraWallMsAt(cameraId: string, profile: StreamProfile, mediaSeconds: number): number | undefined;
 }
 
 export const LIVE_FRAGMENTS = capabilityKey<LiveFragments>('live-fragments');
@@ -27,5 +29,6 @@ export function liveFragments(manager: StreamManager): LiveFragments {
       return () => stream.remove(sv);
     },
     pid: (cameraId, profile) => manager.get({ cameraId, profile, format: 'mse' })?.pid,
+    cameraWallMsAt: (cameraId, profile, mediaSeconds) => manager.get({ cameraId, profile, format: 'mse' })?.cameraWallMsAt(mediaSeconds),
   };
 }

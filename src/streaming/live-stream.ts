@@ -7,6 +7,7 @@
  */
 import type { StreamSource } from '../cameras/stream-sources.js';
 import type { Logger } from '../core/logger.js';
+import type { CameraClockRelay } from './camera-clock.js';
 import { redactCredentials, type PipelineCommand } from './ffmpeg-args.js';
 import { Fmp4Splitter } from './fmp4-splitter.js';
 import { jsmpegHeader } from './jsmpeg-format.js';
@@ -44,6 +45,8 @@ export interface LiveStreamOptions {
   onRestart: (stream: LiveStream) => void;
   /** The camera is offline while viewers wait: ask the cameras feature to reconnect now. */
   onSourceUnavailable?: (stream: LiveStream) => void;
+  /** The relay that reads the camera's sender reports for this stream (mse over RTSP/TCP); closed with the stream. */
+  clock?: CameraClockRelay;
 }
 
 /** A viewer of an MSE stream may refuse the codec (then the endpoint moves it to jsmpeg). */
@@ -187,7 +190,17 @@ export class LiveStream {
     this.graceTimer = undefined;
     this.state = 'stopped';
     await this.pipeline.stop();
+    await this.o.clock?.close();
     this.clearGop();
+  }
+
+  /**
+   * The camera's wall clock (epoch ms) of the picture at `mediaSeconds` of the current ffmpeg
+   * run's output (its decode time), from the camera's RTCP sender reports; undefined while none
+   * came (or the stream's transport cannot be read).
+   */
+  cameraWallMsAt(mediaSeconds: number): number | undefined {
+    return this.o.clock?.wallMsAt(mediaSeconds);
   }
 
   /** What viewers are told now (state and reason). */

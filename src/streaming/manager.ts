@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { mseArgs, pipelineArgs } from './ffmpeg-args.js';
 import { FfmpegSpares } from './ffmpeg-spares.js';
+import { CameraClockRelay } from './camera-clock.js';
 import { LiveStream, type StreamViewer } from './live-stream.js';
 import { keyString, type StreamKey, type StreamStatus } from './types.js';
 
@@ -145,13 +146,17 @@ export class StreamManager implements Service {
     if (existing && !existing.stopped) return existing;
     const c = this.deps.config;
     const log = this.deps.log.child({ stream: id });
+    const clock = key.format === 'mse' && c.cameraClock ? new CameraClockRelay() : undefined;
     const stream = new LiveStream({
       key,
       ffmpegPath: this.ffmpegPath,
       prepare: async () => {
         const source = await this.resolve(key.cameraId, key.profile);
-        return { source, command: pipelineArgs(key.format, source, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
+        // mse over RTSP/TCP: ffmpeg reaches the camera through a relay that reads its sender reports (camera-clock.ts)
+        const input = clock && CameraClockRelay.applies(source.rtspUrl, c.rtspTransport) ? { ...source, rtspUrl: await clock.open(source.rtspUrl) } : source;
+        return { source, command: pipelineArgs(key.format, input, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
       },
+      ...(clock ? { clock } : {}),
       graceMs: c.graceMs,
       stallTimeoutMs: c.stallTimeoutMs,
       restartMinMs: c.restartMinMs,

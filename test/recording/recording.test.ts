@@ -97,14 +97,14 @@ describe('recording', () => {
     expect(stamp).toBeDefined();
     // Every picture from the keyframe on, none missing.
     for (let i = 1; i < stamps.length; i++) expect(stamps[i]!.frame).toBe(stamps[i - 1]!.frame + 1);
-    // Picture times are the gateway's arrival clock (the simulator sends no RTCP sender reports,
-    // so the camera's capture time is unknown): the picture shown at T was taken up to the
-    // camera-to-gateway latency earlier (measured 160-180 ms here). The issue asks for one frame
-    // interval (67 ms); see docs/recording.md, "Exactness".
-    expect(stamp.wallMs).toBeLessThanOrEqual(T + FRAME_MS);
-    expect(T - stamp.wallMs).toBeLessThanOrEqual(300);
-    // The picture after it is stamped after T - latency: T lies between two consecutive pictures.
-    expect(stamps[shown + 1]!.frame).toBe(stamp.frame + 1);
+    // Picture times are the camera's capture clock (its RTCP sender reports, read by the relay in
+    // front of ffmpeg): the picture shown at T is the last one taken at or before T, so T lies
+    // within its frame interval (the simulator's real one: its frame timer runs late under load).
+    const next = stamps[shown + 1]!;
+    expect(stamp.wallMs).toBeLessThanOrEqual(T + 1);
+    expect(next.wallMs).toBeGreaterThan(T - 1);
+    expect(T - stamp.wallMs).toBeLessThanOrEqual(Math.max(FRAME_MS, next.wallMs - stamp.wallMs) + 1);
+    expect(next.frame).toBe(stamp.frame + 1);
   }, 30_000);
 
   it('exports a range as a faststart MP4 with the camera\'s codec parameters and the indexed duration', async () => {

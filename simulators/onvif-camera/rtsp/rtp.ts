@@ -88,3 +88,26 @@ export function parseRtp(packet: Buffer): RtpPacketView | undefined {
   if (offset > end) return undefined;
   return { payloadType: packet[1]! & 0x7f, seq: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4), payload: packet.subarray(offset, end) };
 }
+
+/** Seconds between 1900-01-01 (NTP) and 1970-01-01 (Unix). */
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
+
+/**
+ * An RTCP sender report (RFC 3550 6.4.1) without report blocks: the wall clock (NTP) of the
+ * instant whose RTP timestamp is `rtpTimestamp`, so that a receiver can map RTP time to the
+ * camera's own capture time, as real cameras let it.
+ */
+export function senderReport(ssrc: number, wallMs: number, rtpTimestamp: number, packets: number, octets: number): Buffer {
+  const b = Buffer.alloc(28);
+  b[0] = 0x80;
+  b[1] = 200;
+  b.writeUInt16BE(6, 2);
+  b.writeUInt32BE(ssrc >>> 0, 4);
+  const seconds = Math.floor(wallMs / 1000);
+  b.writeUInt32BE((seconds + NTP_UNIX_OFFSET_S) >>> 0, 8);
+  b.writeUInt32BE(Math.floor(((wallMs - seconds * 1000) / 1000) * 2 ** 32) >>> 0, 12);
+  b.writeUInt32BE(rtpTimestamp >>> 0, 16);
+  b.writeUInt32BE(packets >>> 0, 20);
+  b.writeUInt32BE(octets >>> 0, 24);
+  return b;
+}

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { ProfileSpec } from '../context.js';
 import type { EncodedAccessUnit, VideoEncoder } from '../encoder.js';
 import type { BackchannelRecorder } from './backchannel.js';
-import { RtpPacketizer } from './rtp.js';
+import { RtpPacketizer, senderReport } from './rtp.js';
 
 export type TrackTransport =
   | { kind: 'tcp'; channels: [number, number] }
@@ -18,6 +18,9 @@ export interface Track {
   id: 'video' | 'backchannel';
   transport: TrackTransport;
 }
+
+/** How often the session sends an RTCP sender report (RFC 3550 suggests about 5 s; cameras often send every 1-5 s). */
+const SENDER_REPORT_MS = 1000;
 
 /** Bytes queued on a TCP connection beyond which video is dropped until the next keyframe. */
 const TCP_BACKLOG_LIMIT = 4 << 20;
@@ -32,6 +35,8 @@ export class RtspSession {
   private readonly timestampBase = randomBytes(4).readUInt32BE(0);
   recorder: BackchannelRecorder | undefined;
   packetsSent = 0;
+  private octetsSent = 0;
+  private lastReportAt = -Infinity;
   private hungNow = false;
 
   /** A hung camera: the session and its socket stay open but no more video is sent. */
@@ -100,21 +105,31 @@ export class RtspSession {
       this.waitingForKeyframe = true; // slow reader: skip to the next keyframe rather than buffer without bound
       return;
     }
-    const packets = this.packetizer.packetize(au.nals, (this.timestampBase + au.pts90k) >>> 0);
+    const rtpTimestamp = (this.timestampBase + au.pts90k) >>> 0;
+    const packets = this.packetizer.packetize(au.nals, rtpTimestamp);
     this.packetsSent += packets.length;
+    for (const p of packets) this.octetsSent += p.length - 12;
+    // After the picture's packets (a receiver cannot count on a report before the first packet):
+    // the picture was rendered at au.renderedAt, its RTP time is rtpTimestamp.
+    const now = Date.now();
+    const report = now - this.lastReportAt >= SENDER_REPORT_MS ? senderReport(this.packetizer.ssrc, au.renderedAt, rtpTimestamp, this.packetsSent, this.octetsSent) : undefined;
+    if (report) this.lastReportAt = now;
     if (transport.kind === 'tcp') {
       if (this.connection.destroyed) return;
       const frames: Buffer[] = [];
-      for (const p of packets) {
+      const frame = (channel: number, p: Buffer): void => {
         const h = Buffer.allocUnsafe(4);
         h[0] = 0x24;
-        h[1] = transport.channels[0];
+        h[1] = channel;
         h.writeUInt16BE(p.length, 2);
         frames.push(h, p);
-      }
+      };
+      for (const p of packets) frame(transport.channels[0], p);
+      if (report) frame(transport.channels[1], report);
       this.connection.write(Buffer.concat(frames));
     } else {
       for (const p of packets) transport.sockets[0].send(p, transport.clientPorts[0], transport.clientHost);
+      if (report) transport.sockets[1].send(report, transport.clientPorts[1], transport.clientHost);
     }
   }
 }

@@ -15,6 +15,8 @@ export class PlaybackPlayer {
   private target: number | undefined;
   private timer: number | undefined;
   speed = 1;
+  /** Paused: a seek shows the picture at the new instant and stays there. */
+  paused = false;
   error: string | null = null;
 
   constructor(
@@ -29,9 +31,10 @@ export class PlaybackPlayer {
     return this.origin + this.video.currentTime * 1000;
   }
 
-  open(at: number, speed = 1): void {
+  open(at: number, speed = 1, paused = false): void {
     this.close();
     this.speed = speed;
+    this.paused = paused;
     this.target = at;
     const ws = new WebSocket(wsUrl(`/api/playback/${encodeURIComponent(this.camera)}`, { at: String(Math.round(at)), origin: String(this.origin), speed: String(speed) }));
     ws.binaryType = 'arraybuffer';
@@ -81,7 +84,8 @@ export class PlaybackPlayer {
       this.video.currentTime = (this.target - this.origin) / 1000;
       this.target = undefined;
       this.video.playbackRate = this.speed;
-      void this.video.play().catch(() => {});
+      if (this.paused) this.send({ type: 'pause' }); // the picture at the target is there: nothing more needed
+      else void this.video.play().catch(() => {});
     }
   }
 
@@ -112,16 +116,19 @@ export class PlaybackPlayer {
   }
 
   pause(): void {
+    this.paused = true;
     this.video.pause();
     this.send({ type: 'pause' });
   }
 
   resume(): void {
+    this.paused = false;
     void this.video.play().catch(() => {});
     this.send({ type: 'resume' });
   }
 
   step(fps = 15): void {
+    this.paused = true;
     this.video.pause();
     this.send({ type: 'step' });
     this.video.currentTime += 1 / fps;

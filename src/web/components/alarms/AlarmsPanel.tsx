@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { alarmsVersion, closeAlarm, acknowledge, workOrderFrom } from '../../lib/alarms.js';
 import { api } from '../../lib/api.js';
 import { useApi } from '../../lib/use-api.js';
+import { AlarmClipButtons, type AlarmClip } from '../playback/AlarmClipButtons.js';
 
 interface AlarmRow {
   id: number;
@@ -15,6 +16,7 @@ interface AlarmRow {
   occurredAt: string;
   groupCount: number;
   rules: string[];
+  clip?: AlarmClip | null;
 }
 
 const SOURCES = ['button', 'door', 'watch', 'camera', 'vision', 'barrier', 'access', 'device', 'manual'];
@@ -72,7 +74,9 @@ export function AlarmsPanel() {
             <tbody>
               {list.data.alarms.map((a) => (
                 <tr key={a.id} class={`severity-${a.severity}`} data-alarm={a.id}>
-                  <td>{new Date(a.occurredAt).toLocaleString()}</td>
+                  <td>
+                    {new Date(a.occurredAt).toLocaleString()} <AlarmClipButtons clip={a.clip} />
+                  </td>
                   <td>
                     {t(`alarms.source.${a.source}` as MessageKey)} · {a.kind}
                     {a.groupCount > 1 && <span class="badge"> ×{a.groupCount}</span>}

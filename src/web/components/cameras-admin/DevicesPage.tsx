@@ -11,6 +11,7 @@ import { onFeed } from '../../lib/feed.js';
 import { user } from '../../lib/session.js';
 import { useApi, useCoalesced } from '../../lib/use-api.js';
 import { StatusDot } from '../DeviceHealth.js';
+import { RecordingStateCell } from '../playback/RecordingStateCell.js';
 import { CameraForm } from './CameraForm.js';
 import { DiscoveryPanel } from './DiscoveryPanel.js';
 
@@ -101,6 +102,7 @@ export function DevicesPage() {
                 <th scope="col">{t('camadmin.col.lastError')}</th>
                 <th scope="col">{t('camadmin.col.device')}</th>
                 <th scope="col">{t('camadmin.col.events')}</th>
+                <th scope="col">{t('camadmin.col.recording')}</th>
                 <th scope="col">{t('camadmin.col.clock')}</th>
                 <th scope="col">{t('camadmin.col.speakers')}</th>
                 {admin && <th scope="col">{t('gates.lists.actions')}</th>}
@@ -128,6 +130,9 @@ export function DevicesPage() {
                       {c.device?.firmwareVersion && <div class="muted">{t('camadmin.firmware', { version: c.device.firmwareVersion })}</div>}
                     </td>
                     <td>{eventsText(c)}</td>
+                    <td>
+                      <RecordingStateCell camera={c.id} />
+                    </td>
                     <td>{c.clockOffsetMs === null ? '—' : t('camadmin.offsetSeconds', { n: Math.round(c.clockOffsetMs / 1000) })}</td>
                     <td>{c.speakers.map(nearName).join('、')}</td>
                     {admin && (

@@ -14,19 +14,39 @@ import { canControl } from '../../lib/session.js';
 import { Timeline, ZOOMS_MS, type TimelineData } from './Timeline.js';
 
 const SPEEDS = [1, 2, 4, 8];
-/** What to play: cameras and the instant to start at. */
-export const playbackRequest = signal<{ cameras: string[]; at: number } | null>(null);
+/** What to play: cameras and the instant to start at (and, from a link, speed and paused). */
+export const playbackRequest = signal<{ cameras: string[]; at: number; speed?: number; paused?: boolean } | null>(null);
 
 export function openPlayback(camera: string, at: number): void {
   playbackRequest.value = { cameras: [camera], at };
+}
+
+/**
+ * A link to a moment: `/#playback?cameras=a,b&at=<epoch ms or ISO>&speed=8&paused=1` opens the
+ * playback mode there (on load and when the link changes).
+ */
+function fromLink(): void {
+  const m = /^#playback\?(.*)$/.exec(location.hash);
+  if (!m) return;
+  const q = new URLSearchParams(m[1]);
+  const list = (q.get('cameras') ?? '').split(',').filter((c) => c.length > 0 && c.length <= 64).slice(0, 16);
+  const raw = q.get('at') ?? '';
+  const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (list.length === 0 || !Number.isFinite(at)) return;
+  const speed = Number(q.get('speed'));
+  playbackRequest.value = { cameras: list, at, ...(SPEEDS.includes(speed) ? { speed } : {}), paused: q.get('paused') === '1' };
+}
+if (typeof window !== 'undefined') {
+  fromLink();
+  window.addEventListener('hashchange', fromLink);
 }
 
 export function PlaybackPanel() {
   const [picked, setPicked] = useState<string[]>(playbackRequest.value?.cameras ?? []);
   const [at, setAt] = useState<number>(playbackRequest.value?.at ?? Date.now() - 5 * 60_000);
   const [zoom, setZoom] = useState(0);
-  const [speed, setSpeed] = useState(1);
-  const [paused, setPaused] = useState(false);
+  const [speed, setSpeed] = useState(playbackRequest.value?.speed ?? 1);
+  const [paused, setPaused] = useState(playbackRequest.value?.paused ?? false);
   const [selection, setSelection] = useState<{ from: number; to: number } | undefined>();
   const [message, setMessage] = useState<string | null>(null);
   const [timelines, setTimelines] = useState<Record<string, TimelineData>>({});
@@ -40,6 +60,8 @@ export function PlaybackPanel() {
     if (r) {
       setPicked(r.cameras);
       setAt(r.at);
+      setSpeed(r.speed ?? 1);
+      setPaused(r.paused ?? false);
     }
   }, [playbackRequest.value]);
 
@@ -63,18 +85,23 @@ export function PlaybackPanel() {
       const v = videos.current[c];
       if (!v) continue;
       const p = new PlaybackPlayer(v, c, origin.current, () => redraw((n) => n + 1));
-      p.open(at, speed);
+      p.open(at, speed, paused);
       players.current[c] = p;
     }
-    // one clock: followers keep within 100 ms of the first camera
+    // one clock: followers keep within 100 ms of the first camera. A small drift is taken up by
+    // playing the follower a little faster or slower (a jump would stall it while it decodes from
+    // the keyframe); only a large one (a stall, a gap) is a jump.
     const sync = window.setInterval(() => {
       const lead = players.current[picked[0] ?? ''];
-      if (!lead) return;
+      if (!lead || lead.video.paused) return;
       for (const c of picked.slice(1)) {
         const p = players.current[c];
-        if (p && Math.abs(p.video.currentTime - lead.video.currentTime) > 0.1) p.video.currentTime = lead.video.currentTime;
+        if (!p || p.video.paused) continue;
+        const drift = p.video.currentTime - lead.video.currentTime;
+        if (Math.abs(drift) > 0.5 * p.speed) p.video.currentTime = lead.video.currentTime;
+        else p.video.playbackRate = p.speed * (1 - Math.max(-0.1, Math.min(0.1, drift / p.speed)));
       }
-    }, 500);
+    }, 200);
     return () => {
       window.clearInterval(sync);
       for (const p of Object.values(players.current)) p.close();
@@ -110,7 +137,7 @@ export function PlaybackPanel() {
           <figure key={c}>
             <video ref={(el) => {
               videos.current[c] = el;
-            }} muted playsInline />
+            }} data-camera={c} muted playsInline />
             <figcaption>{cameras.value.find((x) => x.id === c)?.name ?? c} {players.current[c]?.error ?? ''}</figcaption>
           </figure>
         ))}

@@ -1,0 +1,62 @@
+/**
+ * Export speed on a 10-minute clip without recording for 10 minutes: one minute of 1280x720 15 fps
+ * H.264 at 2 Mbit/s is made by ffmpeg (testsrc2, fragmented MP4 as the recorder writes it), laid
+ * down as ten consecutive one-minute segments (hard links of that file), indexed by the repair
+ * (as after a crash: from file names and contents), then exported by the gateway's Exporter
+ * (remux only, faststart). Speed = seconds of video per second of wall time.
+ */
+import { execFile } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { Exporter } from '../../src/recording/export.js';
+import { RecordingIndex } from '../../src/recording/index-store.js';
+import { segmentPath } from '../../src/recording/layout.js';
+import { recordingMigrations } from '../../src/recording/migrations.js';
+import { repairRecordings } from '../../src/recording/repair.js';
+import { Database } from '../../src/store/database.js';
+
+const run = promisify(execFile);
+
+export async function measureExport(minutes = 10): Promise<{ seconds: number; wallS: number; speedX: number; bytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-export-'));
+  try {
+    const ffmpeg = resolveFfmpeg().path;
+    const minute = join(dir, 'minute.mp4');
+    await run(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15', '-t', '60', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '15', '-bf', '0', '-b:v', '2M', '-pix_fmt', 'yuv420p',
+      '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame+skip_trailer', minute], { timeout: 300_000 });
+    const root = join(dir, 'recordings');
+    const start = Date.now() - 2 * 3600_000;
+    for (let i = 0; i < minutes; i++) {
+      const file = join(root, segmentPath('bench', 'main', start + i * 60_000));
+      mkdirSync(dirname(file), { recursive: true });
+      linkSync(minute, file);
+    }
+    const db = new Database({ dataDir: dir, migrations: [recordingMigrations], log: silentLogger() });
+    await db.start();
+    try {
+      const index = new RecordingIndex(db);
+      repairRecordings(root, index, silentLogger());
+      const exporter = new Exporter({ root, index, maxExportMinutes: 60, ffmpegPath: () => ffmpeg });
+      const t0 = performance.now();
+      const row = await exporter.create({ camera: 'bench', fromMs: start, toMs: start + minutes * 60_000, by: 'bench' });
+      const wallS = (performance.now() - t0) / 1000;
+      return { seconds: row.durationMs / 1000, wallS, speedX: row.durationMs / 1000 / wallS, bytes: row.bytes };
+    } finally {
+      await db.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx bench/lib/recording-export.ts`: this measure alone
+if (process.argv[1]?.endsWith('recording-export.ts')) {
+  measureExport().then((r) => console.log(JSON.stringify(r)), (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * The camera's own capture clock for a live stream: ffmpeg reads the camera's RTCP sender reports
+ * (RFC 3550 6.4.1: "RTP time R was wall clock W at the camera") but its command line exposes
+ * nothing of them, so the gateway puts a loopback relay between ffmpeg and the camera (RTSP over
+ * TCP, interleaved). The relay passes every byte through unchanged in both directions and reads,
+ * on the way to ffmpeg, the SDP (which payload type is video), the RTP timestamp of the first
+ * video packet (ffmpeg's time zero: its output's decode times count from it) and each sender
+ * report on the video's RTCP channel. `wallMsAt(t)` then says when the picture at media time t
+ * (seconds of ffmpeg's output) was taken, by the camera's clock.
+ *
+ * Everything read from the camera is bounded: a header that does not end within 64 KiB, or a
+ * body over 64 KiB, stops the reading (the bytes still pass), and the clock stays unknown.
+ */
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+const MAX_TEXT = 64 * 1024;
+/** Seconds between 1900-01-01 (NTP) and 1970-01-01 (Unix). */
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
+/** RTP clock of H.264 and H.265 video (RFC 6184, RFC 7798). */
+const VIDEO_CLOCK_HZ = 90_000;
+
+export interface SenderReport {
+  ntpMs: number;
+  rtpTimestamp: number;
+}
+
+/** Reads the camera -> ffmpeg byte stream: RTSP replies (with SDP) and interleaved RTP/RTCP. */
+export class InterleavedReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private broken = false;
+  private videoPayloadType: number | undefined;
+  private videoChannel: number | undefined;
+  /** RTP timestamp of the first video packet of this connection. */
+  firstRtp: number | undefined;
+  report: SenderReport | undefined;
+
+  push(chunk: Buffer): void {
+    if (this.broken) return;
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    for (;;) {
+      if (this.buf.length === 0) return;
+      if (this.buf[0] === 0x24) {
+        if (this.buf.length < 4) return;
+        const len = this.buf.readUInt16BE(2);
+        if (this.buf.length < 4 + len) return;
+        this.packet(this.buf[1]!, this.buf.subarray(4, 4 + len));
+        this.buf = this.buf.subarray(4 + len);
+        continue;
+      }
+      const end = this.buf.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (this.buf.length > MAX_TEXT) this.broken = true;
+        return;
+      }
+      const head = this.buf.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (length > MAX_TEXT) {
+        this.broken = true;
+        return;
+      }
+      if (this.buf.length < end + 4 + length) return;
+      if (/\r\ncontent-type:\s*application\/sdp/i.test(head)) this.sdp(this.buf.subarray(end + 4, end + 4 + length).toString('latin1'));
+      this.buf = this.buf.subarray(end + 4 + length);
+    }
+  }
+
+  private sdp(text: string): void {
+    const m = /^m=video \d+ [A-Z/]+ (\d+)/m.exec(text);
+    if (m) this.videoPayloadType = Number(m[1]);
+  }
+
+  private packet(channel: number, p: Buffer): void {
+    if (p.length < 8 || p[0]! >> 6 !== 2) return;
+    if (channel % 2 === 0) {
+      if (this.videoChannel === undefined && p.length >= 12 && (p[1]! & 0x7f) === this.videoPayloadType) this.videoChannel = channel;
+      if (channel === this.videoChannel && this.firstRtp === undefined) this.firstRtp = p.readUInt32BE(4);
+      return;
+    }
+    if (this.videoChannel === undefined || channel !== this.videoChannel + 1) return;
+    // a compound RTCP packet: walk its parts for the sender report (PT 200)
+    for (let at = 0; at + 4 <= p.length; ) {
+      const len = (p.readUInt16BE(at + 2) + 1) * 4;
+      if (p[at + 1] === 200 && at + 20 <= p.length) {
+        const seconds = p.readUInt32BE(at + 8) - NTP_UNIX_OFFSET_S;
+        const fraction = p.readUInt32BE(at + 12) / 2 ** 32;
+        this.report = { ntpMs: (seconds + fraction) * 1000, rtpTimestamp: p.readUInt32BE(at + 16) };
+      }
+      at += len;
+    }
+  }
+}
+
+/** Wall clock (camera's, epoch ms) of the picture at `mediaSeconds` after the first video packet; undefined while unknown. */
+export function wallMsAt(reader: Pick<InterleavedReader, 'firstRtp' | 'report'>, mediaSeconds: number): number | undefined {
+  const sr = reader.report;
+  if (reader.firstRtp === undefined || !sr) return undefined;
+  // 32-bit RTP arithmetic: the difference between the first packet and the report, signed
+  const sinceReport = ((reader.firstRtp - sr.rtpTimestamp) | 0) / VIDEO_CLOCK_HZ;
+  return sr.ntpMs + (sinceReport + mediaSeconds) * 1000;
+}
+
+/**
+ * One relay per ffmpeg run: `open(url)` listens on 127.0.0.1 and returns the URL ffmpeg is to
+ * use (same credentials and path); each connection is relayed to the camera, and the clock is
+ * read from the latest. `close()` ends it all.
+ */
+export class CameraClockRelay {
+  private server: Server | undefined;
+  private sockets = new Set<Socket>();
+  private reader = new InterleavedReader();
+
+  /** Only plain RTSP over TCP is relayed (RTSPS and UDP carry their RTCP where the relay cannot read it). */
+  static applies(rtspUrl: string, transport: 'tcp' | 'udp'): boolean {
+    return transport === 'tcp' && rtspUrl.startsWith('rtsp://');
+  }
+
+  async open(rtspUrl: string): Promise<string> {
+    await this.close();
+    const target = new URL(rtspUrl);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(target.port || 554);
+    this.reader = new InterleavedReader();
+    const server = createServer((client) => {
+      // ffmpeg may open more than one connection (after a refused login, say): the latest one streams
+      const reader = new InterleavedReader();
+      this.reader = reader;
+      const camera = createConnection({ host, port });
+      for (const s of [client, camera]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      camera.on('data', (chunk: Buffer) => reader.push(chunk));
+      client.pipe(camera);
+      camera.pipe(client);
+      client.on('close', () => camera.destroy());
+      camera.on('close', () => client.destroy());
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port: local } = server.address() as { port: number };
+    const url = new URL(rtspUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(local);
+    return url.toString();
+  }
+
+  /** The camera's wall clock (epoch ms) of the picture at `mediaSeconds` of the current run; undefined while unknown. */
+  wallMsAt(mediaSeconds: number): number | undefined {
+    return wallMsAt(this.reader, mediaSeconds);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
