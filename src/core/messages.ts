@@ -2,7 +2,8 @@
  * Every message the gateway gives a person, by stable code: the English text with `{param}`
  * placeholders. An error answer carries the code (`messageCode`) and its `params` beside the
  * English `error`, so the dashboards render it from their own zh-CN/en catalogs
- * (src/web/i18n/areas/messages.*.ts). docs/api.md lists these codes (generated).
+ * (src/web/i18n/areas/messages.*.ts). docs/api.md lists these codes, and the dashboards' English
+ * catalog (messages.en.ts) is written from this list, both by `npm run docs`.
  * Parameters named camera, barrier, speaker, speakers, group, groups hold device ids; the
  * dashboards show their display names.
  */
