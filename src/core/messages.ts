@@ -194,10 +194,33 @@ export const MESSAGES = {
   'views.too-many-own': 'at most {max} views per user; delete one first',
   'views.delete-shared-admin-only': 'only an admin may delete a shared view',
   'views.not-yours': 'this view belongs to someone else',
+  // Words (issue 16): how broadcast jobs end
+  'job.reason.stopped-by': 'stopped by {by}',
+  'job.reason.busy-with': 'speakers busy with {jobs}',
+  'job.reason.preempted': 'preempted by {job} ({kind})',
+  'job.reason.native-timeout': 'the speakers did not report the end of native speech',
+  'job.reason.speakers-failed': 'every speaker failed: {reason}',
+  'job.reason.no-audio': 'no audio for {ms} ms',
+  'job.reason.too-long': 'longer than {seconds} s',
+  'job.reason.released': 'released by the officer',
+  'job.reason.disconnected': 'browser disconnected',
+  'job.reason.alarm-acknowledged': 'the alarm was acknowledged',
+  'job.reason.gateway-stopped': 'gateway stopped',
+  'job.reason.gateway-stopping': 'gateway stopping',
+  'job.reason.connection-error': 'connection error',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
 export type MessageParams = Readonly<Record<string, string | number>>;
+/** A message by code, for texts that are not errors (how a job ended, a problem in a request); the dashboards render it. */
+export interface Message {
+  readonly messageCode: MessageCode;
+  readonly params: MessageParams;
+}
+
+export function message(messageCode: MessageCode, params: MessageParams = {}): Message {
+  return { messageCode, params };
+}
 
 /** The English text of a message, its `{param}` placeholders filled. */
 export function renderMessage(code: MessageCode, params: MessageParams = {}): string {

@@ -181,4 +181,18 @@ export const messagesZh: Record<MessageCode, string> = {
   'views.too-many-own': '每人最多保存 {max} 个视图，请先删除一个',
   'views.delete-shared-admin-only': '只有管理员可以删除共享视图',
   'views.not-yours': '这个视图是别人的',
+  // Words (issue 16): how broadcast jobs end
+  'job.reason.stopped-by': '{by} 停止了播放',
+  'job.reason.busy-with': '音柱正忙，已跳过',
+  'job.reason.preempted': '被{kind}抢占',
+  'job.reason.native-timeout': '音柱没有报告语音播完',
+  'job.reason.speakers-failed': '所有音柱都播放失败：{reason}',
+  'job.reason.no-audio': '{ms} 毫秒没有收到声音',
+  'job.reason.too-long': '喊话超过 {seconds} 秒',
+  'job.reason.released': '值班员松开了喊话键',
+  'job.reason.disconnected': '浏览器已断开',
+  'job.reason.alarm-acknowledged': '报警已确认',
+  'job.reason.gateway-stopped': '网关已停止',
+  'job.reason.gateway-stopping': '网关正在停止',
+  'job.reason.connection-error': '连接出错',
 };
