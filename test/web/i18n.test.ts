@@ -90,3 +90,17 @@ describe('coded gateway texts in zh-CN', () => {
     expect(inLanguage('zh-CN', () => messages.translateMessage('job.reason.preempted', { job: 'job-1', kind: 'alarm' }))).toBe(`被${i18n.lookup('broadcast.class.alarm')}抢占`);
   });
 });
+
+describe("the player page's own texts", () => {
+  it('the badge and the notice in the page language; no English close reason', async () => {
+    type Text = (...args: unknown[]) => string;
+    // @ts-expect-error plain JS of the player page, without types
+    const { badgeText, statusText, playerTitle } = (await import('../../src/streaming/public/status-text.js')) as { badgeText: Text; statusText: Text; playerTitle: Text };
+    expect(badgeText('reconnecting', 'zh-CN', 1011)).toBe('正在重连 · 连接已关闭（1011）');
+    expect(badgeText('connecting', 'zh-CN')).toBe('连接中');
+    expect(badgeText('playing', 'zh-CN')).toBe('');
+    expect(badgeText('reconnecting', 'en', 1006)).toBe('reconnecting · connection closed (1006)');
+    expect(statusText({ state: 'retrying', reason: { code: 'camera.offline', message: 'camera "cam-1" is offline' } }, 'zh-CN')).toBe('摄像机离线，正在重试…');
+    expect(playerTitle('zh-CN')).toBe('实时视频');
+  });
+});
