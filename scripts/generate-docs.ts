@@ -1,7 +1,7 @@
-/** Regenerates the generated parts of docs/ (`npm run docs`): the MQTT contract and the API reference. */
+/** Regenerates the generated parts of docs/ (`npm run docs`): the MQTT contract, the API reference, and the dashboards' English message catalog. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spliceGenerated } from '../src/mqtt/contract-docs.js';
-import { generatedDocs } from './docs-sources.js';
+import { generatedDocs, generatedFiles } from './docs-sources.js';
 
 for (const { file, generated } of generatedDocs()) {
   const url = new URL(`../${file}`, import.meta.url);
@@ -9,4 +9,11 @@ for (const { file, generated } of generatedDocs()) {
   const next = spliceGenerated(current, generated);
   if (next !== current) writeFileSync(url, next);
   console.log(`${file}: ${next !== current ? 'updated' : 'up to date'}`);
+}
+
+for (const { file, text } of generatedFiles()) {
+  const url = new URL(`../${file}`, import.meta.url);
+  const current = readFileSync(url, 'utf8');
+  if (text !== current) writeFileSync(url, text);
+  console.log(`${file}: ${text !== current ? 'updated' : 'up to date'}`);
 }

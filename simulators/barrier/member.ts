@@ -5,6 +5,12 @@ import type { CommunityMember, CommunityMemberFactory } from '../community.js';
 import { parseBarrierBehaviours } from './behaviours.js';
 import { BarrierFleet, type FleetBarrier } from './fleet.js';
 
+/** What the guard room calls the demo's barriers and lanes (the config's display names). */
+const DEMO_NAMES: Record<string, { name: string; lanes: Record<string, string> }> = {
+  'gate-north': { name: '北门车行道闸', lanes: { 'lane-1': '1号车道', 'lane-2': '2号车道', 'lane-3': '3号车道' } },
+  'gate-south': { name: '南门车行道闸', lanes: { 'lane-1': '1号车道', 'lane-2': '2号车道', 'lane-3': '3号车道' } },
+  'gate-east-ped': { name: '东门人行闸', lanes: { 'turnstile-1': '1号闸机', 'turnstile-2': '2号闸机', 'turnstile-3': '3号闸机' } },
+};
 const DEMO_BARRIERS: ReadonlyArray<Omit<FleetBarrier, 'password'>> = [
   { id: 'gate-north', kind: 'vehicle' },
   { id: 'gate-south', kind: 'vehicle' },
@@ -24,7 +30,7 @@ export const createBarrierMember: CommunityMemberFactory = async (ctx): Promise<
   let fleet: BarrierFleet | undefined;
   return {
     name: 'barriers',
-    gatewayConfig: () => ({ mqtt: { devices: barriers.map((b) => ({ id: b.id, kind: 'barriers', password: b.password, groups: [] })) } }),
+    gatewayConfig: () => ({ mqtt: { devices: barriers.map((b) => ({ id: b.id, kind: 'barriers', password: b.password, groups: [], ...DEMO_NAMES[b.id] })) } }),
     async start({ mqttUrl }) {
       fleet = new BarrierFleet({ barriers, baseTopic: 'community', dataDir: dir, log: ctx.log.child({ sim: 'barriers' }), traffic: { mode: 'daily', peakPerHour: 240 } });
       await fleet.start(mqttUrl);

@@ -6,6 +6,10 @@ import type { Logger } from '../../src/core/logger.js';
 import type { CommunityContext, CommunityMember } from '../community.js';
 import { SimulatedSpeaker } from './speaker.js';
 
+/** What the guard room calls the demo's speakers and groups (the config's display names). */
+const DEMO_SPEAKER_NAMES: Record<string, string> = { 'gate-east-speaker': '东门音柱', 'gate-west-speaker': '西门音柱', 'lobby-a-speaker': 'A栋大堂音柱', 'lobby-b-speaker': 'B栋大堂音柱' };
+const DEMO_GROUP_NAMES: Record<string, string> = { all: '全部音柱', gates: '各出入口', 'gate-east': '东门', 'gate-west': '西门', 'building-a': 'A栋', 'building-b': 'B栋' };
+
 export interface SpeakerSpec {
   id: string;
   password: string;
@@ -94,7 +98,10 @@ export async function createSpeakerMember(ctx: CommunityContext, baseTopic = 'co
   const fleet = new SpeakerFleet({ speakers: specs, baseTopic, dataDir: join(dir, 'recordings'), log: ctx.log });
   return {
     name: 'speakers',
-    gatewayConfig: () => ({ mqtt: { devices: specs.map((s) => ({ id: s.id, kind: 'speakers', password: s.password, groups: [...s.groups] })) } }),
+    gatewayConfig: () => ({
+      names: { groups: DEMO_GROUP_NAMES },
+      mqtt: { devices: specs.map((s) => ({ id: s.id, kind: 'speakers', password: s.password, groups: [...s.groups], ...(DEMO_SPEAKER_NAMES[s.id] ? { name: DEMO_SPEAKER_NAMES[s.id] } : {}) })) },
+    }),
     start: (env) => fleet.start(env),
     stop: () => fleet.stop(),
     describe: () => specs.map((s) => `speaker ${s.id} (groups ${s.groups.join(', ')}${s.nativeTts ? '; native TTS' : ''}) records to ${join(dir, 'recordings', s.id)}`),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CREDENTIAL_TYPES, type StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import { UserError } from '../core/errors.js';
+import { describeIssues } from '../core/zod-problems.js';
 import type { Db } from '../store/database.js';
 import { normalisePlate } from './plate.js';
 import { ENTRY_COLUMNS, storedEntry, type EntryRow } from './entry-row.js';
@@ -32,8 +33,9 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   const flat = Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1] : v]));
   const parsed = schema.safeParse(flat);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_query', { problems });
+  const issues = describeIssues(parsed.error.issues, '(query)');
+  const problems = issues.map((i) => i.text);
+  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_query', { problems, issues });
 }
 
 /** Filters that match one column exactly: filter key -> column (never user input in the SQL text). */

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js';
+import { message } from '../core/messages.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { AlarmBarriers } from '../access/alarm-barriers.js';
 import type { AlarmAnnouncer } from '../broadcast/alarm-announcer.js';
@@ -50,7 +51,7 @@ export class LinkageRunner {
       clearTimeout(c.timer);
       cameras?.release(c.cameraId, c.holder);
     }
-    for (const job of held.jobs) speakers?.stop(job, 'the alarm was acknowledged');
+    for (const job of held.jobs) speakers?.stop(job, message('job.reason.alarm-acknowledged'));
     for (const b of held.buttons) void buttons.command(b, 'siren', 'off').catch(() => {});
   }
 

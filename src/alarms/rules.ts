@@ -1,6 +1,8 @@
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { message, renderMessage, type Message, type MessageCode, type MessageParams } from '../core/messages.js';
+import { describeIssue, type Problem } from '../core/zod-problems.js';
 import { SEVERITIES, SOURCES, timeWindowSchema } from './config.js';
 
 /** Linkage rules: a trigger (which alarms, when, how often) and actions run in parallel. */
@@ -90,10 +92,23 @@ export interface RuleTargets {
   buttonExists(id: string): boolean;
 }
 
-export interface RuleProblem {
+/** A problem in a rule: `message` in English, `messageCode`/`params` the same by code (the rule and path not included). */
+export interface RuleProblem extends Message {
   rule: string;
   path: string;
   message: string;
+}
+
+function ruleProblem(rule: string, path: string, code: MessageCode, params: MessageParams = {}): RuleProblem {
+  return { rule, path, message: renderMessage(code, params), ...message(code, params) };
+}
+
+/** The problems as the error's `issues`: each a message by code with the rule's own problem inside. */
+function issuesOf(problems: readonly RuleProblem[]): Problem[] {
+  return problems.map((p) => {
+    const outer = message('rule-problem.in-rule', { rule: p.rule, problem: p.message });
+    return { field: p.path, ...outer, text: describe(p), inner: { messageCode: p.messageCode, params: p.params } };
+  });
 }
 
 /** Parses YAML (or an already parsed array) into rules; throws a 400 listing every problem. */
@@ -109,16 +124,17 @@ export function parseRules(source: string | unknown[]): LinkageRule[] {
   }
   const result = rulesFileSchema.safeParse(data);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 20).map((i) => {
+    const problems = result.error.issues.slice(0, 20).map((i): RuleProblem => {
       const index = typeof i.path[0] === 'number' ? i.path[0] : null;
       const ruleId = index !== null && Array.isArray(data) ? String((data[index] as { id?: unknown } | undefined)?.id ?? `#${index + 1}`) : '';
-      return { rule: ruleId, path: i.path.slice(1).join('.'), message: i.message.replace(/^Invalid input: /, '') };
+      const inner = describeIssue({ ...i, path: i.path.slice(1) }, '(rule)');
+      return { rule: ruleId, path: inner.field === '(rule)' ? '' : inner.field, message: inner.text, messageCode: inner.messageCode, params: inner.params };
     });
-    throw new UserError('alarm-rules.invalid', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems });
+    throw new UserError('alarm-rules.invalid', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems, issues: issuesOf(problems) });
   }
   const ids = new Set<string>();
   for (const rule of result.data) {
-    if (ids.has(rule.id)) throw new UserError('alarm-rules.duplicate-id', { rule: rule.id }, 400, 'rules_invalid', { problems: [{ rule: rule.id, path: 'id', message: 'duplicate id' }] });
+    if (ids.has(rule.id)) throw new UserError('alarm-rules.duplicate-id', { rule: rule.id }, 400, 'rules_invalid', { problems: [ruleProblem(rule.id, 'id', 'rule-problem.duplicate-id')] });
     ids.add(rule.id);
   }
   return result.data;
@@ -138,20 +154,20 @@ export async function checkTargets(rules: readonly LinkageRule[], targets: RuleT
       if (action.type === 'camera') {
         if (!action.camera) continue; // the alarm's own camera: checked when it fires
         if (!targets.cameraExists(action.camera)) {
-          problems.push({ rule: rule.id, path, message: `there is no camera "${action.camera}"` });
+          problems.push(ruleProblem(rule.id, path, 'rule-problem.no-camera', { camera: action.camera }));
           continue;
         }
         const presets = await targets.presets(action.camera);
-        if (presets === null) warnings.push({ rule: rule.id, path, message: `camera "${action.camera}" is offline: its preset "${action.preset}" could not be checked` });
-        else if (!presets.includes(action.preset)) problems.push({ rule: rule.id, path, message: `camera "${action.camera}" has no preset "${action.preset}" (it has: ${presets.filter((p, k) => k % 2 === 0).join(', ') || 'none'})` });
+        if (presets === null) warnings.push(ruleProblem(rule.id, path, 'rule-problem.camera-offline', { camera: action.camera, preset: action.preset }));
+        else if (!presets.includes(action.preset)) problems.push(ruleProblem(rule.id, path, 'rule-problem.no-preset', { camera: action.camera, preset: action.preset, presets: presets.filter((p, k) => k % 2 === 0).join(', ') || 'none' }));
       } else if (action.type === 'speaker') {
-        if (action.speakers.length === 0 && action.groups.length === 0) problems.push({ rule: rule.id, path, message: 'a speaker warning needs speakers or groups' });
-        for (const s of action.speakers) if (!targets.speakerExists(s)) problems.push({ rule: rule.id, path, message: `there is no speaker "${s}"` });
-        for (const g of action.groups) if (!targets.speakerGroupExists(g)) problems.push({ rule: rule.id, path, message: `there is no speaker group "${g}"` });
+        if (action.speakers.length === 0 && action.groups.length === 0) problems.push(ruleProblem(rule.id, path, 'rule-problem.speaker-targets'));
+        for (const s of action.speakers) if (!targets.speakerExists(s)) problems.push(ruleProblem(rule.id, path, 'rule-problem.no-speaker', { speaker: s }));
+        for (const g of action.groups) if (!targets.speakerGroupExists(g)) problems.push(ruleProblem(rule.id, path, 'rule-problem.no-group', { group: g }));
       } else if (action.type === 'barrier') {
-        if (!targets.barrierExists(action.barrier)) problems.push({ rule: rule.id, path, message: `there is no barrier "${action.barrier}"` });
+        if (!targets.barrierExists(action.barrier)) problems.push(ruleProblem(rule.id, path, 'rule-problem.no-barrier', { barrier: action.barrier }));
       } else if (action.type === 'siren' && action.device && !targets.buttonExists(action.device)) {
-        problems.push({ rule: rule.id, path, message: `there is no alarm button "${action.device}"` });
+        problems.push(ruleProblem(rule.id, path, 'rule-problem.no-button', { device: action.device }));
       }
     }
   }
@@ -161,7 +177,7 @@ export async function checkTargets(rules: readonly LinkageRule[], targets: RuleT
 export async function validateRules(source: string | unknown[], targets: RuleTargets): Promise<{ rules: LinkageRule[]; warnings: RuleProblem[] }> {
   const rules = parseRules(source);
   const { problems, warnings } = await checkTargets(rules, targets);
-  if (problems.length) throw new UserError('alarm-rules.not-saved', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems, warnings });
+  if (problems.length) throw new UserError('alarm-rules.not-saved', { problems: problems.map(describe).join('; ') }, 400, 'rules_invalid', { problems, warnings, issues: issuesOf(problems) });
   return { rules, warnings };
 }
 

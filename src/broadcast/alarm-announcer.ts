@@ -1,5 +1,6 @@
 import { SYSTEM_PRINCIPAL } from '../auth/principal.js';
 import { capabilityKey } from '../core/capabilities.js';
+import type { Message } from '../core/messages.js';
 import type { BroadcastActions } from './broadcast-actions.js';
 import type { BroadcastService } from './broadcast-service.js';
 import type { SpeakerDirectory } from './speaker-directory.js';
@@ -9,7 +10,7 @@ export interface AlarmAnnouncer {
   knows(speakerId: string): boolean;
   isOnline(speakerId: string): boolean;
   announce(options: { speakers: string[]; groups: string[]; text: string; language?: string | undefined; repeat: number; by: string }): Promise<{ jobId: string; offline: string[] }>;
-  stop(jobId: string, reason: string): void;
+  stop(jobId: string, reason: Message): void;
 }
 
 export const ALARM_ANNOUNCER = capabilityKey<AlarmAnnouncer>('alarm-announcer');

@@ -1,6 +1,7 @@
 import { SYSTEM_PRINCIPAL, type Principal } from '../auth/principal.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import { UserError } from '../core/errors.js';
+import { message } from '../core/messages.js';
 import type { Logger } from '../core/logger.js';
 import { CODEC_SAMPLE_RATE, type AudioCodec } from '../../devices/mqtt-speaker/protocol.js';
 import type { BroadcastService, JobRequest } from './broadcast-service.js';
@@ -59,7 +60,7 @@ export class BroadcastActions {
         voice: 'native',
         native: true,
         ...(options.scheduleId ? { scheduleId: options.scheduleId } : {}),
-        audio: (_job, _sink, done) => new NativeSpeech({ timeoutMs, onTimeout: () => done('failed', 'the speakers did not report the end of native speech') }),
+        audio: (_job, _sink, done) => new NativeSpeech({ timeoutMs, onTimeout: () => done('failed', message('job.reason.native-timeout')) }),
       });
     }
     const speech = await this.deps.tts.synthesize(options.text, language);

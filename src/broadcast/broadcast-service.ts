@@ -3,6 +3,7 @@ import type { Counter } from 'prom-client';
 import type { Principal } from '../auth/principal.js';
 import { ConflictError, DeviceUnavailableError, NotFoundError } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
+import { message, renderMessage, type Message } from '../core/messages.js';
 import type { GatewayContext } from '../feature.js';
 import { CODEC_SAMPLE_RATE, PRIORITY_LEVELS, SPEAKER_CONTRACT_VERSION, broadcastEvents, type AudioCodec, type BroadcastEvent, type JobEventName, type PlayMessage, type PriorityClass, type SpeakerEvent } from '../../devices/mqtt-speaker/protocol.js';
 import { Arbiter, type OwnershipChange } from './arbiter.js';
@@ -20,7 +21,7 @@ declare module '../core/event-bus.js' {
 }
 
 /** What a job plays, built once its speakers are free (a queued job builds it later). */
-export type AudioFactory = (job: JobView, sink: FrameSink, done: (status: JobStatus, reason?: string) => void) => JobAudio;
+export type AudioFactory = (job: JobView, sink: FrameSink, done: (status: JobStatus, reason?: Message) => void) => JobAudio;
 
 export interface JobRequest {
   class: PriorityClass;
@@ -97,7 +98,7 @@ export class BroadcastService implements Service {
 
   async stop(): Promise<void> {
     this.offEvents?.();
-    for (const job of [...this.running.values()]) this.end(job, 'stopped', 'gateway stopping');
+    for (const job of [...this.running.values()]) this.end(job, 'stopped', message('job.reason.gateway-stopping'));
   }
 
   get codec(): AudioCodec {
@@ -160,6 +161,7 @@ export class BroadcastService implements Service {
       startedAt: null,
       endedAt: null,
       reason: null,
+      reasonMessage: null,
       events: [],
       speakerEvents: [],
     };
@@ -168,14 +170,14 @@ export class BroadcastService implements Service {
     this.deps.history.save(view);
     this.apply(this.arbiter.add({ id: view.id, priority, speakers: new Set(resolved.speakers) }));
     if (view.status === 'queued') {
-      if (view.onPreempt === 'skip') this.end(job, 'skipped', `speakers busy with ${blockers.map((b) => b.id).join(', ')}`);
+      if (view.onPreempt === 'skip') this.end(job, 'skipped', message('job.reason.busy-with', { jobs: blockers.map((b) => b.id).join(', ') }));
       else this.event(job, 'queued', resolved.speakers, { by: blockers[0]?.id, reason: 'speakers busy' });
     }
     return this.snapshot(job);
   }
 
   /** Stops a job (an officer, a closed browser, the job's own end). */
-  stopJob(id: string, reason: string, status: JobStatus = 'stopped'): JobView {
+  stopJob(id: string, reason: Message, status: JobStatus = 'stopped'): JobView {
     const job = this.running.get(id);
     if (!job) {
       const stored = this.deps.history.get(id);
@@ -242,7 +244,7 @@ export class BroadcastService implements Service {
     }
     if (this.arbiter.owned(job.view.id).length > 0 || isEnded(job.view.status)) return;
     if (job.view.onPreempt === 'skip') {
-      this.end(job, 'skipped', `preempted by ${by}`);
+      this.end(job, 'skipped', message('job.reason.preempted', { job: by, kind: this.running.get(by)?.view.class ?? 'unknown' }));
       return;
     }
     job.view.status = 'suspended';
@@ -285,13 +287,15 @@ export class BroadcastService implements Service {
     };
   }
 
-  private end(job: RunningJob, status: JobStatus, reason?: string): void {
+  private end(job: RunningJob, status: JobStatus, reasonMessage?: Message): void {
+    const reason = reasonMessage && renderMessage(reasonMessage.messageCode, reasonMessage.params);
     const { view } = job;
     if (isEnded(view.status)) return;
     const wasStarted = job.audio !== undefined;
     view.status = status;
     view.endedAt = new Date().toISOString();
     view.reason = reason ?? null;
+    view.reasonMessage = reasonMessage ?? null;
     // A job cut short is stopped before its end-of-stream frame, so speakers report it stopped;
     // a finished one gets the stop after it, in case that frame was lost.
     const sendStop = () => job.outbox.reliable(() => this.deps.driver.stopJob(job.resolved.publish, { jobId: view.id, reason: reason ?? status, drain: status === 'finished' }));
@@ -343,7 +347,7 @@ export class BroadcastService implements Service {
     if (event.event === 'finished' || event.event === 'stopped' || event.event === 'failed') job.doneOn.add(speaker);
     const reachable = job.resolved.online;
     if (reachable.length > 0 && reachable.every((s) => job.failedOn.has(s))) {
-      this.end(job, 'failed', `every speaker failed: ${event.reason ?? 'no reason given'}`);
+      this.end(job, 'failed', message('job.reason.speakers-failed', { reason: event.reason ?? 'no reason given' }));
     } else if (job.request.native && reachable.every((s) => job.doneOn.has(s))) {
       this.end(job, 'finished');
     }

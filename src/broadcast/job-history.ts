@@ -1,4 +1,5 @@
 import type { Database } from '../store/database.js';
+import { message, renderMessage } from '../core/messages.js';
 import type { JobView } from './job.js';
 
 /** Every job, persisted: who said what (text or clip), to whom, when, and how it ended. */
@@ -32,7 +33,8 @@ export class JobHistory {
     const rows = this.database.db.prepare<[], { view: string }>(`SELECT view FROM broadcast_jobs WHERE ended_at IS NULL`).all();
     for (const row of rows) {
       const view = JSON.parse(row.view) as JobView;
-      this.save({ ...view, status: 'stopped', endedAt: new Date().toISOString(), reason: 'gateway stopped' });
+      const reason = message('job.reason.gateway-stopped');
+      this.save({ ...view, status: 'stopped', endedAt: new Date().toISOString(), reason: renderMessage(reason.messageCode), reasonMessage: reason });
     }
     return rows.length;
   }

@@ -1,3 +1,4 @@
+import type { Message } from '../core/messages.js';
 import type { AudioSource, BroadcastEvent, JobEventName, PriorityClass, SpeakerEvent } from '../../devices/mqtt-speaker/protocol.js';
 
 export type PreemptPolicy = 'resume' | 'skip';
@@ -49,7 +50,9 @@ export interface JobView {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** How it ended, in English (for API users); `reasonMessage` is the same by message code, for the dashboards. */
   reason: string | null;
+  reasonMessage: Message | null;
   events: BroadcastEvent[];
   speakerEvents: Array<SpeakerEvent & { speaker: string }>;
 }

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { message } from '../core/messages.js';
 import { defineRoutes, type RouteModule } from '../http/route.js';
 import { parseBody } from '../http/validate.js';
 import type { BroadcastActions } from './broadcast-actions.js';
@@ -109,7 +110,7 @@ export function broadcastRoutes(deps: {
       access: 'officer',
       audit: 'broadcast.job.stop',
       summary: 'Stop a job at once.',
-      handler: (req, _res, ctx) => service.stopJob(String(req.params.id), `stopped by ${ctx.principal?.name ?? 'unknown'}`),
+      handler: (req, _res, ctx) => service.stopJob(String(req.params.id), message('job.reason.stopped-by', { by: ctx.principal?.name ?? 'unknown' })),
     },
     {
       method: 'post',

@@ -20,8 +20,14 @@ export class Scheduler implements Service {
       store: ScheduleStore;
       fire: (schedule: Schedule, scheduledFor: Date) => void;
       log: Logger;
+      /** The clock (epoch ms); tests shift it to bring a fire time near. Timers stay real. */
+      now?: () => number;
     },
   ) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -43,7 +49,7 @@ export class Scheduler implements Service {
   /** Re-reads the schedules (after a create, update or delete). */
   reload(): void {
     if (!this.running) return;
-    const now = new Date();
+    const now = new Date(this.now());
     this.next.clear();
     for (const schedule of this.deps.store.list()) {
       if (!schedule.enabled) continue;
@@ -62,11 +68,11 @@ export class Scheduler implements Service {
     this.timer = undefined;
     if (!this.running || this.next.size === 0) return;
     const soonest = Math.min(...[...this.next.values()].map((d) => d.getTime()));
-    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(MAX_WAIT_MS, soonest - Date.now())));
+    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(MAX_WAIT_MS, soonest - this.now())));
   }
 
   private tick(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [id, at] of [...this.next]) {
       if (at.getTime() > now) continue;
       let schedule: Schedule | undefined;

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../core/errors.js';
+import { message, type Message } from '../core/messages.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { WsEndpoint } from '../http/ws-router.js';
 import type { BroadcastActions } from './broadcast-actions.js';
@@ -78,7 +79,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       const jobId = talk.job.id;
       const bytesPerSample = format === 'f32' ? 4 : 2;
       let idle: NodeJS.Timeout | undefined;
-      const finish = (reason: string, status: 'finished' | 'stopped') => {
+      const finish = (reason: Message, status: 'finished' | 'stopped') => {
         clearTimeout(idle);
         clearTimeout(longest);
         if (deps.service.isRunning(jobId)) deps.service.stopJob(jobId, reason, status);
@@ -86,12 +87,12 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       const armIdle = () => {
         clearTimeout(idle);
         idle = setTimeout(() => {
-          finish(`no audio for ${deps.idleTimeoutMs} ms`, 'stopped');
+          finish(message('job.reason.no-audio', { ms: deps.idleTimeoutMs }), 'stopped');
           ws.close(1000, 'no audio');
         }, deps.idleTimeoutMs);
       };
       const longest = setTimeout(() => {
-        finish(`longer than ${deps.maxSeconds} s`, 'stopped');
+        finish(message('job.reason.too-long', { seconds: deps.maxSeconds }), 'stopped');
         ws.close(1000, 'talk too long');
       }, deps.maxSeconds * 1000);
       const offBus = deps.bus.on('broadcast.job', (event) => {
@@ -116,7 +117,7 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
         if (!isBinary) {
           const problem = controlProblem(buffer);
           if (problem) send(ws, { type: 'error', status: 400, code: 'bad_request', message: problem });
-          else finish('released by the officer', 'finished');
+          else finish(message('job.reason.released'), 'finished');
           return;
         }
         if (buffer.length < TALK_HEADER_BYTES || (buffer.length - TALK_HEADER_BYTES) % bytesPerSample !== 0) {
@@ -142,9 +143,9 @@ export function talkEndpoint(deps: { actions: BroadcastActions; service: Broadca
       });
       ws.on('close', () => {
         offBus();
-        finish('browser disconnected', 'stopped');
+        finish(message('job.reason.disconnected'), 'stopped');
       });
-      ws.on('error', () => finish('connection error', 'stopped'));
+      ws.on('error', () => finish(message('job.reason.connection-error'), 'stopped'));
     },
   };
 }

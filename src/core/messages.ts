@@ -2,7 +2,8 @@
  * Every message the gateway gives a person, by stable code: the English text with `{param}`
  * placeholders. An error answer carries the code (`messageCode`) and its `params` beside the
  * English `error`, so the dashboards render it from their own zh-CN/en catalogs
- * (src/web/i18n/areas/messages.*.ts). docs/api.md lists these codes (generated).
+ * (src/web/i18n/areas/messages.*.ts). docs/api.md lists these codes, and the dashboards' English
+ * catalog (messages.en.ts) is written from this list, both by `npm run docs`.
  * Parameters named camera, barrier, speaker, speakers, group, groups hold device ids; the
  * dashboards show their display names.
  */
@@ -206,10 +207,62 @@ export const MESSAGES = {
   'visitor.day-invalid': '"{day}" is not a day; use YYYY-MM-DD',
   // Backchannel (issue 18.7): cameras' own loudspeakers as broadcast targets
   'camera-speaker.unavailable': 'the loudspeaker of camera "{camera}" cannot take broadcasts: {reason}',
+  // Words (issue 16): how broadcast jobs end
+  'job.reason.stopped-by': 'stopped by {by}',
+  'job.reason.busy-with': 'speakers busy with {jobs}',
+  'job.reason.preempted': 'preempted by {job} ({kind})',
+  'job.reason.native-timeout': 'the speakers did not report the end of native speech',
+  'job.reason.speakers-failed': 'every speaker failed: {reason}',
+  'job.reason.no-audio': 'no audio for {ms} ms',
+  'job.reason.too-long': 'longer than {seconds} s',
+  'job.reason.released': 'released by the officer',
+  'job.reason.disconnected': 'browser disconnected',
+  'job.reason.alarm-acknowledged': 'the alarm was acknowledged',
+  'job.reason.gateway-stopped': 'gateway stopped',
+  'job.reason.gateway-stopping': 'gateway stopping',
+  'job.reason.connection-error': 'connection error',
+  // Words (issue 16): one problem in a request (inside request.invalid and query.invalid)
+  'problem.required': '{field}: required',
+  'problem.type': '{field}: expected {expected}',
+  'problem.empty': '{field}: must not be empty',
+  'problem.too-short': '{field}: at least {min} characters',
+  'problem.too-long': '{field}: at most {max} characters',
+  'problem.empty-list': '{field}: give at least one',
+  'problem.too-few': '{field}: at least {min} items',
+  'problem.too-many': '{field}: at most {max} items',
+  'problem.too-small': '{field}: at least {min}',
+  'problem.above': '{field}: more than {min}',
+  'problem.too-big': '{field}: at most {max}',
+  'problem.below': '{field}: less than {max}',
+  'problem.one-of': '{field}: one of {values}',
+  'problem.format': '{field}: not a valid {format}',
+  'problem.pattern': '{field}: not in the expected form ({hint})',
+  'problem.unknown-keys': '{field}: unknown field(s) {keys}',
+  'problem.invalid': '{field}: {reason}',
+  // Words (issue 16): problems in linkage rules (inside alarm-rules.invalid and alarm-rules.not-saved)
+  'rule-problem.in-rule': 'rule {rule}: {problem}',
+  'rule-problem.duplicate-id': 'duplicate id',
+  'rule-problem.no-camera': 'there is no camera "{camera}"',
+  'rule-problem.camera-offline': 'camera "{camera}" is offline: its preset "{preset}" could not be checked',
+  'rule-problem.no-preset': 'camera "{camera}" has no preset "{preset}" (it has: {presets})',
+  'rule-problem.speaker-targets': 'a speaker warning needs speakers or groups',
+  'rule-problem.no-speaker': 'there is no speaker "{speaker}"',
+  'rule-problem.no-group': 'there is no speaker group "{group}"',
+  'rule-problem.no-barrier': 'there is no barrier "{barrier}"',
+  'rule-problem.no-button': 'there is no alarm button "{device}"',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
 export type MessageParams = Readonly<Record<string, string | number>>;
+/** A message by code, for texts that are not errors (how a job ended, a problem in a request); the dashboards render it. */
+export interface Message {
+  readonly messageCode: MessageCode;
+  readonly params: MessageParams;
+}
+
+export function message(messageCode: MessageCode, params: MessageParams = {}): Message {
+  return { messageCode, params };
+}
 
 /** The English text of a message, its `{param}` placeholders filled. */
 export function renderMessage(code: MessageCode, params: MessageParams = {}): string {

@@ -1,20 +1,23 @@
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { describeIssues } from '../core/zod-problems.js';
 
 /** Validates a request body; a failure is a 400 that names every bad field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  throw new UserError('request.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems });
+  const issues = describeIssues(result.error.issues, '(body)');
+  const problems = issues.map((i) => i.text);
+  throw new UserError('request.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems, issues });
 }
 
 /** Validates a query string against a route's declared schema; a failure is a 400 that names every bad parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   const result = schema.safeParse(query ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems });
+  const issues = describeIssues(result.error.issues, '(query)');
+  const problems = issues.map((i) => i.text);
+  throw new UserError('query.invalid', { problems: problems.join('; ') }, 400, 'invalid_request', { problems, issues });
 }
 
 /** Deepest nesting of objects and arrays a JSON body may have. */

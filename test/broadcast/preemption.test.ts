@@ -74,7 +74,8 @@ describe('priorities: scheduled publicity < manual TTS < live call-out', () => {
     const alarm = await rig.call<JobView>('/api/broadcast/tts', { json: { text: 'Fire alarm in building A.', speakers: ['gate'], alarm: true }, expect: 201 });
     expect(alarm.class).toBe('alarm');
     const skipped = await rig.waitJob(scheduled.id, ['skipped']);
-    expect(skipped.reason).toBe(`preempted by ${alarm.id}`);
+    expect(skipped.reason).toBe(`preempted by ${alarm.id} (alarm)`);
+    expect(skipped.reasonMessage).toEqual({ messageCode: 'job.reason.preempted', params: { job: alarm.id, kind: 'alarm' } });
     await rig.waitJob(alarm.id, ['finished']);
     await waitFor(() => rig.fleet.get('gate').recording(scheduled.id)?.ended, 3000, 'speaker dropped the skipped job');
     expect(rig.fleet.get('gate').recording(scheduled.id)).toMatchObject({ end: 'stopped', endReason: `preempted by ${alarm.id}` });

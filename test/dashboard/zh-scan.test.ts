@@ -168,6 +168,13 @@ describe('every page in zh-CN reads in Chinese', () => {
     await page.locator('textarea[name=tts-text]').fill('测试广播');
     await page.getByRole('button', { name: '开始播报' }).click();
     await expect.poll(() => page.locator('.broadcast [role=alert], [role=alert]').first().innerText()).toBe('音柱正忙：officer 发起的“普通”正在播放');
+    // A job stopped by an officer: the list says how it ended, in Chinese, from its message code.
+    const officer = await gw.login('officer');
+    const running = (await (await gw.api('/api/broadcast/jobs?limit=20', { token: officer })).json()) as { jobs: Array<{ id: string; status: string }> };
+    const playing = running.jobs.find((j) => j.status === 'playing')!;
+    expect((await gw.api(`/api/broadcast/jobs/${playing.id}/stop`, { method: 'POST', token: officer, json: {} })).status).toBe(200);
+    await expect.poll(() => page.locator(`[data-job="${playing.id}"] .job-reason`).innerText().catch(() => '')).toBe('officer 停止了播放');
+    await scan(page, 'broadcast-ended');
     await page.getByRole('tab', { name: '设备状态' }).click();
     await expect.poll(() => page.locator('table.health').innerText()).toContain('车库音柱');
     await scan(page, 'health');

@@ -3,7 +3,7 @@
 // One WebSocket per player to /api/streams/<camera>; see docs/streaming.md for the protocol.
 import { JsmpegView } from './jsmpeg-view.js';
 import { MseView } from './mse-view.js';
-import { statusText } from './status-text.js';
+import { badgeText, playerTitle, statusText } from './status-text.js';
 
 const params = new URLSearchParams(location.search);
 const camera = params.get('camera');
@@ -16,6 +16,7 @@ const showBadge = params.get('badge') !== '0';
 const notice = document.getElementById('notice');
 const lang = params.get('lang') === 'en' ? 'en' : 'zh-CN';
 document.documentElement.lang = lang;
+document.title = playerTitle(lang);
 
 // Codec strings offered to MediaSource.isTypeSupported; the server answers with the exact one.
 const CANDIDATES = ['avc1.42E01E', 'avc1.42C01F', 'avc1.4D401F', 'avc1.640028', 'avc1.640033',
@@ -37,9 +38,9 @@ function onStreamStatus(msg) {
   notice.dataset.state = String(msg.state);
 }
 
-function setStatus(status, detail) {
+function setStatus(status, closeCode) {
   state.status = status;
-  if (showBadge) badge.textContent = detail ? `${status}: ${detail}` : status === 'playing' ? '' : status;
+  if (showBadge) badge.textContent = badgeText(status, lang, closeCode);
 }
 
 function socketUrl(format) {
@@ -107,10 +108,12 @@ function connect() {
     state.closeCode = ev.code;
     state.closeReason = ev.reason;
     const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
-    setStatus(fatal ? 'error' : 'reconnecting', ev.reason || `closed (${ev.code})`);
+    setStatus(fatal ? 'error' : 'reconnecting', ev.code);
     if (!fatal) setTimeout(connect, 1000);
   };
 }
 
-if (!camera) setStatus('error', 'add ?camera=<id> to the address');
-else connect();
+if (!camera) {
+  state.status = 'error';
+  if (showBadge) badge.textContent = badgeText('no-camera', lang);
+} else connect();

@@ -26,6 +26,26 @@ const TEXT = {
   },
 };
 
+// The player's own badge (player.html without badge=0) and title.
+const BADGE = {
+  'zh-CN': { connecting: '连接中', reconnecting: '正在重连', error: '无法播放', closed: '连接已关闭（{code}）', noCamera: '地址中缺少 ?camera=<摄像机编号>', title: '实时视频' },
+  en: { connecting: 'connecting', reconnecting: 'reconnecting', error: 'cannot play', closed: 'connection closed ({code})', noCamera: 'add ?camera=<id> to the address', title: 'Live video' },
+};
+
+/** The badge's text for the player's status: '' while playing; the close code instead of the gateway's English close reason. */
+export function badgeText(status, lang, closeCode) {
+  const table = BADGE[lang] || BADGE['zh-CN'];
+  if (status === 'playing') return '';
+  if (status === 'no-camera') return `${table.error}: ${table.noCamera}`;
+  const word = table[status] || status;
+  return closeCode === undefined ? word : `${word} · ${table.closed.replace('{code}', String(closeCode))}`;
+}
+
+/** The page title in the player's language. */
+export function playerTitle(lang) {
+  return (BADGE[lang] || BADGE['zh-CN']).title;
+}
+
 /** The sentence to show for a status message, or '' when there is nothing to say (playing). */
 export function statusText(msg, lang) {
   const table = TEXT[lang] || TEXT['zh-CN'];

@@ -29,16 +29,24 @@ export function lookup(key: string): string | undefined {
   return Object.hasOwn(catalog, key) ? catalog[key] : undefined;
 }
 
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
 /**
- * English plurals: `{n, plural, one {# view} other {# views}}` picks by the number `n` (# is the
- * number), with the language's plural rules.
+ * The one plural helper: the form of a count in the UI language, by its plural rules
+ * (Intl.PluralRules): `plural(1, '# view', '# views')` is "1 view", `plural(2, ...)` "2 views";
+ * `#` is the number. Chinese has one form, so its texts need no plural.
  */
-function plurals(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g, (_, name: string, one: string, other: string) => {
-    const n = Number(params[name]);
-    const form = new Intl.PluralRules(locale.value).select(n) === 'one' ? one : other;
-    return form.replace(/#/g, String(params[name]));
-  });
+export function plural(n: number, one: string, other: string): string {
+  let rules = pluralRules.get(locale.value);
+  if (!rules) pluralRules.set(locale.value, (rules = new Intl.PluralRules(locale.value)));
+  return (rules.select(n) === 'one' ? one : other).replace(/#/g, String(n));
+}
+
+/** Plurals inside a catalog text: `{n, plural, one {# view} other {# views}}` picks by the parameter `n`. */
+export function plurals(text: string, params: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g, (whole, name: string, one: string, other: string) =>
+    Object.hasOwn(params, name) ? plural(Number(params[name]), one, other) : whole,
+  );
 }
 
 /** Translates a key, filling `{name}` placeholders. Reading `locale` makes components re-render on change. */

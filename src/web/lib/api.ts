@@ -1,4 +1,4 @@
-import { translateMessage } from '../i18n/messages.js';
+import { translateIssues, translateMessage } from '../i18n/messages.js';
 import { forgetLogin, token } from './session.js';
 
 /** The gateway's error; `message` is in the UI language when the gateway gave a message code, `english` its own text. */
@@ -12,7 +12,8 @@ export class ApiError extends Error {
     readonly messageCode?: string,
     readonly params: Readonly<Record<string, string | number>> = {},
   ) {
-    super((messageCode && translateMessage(messageCode, params)) || english);
+    const problems = translateIssues(details);
+    super((messageCode && translateMessage(messageCode, problems ? { ...params, problems } : params)) || english);
     this.english = english;
   }
 }

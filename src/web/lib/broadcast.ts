@@ -58,7 +58,9 @@ export interface Job {
   playingOn: string[];
   createdBy: string;
   createdAt: string;
+  /** How it ended, in English; `reasonMessage` by message code (rendered from the catalogs). */
   reason: string | null;
+  reasonMessage?: { messageCode: string; params: Record<string, string | number> } | null;
 }
 
 export type ScheduleContent = { kind: 'tts'; text: string; language?: string } | { kind: 'clip'; clipId: string };

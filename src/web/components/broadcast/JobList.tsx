@@ -2,12 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { RUNNING_STATUSES, type Job } from '../../lib/broadcast.js';
+import { translateMessage } from '../../i18n/messages.js';
 import { onFeed } from '../../lib/feed.js';
 import { canControl } from '../../lib/session.js';
 import { deviceName } from '../../lib/site.js';
 import { formatTime } from '../../lib/time.js';
 import { useApi, useCoalesced } from '../../lib/use-api.js';
 import { jobLabel } from '../../lib/words.js';
+
+/** How a job ended, in the UI language (the English text for a job stored before it had a code). */
+const endReason = (job: Job) => (job.reasonMessage && translateMessage(job.reasonMessage.messageCode, job.reasonMessage.params)) || job.reason;
 
 /** Running jobs (with stop) and the latest finished ones; follows `broadcast/events` on the feed. */
 export function JobList({ refreshKey }: { refreshKey: number }) {
@@ -38,6 +42,7 @@ export function JobList({ refreshKey }: { refreshKey: number }) {
               <span class="muted">
                 {t(`broadcast.status.${job.status}` as MessageKey)} · {job.speakers.map(deviceName).join('、')} · {job.createdBy} · {formatTime(job.createdAt)}
               </span>
+              {!running && endReason(job) && <span class="muted job-reason">{endReason(job)}</span>}
               {running && canControl() && (
                 <button type="button" class="danger" onClick={() => stop(job)} aria-label={t('broadcast.stopJob', { label: jobLabel(job) })}>
                   {t('broadcast.stop')}

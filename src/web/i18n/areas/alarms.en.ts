@@ -5,7 +5,7 @@ export const alarmsEn: Record<keyof typeof alarmsZh, string> = {
   'nav.alarms': 'Alarms',
   'nav.workorders': 'Work orders',
   'alarms.popup.title': 'Alarm',
-  'alarms.popup.more': '{count} more alarms waiting',
+  'alarms.popup.more': '{count, plural, one {# more alarm waiting} other {# more alarms waiting}}',
   'alarms.popup.grouped': '{count} from the same source',
   'alarms.popup.escalated': 'Escalated (level {level})',
   'alarms.ack': 'Acknowledge',

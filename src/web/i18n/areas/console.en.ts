@@ -35,7 +35,7 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.fullscreen.grid': 'Full screen',
   'console.fullscreen.tile': 'Full screen: {name}',
   'console.enlarge': 'Double-click to enlarge / restore',
-  'console.back': 'Back to {n} views',
+  'console.back': 'Back to {n, plural, one {# view} other {# views}}',
   'console.snapshot': 'Snapshot of {name}',
   'console.snapshot.failed': 'Snapshot failed: {message}',
   'console.zoom.reset': 'Reset digital zoom',

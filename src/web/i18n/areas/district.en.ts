@@ -38,7 +38,7 @@ export const districtEn: Record<keyof typeof districtZh, string> = {
   'district.notice.groups': 'Speaker groups (comma separated, optional)',
   'district.notice.urgent': 'Urgent',
   'district.notice.send': 'Send',
-  'district.notice.sent': 'Sent to {count} communities.',
+  'district.notice.sent': 'Sent to {count, plural, one {# community} other {# communities}}.',
   'district.delivery.pending': 'Waiting to send',
   'district.delivery.sent': 'Sent',
   'district.delivery.received': 'Received',

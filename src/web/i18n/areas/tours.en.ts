@@ -38,7 +38,7 @@ export const toursEn: Record<keyof typeof toursZh, string> = {
   'tours.edit': 'Change tour {name}',
   'tours.delete': 'Delete tour {name}',
   'tours.confirmDelete': 'Delete tour "{name}"?',
-  'tours.summary': '{n} steps, {windows} time windows',
+  'tours.summary': '{n, plural, one {# step} other {# steps}}, {windows, plural, one {# time window} other {# time windows}}',
   'tours.phase.moving': 'moving to the preset',
   'tours.phase.dwelling': 'dwelling',
   'tours.phase.paused': 'paused (someone controls the camera; it resumes when they stop)',

@@ -20,7 +20,7 @@ export const visionEn: Record<keyof typeof visionZh, string> = {
   'vision.maxPersons': 'Most persons',
   'vision.save': 'Save zone',
   'vision.clear': 'Clear points',
-  'vision.points': '{n} points',
+  'vision.points': '{n, plural, one {# point} other {# points}}',
   'vision.zones': 'Zones',
   'vision.enabled': 'On',
   'vision.remove': 'Remove',
