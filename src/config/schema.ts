@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alarmsConfigSchema } from '../alarms/config.js';
 import { httpsSchema } from './https-schema.js';
 import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
+import { webrtcSchema } from './webrtc-schema.js';
 
 /**
  * The one schema every configuration is validated against at start. Defaults live in
@@ -340,6 +341,8 @@ export const configSchema = z.strictObject({
     /** MPEG1 bitrate of the jsmpeg transcode; null: about 0.08 bit per pixel per frame. */
     jsmpegBitrateKbps: z.number().int().min(100).nullable(),
   }),
+  /** WebRTC output of the cameras' own H.264 (src/streaming/webrtc, docs/streaming.md). */
+  webrtc: webrtcSchema,
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,
   /** Backups of the database, data folder and config (src/backup, docs/deployment.md). */

@@ -181,4 +181,11 @@ export const messagesEn: Record<MessageCode, string> = {
   'views.too-many-own': 'at most {max} views per user; delete one first',
   'views.delete-shared-admin-only': 'only an admin may delete a shared view',
   'views.not-yours': 'this view belongs to someone else',
+  // WebRTC (issue 20)
+  'webrtc.disabled': 'WebRTC is turned off on this gateway (webrtc.enabled); the player uses MSE',
+  'webrtc.offer-invalid': 'the request body must be an SDP offer (Content-Type application/sdp) with a video line',
+  'webrtc.too-many': 'at most {max} WebRTC viewers at once; the player uses MSE',
+  'webrtc.codec': 'camera "{camera}" does not send H.264; WebRTC carries H.264 only, the player uses MSE',
+  'webrtc.not-started': 'the stream of camera "{camera}" did not start in time',
+  'webrtc.session-not-found': 'no WebRTC session "{id}"',
 };
