@@ -102,16 +102,28 @@ export default async function latency(argv: string[]): Promise<void> {
   if (why) throw new Error(`the latency benchmark runs the browser in a network namespace: ${why}`);
   const ns = createNetns();
   const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-latency-'));
-  const camera = await startCameraSimulator({ id: 'cam-1', main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2000 }, sub: { width: 640, height: 360, fps: 15, bitrateKbps: 500 } });
-  const gw = await startGatewayProcess(dataDir, ns.hostAddress, {
-    cameras: { list: [{ id: 'cam-1', name: 'bench', host: camera.urls.host, port: camera.urls.onvifPort, username: camera.credentials.username, password: camera.credentials.password }] },
-    streaming: { graceMs: 1000 },
-    webrtc: { enabled: true },
-  });
-  const browser = await chromium.launch({ executablePath: ns.chromiumLauncher(), headless: true, args: CHROMIUM_ARGS });
+  const stops: Array<() => Promise<void> | void> = [() => ns.remove(), () => rmSync(dataDir, { recursive: true, force: true })];
+  try {
+    const camera = await startCameraSimulator({ id: 'cam-1', main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2000 }, sub: { width: 640, height: 360, fps: 15, bitrateKbps: 500 } });
+    stops.unshift(() => camera.stop());
+    const gw = await startGatewayProcess(dataDir, ns.hostAddress, {
+      cameras: { list: [{ id: 'cam-1', name: 'bench', host: camera.urls.host, port: camera.urls.onvifPort, username: camera.credentials.username, password: camera.credentials.password }] },
+      streaming: { graceMs: 1000 },
+      webrtc: { enabled: true },
+    });
+    stops.unshift(() => gw.stop());
+    const browser = await chromium.launch({ executablePath: ns.chromiumLauncher(), headless: true, args: CHROMIUM_ARGS });
+    stops.unshift(() => browser.close());
+    await measure(browser, gw, driftMinutes, samples);
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
+
+async function measure(browser: Browser, gw: { url: string; token: string; child: { pid?: number } }, driftMinutes: number, samples: number): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   const result: Record<string, number | string> = {};
-  try {
+  {
     await sleep(2000);
     const idle = await measureUsage([gw.child.pid!], 5000);
     rows.push({ case: 'idle gateway (baseline)', p50_ms: '-', p95_ms: '-', cpu_pct: round(idle.cpuPct), cpu_per_viewer_pct: '-' });
@@ -159,11 +171,5 @@ export default async function latency(argv: string[]): Promise<void> {
     printTable('glass-to-glass (frame stamp rendered -> shown in Chromium), gateway CPU (Node + ffmpeg, % of one core)', rows);
     console.log(`goals: webrtc p50 < 200 ms (${result.webrtc_p50_ms}), PTZ pointer -> motion p50 < 250 ms (${result.ptz_motion_p50_ms}), MSE drift < 100 ms / 30 min (${drift30})`);
     console.log(`wrote ${writeResult('latency', result)}`);
-  } finally {
-    await browser.close();
-    await gw.stop();
-    await camera.stop();
-    ns.remove();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }

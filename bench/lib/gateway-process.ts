@@ -24,7 +24,7 @@ export async function startGatewayProcess(dataDir: string, host: string, config:
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD } });
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 90_000);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       if (out.includes('is running')) {
