@@ -5,6 +5,7 @@ import { cameraGroupProblems, cameraGroupsSchema } from './camera-groups-schema.
 import { httpsSchema } from './https-schema.js';
 import { cameraRecordingSchema, recordingSchema } from './recording-schema.js';
 import { visitorsSchema } from './visitors-schema.js';
+import { webrtcSchema } from './webrtc-schema.js';
 
 /**
  * The one schema every configuration is validated against at start. Defaults live in
@@ -359,6 +360,8 @@ export const configSchema = z.strictObject({
     /** Read the camera's RTCP sender reports (a loopback relay in front of ffmpeg) so recordings carry the camera's capture time. */
     cameraClock: z.boolean().default(false),
   }),
+  /** WebRTC output of the cameras' own H.264 (src/streaming/webrtc, docs/streaming.md). */
+  webrtc: webrtcSchema,
   /** HTTPS on the HTTP port (src/tls, docs/deployment.md). */
   https: httpsSchema,
   /** Backups of the database, data folder and config (src/backup, docs/deployment.md). */

@@ -250,6 +250,13 @@ export const MESSAGES = {
   'rule-problem.no-group': 'there is no speaker group "{group}"',
   'rule-problem.no-barrier': 'there is no barrier "{barrier}"',
   'rule-problem.no-button': 'there is no alarm button "{device}"',
+  // WebRTC (issue 20)
+  'webrtc.disabled': 'WebRTC is turned off on this gateway (webrtc.enabled); the player uses MSE',
+  'webrtc.offer-invalid': 'the request body must be an SDP offer (Content-Type application/sdp) with a video line',
+  'webrtc.too-many': 'at most {max} WebRTC viewers at once; the player uses MSE',
+  'webrtc.codec': 'camera "{camera}" does not send H.264; WebRTC carries H.264 only, the player uses MSE',
+  'webrtc.not-started': 'the stream of camera "{camera}" did not start in time',
+  'webrtc.session-not-found': 'no WebRTC session "{id}"',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

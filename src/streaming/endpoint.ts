@@ -18,6 +18,7 @@ import type { StreamProfile, StreamSource } from '../cameras/stream-sources.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { WsContext, WsEndpoint } from '../http/ws-router.js';
+import type { StreamSink } from './live-stream.js';
 import type { StreamManager, StreamingConfig } from './manager.js';
 import { reasonFromSourceError, sameStatus, stateFor, statusMessage, type StatusMessage } from './stream-status.js';
 import { STREAM_FORMATS, STREAM_PROFILES, type InitSegment, type StreamFormat } from './types.js';
@@ -98,11 +99,31 @@ async function waitForSource(manager: StreamManager, cameraId: string, profile: 
   }
 }
 
+/** A sink that passes on only the stream's status messages (`media=0`: the pictures go by WebRTC). */
+function statusOnly(viewer: Viewer): StreamSink {
+  return {
+    droppedUnits: 0,
+    onClose: (handler) => viewer.onClose(handler),
+    control: (message) => {
+      if (message.type === 'status') viewer.control(message);
+    },
+    raw: () => {},
+    resync: () => {},
+    unit: () => true,
+    close: (code, reason) => viewer.close(code, reason),
+  };
+}
+
 export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
   const { manager, config, log } = deps;
 
-  const join = (viewer: Viewer, cameraId: string, profile: StreamProfile, format: StreamFormat, source: StreamSource, wantsStatus: boolean, codecs?: string[]): void => {
+  const join = (viewer: Viewer, cameraId: string, profile: StreamProfile, format: StreamFormat, source: StreamSource, wantsStatus: boolean, codecs?: string[], media = true): void => {
     if (!viewer.open) return;
+    if (!media) {
+      // A WebRTC tile's status channel: the stream's status messages, no pictures.
+      manager.attach({ cameraId, profile, format: 'mse' }, source, { viewer: statusOnly(viewer), wantsStatus: true });
+      return;
+    }
     if (format === 'jsmpeg') {
       manager.attach({ cameraId, profile, format }, source, { viewer, wantsStatus });
       return;
@@ -128,7 +149,8 @@ export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
     summary:
       'Live video of a camera: ?profile=main|sub (default main) &format=jsmpeg|mse (default jsmpeg). jsmpeg: `jsmp` header + MPEG-TS/MPEG1 (node-rtsp-stream compatible). ' +
       'mse: send {"type":"hello","codecs":[...]} first; answered with {"type":"mse","mime"} + fMP4, or {"type":"jsmpeg"} + the jsmpeg stream when the browser cannot play the codec. ' +
-      'Status text messages {"type":"status","state","reason":{"code","message"}} on mse, and on jsmpeg with &status=1.',
+      'Status text messages {"type":"status","state","reason":{"code","message"}} on mse, and on jsmpeg with &status=1. ' +
+      'mse with &media=0: status messages only, no pictures (the status channel of a WebRTC tile).',
     // The player sends one small hello (at most 64 codec strings).
     maxPayload: 16 * 1024,
     handle(ws: WebSocket, _req: IncomingMessage, ctx: WsContext): void {
@@ -142,6 +164,7 @@ export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
       log.debug(who, 'viewer connected');
       viewer.onClose(() => log.debug(who, 'viewer left'));
       const wantsStatus = format === 'mse' || ctx.query.get('status') === '1';
+      const media = !(format === 'mse' && ctx.query.get('media') === '0');
       // mse: nothing goes to the player before its hello; the last status waits for it.
       let talking = format === 'jsmpeg';
       let told: StatusMessage | undefined;
@@ -174,7 +197,7 @@ export function streamEndpoint(deps: StreamEndpointDeps): WsEndpoint {
         const waiting = pending;
         pending = undefined;
         if (waiting) tell(waiting);
-        void resolving.then((source) => source && join(viewer, cameraId, profile, format, source, true, codecs), () => {});
+        void resolving.then((source) => source && join(viewer, cameraId, profile, format, source, true, codecs, media), () => {});
       });
     },
   };

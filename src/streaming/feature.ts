@@ -5,6 +5,8 @@ import { streamEndpoint } from './endpoint.js';
 import { LIVE_FRAGMENTS, liveFragments } from './fragment-tap.js';
 import { StreamManager } from './manager.js';
 import { streamingRoutes } from './routes.js';
+import { webrtcRoutes } from './webrtc/routes.js';
+import { WebrtcService } from './webrtc/webrtc-service.js';
 
 export const streamingFeature: FeatureFactory = (ctx) => {
   const log = ctx.log.child({ component: 'streaming' });
@@ -16,10 +18,14 @@ export const streamingFeature: FeatureFactory = (ctx) => {
     log,
   });
   ctx.capabilities.provide(LIVE_FRAGMENTS, liveFragments(manager));
+  const webrtc = new WebrtcService({ manager, config: ctx.config.webrtc, httpHost: ctx.config.http.host, log: log.child({ component: 'webrtc' }) });
+  const http = streamingRoutes(manager, ctx.config.streaming.graceMs);
+  const whep = webrtcRoutes(webrtc);
   return {
     name: 'streaming',
-    services: [manager],
-    routes: streamingRoutes(manager, ctx.config.streaming.graceMs),
+    // WebRTC viewers are stopped before the streams that feed them.
+    services: [manager, webrtc],
+    routes: { routes: () => [...http.routes(), ...whep.routes()] },
     wsEndpoints: [streamEndpoint({ manager, config: ctx.config.streaming, log })],
     staticDirs: [fileURLToPath(new URL('./public', import.meta.url))],
   };

@@ -1,8 +1,10 @@
 /**
  * One viewer's WebSocket with a bounded queue. The queue is the socket's own send buffer
- * (`bufferedAmount`): while it holds more than `maxQueueBytes` at the start of a picture, the
- * viewer skips pictures until the next keyframe (and until its backlog has halved); one that
- * keeps skipping for `slowCloseMs` is closed with a reason. The stream never waits for a viewer.
+ * (`bufferedAmount`): while it holds more than one GOP (the bytes from the last keyframe to the one
+ * before; at most `maxQueueBytes`) at the start of a picture, the viewer skips pictures until the
+ * next keyframe (and until its backlog has halved), so a player never falls more than about a GOP
+ * behind the live edge; one that keeps skipping for `slowCloseMs` is closed with a reason. The
+ * stream never waits for a viewer.
  */
 import type { WebSocket } from 'ws';
 import type { MediaUnit } from './types.js';
@@ -25,6 +27,9 @@ export const CLOSE = {
   internal: 1011,
 } as const;
 
+/** Smallest backlog limit, for streams whose GOP is only a few KiB. */
+const MIN_QUEUE_BYTES = 64 * 1024;
+
 let nextId = 1;
 
 export class Viewer {
@@ -33,6 +38,9 @@ export class Viewer {
   sentUnits = 0;
   droppedUnits = 0;
   private skipping = true; // every viewer starts at a keyframe
+  /** Bytes of the last complete GOP, and of the one being sent. */
+  private lastGopBytes = 0;
+  private gopBytes = 0;
   private slowSince: number | undefined;
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
@@ -79,14 +87,21 @@ export class Viewer {
     if (!this.open) return false;
     const now = (this.o.now ?? Date.now)();
     const backlog = this.ws.bufferedAmount;
+    if (unit.keyframe) {
+      if (this.gopBytes > 0) this.lastGopBytes = this.gopBytes;
+      this.gopBytes = 0;
+    }
+    this.gopBytes += unit.data.length;
+    // One GOP of backlog at most (a floor for tiny pictures); until a GOP was seen, maxQueueBytes.
+    const limit = this.lastGopBytes > 0 ? Math.min(this.o.maxQueueBytes, Math.max(MIN_QUEUE_BYTES, this.lastGopBytes)) : this.o.maxQueueBytes;
     if (this.skipping) {
-      if (unit.keyframe && backlog <= this.o.maxQueueBytes / 2) {
+      if (unit.keyframe && backlog <= limit / 2) {
         this.skipping = false;
         this.slowSince = undefined;
       } else {
-        return this.drop(unit, now, backlog > this.o.maxQueueBytes / 2);
+        return this.drop(unit, now, backlog > limit / 2);
       }
-    } else if (unit.frameStart && backlog > this.o.maxQueueBytes) {
+    } else if (unit.frameStart && backlog > limit) {
       this.skipping = true;
       return this.drop(unit, now, true);
     }

@@ -52,6 +52,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     auth: { users: Object.values(TEST_USERS).map((u) => ({ name: u.name, password: u.password, role: u.role })) },
     // No idle spare ffmpeg in tests unless a test asks (tests count the gateway's ffmpeg children).
     streaming: { spareProcesses: 0 },
+    // Browser tests not about WebRTC play MSE: their players are refused WebRTC (503) and fall back
+    // at once (test/streaming/webrtc.test.ts runs WebRTC itself, from a network namespace).
+    webrtc: { enabled: false },
   };
   const { config } = loadConfig({ env: {}, overrides: mergeConfig(base, options.config ?? {}) });
   const log = options.logLevel ? createLogger({ level: options.logLevel, pretty: true }) : silentLogger();

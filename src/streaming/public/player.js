@@ -1,9 +1,12 @@
 /* global URL, URLSearchParams, location, WebSocket, setTimeout */
-// The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|mse|jsmpeg&lang=zh-CN|en&token=...
-// One WebSocket per player to /api/streams/<camera>; see docs/streaming.md for the protocol.
+// The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|webrtc|mse|jsmpeg&lang=zh-CN|en&token=...
+// auto: WebRTC first (WHEP, /api/webrtc/<camera>), then MSE, then JSMpeg over one WebSocket to
+// /api/streams/<camera>; see docs/streaming.md for the protocol. With WebRTC a media-less status
+// WebSocket still says why pictures stop.
 import { JsmpegView } from './jsmpeg-view.js';
 import { MseView } from './mse-view.js';
 import { badgeText, playerTitle, statusText } from './status-text.js';
+import { WebrtcView } from './webrtc-view.js';
 
 const params = new URLSearchParams(location.search);
 const camera = params.get('camera');
@@ -43,13 +46,14 @@ function setStatus(status, closeCode) {
   if (showBadge) badge.textContent = badgeText(status, lang, closeCode);
 }
 
-function socketUrl(format) {
+function socketUrl(format, media = true) {
   const url = new URL(`/api/streams/${encodeURIComponent(camera)}`, location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('profile', profile);
   url.searchParams.set('format', format);
   // jsmpeg sockets carry status text frames only when asked (plain JSMpeg clients would decode them)
   if (format === 'jsmpeg') url.searchParams.set('status', '1');
+  if (!media) url.searchParams.set('media', '0');
   if (token) url.searchParams.set('token', token);
   return url.href;
 }
@@ -60,9 +64,18 @@ function useView(next) {
   view = next;
 }
 
+// WebRTC is tried once per page; after a refusal or failure the tile stays on MSE / JSMpeg.
+let webrtcRefused = params.get('webrtc') === '0' || typeof window.RTCPeerConnection !== 'function';
+let socket = null;
+
+function wantsWebrtc() {
+  return !webrtcRefused && (wanted === 'webrtc' || wanted === 'auto');
+}
+
 function connect() {
-  const format = wanted === 'auto' ? (MS ? 'mse' : 'jsmpeg') : wanted;
-  const ws = new WebSocket(socketUrl(format));
+  if (wantsWebrtc()) return connectWebrtc();
+  const format = wanted === 'auto' || wanted === 'webrtc' ? (MS ? 'mse' : 'jsmpeg') : wanted;
+  const ws = (socket = new WebSocket(socketUrl(format)));
   ws.binaryType = 'arraybuffer';
   state.connects++;
   setStatus('connecting');
@@ -105,6 +118,7 @@ function connect() {
     }
   };
   ws.onclose = (ev) => {
+    if (ws !== socket) return;
     state.closeCode = ev.code;
     state.closeReason = ev.reason;
     const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
@@ -112,6 +126,49 @@ function connect() {
     if (!fatal) setTimeout(connect, 1000);
   };
 }
+
+function connectWebrtc() {
+  state.format = 'webrtc';
+  state.connects++;
+  setStatus('connecting');
+  useView(new WebrtcView(stage, state, {
+    camera, profile, token,
+    onPicture: () => setStatus('playing'),
+    onFail: (reason) => {
+      webrtcRefused = true;
+      state.fallbackReason = `WebRTC: ${reason}`;
+      const old = socket;
+      socket = null;
+      if (old) old.close(1000, 'switching to MSE');
+      connect();
+    },
+  }));
+  statusSocket();
+}
+
+// Status text only (no pictures) while WebRTC carries the video.
+function statusSocket() {
+  const ws = (socket = new WebSocket(socketUrl('mse', false)));
+  ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', codecs: [] }));
+  ws.onmessage = (ev) => {
+    if (typeof ev.data !== 'string') return;
+    let msg;
+    try { msg = JSON.parse(ev.data); } catch { return; }
+    if (msg && msg.type === 'status') {
+      onStreamStatus(msg);
+      if (msg.state === 'playing' && view && view.streamIsPlaying) view.streamIsPlaying();
+    }
+  };
+  ws.onclose = (ev) => {
+    if (ws !== socket) return;
+    const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
+    if (fatal) setStatus('error', ev.code);
+    else setTimeout(() => { if (socket === ws && state.format === 'webrtc') statusSocket(); }, 1000);
+  };
+}
+
+// Hang up when the tile goes (a WebRTC session would otherwise wait for its connection to time out).
+window.addEventListener('pagehide', () => { if (view) view.destroy(); view = null; });
 
 if (!camera) {
   state.status = 'error';

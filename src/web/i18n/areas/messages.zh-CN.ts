@@ -237,4 +237,11 @@ export const messagesZh: Record<MessageCode, string> = {
   'rule-problem.no-group': '没有音柱分组“{group}”',
   'rule-problem.no-barrier': '没有道闸“{barrier}”',
   'rule-problem.no-button': '没有报警按钮“{device}”',
+  // WebRTC (issue 20)
+  'webrtc.disabled': '本网关未开启 WebRTC（webrtc.enabled），播放器改用 MSE',
+  'webrtc.offer-invalid': '请求内容必须是带视频的 SDP offer（Content-Type: application/sdp）',
+  'webrtc.too-many': 'WebRTC 同时最多 {max} 路，播放器改用 MSE',
+  'webrtc.codec': '摄像机“{camera}”发送的不是 H.264，WebRTC 只传 H.264，播放器改用 MSE',
+  'webrtc.not-started': '摄像机“{camera}”的视频流未能及时启动',
+  'webrtc.session-not-found': '没有这个 WebRTC 会话：{id}',
 };

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** WebRTC output of the cameras' own H.264 (src/streaming/webrtc, docs/streaming.md). */
+export const webrtcSchema = z.strictObject({
+  /** Offer WebRTC at POST /api/webrtc/:camera (WHEP); players fall back to MSE, then JSMpeg. */
+  enabled: z.boolean(),
+  /**
+   * Addresses the gateway offers as its ICE host candidates (the guard room's LAN needs no STUN or
+   * TURN server). Empty: the HTTP host when it is one address, else every non-loopback IPv4 address.
+   */
+  addresses: z.array(z.string().min(1).max(64)).max(16),
+  /** UDP ports for the media (inclusive range), for a firewall; null: any free port. */
+  udpPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]).nullable(),
+  /** Most WebRTC viewers at once (each costs a UDP socket and an encryption context). */
+  maxSessions: z.number().int().min(1).max(256),
+  /** A viewer whose connection is not up this long after the answer is dropped. */
+  connectTimeoutMs: z.number().int().min(1000).max(60_000),
+});
+
+export type WebrtcConfig = z.infer<typeof webrtcSchema>;

@@ -1,0 +1,121 @@
+/* global RTCPeerConnection, MediaStream, fetch, setTimeout, clearTimeout, setInterval, clearInterval */
+// WebRTC player (WHEP): POSTs a receive-only offer to /api/webrtc/<camera>, plays the camera's own
+// H.264 with the smallest jitter buffer. Calls onFail(reason) when the gateway refuses (WebRTC off,
+// full, not H.264), when the connection fails, or when no picture came in time: the player then
+// falls back to MSE over the WebSocket.
+
+// No picture this long after the gateway said the stream plays (or at all): fall back to MSE. A
+// camera that is still connecting is not WebRTC's fault, so the clock starts with the stream.
+const FIRST_FRAME_AFTER_PLAYING_MS = 3000;
+const FIRST_FRAME_MS = 30000;
+
+export class WebrtcView {
+  constructor(stage, state, { camera, profile, token, onFail, onPicture }) {
+    this.state = state;
+    this.onFail = onFail;
+    this.onPicture = onPicture;
+    this.failed = false;
+    this.decoded = 0;
+    this.location = null;
+    this.token = token;
+    this.video = document.createElement('video');
+    Object.assign(this.video, { muted: true, autoplay: true, playsInline: true, disableRemotePlayback: true });
+    stage.replaceChildren(this.video);
+    state.element = this.video;
+    this.pc = new RTCPeerConnection({ iceServers: [] });
+    this.pc.addTransceiver('video', { direction: 'recvonly' });
+    this.pc.ontrack = (ev) => {
+      // Play as soon as a picture is decodable: no extra buffering on a LAN.
+      if ('jitterBufferTarget' in ev.receiver) ev.receiver.jitterBufferTarget = 0;
+      if ('playoutDelayHint' in ev.receiver) ev.receiver.playoutDelayHint = 0;
+      this.video.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+      this.video.play().catch(() => {});
+    };
+    this.pc.onconnectionstatechange = () => {
+      const s = this.pc && this.pc.connectionState;
+      state.webrtcState = s;
+      if (s === 'failed' || s === 'closed') this.fail(`WebRTC connection ${s}`);
+    };
+    const onFrame = () => {
+      state.frames++;
+      if (state.status !== 'playing') this.onPicture();
+      state.lastFrameAt = Date.now();
+      if (this.video) this.video.requestVideoFrameCallback(onFrame);
+    };
+    if ('requestVideoFrameCallback' in this.video) this.video.requestVideoFrameCallback(onFrame);
+    // Receiver figures for the tile's info and for tests: packets, pictures decoded, keyframes, PLIs.
+    this.statsTimer = setInterval(() => {
+      if (!this.pc) return;
+      this.pc.getStats().then((report) => {
+        report.forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video') {
+            // Decoded pictures count as pictures even when the page is too busy to paint each one.
+            if (r.framesDecoded > this.decoded) {
+              this.decoded = r.framesDecoded;
+              state.lastFrameAt = Math.max(state.lastFrameAt, Date.now());
+            }
+            state.webrtcStats = { packets: r.packetsReceived, lost: r.packetsLost, decoded: r.framesDecoded, keyframes: r.keyFramesDecoded, dropped: r.framesDropped, pli: r.pliCount, nack: r.nackCount, jitterBufferMs: r.jitterBufferEmittedCount ? Math.round((r.jitterBufferDelay / r.jitterBufferEmittedCount) * 1000) : null };
+          }
+        });
+      }).catch(() => {});
+    }, 1000);
+    this.firstFrameTimer = setTimeout(() => { if (!state.frames && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_MS);
+    this.start(camera, profile).catch((err) => this.fail(String(err && err.message || err)));
+  }
+
+  async start(camera, profile) {
+    const pc = this.pc;
+    // The offer goes at once, without waiting for the browser's candidates: the gateway answers with
+    // its own, the browser checks them and the gateway learns the browser's address from the checks
+    // (peer-reflexive). Saves the gathering time, and a refusal (WebRTC off) costs one round trip.
+    await pc.setLocalDescription(await pc.createOffer());
+    if (this.failed) return;
+    const headers = { 'content-type': 'application/sdp' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`/api/webrtc/${encodeURIComponent(camera)}?profile=${encodeURIComponent(profile)}`, { method: 'POST', headers, body: pc.localDescription.sdp });
+    if (res.status !== 201) {
+      let reason = `HTTP ${res.status}`;
+      try { const body = await res.json(); reason = body.messageCode || body.error || reason; } catch { /* not JSON */ }
+      throw new Error(reason);
+    }
+    this.location = res.headers.get('location');
+    const answer = await res.text();
+    if (this.failed || !this.pc) return this.hangUp();
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  }
+
+  /** The status socket says the camera's stream is running: a picture is due soon. */
+  streamIsPlaying() {
+    if (this.playingTimer || this.failed) return;
+    this.playingTimer = setTimeout(() => { if (!this.state.frames && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_AFTER_PLAYING_MS);
+  }
+
+  // WebRTC has no text channel here: the status WebSocket (media=0) says why pictures stop.
+  push() {}
+
+  fail(reason) {
+    if (this.failed) return;
+    this.failed = true;
+    this.state.webrtcError = reason;
+    this.onFail(reason);
+  }
+
+  hangUp() {
+    if (!this.location) return;
+    const headers = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    fetch(this.location, { method: 'DELETE', headers, keepalive: true }).catch(() => {});
+    this.location = null;
+  }
+
+  destroy() {
+    this.failed = true;
+    clearTimeout(this.firstFrameTimer);
+    clearTimeout(this.playingTimer);
+    clearInterval(this.statsTimer);
+    this.hangUp();
+    if (this.pc) this.pc.close();
+    this.pc = null;
+    if (this.video) this.video.srcObject = null;
+    this.video = null;
+  }
+}

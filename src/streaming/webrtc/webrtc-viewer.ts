@@ -1,0 +1,259 @@
+/**
+ * One WebRTC viewer of a camera: a werift peer connection with one send-only H.264 track, fed by
+ * the camera's shared `mse` stream (the same ffmpeg and RTSP session as MSE viewers and the
+ * recorder). Each fMP4 fragment is one picture: its samples' NAL units go out as RTP (RFC 6184)
+ * with the fragment's own decode time on the 90 kHz clock, SPS and PPS before every keyframe.
+ * Until the connection is up the pictures since the last keyframe are held (bounded) and sent on
+ * connect, so the first picture does not wait for the next keyframe.
+ */
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import type { StreamSink } from '../live-stream.js';
+import type { MediaUnit } from '../types.js';
+import { fragmentSamples, h264Config, type H264Config } from './fmp4-samples.js';
+import { packetizeH264 } from './h264-packetizer.js';
+
+/** RTP payload size: fits a 1500-byte Ethernet MTU with IP, UDP, SRTP and header extensions. */
+const MAX_RTP_PAYLOAD = 1150;
+/** Most bytes held while the connection comes up (a GOP of a main stream). */
+const MAX_HELD_BYTES = 8 * 1024 * 1024;
+/** A connection that stays `disconnected` this long is ended. */
+const DISCONNECTED_GRACE_MS = 5000;
+
+export interface IcePolicy {
+  /** Addresses offered as host candidates; the pairs and the answer keep only these. */
+  addresses: readonly string[];
+  interfaceAddress?: string;
+  additionalHostAddresses: string[];
+  portRange?: [number, number];
+}
+
+export type ViewerEnd = 'closed' | 'failed' | 'timeout' | 'codec' | 'stream';
+
+export class WebrtcViewer implements StreamSink {
+  droppedUnits = 0;
+  sentPictures = 0;
+  private pc: RTCPeerConnection | undefined;
+  private track: MediaStreamTrack | undefined;
+  private config: H264Config | undefined;
+  private connected = false;
+  private waitKeyframe = true;
+  private held: MediaUnit[] = [];
+  private heldBytes = 0;
+  private sequence = Math.floor(Math.random() * 0xffff);
+  private closed = false;
+  private lostTimer: NodeJS.Timeout | undefined;
+  private readonly closeHandlers: Array<() => void> = [];
+  private initWaiters: Array<(config: H264Config | undefined) => void> = [];
+
+  constructor(
+    readonly id: string,
+    private readonly ice: IcePolicy,
+    private readonly onEnd: (why: ViewerEnd, detail: string) => void,
+  ) {}
+
+  /** Resolves with the stream's H.264 configuration once its init segment arrived (undefined: not H.264). */
+  streamConfig(timeoutMs: number): Promise<H264Config | undefined> {
+    if (this.config) return Promise.resolve(this.config);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the camera stream did not start in time')), timeoutMs);
+      this.initWaiters.push((c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+      this.onClose(() => {
+        clearTimeout(timer);
+        reject(new Error('viewer closed'));
+      });
+    });
+  }
+
+  /** Answers the browser's offer (non-trickle: the answer carries every candidate). */
+  async answer(offerSdp: string, config: H264Config, gatherTimeoutMs: number): Promise<string> {
+    const allowed = new Set(this.ice.addresses);
+    const pc = new RTCPeerConnection({
+      iceServers: [],
+      iceUseIpv6: false,
+      ...(this.ice.interfaceAddress ? { iceInterfaceAddresses: { udp4: this.ice.interfaceAddress } } : {}),
+      ...(this.ice.additionalHostAddresses.length ? { iceAdditionalHostAddresses: this.ice.additionalHostAddresses } : {}),
+      ...(this.ice.portRange ? { icePortRange: this.ice.portRange } : {}),
+      iceFilterCandidatePair: (pair) => allowed.size === 0 || allowed.has(pair.protocol.localCandidate?.host ?? ''),
+      codecs: {
+        video: [
+          new RTCRtpCodecParameters({
+            mimeType: 'video/H264',
+            clockRate: 90000,
+            rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+            parameters: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${config.profileLevelId}`,
+          }),
+        ],
+        audio: [],
+      },
+    });
+    this.pc = pc;
+    this.track = new MediaStreamTrack({ kind: 'video' });
+    pc.addTransceiver(this.track, { direction: 'sendonly' });
+    pc.connectionStateChange.subscribe((state) => {
+      if (this.lostTimer) clearTimeout(this.lostTimer);
+      this.lostTimer = undefined;
+      if (state === 'connected') this.onConnected();
+      else if (state === 'failed') this.end('failed', 'the WebRTC connection failed');
+      else if (state === 'closed') this.end('closed', 'the WebRTC connection closed');
+      else if (state === 'disconnected') {
+        // The browser went away without hanging up (tab killed, network lost): give it a moment.
+        this.lostTimer = setTimeout(() => this.end('failed', 'the browser stopped answering'), DISCONNECTED_GRACE_MS);
+      }
+    });
+    await pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offerSdp) });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      const timer = setTimeout(resolve, gatherTimeoutMs);
+      pc.iceGatheringStateChange.subscribe((s) => {
+        if (s === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error('no local description');
+    return keepCandidates(sdp, allowed);
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  private onConnected(): void {
+    if (this.connected) return;
+    this.connected = true;
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const unit of held) this.send(unit);
+  }
+
+  // --- StreamSink ---
+  onClose(handler: () => void): void {
+    if (this.closed) handler();
+    else this.closeHandlers.push(handler);
+  }
+
+  control(message: Record<string, unknown>): void {
+    void message; // status text is for WebSocket players; a WebRTC tile sees the frames stop
+  }
+
+  raw(data: Buffer): void {
+    // The only raw data on an mse stream is its init segment.
+    this.config = h264Config(data);
+    const waiters = this.initWaiters;
+    this.initWaiters = [];
+    for (const w of waiters) w(this.config);
+    if (!this.config) this.end('codec', 'the camera does not send H.264');
+  }
+
+  resync(): void {
+    this.waitKeyframe = true;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  unit(unit: MediaUnit): boolean {
+    if (this.closed || !this.config) return false;
+    if (this.waitKeyframe) {
+      if (!unit.keyframe) {
+        this.droppedUnits++;
+        return false;
+      }
+      this.waitKeyframe = false;
+    }
+    if (!this.connected) {
+      if (unit.keyframe) {
+        this.held = [];
+        this.heldBytes = 0;
+      }
+      if (this.heldBytes + unit.data.length > MAX_HELD_BYTES) {
+        this.droppedUnits++;
+        this.waitKeyframe = true;
+        this.held = [];
+        this.heldBytes = 0;
+        return false;
+      }
+      this.held.push(unit);
+      this.heldBytes += unit.data.length;
+      return true;
+    }
+    this.send(unit);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    void code;
+    this.end('stream', reason);
+  }
+
+  private send(unit: MediaUnit): void {
+    const config = this.config;
+    const track = this.track;
+    if (!config || !track) return;
+    let samples;
+    try {
+      samples = fragmentSamples(unit.data, config.nalLengthSize);
+    } catch {
+      // A fragment that does not parse is skipped, like a lost packet; the next keyframe repairs.
+      this.droppedUnits++;
+      return;
+    }
+    for (const sample of samples) {
+      const hasIdr = sample.nals.some((n) => (n[0]! & 0x1f) === 5);
+      const hasSps = sample.nals.some((n) => (n[0]! & 0x1f) === 7);
+      const nals = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...sample.nals] : sample.nals;
+      const timestamp = Math.round((sample.time * 90000) / config.timescale) % 2 ** 32;
+      for (const p of packetizeH264(nals, MAX_RTP_PAYLOAD)) {
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.sequence, timestamp, marker: p.marker });
+        this.sequence = (this.sequence + 1) & 0xffff;
+        track.writeRtp(new RtpPacket(header, p.payload));
+      }
+      this.sentPictures++;
+    }
+  }
+
+  private end(why: ViewerEnd, detail: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = [];
+    if (this.lostTimer) clearTimeout(this.lostTimer);
+    const handlers = this.closeHandlers.splice(0);
+    for (const h of handlers) h();
+    for (const w of this.initWaiters.splice(0)) w(undefined);
+    this.track?.stop();
+    void this.pc?.close().catch(() => {});
+    this.onEnd(why, detail);
+  }
+
+  /** Ends the viewer (the browser hung up, the gateway stops, a timeout). */
+  stop(why: ViewerEnd = 'closed', detail = 'ended'): void {
+    this.end(why, detail);
+  }
+}
+
+/** Drops the offer's mDNS (`.local`) candidates: resolving them would send multicast queries; the browser's checks reach us anyway (peer-reflexive). */
+export function withoutMdnsCandidates(sdp: string): string {
+  return sdp
+    .split(/\r?\n/)
+    .filter((line) => !(line.startsWith('a=candidate:') && /\s\S+\.local\s/i.test(line)))
+    .join('\r\n');
+}
+
+/** Keeps only the answer's candidates on the allowed addresses (all when the set is empty). */
+export function keepCandidates(sdp: string, allowed: ReadonlySet<string>): string {
+  if (allowed.size === 0) return sdp;
+  return sdp
+    .split(/\r?\n/)
+    .filter((line) => {
+      if (!line.startsWith('a=candidate:')) return true;
+      const address = line.split(' ')[4];
+      return address !== undefined && allowed.has(address);
+    })
+    .join('\r\n');
+}
