@@ -16,7 +16,8 @@ import { WebrtcViewer, type IcePolicy } from './webrtc-viewer.js';
 
 /** Largest SDP offer accepted (Chromium's offers are 3-6 KB). */
 export const MAX_OFFER_BYTES = 32 * 1024;
-const START_TIMEOUT_MS = 10_000;
+// A camera that was idle starts its stream (RTSP, ffmpeg, first keyframe) in 1-3 s; a loaded machine takes longer.
+const START_TIMEOUT_MS = 20_000;
 const GATHER_TIMEOUT_MS = 3_000;
 
 export interface WebrtcSessionInfo {
