@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
+import { auditActionName } from '../../lib/audit-actions.js';
 import { formatDateTime, parseSiteLocal } from '../../lib/time.js';
 import { useApi } from '../../lib/use-api.js';
 
@@ -121,7 +122,7 @@ export function AuditLog() {
                 <tr key={e.id}>
                   <td>{formatDateTime(e.at)}</td>
                   <td class={e.user === 'anonymous' ? '' : 'raw'}>{e.user === 'anonymous' ? t('admin.audit.anonymous') : e.user}</td>
-                  <td class="raw">{e.action}</td>
+                  <td title={e.action}>{auditActionName(e.action)}</td>
                   <td class="raw">{e.target ?? ''}</td>
                   <td>{t(`admin.audit.outcome.${e.outcome}` as MessageKey)}</td>
                   <td class="raw">{e.remote ?? ''}</td>
