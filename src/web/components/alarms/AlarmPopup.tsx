@@ -1,11 +1,13 @@
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { acknowledge, dismiss, popups, watchAlarms, workOrderFrom, type AlarmNotice } from '../../lib/alarms.js';
+import { alarmKindName } from '../../lib/alarm-kinds.js';
 import { cameras } from '../../lib/cameras.js';
+import { formatDateTime } from '../../lib/time.js';
 import { focused } from '../CameraGrid.js';
 
 export function alarmTitle(a: AlarmNotice): string {
-  return `${t(`alarms.source.${a.source}` as MessageKey)} · ${a.kind}`;
+  return `${t(`alarms.source.${a.source}` as MessageKey)} · ${alarmKindName(a.kind)}`;
 }
 
 /** The console's alarm pop-up with sound: acknowledge, open the camera, create a work order. */
@@ -22,7 +24,7 @@ export function AlarmPopup({ onOpenCamera }: { onOpenCamera?: () => void }) {
       </h2>
       <p class="alarm-where">{current.location ?? current.device ?? ''}</p>
       <p class="alarm-when">
-        <time dateTime={current.occurredAt}>{new Date(current.occurredAt).toLocaleString()}</time>
+        <time dateTime={current.occurredAt}>{formatDateTime(current.occurredAt)}</time>
         {current.groupCount > 1 && <span class="badge"> {t('alarms.popup.grouped', { count: current.groupCount })}</span>}
         {(current.escalationLevel ?? 0) > 0 && <span class="badge warn"> {t('alarms.popup.escalated', { level: current.escalationLevel ?? 0 })}</span>}
       </p>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { alarmKindName } from '../../lib/alarm-kinds.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { alarmsVersion, closeAlarm, acknowledge, workOrderFrom } from '../../lib/alarms.js';
 import { api } from '../../lib/api.js';
+import { formatDateTime } from '../../lib/time.js';
 import { useApi } from '../../lib/use-api.js';
 import { AlarmClipButtons, type AlarmClip } from '../playback/AlarmClipButtons.js';
 
@@ -75,10 +77,10 @@ export function AlarmsPanel() {
               {list.data.alarms.map((a) => (
                 <tr key={a.id} class={`severity-${a.severity}`} data-alarm={a.id}>
                   <td>
-                    {new Date(a.occurredAt).toLocaleString()} <AlarmClipButtons clip={a.clip} />
+                    {formatDateTime(a.occurredAt)} <AlarmClipButtons clip={a.clip} />
                   </td>
                   <td>
-                    {t(`alarms.source.${a.source}` as MessageKey)} · {a.kind}
+                    {t(`alarms.source.${a.source}` as MessageKey)} · {alarmKindName(a.kind)}
                     {a.groupCount > 1 && <span class="badge"> ×{a.groupCount}</span>}
                   </td>
                   <td>{a.location ?? a.device ?? ''}</td>

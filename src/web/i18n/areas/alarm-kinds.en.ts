@@ -1,0 +1,20 @@
+/** What an alarm's kind means (src/alarms/sources.ts: button and door events, camera, vision, barrier, access, device, manual). */
+export const alarmKindsEn: Record<string, string> = {
+  'press': 'one-key alarm pressed',
+  'long-press': 'cancelled by the resident',
+  'tamper': 'tampered with',
+  'battery-low': 'battery low',
+  'open': 'door opened',
+  'closed': 'door closed',
+  'watch-breach': 'door opened outside the allowed hours',
+  'motion': 'motion',
+  'fault': 'barrier fault',
+  'denied-burst': 'many refused entries',
+  'offline': 'went offline',
+  'manual': 'seen by an officer',
+  'vision/intrusion': 'intrusion',
+  'vision/loitering': 'loitering',
+  'vision/crowding': 'crowding',
+  'vision/vehicle-dwell': 'vehicle stopped too long',
+  'vision/line-crossing': 'line crossed',
+};

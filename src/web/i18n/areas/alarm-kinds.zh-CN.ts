@@ -1,0 +1,20 @@
+/** 报警类型的中文名称（一键报警、门磁、摄像机、视频智能、道闸、通行、设备、人工）。 */
+export const alarmKindsZh: Record<string, string> = {
+  'press': '一键报警按下',
+  'long-press': '住户取消报警',
+  'tamper': '被拆动',
+  'battery-low': '电量低',
+  'open': '门被打开',
+  'closed': '门已关上',
+  'watch-breach': '非允许时段开门',
+  'motion': '移动侦测',
+  'fault': '道闸故障',
+  'denied-burst': '多次拒绝通行',
+  'offline': '设备离线',
+  'manual': '值班员发现',
+  'vision/intrusion': '区域入侵',
+  'vision/loitering': '徘徊',
+  'vision/crowding': '人员聚集',
+  'vision/vehicle-dwell': '车辆违停',
+  'vision/line-crossing': '越线',
+};
