@@ -2,6 +2,7 @@ import { ConflictError, UserError } from '../core/errors.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
+import { message, renderMessage, type Message } from '../core/messages.js';
 import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { AlarmStore, Inserted } from './alarm-store.js';
 import type { AlarmsConfig } from './config.js';
@@ -152,11 +153,13 @@ export class AlarmService implements Service {
   }
 
   /** What the rules would do with this alarm (nothing is stored or run). */
-  dryRun(input: AlarmInput, rules: readonly LinkageRule[] = this.rules): Array<{ rule: string; fires: boolean; why: string; actions: string[] }> {
+  dryRun(input: AlarmInput, rules: readonly LinkageRule[] = this.rules): DryRunResult[] {
     const now = this.deps.clock.now();
     return rules.map((rule) => {
       const { fires, why } = this.triggers.fires(rule, input, now, false);
-      return { rule: rule.id, fires, why, actions: fires ? rule.actions.map((a) => describeAction(a, input)) : [] };
+      const actions = fires ? rule.actions.map((a) => describeAction(a, input)) : [];
+      // English text for API users beside the codes the pages render.
+      return { rule: rule.id, fires, why: renderMessage(why.messageCode, why.params), whyMessage: why, actions: actions.map((m) => renderMessage(m.messageCode, m.params)), actionMessages: actions };
     });
   }
 
@@ -234,21 +237,31 @@ export class AlarmService implements Service {
   }
 }
 
-function describeAction(a: LinkageRule['actions'][number], input: AlarmInput): string {
+/** One rule's answer in a dry run. */
+export interface DryRunResult {
+  rule: string;
+  fires: boolean;
+  why: string;
+  whyMessage: Message;
+  actions: string[];
+  actionMessages: Message[];
+}
+
+function describeAction(a: LinkageRule['actions'][number], input: AlarmInput): Message {
   switch (a.type) {
     case 'camera':
-      return `turn camera ${a.camera ?? input.cameraId ?? '(the alarm\'s camera)'} to preset ${a.preset}, give it back after ${a.returnAfterS} s or on acknowledge`;
+      return message('rule-action.camera', { camera: a.camera ?? input.cameraId ?? '?', preset: a.preset, seconds: a.returnAfterS });
     case 'speaker':
-      return `say "${a.text}" on ${[...a.speakers, ...a.groups.map((g) => `group ${g}`)].join(', ')} at alarm priority until acknowledged`;
+      return message('rule-action.speaker', { text: a.text, speakers: a.speakers.join(', '), groups: a.groups.join(', ') });
     case 'popup':
-      return `pop up on every console and wall${input.cameraId ? ` with camera ${input.cameraId}` : ''}`;
+      return input.cameraId ? message('rule-action.popup-camera', { camera: input.cameraId }) : message('rule-action.popup');
     case 'siren':
-      return `LED ${a.led}${a.siren ? ' and siren' : ''} on ${a.device ?? input.device ?? 'the alarm button'} for ${a.durationS} s`;
+      return message(a.siren ? 'rule-action.siren' : 'rule-action.led', { led: a.led, device: a.device ?? input.device ?? '?', seconds: a.durationS });
     case 'barrier':
-      return `barrier ${a.barrier}: ${a.command}`;
+      return message('rule-action.barrier', { barrier: a.barrier, command: a.command });
     case 'mqtt':
-      return 'publish on alarms/linkage/<rule>';
+      return message('rule-action.mqtt');
     case 'webhook':
-      return `POST to ${new URL(a.url).host} (with retries)`;
+      return message('rule-action.webhook', { host: new URL(a.url).host });
   }
 }

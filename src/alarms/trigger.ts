@@ -1,6 +1,7 @@
 import { SEVERITIES } from './config.js';
 import type { AlarmInput } from './model.js';
 import type { LinkageRule, Trigger } from './rules.js';
+import { message, type Message } from '../core/messages.js';
 
 /** Minutes since local midnight of an instant, in a UTC offset. */
 export function localMinutes(at: number, utcOffsetMinutes: number): number {
@@ -43,27 +44,27 @@ export class TriggerState {
   constructor(private readonly utcOffsetMinutes: number) {}
 
   /** Whether the rule fires; `commit` false (a dry run) leaves the state as it was. */
-  fires(rule: LinkageRule, alarm: AlarmInput, now: number, commit = true): { fires: boolean; why: string } {
+  fires(rule: LinkageRule, alarm: AlarmInput, now: number, commit = true): { fires: boolean; why: Message } {
     const t = rule.trigger;
-    if (!rule.enabled) return { fires: false, why: 'the rule is switched off' };
-    if (!matchesStatic(t, alarm)) return { fires: false, why: 'the alarm is not of the kind the rule names' };
+    if (!rule.enabled) return { fires: false, why: message('rule-why.off') };
+    if (!matchesStatic(t, alarm)) return { fires: false, why: message('rule-why.other-kind') };
     const at = Date.parse(alarm.occurredAt);
-    if (t.window && !inWindow(localMinutes(at, this.utcOffsetMinutes), t.window)) return { fires: false, why: `outside ${t.window.from}-${t.window.to}` };
+    if (t.window && !inWindow(localMinutes(at, this.utcOffsetMinutes), t.window)) return { fires: false, why: message('rule-why.outside-window', { from: t.window.from, to: t.window.to }) };
     const key = `${rule.id}|${alarm.device ?? alarm.location ?? ''}`;
     if (t.count) {
       const horizon = now - t.count.withinMin * 60_000;
       const times = (this.seen.get(key) ?? []).filter((x) => x >= horizon);
       times.push(now);
       if (commit) this.remember(this.seen, key, times.slice(-1000));
-      if (times.length < t.count.n) return { fires: false, why: `${times.length} of ${t.count.n} within ${t.count.withinMin} min` };
+      if (times.length < t.count.n) return { fires: false, why: message('rule-why.count', { seen: times.length, n: t.count.n, minutes: t.count.withinMin }) };
     }
     const last = this.fired.get(key);
-    if (t.debounceS > 0 && last !== undefined && now - last < t.debounceS * 1000) return { fires: false, why: `debounced (fired ${Math.round((now - last) / 1000)} s ago)` };
+    if (t.debounceS > 0 && last !== undefined && now - last < t.debounceS * 1000) return { fires: false, why: message('rule-why.debounced', { seconds: Math.round((now - last) / 1000) }) };
     if (commit) {
       this.remember(this.fired, key, now);
       if (t.count) this.seen.delete(key);
     }
-    return { fires: true, why: 'matches' };
+    return { fires: true, why: message('rule-why.matches') };
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {

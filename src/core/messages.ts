@@ -257,6 +257,22 @@ export const MESSAGES = {
   'webrtc.codec': 'camera "{camera}" does not send H.264; WebRTC carries H.264 only, the player uses MSE',
   'webrtc.not-started': 'the stream of camera "{camera}" did not start in time',
   'webrtc.session-not-found': 'no WebRTC session "{id}"',
+  // Alarm rules' dry run (issue 16): why a rule fires or not, and what it would do
+  'rule-why.off': 'the rule is switched off',
+  'rule-why.other-kind': 'the alarm is not of the kind the rule names',
+  'rule-why.outside-window': 'outside {from}-{to}',
+  'rule-why.count': '{seen} of {n} within {minutes} min',
+  'rule-why.debounced': 'debounced (fired {seconds} s ago)',
+  'rule-why.matches': 'matches',
+  'rule-action.camera': 'turn camera {camera} to preset {preset}, give it back after {seconds} s or on acknowledge',
+  'rule-action.speaker': 'say "{text}" on {speakers} {groups} at alarm priority until acknowledged',
+  'rule-action.popup': 'pop up on every console and wall',
+  'rule-action.popup-camera': 'pop up on every console and wall with camera {camera}',
+  'rule-action.siren': 'LED {led} and siren on {device} for {seconds} s',
+  'rule-action.led': 'LED {led} on {device} for {seconds} s',
+  'rule-action.barrier': 'barrier {barrier}: {command}',
+  'rule-action.mqtt': 'publish on alarms/linkage/<rule>',
+  'rule-action.webhook': 'POST to {host} (with retries)',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -94,6 +94,6 @@ describe('alarm path', () => {
     });
     expect(dry.results).toEqual([expect.objectContaining({ rule: 'east', fires: true, actions: ['publish on alarms/linkage/<rule>', 'pop up on every console and wall'] })]);
     const day = await rig.call<{ results: Array<{ fires: boolean; why: string }> }>('/api/alarm-rules/dry-run', { json: { alarm: { source: 'button', kind: 'press', occurredAt: '2026-12-01T14:00:00+08:00' } } });
-    expect(day.results[0]).toMatchObject({ fires: false, why: 'outside 22:00-06:00' });
+    expect(day.results[0]).toMatchObject({ fires: false, why: 'outside 22:00-06:00', whyMessage: { messageCode: 'rule-why.outside-window', params: { from: '22:00', to: '06:00' } } });
   });
 });

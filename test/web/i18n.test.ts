@@ -91,6 +91,15 @@ describe('coded gateway texts in zh-CN', () => {
   });
 });
 
+describe("the alarm rules' dry run in zh-CN", () => {
+  it('why a rule does not fire and what a firing rule would do', () => {
+    const why = { messageCode: 'rule-why.outside-window', params: { from: '22:00', to: '06:00' } };
+    expect(inLanguage('zh-CN', () => messages.translateMessage(why.messageCode, why.params))).toBe('不在 22:00-06:00 时段内');
+    expect(inLanguage('zh-CN', () => messages.translateMessage('rule-action.led', { led: 'blink', device: 'btn-1', seconds: 30 }))).toBe('“btn-1”指示灯闪烁 30 秒');
+    expect(inLanguage('en', () => messages.translateMessage('rule-why.count', { seen: 1, n: 3, minutes: 5 }))).toBe('1 of 3 within 5 min');
+  });
+});
+
 describe("the player page's own texts", () => {
   it('the badge and the notice in the page language; no English close reason', async () => {
     type Text = (...args: unknown[]) => string;

@@ -33,7 +33,10 @@ function shown(param: string, value: string | number): string {
       return anyName(text);
     case 'barrier':
     case 'speaker':
+    case 'device':
       return deviceName(text);
+    case 'led':
+      return lookup(`alarms.led.${text}`) ?? text;
     case 'speakers':
       return list(text, deviceName);
     case 'groups':

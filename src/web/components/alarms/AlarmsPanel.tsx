@@ -4,8 +4,14 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { alarmsVersion, closeAlarm, acknowledge, workOrderFrom } from '../../lib/alarms.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/time.js';
+import { translateMessage } from '../../i18n/messages.js';
 import { useApi } from '../../lib/use-api.js';
 import { AlarmClipButtons, type AlarmClip } from '../playback/AlarmClipButtons.js';
+
+interface CodedMessage { messageCode: string; params: Record<string, string | number> }
+interface DryRun { rule: string; fires: boolean; why: string; whyMessage?: CodedMessage; actions: string[]; actionMessages?: CodedMessage[] }
+/** A coded message from the gateway in the page's language, else its English text. */
+const shownMessage = (m: CodedMessage | undefined, english: string) => (m && translateMessage(m.messageCode, m.params)) || english;
 
 interface AlarmRow {
   id: number;
@@ -127,8 +133,8 @@ function RulesEditor() {
       (err: Error) => setMessage(err.message),
     );
   const dryRun = () =>
-    void api<{ results: Array<{ rule: string; fires: boolean; why: string; actions: string[] }> }>('/api/alarm-rules/dry-run', { method: 'POST', body: { yaml: text, alarm: { source: 'button', kind: 'press' } } }).then(
-      (r) => setMessage(r.results.map((x) => `${x.rule}: ${x.fires ? x.actions.join('; ') : x.why}`).join('\n')),
+    void api<{ results: DryRun[] }>('/api/alarm-rules/dry-run', { method: 'POST', body: { yaml: text, alarm: { source: 'button', kind: 'press' } } }).then(
+      (r) => setMessage(r.results.map((x) => `${x.rule}: ${x.fires ? x.actions.map((a, i) => shownMessage(x.actionMessages?.[i], a)).join('; ') : shownMessage(x.whyMessage, x.why)}`).join('\n')),
       (err: Error) => setMessage(err.message),
     );
   return (

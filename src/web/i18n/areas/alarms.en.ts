@@ -80,4 +80,7 @@ export const alarmsEn: Record<keyof typeof alarmsZh, string> = {
   'alarms.closedAs.false': 'false alarm',
   'alarms.closedAs.handled': 'handled',
   'alarms.closedAs.work-order': 'work order',
+  'alarms.led.on': 'on',
+  'alarms.led.off': 'off',
+  'alarms.led.blink': 'blinking',
 };

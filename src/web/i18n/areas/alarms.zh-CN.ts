@@ -78,4 +78,7 @@ export const alarmsZh = {
   'alarms.closedAs.false': '误报',
   'alarms.closedAs.handled': '已处理',
   'alarms.closedAs.work-order': '转为工单',
+  'alarms.led.on': '常亮',
+  'alarms.led.off': '熄灭',
+  'alarms.led.blink': '闪烁',
 } as const;
