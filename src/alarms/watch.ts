@@ -36,8 +36,9 @@ export class HomeWatch {
     return this.bySensor.get(sensor);
   }
 
+  /** Building-unit-room (3-2-701), as residents and property staff write it; the same in every language. */
   static label(home: HomeConfig): string {
-    return `Building ${home.building} unit ${home.unit} room ${home.room}`;
+    return `${home.building}-${home.unit}-${home.room}`;
   }
 
   isWatched(home: HomeConfig, at: number): boolean {

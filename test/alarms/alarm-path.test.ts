@@ -53,7 +53,7 @@ describe('alarm path', () => {
       return alarms.length > 0 ? alarms : undefined;
     });
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ source: 'watch', kind: 'watch-breach', severity: 'warning', location: 'Building 3 unit 2 room 701', occurredAt: night.timestamp });
+    expect(alarms[0]).toMatchObject({ source: 'watch', kind: 'watch-breach', severity: 'warning', location: '3-2-701', occurredAt: night.timestamp });
     const log = await rig.call<{ days: Array<{ day: string; openings: number; closings: number; outsideHours: number; events: unknown[] }> }>('/api/homes/home-701/log');
     expect(log.days).toEqual([expect.objectContaining({ day: today, openings: 2, closings: 1, outsideHours: 1 })]);
     expect(log.days[0]!.events).toEqual([
