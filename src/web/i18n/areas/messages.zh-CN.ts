@@ -184,4 +184,13 @@ export const messagesZh: Record<MessageCode, string> = {
   // Alarms (issue 14, round 3): work-order steps by the assigned worker
   'work-order.step-not-yours': '工单 {order} 已派给 {worker}：只有 {worker} 本人、网格负责人或管理员可以登记接单、到场和处理',
   'work-order.step-unassigned': '工单 {order} 还没有派给任何人：只有网格负责人或管理员可以登记接单、到场和处理',
+  // Site map (issue 14, round 3)
+  'site-map.image-empty': '平面图文件是空的',
+  'site-map.image-too-big': '平面图太大：最多 {mib} MiB',
+  'site-map.image-type': '平面图必须是 PNG 或 JPEG 图片',
+  'site-map.kind-unknown': '“{kind}”不能放到现场地图上（可放：{kinds}）',
+  'site-map.item-unknown': '没有可放到现场地图上的“{id}”',
+  'site-map.no-image': '还没有上传平面图',
+  'site-map.no-image-yet': '请先上传小区平面图，再在图上摆放设备',
+  'site-map.not-placed': '“{id}”不在现场地图上',
 };
