@@ -16,9 +16,10 @@ import { VisionPanel } from '../components/vision/VisionPanel.js';
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
+import { SiteMap } from '../components/alarms/SiteMap.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'sitemap' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'sitemap', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
@@ -52,6 +53,7 @@ export function Console() {
         {active.value === 'admin' && <AdminPanel />}
         {active.value === 'alarms' && <AlarmsPanel />}
         {active.value === 'workorders' && <WorkOrderBoard />}
+        {active.value === 'sitemap' && <SiteMap />}
       </main>
       <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>
