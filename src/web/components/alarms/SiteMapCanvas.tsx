@@ -45,48 +45,57 @@ export function SiteMapCanvas({ imageUrl, items, placements, raised, canEdit, on
   const plan = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
-  dragRef.current = drag;
   const byKey = new Map(items.map((i) => [itemKey(i), i]));
   const placed = placements.filter((p) => byKey.has(itemKey(p)));
   const placedKeys = new Set(placed.map(itemKey));
   const unplaced = items.filter((i) => !placedKeys.has(itemKey(i)));
 
-  useEffect(() => {
-    if (!drag) return;
-    const move = (e: PointerEvent) => {
+  // The latest callbacks, for the window listeners of a drag (added at pointerdown, before any re-render).
+  const handlers = useRef({ onPlace, onOpen });
+  handlers.current = { onPlace, onOpen };
+  const detach = useRef<(() => void) | null>(null);
+  useEffect(() => () => detach.current?.(), []);
+
+  const start = (item: SiteMapItem, fromPalette: boolean) => (e: PointerEvent) => {
+    if (e.button !== 0 || !canEdit) return;
+    e.preventDefault();
+    detach.current?.();
+    const first: Drag = { item, fromPalette, startX: e.clientX, startY: e.clientY, x: e.clientX, y: e.clientY, moved: false };
+    dragRef.current = first;
+    setDrag(first);
+    const move = (ev: PointerEvent) => {
       const d = dragRef.current;
       if (!d) return;
-      const moved = d.moved || Math.hypot(e.clientX - d.startX, e.clientY - d.startY) > 4;
-      setDrag({ ...d, x: e.clientX, y: e.clientY, moved });
+      const next = { ...d, x: ev.clientX, y: ev.clientY, moved: d.moved || Math.hypot(ev.clientX - d.startX, ev.clientY - d.startY) > 4 };
+      dragRef.current = next;
+      setDrag(next);
     };
-    const up = (e: PointerEvent) => {
+    const up = (ev: PointerEvent) => {
       const d = dragRef.current;
+      detach.current?.();
+      dragRef.current = null;
       setDrag(null);
       if (!d) return;
       if (!d.moved) {
-        if (!d.fromPalette) onOpen(d.item);
+        if (!d.fromPalette) handlers.current.onOpen(d.item);
         return;
       }
       const rect = plan.current?.getBoundingClientRect();
       if (!rect || rect.width === 0 || rect.height === 0) return;
-      const fx = (e.clientX - rect.left) / rect.width;
-      const fy = (e.clientY - rect.top) / rect.height;
+      const fx = (ev.clientX - rect.left) / rect.width;
+      const fy = (ev.clientY - rect.top) / rect.height;
       if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return; // dropped outside the plan: nothing changes
-      onPlace(d.item, Math.round(fx * 10000) / 10000, Math.round(fy * 10000) / 10000);
+      handlers.current.onPlace(d.item, Math.round(fx * 10000) / 10000, Math.round(fy * 10000) / 10000);
     };
     window.addEventListener('pointermove', move);
     window.addEventListener('pointerup', up);
-    return () => {
+    window.addEventListener('pointercancel', up);
+    detach.current = () => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
+      detach.current = null;
     };
-  }, [drag !== null]);
-
-  const start = (item: SiteMapItem, fromPalette: boolean) => (e: PointerEvent) => {
-    if (e.button !== 0) return;
-    if (!canEdit) return;
-    e.preventDefault();
-    setDrag({ item, fromPalette, startX: e.clientX, startY: e.clientY, x: e.clientX, y: e.clientY, moved: false });
   };
 
   const rect = plan.current?.getBoundingClientRect();
