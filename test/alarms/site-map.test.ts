@@ -6,7 +6,7 @@
  * acknowledged, and clicking the camera's marker opens its live picture.
  */
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
 import type { Alarm } from '../../src/alarms/model.js';
@@ -46,7 +46,10 @@ beforeAll(async () => {
   rig = await startAlarmRig({
     config: {
       ...fastCameraConfig([cameraEntry('gate', cam, '东门')]),
-      alarms: { devices: [{ id: 'btn-b3', name: '3号楼一键报警', location: '3号楼2单元', cameraId: 'gate' }] },
+      alarms: {
+        devices: [{ id: 'btn-b3', name: '3号楼一键报警', location: '3号楼2单元', cameraId: 'gate' }],
+        homes: [{ id: 'home-701', building: '7', unit: '1', room: '701', sensors: ['door-701'] }],
+      },
     },
   });
   admin = await rig.gw.login('admin');
@@ -96,7 +99,7 @@ describe('site map', () => {
     expect((await rig.gw.api('/api/site-map/placements/cameras/gate', { method: 'DELETE', token: rig.officer })).status).toBe(204);
     const map = await rig.call<{ items: Array<{ kind: string; id: string; name: string }>; placements: unknown[] }>('/api/site-map');
     expect(map.placements).toEqual([]);
-    expect(map.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cameras', id: 'gate', name: '东门' }), expect.objectContaining({ kind: 'alarm-buttons', id: 'btn-b3', name: '3号楼一键报警' })]));
+    expect(map.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cameras', id: 'gate', name: '东门' }), expect.objectContaining({ kind: 'alarm-buttons', id: 'btn-b3', name: '3号楼一键报警' }), { kind: 'homes', id: 'home-701', name: '7-1-701', devices: ['door-701'] }]));
   });
 
   it('upload, drag a camera and a button onto the plan, reload, the button flashes on a press, the camera opens', async () => {
@@ -139,6 +142,8 @@ describe('site map', () => {
       return b && near(b.x, 0.75) && near(b.y, 0.55);
     }, 5000, 'the moved place stored');
 
+    // a watched home placed by an officer elsewhere (it flashes for an alarm of its door sensor)
+    expect((await put('/api/site-map/placements/homes/home-701', { x: 0.5, y: 0.2 }, rig.officer)).status).toBe(200);
     await page.reload();
     await openTab();
     await page.waitForSelector('.site-marker[data-id=gate]');
@@ -172,6 +177,9 @@ describe('site map', () => {
     await rig.call(`/api/alarms/${alarm.id}/acknowledge`, { json: {} });
     await page.waitForSelector('.site-marker[data-id=btn-b3]:not([data-alarm])', { timeout: 5000 });
     expect((await flashing('btn-b3')).running).toBe(0);
+    await rig.door.openCase(); // tamper on the home's door sensor
+    await page.waitForSelector('.site-marker[data-kind=homes][data-id=home-701][data-alarm]', { timeout: 5000 });
+    expect((await flashing('home-701')).running).toBe(1);
 
     await page.click('.site-marker[data-id=gate]');
     await page.waitForSelector('.site-map-video[data-camera=gate] .tile[data-camera=gate]', { timeout: 5000 });
