@@ -10,12 +10,13 @@ const DEVICE_KINDS: readonly SiteMapKind[] = ['barriers', 'speakers', 'alarm-but
 /** Everything the configuration lets one place on the map, with display names (cameras added at run time are checked live). */
 export function siteMapItems(config: GatewayConfig): SiteMapItem[] {
   const alarmDevices = new Map(config.alarms.devices.map((d) => [d.id, d]));
+  const homeOfSensor = new Map(config.alarms.homes.flatMap((h) => h.sensors.map((s) => [s, `${h.building}-${h.unit}-${h.room}`] as const)));
   const items: SiteMapItem[] = config.cameras.list.map((c) => ({ kind: 'cameras', id: c.id, name: c.name, devices: [c.id], cameraId: c.id }));
   for (const d of config.mqtt.devices) {
     if (!DEVICE_KINDS.includes(d.kind as SiteMapKind)) continue;
     const meta = alarmDevices.get(d.id);
     const cameraId = meta?.cameraId;
-    items.push({ kind: d.kind as SiteMapKind, id: d.id, name: meta?.name ?? d.name ?? d.id, devices: [d.id], ...(cameraId ? { cameraId } : {}) });
+    items.push({ kind: d.kind as SiteMapKind, id: d.id, name: meta?.name ?? d.name ?? (homeOfSensor.has(d.id) ? `${homeOfSensor.get(d.id)!} (${d.id})` : d.id), devices: [d.id], ...(cameraId ? { cameraId } : {}) });
   }
   for (const h of config.alarms.homes) {
     items.push({ kind: 'homes', id: h.id, name: `${h.building}-${h.unit}-${h.room}`, devices: [...h.sensors], ...(h.cameraId ? { cameraId: h.cameraId } : {}) });
