@@ -60,9 +60,10 @@ import { STREAM_SOURCES } from './cameras/stream-sources.js';
 import { resolveFfmpeg } from './core/ffmpeg.js';
 
 import { alarmsFeature } from './alarms/feature.js';
+import { siteMapFeature } from './alarms/site-map-feature.js';
 
 /** Features beyond the core; each issue adds its factory here. */
-export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, visitorsFeature, dashboardFeature];
+export const FEATURES: readonly FeatureFactory[] = [camerasFeature, streamingFeature, accessFeature, recordingFeature, broadcastFeature, alarmsFeature, visionFeature, uplinkFeature, consoleViewsFeature, visitorsFeature, siteMapFeature, dashboardFeature];
 
 export interface GatewayOptions {
   config: GatewayConfig;

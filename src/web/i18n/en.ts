@@ -4,6 +4,7 @@ import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
 import { deployEn } from './areas/deploy.en.js';
 import { alarmsEn } from './areas/alarms.en.js';
+import { sitemapEn } from './areas/sitemap.en.js';
 import { visionEn } from './areas/vision.en.js';
 import { consoleEn } from './areas/console.en.js';
 import { broadcastEn } from './areas/broadcast.en.js';
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...districtEn,
   ...playbackEn,
   ...alarmsEn,
+  ...sitemapEn,
   ...visionEn,
   ...visitorsEn,
   ...broadcastEn,

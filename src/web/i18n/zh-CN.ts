@@ -4,6 +4,7 @@ import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
 import { deployZh } from './areas/deploy.zh-CN.js';
 import { alarmsZh } from './areas/alarms.zh-CN.js';
+import { sitemapZh } from './areas/sitemap.zh-CN.js';
 import { visionZh } from './areas/vision.zh-CN.js';
 import { consoleZh } from './areas/console.zh-CN.js';
 import { broadcastZh } from './areas/broadcast.zh-CN.js';
@@ -24,6 +25,7 @@ export const zhCN = {
   ...districtZh,
   ...playbackZh,
   ...alarmsZh,
+  ...sitemapZh,
   ...visionZh,
   ...visitorsZh,
   ...broadcastZh,

@@ -17,9 +17,10 @@ import { VisitorsPanel } from '../components/visitors/VisitorsPanel.js';
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
+import { SiteMap } from '../components/alarms/SiteMap.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'sitemap' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'sitemap', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
@@ -54,6 +55,7 @@ export function Console() {
         {active.value === 'admin' && <AdminPanel />}
         {active.value === 'alarms' && <AlarmsPanel />}
         {active.value === 'workorders' && <WorkOrderBoard />}
+        {active.value === 'sitemap' && <SiteMap />}
       </main>
       <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>

@@ -247,4 +247,12 @@ export const messagesEn: Record<MessageCode, string> = {
   "rule-action.barrier": "barrier {barrier}: {command}",
   "rule-action.mqtt": "publish on alarms/linkage/<rule>",
   "rule-action.webhook": "POST to {host} (with retries)",
+  "site-map.image-empty": "the plan image is empty",
+  "site-map.image-too-big": "the plan image is too large: at most {mib} MiB",
+  "site-map.image-type": "the plan image must be a PNG or JPEG picture",
+  "site-map.kind-unknown": "\"{kind}\" cannot be placed on the site map (it takes: {kinds})",
+  "site-map.item-unknown": "there is no \"{id}\" to place on the site map",
+  "site-map.no-image": "no plan image has been uploaded yet",
+  "site-map.no-image-yet": "upload a plan image of the compound before placing things on it",
+  "site-map.not-placed": "\"{id}\" is not on the site map",
 };

@@ -260,4 +260,13 @@ export const messagesZh: Record<MessageCode, string> = {
   'rule-action.barrier': '道闸“{barrier}”：{command}',
   'rule-action.mqtt': '发布到 MQTT 主题 alarms/linkage/<规则>',
   'rule-action.webhook': '向 {host} 发送 HTTP 通知（失败重试）',
+  // Site map (issue 14, round 3)
+  'site-map.image-empty': '平面图文件是空的',
+  'site-map.image-too-big': '平面图太大：最多 {mib} MiB',
+  'site-map.image-type': '平面图必须是 PNG 或 JPEG 图片',
+  'site-map.kind-unknown': '“{kind}”不能放到现场地图上（可放：{kinds}）',
+  'site-map.item-unknown': '没有可放到现场地图上的“{id}”',
+  'site-map.no-image': '还没有上传平面图',
+  'site-map.no-image-yet': '请先上传小区平面图，再在图上摆放设备',
+  'site-map.not-placed': '“{id}”不在现场地图上',
 };
