@@ -184,4 +184,20 @@ export const messagesZh: Record<MessageCode, string> = {
   // Alarms (issue 14, round 3): work-order steps by the assigned worker
   'work-order.step-not-yours': '工单 {order} 已派给 {worker}：只有 {worker} 本人、网格负责人或管理员可以登记接单、到场和处理',
   'work-order.step-unassigned': '工单 {order} 还没有派给任何人：只有网格负责人或管理员可以登记接单、到场和处理',
+  // Alarms (issue 14, round 3): grids, workers and homes edited on the pages
+  'directory.id-taken': '编号“{id}”已被使用，请换一个',
+  'directory.from-config': '“{id}”来自配置文件，请在配置文件中修改',
+  'directory.grid-not-found': '没有网格“{grid}”',
+  'directory.worker-not-found': '没有网格员“{worker}”',
+  'directory.home-not-found': '没有住户“{home}”',
+  'directory.grid-unknown': '没有网格“{grid}”，请先添加网格',
+  'directory.grid-has-workers': '网格 {grid} 还有网格员（{workers}），请先调走或删除',
+  'directory.gate-unknown': '没有道闸“{gate}”',
+  'directory.camera-unknown': '没有摄像机“{camera}”',
+  'directory.device-unknown': '没有一键报警或门磁“{device}”',
+  'directory.sensor-unknown': '没有门磁“{sensor}”',
+  'directory.sensor-taken': '门磁“{sensor}”已属于 {home}',
+  'directory.home-no-sensor': '请为住户至少选择一个门磁',
+  'directory.watch-order': '居家观察的结束日期（{to}）不能早于开始日期（{from}）',
+  'directory.home-not-watched': '{home} 不在居家观察中',
 };
