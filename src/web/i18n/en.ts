@@ -1,3 +1,4 @@
+import { alarmPagesEn } from './areas/alarm-pages.en.js';
 import { districtEn } from './areas/district.en.js';
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...districtEn,
   ...playbackEn,
   ...alarmsEn,
+  ...alarmPagesEn,
   ...visionEn,
   ...broadcastEn,
   ...gateTasksEn,

@@ -1,3 +1,4 @@
+import { alarmPagesZh } from './areas/alarm-pages.zh-CN.js';
 import { districtZh } from './areas/district.zh-CN.js';
 import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
@@ -22,6 +23,7 @@ export const zhCN = {
   ...districtZh,
   ...playbackZh,
   ...alarmsZh,
+  ...alarmPagesZh,
   ...visionZh,
   ...broadcastZh,
   ...gateTasksZh,

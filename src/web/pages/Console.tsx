@@ -16,9 +16,11 @@ import { VisionPanel } from '../components/vision/VisionPanel.js';
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
+import { GridsPage } from '../components/alarm-pages/GridsPage.js';
+import { HomesPage } from '../components/alarm-pages/HomesPage.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'grids' | 'homes' | 'gates' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'grids', 'homes', 'gates', 'broadcast', 'vision', 'devices', 'health', 'admin'];
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
@@ -52,6 +54,8 @@ export function Console() {
         {active.value === 'admin' && <AdminPanel />}
         {active.value === 'alarms' && <AlarmsPanel />}
         {active.value === 'workorders' && <WorkOrderBoard />}
+        {active.value === 'grids' && <GridsPage />}
+        {active.value === 'homes' && <HomesPage />}
       </main>
       <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>
