@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { newId, setOnDuty, splitList, type GridRow, type PickableDevice, type WorkerRow } from '../../lib/alarm-directory.js';
 import { api } from '../../lib/api.js';
@@ -18,6 +18,16 @@ export function GridsPage() {
   const [error, setError] = useState<string | null>(null);
   const [grid, setGrid] = useState(emptyGrid);
   const [worker, setWorker] = useState(emptyWorker);
+  /** On-duty changes shown at once, until the gateway's list has them (or refused them). */
+  const [duty, setDuty] = useState<Record<string, boolean>>({});
+  const toggle = (id: string, onDuty: boolean) => {
+    setDuty({ ...duty, [id]: onDuty });
+    void setOnDuty(id, onDuty).then(
+      () => (setError(null), list.reload()),
+      (err: Error) => (setError(err.message), setDuty((d) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== id)))),
+    );
+  };
+  useEffect(() => setDuty({}), [list.data]);
   const admin = user.value?.role === 'admin';
   const run = (fn: () => Promise<unknown>, after?: () => void) =>
     void fn().then(
@@ -88,7 +98,7 @@ export function GridsPage() {
                 <td>{gridName(w.grid)}</td>
                 <td>
                   <label>
-                    <input type="checkbox" class="on-duty" aria-label={`${t('dir.worker.onDuty')} ${w.name}`} checked={w.onDuty} disabled={!canControl()} onChange={(e) => run(() => setOnDuty(w.id, (e.target as HTMLInputElement).checked))} /> {t('dir.worker.onDuty')}
+                    <input type="checkbox" class="on-duty" aria-label={`${t('dir.worker.onDuty')} ${w.name}`} checked={duty[w.id] ?? w.onDuty} disabled={!canControl()} onChange={(e) => toggle(w.id, (e.target as HTMLInputElement).checked)} /> {t('dir.worker.onDuty')}
                   </label>
                 </td>
                 <td>{w.open}</td>
