@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, UserError } from '../core/errors.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from './alarm-service.js';
 import type { AlarmsConfig, GridConfig, HomeConfig, WorkerConfig } from './config.js';
+import { HomeWatch } from './watch.js';
 
 /** Where an entry comes from: the configuration file (read-only on the pages) or the pages (SQLite). */
 export type EntryOrigin = 'config' | 'page';
@@ -116,7 +117,7 @@ export class AlarmDirectory {
   endWatch(id: string, by: string): HomeEntry {
     const home = this.homes().find((h) => h.id === id);
     if (!home) throw new NotFoundError('directory.home-not-found', { home: id });
-    if (!home.watch) throw new ConflictError('directory.home-not-watched', { home: homeLabel(home) });
+    if (!home.watch) throw new ConflictError('directory.home-not-watched', { home: HomeWatch.label(home) });
     this.deps.db().prepare('INSERT OR REPLACE INTO alarm_watch_ended (home, ended_at, by) VALUES (?, ?, ?)').run(id, this.deps.clock.now(), by);
     return this.changed().homes.find((h) => h.id === id)!;
   }
@@ -143,7 +144,7 @@ export class AlarmDirectory {
     for (const sensor of home.sensors) {
       if (!this.deps.targets.doorSensorExists(sensor)) throw new UserError('directory.sensor-unknown', { sensor }, 400, 'unknown_sensor');
       const other = this.homes().find((h) => h.id !== home.id && h.sensors.includes(sensor));
-      if (other) throw new ConflictError('directory.sensor-taken', { sensor, home: homeLabel(other) });
+      if (other) throw new ConflictError('directory.sensor-taken', { sensor, home: HomeWatch.label(other) });
     }
     if (home.cameraId !== undefined && !this.deps.targets.cameraExists(home.cameraId)) throw new UserError('directory.camera-unknown', { camera: home.cameraId }, 400, 'unknown_camera');
     if (home.watch && home.watch.from > home.watch.to) throw new UserError('directory.watch-order', { from: home.watch.from, to: home.watch.to }, 400, 'bad_watch');
@@ -198,9 +199,4 @@ export class AlarmDirectory {
     };
     return this.cache;
   }
-}
-
-/** A home as people name it. */
-export function homeLabel(home: Pick<HomeConfig, 'building' | 'unit' | 'room'>): string {
-  return `Building ${home.building} unit ${home.unit} room ${home.room}`;
 }

@@ -48,7 +48,7 @@ export class HomeWatch {
     return this.bySensor.get(sensor);
   }
 
-  static label(home: HomeConfig): string {
+  static label(home: Pick<HomeConfig, 'building' | 'unit' | 'room'>): string {
     return `Building ${home.building} unit ${home.unit} room ${home.room}`;
   }
 
