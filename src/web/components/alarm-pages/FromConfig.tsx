@@ -18,7 +18,7 @@ export function NamePicker({ legend, options, value, onChange }: { legend: strin
     <fieldset class="name-picker">
       <legend>{legend}</legend>
       {options.map((o) => (
-        <label key={o.id}>
+        <label key={o.id} class="check">
           <input type="checkbox" checked={value.includes(o.id)} onChange={(e) => onChange((e.target as HTMLInputElement).checked ? [...value, o.id] : value.filter((v) => v !== o.id))} /> {o.name}
         </label>
       ))}

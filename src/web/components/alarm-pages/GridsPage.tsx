@@ -97,7 +97,7 @@ export function GridsPage() {
                 <td>{w.phone ?? ''}</td>
                 <td>{gridName(w.grid)}</td>
                 <td>
-                  <label>
+                  <label class="check">
                     <input type="checkbox" class="on-duty" aria-label={`${t('dir.worker.onDuty')} ${w.name}`} checked={duty[w.id] ?? w.onDuty} disabled={!canControl()} onChange={(e) => toggle(w.id, (e.target as HTMLInputElement).checked)} /> {t('dir.worker.onDuty')}
                   </label>
                 </td>
@@ -137,7 +137,7 @@ export function GridsPage() {
           <label>
             {t('dir.worker.user')} <input name="worker-user" maxLength={64} value={worker.user} onInput={(e) => setWorker({ ...worker, user: (e.target as HTMLInputElement).value })} />
           </label>
-          <label>
+          <label class="check">
             <input type="checkbox" checked={worker.onDuty} onChange={(e) => setWorker({ ...worker, onDuty: (e.target as HTMLInputElement).checked })} /> {t('dir.worker.onDuty')}
           </label>
           <button type="submit" class="primary">
