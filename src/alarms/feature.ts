@@ -3,6 +3,7 @@ import { ALARM_BARRIERS } from '../access/alarm-barriers.js';
 import { ALARM_ANNOUNCER } from '../broadcast/alarm-announcer.js';
 import { ALARM_CAMERAS } from '../cameras/alarm-control.js';
 import type { Feature, FeatureFactory, GatewayContext } from '../feature.js';
+import type { RouteModule } from '../http/route.js';
 import { AlarmButtonDriver } from '../../devices/alarm-button/driver.js';
 import { DoorSensorDriver } from '../../devices/door-sensor/driver.js';
 import { AlarmService, SYSTEM_CLOCK, type Clock } from './alarm-service.js';
@@ -11,6 +12,8 @@ import { LinkageRunner } from './linkage.js';
 import { alarmMigrations } from './migrations.js';
 import { RuleBook } from './rule-book.js';
 import { alarmRoutes } from './routes.js';
+import { AlarmDirectory } from './directory.js';
+import { directoryRoutes } from './directory-routes.js';
 import { AlarmSources } from './sources.js';
 import { PresetWarmer } from './preset-warmer.js';
 import { HomeWatch } from './watch.js';
@@ -49,8 +52,20 @@ function buildAlarmsFeature(ctx: GatewayContext, options: AlarmsFeatureOptions):
     targets: () => ({ cameras: ctx.capabilities.optional(ALARM_CAMERAS), speakers: ctx.capabilities.optional(ALARM_ANNOUNCER), barriers: ctx.capabilities.optional(ALARM_BARRIERS), buttons, buttonIds }),
   });
   const service: AlarmService = new AlarmService({ store, linkage, publisher: ctx.publisher, bus: ctx.bus, config: settings, log, clock });
-  const watch = new HomeWatch({ homes: settings.homes, db, utcOffsetMinutes: settings.utcOffsetMinutes });
-  const orders = new WorkOrders({ db, config: settings, clock, publisher: ctx.publisher, log, photoDir: join(config.storage.dataDir, 'work-orders', 'photos') });
+  const alarmDevices = config.mqtt.devices.filter((d) => d.kind === 'alarm-buttons' || d.kind === 'door-sensors');
+  const directory = new AlarmDirectory({
+    db,
+    config: settings,
+    clock,
+    targets: {
+      doorSensorExists: (id) => config.mqtt.devices.some((d) => d.kind === 'door-sensors' && d.id === id),
+      alarmDeviceExists: (id) => alarmDevices.some((d) => d.id === id),
+      gateExists: (id) => config.mqtt.devices.some((d) => d.kind === 'barriers' && d.id === id),
+      cameraExists: (id) => ctx.capabilities.optional(ALARM_CAMERAS)?.has(id) ?? false,
+    },
+  });
+  const watch = new HomeWatch({ homes: () => directory.homes(), db, utcOffsetMinutes: settings.utcOffsetMinutes });
+  const orders = new WorkOrders({ db, config: settings, directory, clock, publisher: ctx.publisher, log, photoDir: join(config.storage.dataDir, 'work-orders', 'photos') });
   service.setWorkOrderHook((alarm, by) => {
     if (alarm.workOrderId) return;
     const order = orders.create({ origin: 'alarm', alarmId: alarm.id, title: `${alarm.kind} (${alarm.source}) ${alarm.location ?? alarm.device ?? ''}`.trim(), location: alarm.location ?? undefined, cameraId: alarm.cameraId ?? undefined, device: alarm.device ?? undefined }, by);
@@ -80,6 +95,13 @@ function buildAlarmsFeature(ctx: GatewayContext, options: AlarmsFeatureOptions):
     name: 'alarms',
     migrations: alarmMigrations,
     services: [buttons, doors, { name: 'alarm-rules', start: async () => rules.load(), stop: async () => {} }, service, sources, orders, presetWarmer],
-    routes: alarmRoutes({ service, store, rules, watch, orders, clock }),
+    routes: joinRoutes(
+      alarmRoutes({ service, store, rules, watch, orders, clock }),
+      directoryRoutes({ directory, devices: () => config.mqtt.devices.filter((d) => ['door-sensors', 'alarm-buttons', 'barriers'].includes(d.kind)).map((d) => ({ id: d.id, name: d.name ?? d.id, kind: d.kind })) }),
+    ),
   };
+}
+
+function joinRoutes(...modules: RouteModule[]): RouteModule {
+  return { routes: () => modules.flatMap((m) => m.routes()) };
 }

@@ -111,5 +111,30 @@ export const alarmMigrations: MigrationSet = {
         ALTER TABLE door_openings ADD COLUMN kind TEXT NOT NULL DEFAULT 'open';
       `,
     },
+    {
+      version: 3,
+      name: 'grids, grid workers and homes added on the pages; on-duty states; watches ended early',
+      up: `
+        CREATE TABLE alarm_directory (
+          kind TEXT NOT NULL,
+          id TEXT NOT NULL,
+          data TEXT NOT NULL,
+          updated_by TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (kind, id)
+        );
+        CREATE TABLE alarm_worker_duty (
+          worker TEXT PRIMARY KEY,
+          on_duty INTEGER NOT NULL,
+          by TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+        CREATE TABLE alarm_watch_ended (
+          home TEXT PRIMARY KEY,
+          ended_at INTEGER NOT NULL,
+          by TEXT NOT NULL
+        );
+      `,
+    },
   ],
 };

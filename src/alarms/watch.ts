@@ -3,7 +3,10 @@ import type { HomeConfig } from './config.js';
 import type { AlarmInput } from './model.js';
 import { inWindow, localDay, localMinutes } from './trigger.js';
 
-export interface HomeView extends HomeConfig {
+/** A home as the watch reads it: from the configuration file or the page, maybe ended early. */
+export type WatchedHome = HomeConfig & { endedAt?: number | null; origin?: 'config' | 'page' };
+
+export interface HomeView extends WatchedHome {
   /** Whether the home is under watch today (site time). */
   watched: boolean;
   label: string;
@@ -26,29 +29,39 @@ export interface DailyLogDay {
  * itself after its last day.
  */
 export class HomeWatch {
-  private readonly bySensor = new Map<string, HomeConfig>();
+  private indexed: { homes: readonly WatchedHome[]; bySensor: Map<string, WatchedHome> } | undefined;
 
-  constructor(private readonly deps: { homes: readonly HomeConfig[]; db: () => Db; utcOffsetMinutes: number }) {
-    for (const home of deps.homes) for (const s of home.sensors) this.bySensor.set(s, home);
+  /** `homes` is read on every event (the directory caches it): homes added on the page count at once. */
+  constructor(private readonly deps: { homes: () => readonly WatchedHome[]; db: () => Db; utcOffsetMinutes: number }) {}
+
+  private get bySensor(): Map<string, WatchedHome> {
+    const homes = this.deps.homes();
+    if (this.indexed?.homes !== homes) {
+      const bySensor = new Map<string, WatchedHome>();
+      for (const home of homes) for (const s of home.sensors) bySensor.set(s, home);
+      this.indexed = { homes, bySensor };
+    }
+    return this.indexed.bySensor;
   }
 
-  homeOf(sensor: string): HomeConfig | undefined {
+  homeOf(sensor: string): WatchedHome | undefined {
     return this.bySensor.get(sensor);
   }
 
   /** Building-unit-room (3-2-701), as residents and property staff write it; the same in every language. */
-  static label(home: HomeConfig): string {
+  static label(home: Pick<HomeConfig, 'building' | 'unit' | 'room'>): string {
     return `${home.building}-${home.unit}-${home.room}`;
   }
 
-  isWatched(home: HomeConfig, at: number): boolean {
+  isWatched(home: WatchedHome, at: number): boolean {
     if (!home.watch) return false;
+    if (home.endedAt != null && at >= home.endedAt) return false;
     const day = localDay(at, this.deps.utcOffsetMinutes);
     return day >= home.watch.from && day <= home.watch.to;
   }
 
   list(at: number): HomeView[] {
-    return this.deps.homes.map((h) => ({ ...h, watched: this.isWatched(h, at), label: HomeWatch.label(h) }));
+    return this.deps.homes().map((h) => ({ ...h, watched: this.isWatched(h, at), label: HomeWatch.label(h) }));
   }
 
   /**

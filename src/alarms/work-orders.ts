@@ -98,7 +98,7 @@ export class WorkOrders implements Service {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { db: () => Db; config: AlarmsConfig; clock: Clock; publisher: MqttPublisher; log: Logger; photoDir: string; onEscalate?: (order: WorkOrder, deadline: Deadline, supervisor: string) => void },
+    private readonly deps: { db: () => Db; config: AlarmsConfig; directory: { grids(): GridConfig[]; workers(): WorkerConfig[] }; clock: Clock; publisher: MqttPublisher; log: Logger; photoDir: string; onEscalate?: (order: WorkOrder, deadline: Deadline, supervisor: string) => void },
   ) {}
 
   async start(): Promise<void> {
@@ -112,18 +112,18 @@ export class WorkOrders implements Service {
   }
 
   grids(): GridConfig[] {
-    return this.deps.config.grids;
+    return this.deps.directory.grids();
   }
 
   workers(): Array<WorkerConfig & { open: number }> {
     const open = this.deps.db().prepare<[], { worker: string; n: number }>(`SELECT worker, COUNT(*) AS n FROM work_orders WHERE status IN ('assigned','accepted','on-site') GROUP BY worker`).all();
     const byWorker = new Map(open.map((o) => [o.worker, o.n]));
-    return this.deps.config.workers.map((w) => ({ ...w, open: byWorker.get(w.id) ?? 0 }));
+    return this.deps.directory.workers().map((w) => ({ ...w, open: byWorker.get(w.id) ?? 0 }));
   }
 
   /** The grid a place belongs to (by device, camera, gate, then building named in the location). */
   gridOf(o: { device?: string | undefined; cameraId?: string | undefined; location?: string | undefined }): GridConfig | undefined {
-    const grids = this.deps.config.grids;
+    const grids = this.deps.directory.grids();
     return (
       grids.find((g) => o.device && (g.devices.includes(o.device) || g.gates.includes(o.device))) ??
       grids.find((g) => o.cameraId && g.cameras.includes(o.cameraId)) ??
@@ -133,11 +133,11 @@ export class WorkOrders implements Service {
 
   create(input: NewWorkOrder, by: string): WorkOrder {
     const now = this.deps.clock.now();
-    const grid = input.grid ? this.deps.config.grids.find((g) => g.id === input.grid) : this.gridOf(input);
+    const grid = input.grid ? this.deps.directory.grids().find((g) => g.id === input.grid) : this.gridOf(input);
     if (input.grid && !grid) throw new UserError('work-order.grid-unknown', { grid: input.grid }, 400, 'unknown_grid');
     let worker: WorkerConfig | undefined;
     if (input.worker) {
-      worker = this.deps.config.workers.find((w) => w.id === input.worker);
+      worker = this.deps.directory.workers().find((w) => w.id === input.worker);
       if (!worker) throw new UserError('work-order.worker-unknown', { worker: input.worker }, 400, 'unknown_worker');
     } else if (grid) {
       const candidates = this.workers().filter((w) => w.grid === grid.id && w.onDuty).sort((a, b) => a.open - b.open);
@@ -159,7 +159,7 @@ export class WorkOrders implements Service {
   assign(id: number, workerId: string, by: string): WorkOrder {
     const order = this.get(id);
     if (['resolved', 'planned', 'cancelled'].includes(order.status)) throw new ConflictError('work-order.already-done', { order: id, orderStatus: order.status });
-    const worker = this.deps.config.workers.find((w) => w.id === workerId);
+    const worker = this.deps.directory.workers().find((w) => w.id === workerId);
     if (!worker) throw new UserError('work-order.worker-unknown', { worker: workerId }, 400, 'unknown_worker');
     const now = this.deps.clock.now();
     // Deadlines count from this (re)assignment.
@@ -228,7 +228,7 @@ export class WorkOrders implements Service {
       if (!passed.length) continue;
       const breaches = [...order.breaches, ...passed];
       this.deps.db().prepare('UPDATE work_orders SET breaches = ? WHERE id = ?').run(JSON.stringify(breaches), order.id);
-      const supervisor = this.deps.config.grids.find((g) => g.id === order.grid)?.supervisor ?? 'duty supervisor';
+      const supervisor = this.deps.directory.grids().find((g) => g.id === order.grid)?.supervisor ?? 'duty supervisor';
       for (const d of passed) {
         this.step(order.id, `breach:${d}`, 'clock', now, `escalated to ${supervisor}`);
         this.deps.log.warn({ workOrder: order.id, deadline: d, supervisor }, 'work order deadline breached: escalated');
@@ -279,8 +279,8 @@ export class WorkOrders implements Service {
       return [...map.entries()].map(([k, list]) => line(k, nameOf(k), list)).sort(rank);
     };
     return {
-      byWorker: group((o) => o.worker, (k) => this.deps.config.workers.find((w) => w.id === k)?.name ?? k),
-      byGrid: group((o) => o.grid, (k) => this.deps.config.grids.find((g) => g.id === k)?.name ?? k),
+      byWorker: group((o) => o.worker, (k) => this.deps.directory.workers().find((w) => w.id === k)?.name ?? k),
+      byGrid: group((o) => o.grid, (k) => this.deps.directory.grids().find((g) => g.id === k)?.name ?? k),
     };
   }
 
@@ -290,9 +290,9 @@ export class WorkOrders implements Service {
    */
   private checkStepper(order: WorkOrder, by: Stepper): void {
     if (by.role === 'admin') return;
-    const worker = order.worker ? this.deps.config.workers.find((w) => w.id === order.worker) : undefined;
+    const worker = order.worker ? this.deps.directory.workers().find((w) => w.id === order.worker) : undefined;
     if (worker && (worker.user ?? worker.id) === by.name) return;
-    const grid = order.grid ? this.deps.config.grids.find((g) => g.id === order.grid) : undefined;
+    const grid = order.grid ? this.deps.directory.grids().find((g) => g.id === order.grid) : undefined;
     if (grid?.supervisorUser !== undefined && grid.supervisorUser === by.name) return;
     if (!worker) throw new UserError('work-order.step-unassigned', { order: order.id }, 403, 'not_assigned_worker');
     throw new UserError('work-order.step-not-yours', { order: order.id, worker: worker.name }, 403, 'not_assigned_worker');

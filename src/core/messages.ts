@@ -282,6 +282,22 @@ export const MESSAGES = {
   'site-map.no-image': 'no plan image has been uploaded yet',
   'site-map.no-image-yet': 'upload a plan image of the compound before placing things on it',
   'site-map.not-placed': '"{id}" is not on the site map',
+  // Alarms (issue 14, round 3): grids, workers and homes edited on the pages
+  'directory.id-taken': 'the id "{id}" is already used by another {kind}; choose another',
+  'directory.from-config': '"{id}" comes from the configuration file; change it there',
+  'directory.grid-not-found': 'there is no grid "{grid}"',
+  'directory.worker-not-found': 'there is no grid worker "{worker}"',
+  'directory.home-not-found': 'there is no home "{home}"',
+  'directory.grid-unknown': 'there is no grid "{grid}"; add the grid first',
+  'directory.grid-has-workers': 'grid {grid} still has workers ({workers}); move or remove them first',
+  'directory.gate-unknown': 'there is no gate barrier "{gate}"',
+  'directory.camera-unknown': 'there is no camera "{camera}"',
+  'directory.device-unknown': 'there is no alarm button or door sensor "{device}"',
+  'directory.sensor-unknown': 'there is no door sensor "{sensor}"',
+  'directory.sensor-taken': 'door sensor "{sensor}" already belongs to {home}',
+  'directory.home-no-sensor': 'choose at least one door sensor for the home',
+  'directory.watch-order': 'the watch cannot end ({to}) before it starts ({from})',
+  'directory.home-not-watched': '{home} is not under watch',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

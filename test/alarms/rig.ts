@@ -23,7 +23,7 @@ export interface AlarmRig {
 }
 
 /** A gateway with an alarm button and a door sensor (simulated, over the real broker). */
-export async function startAlarmRig(options: { config?: Record<string, unknown>; features?: readonly FeatureFactory[]; devices?: Array<Record<string, unknown>>; behaviours?: AlarmDeviceBehaviour[]; dataDir?: string } = {}): Promise<AlarmRig> {
+export async function startAlarmRig(options: { config?: Record<string, unknown>; features?: readonly FeatureFactory[]; devices?: Array<Record<string, unknown>>; behaviours?: AlarmDeviceBehaviour[]; dataDir?: string; doorName?: string } = {}): Promise<AlarmRig> {
   const extra = (options.config ?? {}) as { mqtt?: { devices?: unknown[] } };
   const gw = await startTestGateway({
     ...(options.features ? { features: options.features } : {}),
@@ -33,7 +33,7 @@ export async function startAlarmRig(options: { config?: Record<string, unknown>;
       mqtt: {
         devices: [
           { id: BUTTON.id, kind: 'alarm-buttons', password: BUTTON.password },
-          { id: DOOR.id, kind: 'door-sensors', password: DOOR.password },
+          { id: DOOR.id, kind: 'door-sensors', password: DOOR.password, ...(options.doorName ? { name: options.doorName } : {}) },
           ...(options.devices ?? []),
         ],
       },

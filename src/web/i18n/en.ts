@@ -1,4 +1,5 @@
 import { visitorsEn } from './areas/visitors.en.js';
+import { alarmPagesEn } from './areas/alarm-pages.en.js';
 import { districtEn } from './areas/district.en.js';
 import { adminEn } from './areas/admin.en.js';
 import { wordsEn } from './areas/words.en.js';
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   ...playbackEn,
   ...alarmsEn,
   ...sitemapEn,
+  ...alarmPagesEn,
   ...visionEn,
   ...visitorsEn,
   ...broadcastEn,

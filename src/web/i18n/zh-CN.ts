@@ -1,4 +1,5 @@
 import { visitorsZh } from './areas/visitors.zh-CN.js';
+import { alarmPagesZh } from './areas/alarm-pages.zh-CN.js';
 import { districtZh } from './areas/district.zh-CN.js';
 import { adminZh } from './areas/admin.zh-CN.js';
 import { wordsZh } from './areas/words.zh-CN.js';
@@ -26,6 +27,7 @@ export const zhCN = {
   ...playbackZh,
   ...alarmsZh,
   ...sitemapZh,
+  ...alarmPagesZh,
   ...visionZh,
   ...visitorsZh,
   ...broadcastZh,

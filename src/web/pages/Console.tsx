@@ -18,9 +18,11 @@ import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
 import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
 import { SiteMap } from '../components/alarms/SiteMap.js';
+import { GridsPage } from '../components/alarm-pages/GridsPage.js';
+import { HomesPage } from '../components/alarm-pages/HomesPage.js';
 
-type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'sitemap' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
-const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'sitemap', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
+type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'sitemap' | 'grids' | 'homes' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
+const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'sitemap', 'grids', 'homes', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
 import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
@@ -56,6 +58,8 @@ export function Console() {
         {active.value === 'alarms' && <AlarmsPanel />}
         {active.value === 'workorders' && <WorkOrderBoard />}
         {active.value === 'sitemap' && <SiteMap />}
+        {active.value === 'grids' && <GridsPage />}
+        {active.value === 'homes' && <HomesPage />}
       </main>
       <AlarmPopup onOpenCamera={() => (active.value = 'cameras')} />
     </div>
