@@ -95,7 +95,7 @@ describe('grids, workers and homes on the pages', () => {
       return alarms.length > 0 ? alarms : undefined;
     }, 5000, 'the watch warning');
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ kind: 'watch-breach', severity: 'warning', location: 'Building 3 unit 2 room 701', cameraId: 'gate', occurredAt: night.timestamp });
+    expect(alarms[0]).toMatchObject({ kind: 'watch-breach', severity: 'warning', location: '3-2-701', cameraId: 'gate', occurredAt: night.timestamp });
 
     // Ended early on the page: the next opening at night raises nothing.
     page.once('dialog', (d) => void d.accept());
