@@ -186,6 +186,16 @@ describe('every page in zh-CN reads in Chinese', () => {
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
     await expect.poll(() => page.locator('.admin-audit tbody tr').count()).toBeGreaterThan(0);
     await scan(page, 'admin');
+    // Every other tab, with an alarm raised from a tile: its pop-up, kind and time read in Chinese.
+    expect((await gw.api('/api/alarms', { method: 'POST', token: officer, json: { cameraId: 'cam-gate', location: '东门岗亭' } })).status).toBe(201);
+    await page.locator('.alarm-popup').waitFor({ timeout: 10_000 });
+    await scan(page, 'alarm-popup');
+    for (const [tab, name] of [['回放', 'playback'], ['报警', 'alarms'], ['工单', 'workorders'], ['现场地图', 'sitemap'], ['网格与网格员', 'grids'], ['居家观察', 'homes'], ['外来人员', 'visitors'], ['智能分析', 'vision']] as const) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      await scan(page, name);
+    }
 
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 400, height: 800 });
@@ -201,5 +211,5 @@ describe('every page in zh-CN reads in Chinese', () => {
     await expect.poll(() => wall.locator('.wall-header').innerText()).toContain('车库音柱');
     await scan(wall, 'wall');
     await wall.close();
-  }, 90_000);
+  }, 150_000);
 });

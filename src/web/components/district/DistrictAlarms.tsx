@@ -1,7 +1,8 @@
 import { lookup, t, type MessageKey } from '../../i18n/index.js';
 import type { DistrictAlarm, DistrictGridStats, DistrictSite, DistrictWorkOrder } from '../../lib/district.js';
+import { formatDate, formatHourMinute } from '../../lib/time.js';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : t('district.never'));
+const when = (iso: string | null) => (iso ? `${formatDate(iso).slice(5)} ${formatHourMinute(iso)}` : t('district.never'));
 /** A word from the alarms feature's catalog (status, source), else the value as sent. */
 const word = (prefix: string, value: string) => lookup(`${prefix}.${value}`) ?? value;
 const pct = (v: number | null) => (v === null ? t('district.never') : `${v} %`);

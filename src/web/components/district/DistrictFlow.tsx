@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.js';
 import type { DistrictSite, FlowBucket } from '../../lib/district.js';
+import { formatDate, formatHourMinute } from '../../lib/time.js';
 
 /** Entries per community and hour: in / out / refused. */
 export function DistrictFlow({ buckets, sites }: { buckets: readonly FlowBucket[]; sites: readonly DistrictSite[] }) {
@@ -20,7 +21,7 @@ export function DistrictFlow({ buckets, sites }: { buckets: readonly FlowBucket[
         <tbody>
           {buckets.map((b) => (
             <tr key={`${b.site}/${b.hour}`}>
-              <td>{new Date(b.hour).toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })}</td>
+              <td>{`${formatDate(b.hour).slice(5)} ${formatHourMinute(b.hour)}`}</td>
               <td>{name(b.site)}</td>
               <td>{b.in}</td>
               <td>{b.out}</td>

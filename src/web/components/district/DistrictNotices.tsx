@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { districtApi, type DistrictNotice, type DistrictSite } from '../../lib/district.js';
+import { formatDateTime } from '../../lib/time.js';
 
 const list = (s: string) => s.split(/[,，\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -51,7 +52,7 @@ export function DistrictNotices({ notices, sites, onSent }: { notices: readonly 
       <ul class="district-notices">
         {notices.map((n) => (
           <li key={n.id}>
-            <strong>{n.content.kind === 'tts' ? n.content.text : n.content.clipName}</strong> ({new Date(n.createdAt).toLocaleString()}, {n.createdBy})
+            <strong>{n.content.kind === 'tts' ? n.content.text : n.content.clipName}</strong> ({formatDateTime(n.createdAt)}, {n.createdBy})
             <ul>
               {n.deliveries.map((d) => (
                 <li key={d.site} data-site={d.site} data-state={d.state}>

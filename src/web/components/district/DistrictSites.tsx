@@ -1,7 +1,8 @@
 import { t, type MessageKey } from '../../i18n/index.js';
 import type { DistrictSite } from '../../lib/district.js';
+import { formatDateTime } from '../../lib/time.js';
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : t('district.never'));
+const time = (iso: string | null) => (iso ? formatDateTime(iso) : t('district.never'));
 
 /** Every community with its state, last contact and today's entries. */
 export function DistrictSites({ sites }: { sites: readonly DistrictSite[] }) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n/index.js';
 import { districtApi, type DistrictSite, type PlateEntry } from '../../lib/district.js';
+import { formatDateTime } from '../../lib/time.js';
 
 /** One plate's passages across every community. */
 export function PlateSearch({ sites }: { sites: readonly DistrictSite[] }) {
@@ -42,7 +43,7 @@ export function PlateSearch({ sites }: { sites: readonly DistrictSite[] }) {
           <tbody>
             {entries.map((e) => (
               <tr key={`${e.site}/${e.eventId}`}>
-                <td>{new Date(e.occurredAt).toLocaleString()}</td>
+                <td>{formatDateTime(e.occurredAt)}</td>
                 <td>{name(e.site)}</td>
                 <td>{e.gate}</td>
                 <td>{e.direction === 'in' ? t('district.in') : t('district.out')}</td>

@@ -12,6 +12,7 @@ import { cameras } from '../../lib/cameras.js';
 import { PlaybackPlayer } from '../../lib/playback-player.js';
 import { canControl } from '../../lib/session.js';
 import { Timeline, ZOOMS_MS, type TimelineData } from './Timeline.js';
+import { formatDateTime } from '../../lib/time.js';
 
 const SPEEDS = [1, 2, 4, 8];
 /** What to play: cameras and the instant to start at (and, from a link, speed and paused). */
@@ -143,7 +144,7 @@ export function PlaybackPanel() {
         ))}
       </div>
       <div class="playback-controls">
-        <span class="playback-clock">{new Date(position).toLocaleString()}</span>
+        <span class="playback-clock">{formatDateTime(position)}</span>
         <button type="button" onClick={() => (paused ? all((p) => p.resume()) : all((p) => p.pause()), setPaused(!paused))}>{paused ? t('playback.play') : t('playback.pause')}</button>
         <button type="button" onClick={() => all((p) => p.step())}>{t('playback.step')}</button>
         {SPEEDS.map((s) => (

@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.js';
 import { useApi } from '../../lib/use-api.js';
+import { formatDate } from '../../lib/time.js';
 
 interface TlsState {
   enabled: boolean;
@@ -42,7 +43,7 @@ export function TrustGateway() {
           )}
           {data.certificate && (
             <>
-              <p>{t('tls.validTo', { date: new Date(data.certificate.validTo).toLocaleDateString() })}</p>
+              <p>{t('tls.validTo', { date: formatDate(data.certificate.validTo) })}</p>
               <p>{t('tls.names', { names: [...data.certificate.dns, ...data.certificate.ips].join(', ') })}</p>
             </>
           )}

@@ -4,6 +4,7 @@ import { api } from '../../lib/api.js';
 import { cameras } from '../../lib/cameras.js';
 import { LiveBoxes } from './LiveBoxes.js';
 import { ZoneSchedule, type ZoneScheduleValue } from './ZoneSchedule.js';
+import { formatDateTime } from '../../lib/time.js';
 
 const KINDS = ['intrusion', 'loitering', 'crowding', 'vehicle-dwell', 'line-crossing'] as const;
 type Kind = (typeof KINDS)[number];
@@ -162,7 +163,7 @@ export function VisionPanel() {
           {events.map((e) => (
             <li key={e.id}>
               {e.snapshot && <img src={`/api/vision/snapshots/${e.snapshot}`} alt="" width={160} />}{' '}
-              {new Date(e.at).toLocaleString()} · {t(`vision.kind.${e.kind}` as MessageKey)} · {e.zoneName} · {e.classes.join(', ')} {Math.round(e.confidence * 100)}%
+              {formatDateTime(e.at)} · {t(`vision.kind.${e.kind}` as MessageKey)} · {e.zoneName} · {e.classes.join(', ')} {Math.round(e.confidence * 100)}%
             </li>
           ))}
         </ul>
