@@ -122,10 +122,11 @@ describe('playback in Chromium', () => {
     // 8x for a few seconds of wall time needs half a minute of recording ahead of T (not the live edge)
     await waitFor(() => Date.now() > recordedFrom + 36_000, 40_000);
     const T = Math.round(recordedFrom + 1000);
-    await open(`cameras=east,west&at=${T}&speed=8`);
+    // One camera: 8x is 120 decoded pictures a second, which a loaded 2-core machine can still show.
+    await open(`cameras=east&at=${T}&speed=8`);
     await waitFor(async () => ((await shownStamps(page)).stamps.east?.wallMs ?? 0) > T + 800, 15_000, 'playing at 8x');
     const first = await shownStamps(page);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
     const last = await shownStamps(page);
     const rate = (last.stamps.east!.wallMs - first.stamps.east!.wallMs) / (last.at - first.at);
     expect(rate).toBeGreaterThan(7);
