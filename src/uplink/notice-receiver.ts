@@ -25,6 +25,8 @@ const noticeSchema = z.object({
 type Notice = z.infer<typeof noticeSchema>;
 
 const ENDED = new Set(['finished', 'stopped', 'skipped', 'failed']);
+// A delivery's detail is a message code (src/core/messages.ts) the district's page shows in its language,
+// or, for an unexpected error, its text.
 /** Most notices waiting for their time at once (each holds one timer). */
 const MAX_SCHEDULED = 200;
 /** A notice whose speakers are all offline is tried again this often until it expires. */
@@ -57,12 +59,12 @@ export class NoticeReceiver {
       const noticeId = this.jobs.get(e.jobId);
       if (!noticeId || !ENDED.has(e.event)) return;
       this.jobs.delete(e.jobId);
-      this.setState(noticeId, e.event === 'finished' ? 'played' : 'failed', e.event === 'finished' ? null : `the broadcast job ended as ${e.event}`);
+      this.setState(noticeId, e.event === 'finished' ? 'played' : 'failed', e.event === 'finished' ? null : `notice.job-${e.event}`);
     });
     // What a restart interrupted: waiting notices wait again, a notice that was playing is reported failed.
     const rows = this.db().prepare<[], { notice_id: string; state: string; detail: string }>("SELECT notice_id, state, detail FROM uplink_notices WHERE state IN ('received', 'scheduled', 'playing')").all();
     for (const r of rows) {
-      if (r.state === 'playing') this.setState(r.notice_id, 'failed', 'interrupted by a gateway restart');
+      if (r.state === 'playing') this.setState(r.notice_id, 'failed', 'notice.interrupted');
       else this.arrange(JSON.parse(r.detail) as Notice);
     }
   }
@@ -113,7 +115,7 @@ export class NoticeReceiver {
     const fresh = this.db().transaction(() => {
       const inserted = this.db().prepare('INSERT INTO uplink_notices (notice_id, received_at, state, detail) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(notice.id, now, state, JSON.stringify(notice));
       if (inserted.changes === 0) return false;
-      this.deps.outbox.append('notice-state', `${notice.id}/${state}`, { noticeId: notice.id, state, detail: expired ? 'it had expired when the site received it' : null });
+      this.deps.outbox.append('notice-state', `${notice.id}/${state}`, { noticeId: notice.id, state, detail: expired ? 'notice.expired-on-arrival' : null });
       return true;
     })();
     m.ack();
@@ -131,9 +133,9 @@ export class NoticeReceiver {
 
   private async play(notice: Notice): Promise<void> {
     if (this.stopped) return;
-    if (Date.parse(notice.expiresAt) <= Date.now()) return this.setState(notice.id, 'expired', 'it expired before it could play');
+    if (Date.parse(notice.expiresAt) <= Date.now()) return this.setState(notice.id, 'expired', 'notice.expired-before-play');
     const player = this.deps.player();
-    if (!player) return this.setState(notice.id, 'failed', 'this site has no broadcast service');
+    if (!player) return this.setState(notice.id, 'failed', 'notice.no-broadcast');
     try {
       const jobId = await player.play({ content: notice.content, groups: notice.groups.length ? notice.groups : this.deps.defaultGroups, urgent: notice.priority === 'urgent', repeat: notice.repeat, sentBy: notice.createdBy });
       this.jobs.set(jobId, notice.id);
@@ -146,7 +148,7 @@ export class NoticeReceiver {
         this.timers.set(notice.id, setTimeout(() => (this.timers.delete(notice.id), void this.play(notice)), RETRY_MS));
         return;
       }
-      this.setState(notice.id, 'failed', (err as Error).message.slice(0, 200));
+      this.setState(notice.id, 'failed', err instanceof UserError ? err.messageCode : (err as Error).message.slice(0, 200));
     }
   }
 

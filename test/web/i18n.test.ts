@@ -98,6 +98,15 @@ describe("the alarm rules' dry run in zh-CN", () => {
     expect(inLanguage('zh-CN', () => messages.translateMessage('rule-action.led', { led: 'blink', device: 'btn-1', seconds: 30 }))).toBe('“btn-1”指示灯闪烁 30 秒');
     expect(inLanguage('en', () => messages.translateMessage('rule-why.count', { seen: 1, n: 3, minutes: 5 }))).toBe('1 of 3 within 5 min');
   });
+
+  it("why a district notice did not play at a site (every detail the site's receiver sends)", async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync('src/uplink/notice-receiver.ts', 'utf8');
+    const codes = [...source.matchAll(/'(notice\.[a-z-]+)'/g)].map((m) => m[1]!);
+    const jobEnds = ['stopped', 'skipped', 'failed'].map((e) => `notice.job-${e}`);
+    expect(codes.length).toBeGreaterThan(3);
+    for (const code of [...codes, ...jobEnds]) expect(inLanguage('zh-CN', () => messages.translateMessage(code)), code).toMatch(/[\u4e00-\u9fff]/);
+  });
 });
 
 describe("the player page's own texts", () => {

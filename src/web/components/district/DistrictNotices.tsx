@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { districtApi, type DistrictNotice, type DistrictSite } from '../../lib/district.js';
+import { translateMessage } from '../../i18n/messages.js';
 import { formatDateTime } from '../../lib/time.js';
 
 const list = (s: string) => s.split(/[,，\s]+/).map((x) => x.trim()).filter(Boolean);
@@ -57,7 +58,7 @@ export function DistrictNotices({ notices, sites, onSent }: { notices: readonly 
               {n.deliveries.map((d) => (
                 <li key={d.site} data-site={d.site} data-state={d.state}>
                   {name(d.site)}: {t(`district.delivery.${d.state}` as MessageKey)}
-                  {d.detail ? ` (${d.detail})` : ''}
+                  {d.detail ? ` (${translateMessage(d.detail) ?? d.detail})` : ''}
                 </li>
               ))}
             </ul>

@@ -270,4 +270,11 @@ export const messagesEn: Record<MessageCode, string> = {
   "directory.home-no-sensor": "choose at least one door sensor for the home",
   "directory.watch-order": "the watch cannot end ({to}) before it starts ({from})",
   "directory.home-not-watched": "{home} is not under watch",
+  "notice.expired-on-arrival": "it had expired when the site received it",
+  "notice.expired-before-play": "it expired before it could play",
+  "notice.no-broadcast": "this site has no broadcast service",
+  "notice.interrupted": "interrupted by a gateway restart",
+  "notice.job-stopped": "the broadcast was stopped at the site",
+  "notice.job-skipped": "the broadcast was skipped (a higher priority was playing)",
+  "notice.job-failed": "the broadcast failed at the site",
 };

@@ -285,4 +285,12 @@ export const messagesZh: Record<MessageCode, string> = {
   'directory.home-no-sensor': '请为住户至少选择一个门磁',
   'directory.watch-order': '居家观察的结束日期（{to}）不能早于开始日期（{from}）',
   'directory.home-not-watched': '{home} 不在居家观察中',
+  // District notices at a site (issue 19): why a delivery did not play
+  'notice.expired-on-arrival': '小区收到时已过期',
+  'notice.expired-before-play': '未能在有效期内播放',
+  'notice.no-broadcast': '该小区没有广播服务',
+  'notice.interrupted': '网关重启，播放中断',
+  'notice.job-stopped': '小区值班员停止了播放',
+  'notice.job-skipped': '未播放（有更高优先级的广播正在播放）',
+  'notice.job-failed': '小区播放失败',
 };
