@@ -15,6 +15,8 @@ export const passItemSchema = z.object({
   value: z.string().min(1).max(256),
   validFrom: isoTime,
   validUntil: isoTime,
+  /** The visitor's car, when registered (one spelling: upper case, no spaces or dots): admitted by plate inside the same validity. */
+  plate: z.string().min(1).max(16).optional(),
 });
 export type PassItem = z.infer<typeof passItemSchema>;
 
@@ -37,11 +39,12 @@ export const barrierPasses = defineTopic({
   details:
     'A QR credential starting with `CGV1.` is a gateway visitor pass. The barrier grants it (reason `visitor pass`) while `validFrom <= now < validUntil`, ' +
     'refuses it before (`pass not yet valid`) and after (`pass expired`), and refuses a `CGV1.` code it does not hold (`unknown pass`: revoked, forged or mistyped). ' +
-    'A revoked pass is missing from the next version. Entries with a pass carry it as `credential: {type: "qr", value}`.',
+    'A pass with a `plate` also admits that plate (reason `visitor pass`) inside the same validity, unless the plate is on the deny list. ' +
+    'A revoked pass is missing from the next version. Entries with a pass carry it as `credential: {type: "qr", value}` (or the plate).',
   example: {
     version: 12,
     publishedAt: '2026-11-24T00:00:00.000Z',
-    passes: [{ value: 'CGV1.q3Zr0uX9bq1mN2fH5kTt8w', validFrom: '2026-11-24T01:00:00.000Z', validUntil: '2026-11-24T10:00:00.000Z' }],
+    passes: [{ value: 'CGV1.q3Zr0uX9bq1mN2fH5kTt8w', validFrom: '2026-11-24T01:00:00.000Z', validUntil: '2026-11-24T10:00:00.000Z', plate: '京B12345' }],
   },
   owner: OWNER,
 });

@@ -157,7 +157,10 @@ export class SimulatedBarrier {
   /** A credential presented at the barrier: decide, keep, send. Resolves once the entry is durable. */
   async present(passage: Passage & { lane?: string }): Promise<EntryPayload> {
     const { credential } = passage;
-    const decision = credential.type === 'qr' && LocalPasses.isPass(credential.value) ? this.passes.decide(credential.value, this.clock()) : this.lists.decide(credential);
+    const listed = credential.type === 'qr' && LocalPasses.isPass(credential.value) ? this.passes.decide(credential.value, this.clock()) : this.lists.decide(credential);
+    // A visitor's registered plate: admitted inside its pass, unless the deny list names it.
+    const visitorPlate = credential.type === 'plate' && listed.reason !== 'deny-list' && listed.reason !== 'allow-list' ? this.passes.decidePlate(credential.value, this.clock()) : undefined;
+    const decision = visitorPlate ?? listed;
     const lanes = this.options.lanes ?? ['lane-1'];
     const entry: EntryPayload = {
       eventId: this.nextEventId(),

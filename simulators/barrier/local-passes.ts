@@ -10,6 +10,7 @@ import type { Decision } from './local-lists.js';
 export class LocalPasses {
   private version = -1;
   private passes = new Map<string, { from: number; until: number }>();
+  private plates = new Map<string, Array<{ from: number; until: number }>>();
 
   constructor(private readonly file: string) {}
 
@@ -45,7 +46,24 @@ export class LocalPasses {
     }
     this.version = payload.version;
     this.passes = new Map(payload.passes.map((p) => [p.value, { from: Date.parse(p.validFrom), until: Date.parse(p.validUntil) }]));
+    this.plates = new Map();
+    for (const p of payload.passes) {
+      if (!p.plate) continue;
+      const key = LocalPasses.plateKey(p.plate);
+      this.plates.set(key, [...(this.plates.get(key) ?? []), { from: Date.parse(p.validFrom), until: Date.parse(p.validUntil) }]);
+    }
     return true;
+  }
+
+  /** The barrier's own spelling rule for plates (upper case, no spaces, dots or hyphens). */
+  static plateKey(plate: string): string {
+    return plate.normalize('NFKC').replace(/[\s\u00B7\u2022\u30FB.\-_]/gu, '').toUpperCase();
+  }
+
+  /** A registered visitor's plate inside one of its passes' validity; undefined for any other plate. */
+  decidePlate(plate: string, now: Date): Decision | undefined {
+    const t = now.getTime();
+    return this.plates.get(LocalPasses.plateKey(plate))?.some((p) => t >= p.from && t < p.until) ? { result: 'granted', reason: 'visitor pass' } : undefined;
   }
 
   decide(value: string, now: Date): Decision {

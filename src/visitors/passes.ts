@@ -150,9 +150,13 @@ export class PassStore {
   /** Every pass the barriers must hold: not revoked and not yet expired. */
   snapshot(): PassesPayload {
     const rows = this.database.db
-      .prepare<[number], Pick<PassRow, 'token' | 'valid_from' | 'valid_until'>>('SELECT token, valid_from, valid_until FROM visitor_passes WHERE revoked_at IS NULL AND valid_until > ? ORDER BY id')
+      .prepare<[number], Pick<PassRow, 'token' | 'valid_from' | 'valid_until' | 'plate'>>('SELECT token, valid_from, valid_until, plate FROM visitor_passes WHERE revoked_at IS NULL AND valid_until > ? ORDER BY id')
       .all(Date.now());
-    return { version: this.version, publishedAt: new Date().toISOString(), passes: rows.map((r) => ({ value: r.token, validFrom: iso(r.valid_from), validUntil: iso(r.valid_until) })) };
+    return {
+      version: this.version,
+      publishedAt: new Date().toISOString(),
+      passes: rows.map((r) => ({ value: r.token, validFrom: iso(r.valid_from), validUntil: iso(r.valid_until), ...(r.plate ? { plate: r.plate } : {}) })),
+    };
   }
 
   private change<T>(work: () => T): T {

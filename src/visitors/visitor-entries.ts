@@ -1,3 +1,4 @@
+import { normalisePlate } from '../access/plate.js';
 import type { StoredEntry } from '../../devices/mqtt-barrier/protocol.js';
 import { VISITOR_PASS_PREFIX } from '../../devices/mqtt-barrier/passes-protocol.js';
 import type { EventBus } from '../core/event-bus.js';
@@ -48,13 +49,19 @@ export class VisitorEntries implements Service {
   async start(): Promise<void> {
     const db = this.deps.database.db;
     const passOf = db.prepare<[string], { id: number; name: string }>('SELECT id, name FROM visitor_passes WHERE token = ?');
+    // A plate admitted as a visitor's: the pass with that plate valid at the entry's time.
+    const passOfPlate = db.prepare<[string, number, number], { id: number; name: string }>(
+      'SELECT id, name FROM visitor_passes WHERE plate = ? AND revoked_at IS NULL AND valid_from <= ? AND valid_until > ? ORDER BY id DESC LIMIT 1',
+    );
     const insert = db.prepare('INSERT OR IGNORE INTO visitor_entries (entry_id, pass_id, gate, occurred_at, direction, result, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.off = this.deps.bus.on('access.entry', (entry: StoredEntry) => {
-      if (entry.credential.type !== 'qr' || !entry.credential.value.startsWith(VISITOR_PASS_PREFIX)) return;
+      const byCode = entry.credential.type === 'qr' && entry.credential.value.startsWith(VISITOR_PASS_PREFIX);
+      const byPlate = entry.credential.type === 'plate' && entry.reason === 'visitor pass';
+      if (!byCode && !byPlate) return;
       try {
-        const pass = passOf.get(entry.credential.value);
-        if (!pass) return; // a forged or mistyped code: the barrier refused it; the entry stays as it is
         const at = Date.parse(entry.occurredAt);
+        const pass = byCode ? passOf.get(entry.credential.value) : passOfPlate.get(normalisePlate(entry.credential.value), at, at);
+        if (!pass) return; // a forged or mistyped code: the barrier refused it; the entry stays as it is
         if (insert.run(entry.id, pass.id, entry.gate, at, entry.direction, entry.result, entry.reason).changes === 0) return;
         this.deps.bus.emit('visitors.entry', { entryId: entry.id, passId: pass.id, name: pass.name, gate: entry.gate, occurredAt: new Date(at).toISOString(), direction: entry.direction, result: entry.result, reason: entry.reason });
       } catch (err) {

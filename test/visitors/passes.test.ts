@@ -111,6 +111,21 @@ describe('visitor passes over the wire: issued, synced with their expiry to the 
     expect(tags.entries).toEqual([expect.objectContaining({ name: '张三', passId: guest.id })]);
   });
 
+  it("a registered visitor's car is admitted by its plate, however it is spelled, and tagged; other plates are not visitor entries", async () => {
+    await inSync();
+    const car = await fleet!.get('gate-2').present({ credential: { type: 'plate', value: '京A·88888' }, direction: 'in' });
+    expect(car).toMatchObject({ result: 'granted', reason: 'visitor pass' });
+    const other = await fleet!.get('gate-2').present({ credential: { type: 'plate', value: '京C00001' }, direction: 'in' });
+    expect(other.reason).not.toBe('visitor pass');
+    const detail = await waitFor(async () => {
+      const d = (await (await gw!.api(`/api/visitors/${guest.id}`, { token: viewer })).json()) as { entries: Array<{ gate: string; result: string }> };
+      return d.entries.length === 2 ? d : undefined;
+    }, 5000, 'the plate entry tagged as the visitor\'s').catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; entries: ${await (await gw!.api('/api/access/entries?limit=3', { token: viewer })).text()}`);
+    });
+    expect(detail.entries.map((e) => e.gate).sort()).toEqual(['gate-1', 'gate-2']);
+  });
+
   it('with the gateway stopped, a barrier admits a pass until it expires and refuses it after (by its own clock)', async () => {
     const until = Date.now() + 8000;
     shortPass = (await (await register(visitor({ name: '王五', validUntil: new Date(until).toISOString() }))).json()) as Pass;
@@ -132,10 +147,10 @@ describe('visitor passes over the wire: issued, synced with their expiry to the 
     await start();
     const report = await waitFor(async () => {
       const r = (await (await gw!.api('/api/visitors/report', { token: viewer })).json()) as { day: string; passes: Array<Pass & { entries: number; refused: number }>; entries: unknown[] };
-      return r.entries.length >= 4 ? r : undefined;
-    }, 15_000, 'four visitor entries in the report');
+      return r.entries.length >= 5 ? r : undefined;
+    }, 15_000, 'five visitor entries in the report');
     const byName = new Map(report.passes.map((p) => [p.name, p]));
-    expect(byName.get('张三')).toMatchObject({ entries: 2, refused: 0, status: 'active' });
+    expect(byName.get('张三')).toMatchObject({ entries: 3, refused: 0, status: 'active' });
     expect(byName.get('王五')).toMatchObject({ entries: 1, refused: 1, status: 'expired' });
     expect(byName.get('李四')).toMatchObject({ status: 'revoked' });
     const csv = await gw!.api(`/api/visitors/report.csv?day=${report.day}`, { token: viewer });
@@ -156,6 +171,7 @@ describe('visitor passes over the wire: issued, synced with their expiry to the 
     expect(revoked.status).toBe(200);
     await inSync();
     expect(await fleet!.get('gate-1').present({ credential: { type: 'qr', value: guest.token! }, direction: 'in' })).toMatchObject({ result: 'denied', reason: 'unknown pass' });
+    expect((await fleet!.get('gate-1').present({ credential: { type: 'plate', value: '京A88888' }, direction: 'in' })).reason).not.toBe('visitor pass');
     expect((await gw!.api(`/api/visitors/${guest.id}`, { method: 'DELETE', token: officer })).status).toBe(409);
   });
 });
