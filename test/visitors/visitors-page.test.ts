@@ -96,7 +96,11 @@ describe('the Visitors tab', () => {
     const page = await context.newPage();
     await loginThroughForm(page, gw.url, 'viewer');
     await openTab(page, '外来人员');
-    await page.locator('.visitors-table tbody tr', { hasText: '王小明' }).waitFor({ timeout: 5000 });
+    await page.locator('.visitors-table tbody tr', { hasText: '王小明' }).waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
+      const text = await page.locator('main').innerText().catch(() => '');
+      await context.close();
+      throw new Error(`${String(err).split('\n')[0]}; the page shows: ${text.slice(0, 600)}`);
+    });
     expect(await page.getByRole('form', { name: '登记访客' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '作废' }).count()).toBe(0);
     await page.getByText('只读账号可以查看').waitFor({ timeout: 2000 });
