@@ -60,6 +60,8 @@ describe('lost video', () => {
     const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
     await loginThroughForm(phone, `${gw.url}/phone`, 'officer');
     for (const [page, id] of [[consolePage, 'cam-1'], [consolePage, 'cam-3'], [wall, 'cam-1'], [wall, 'cam-3'], [phone, 'cam-1']] as const) await waitForTilePlaying(page, id, 40_000);
+    // The tile's info names its path (these test gateways refuse WebRTC, so the players are on MSE).
+    await expect.poll(() => consolePage.locator('.tile[data-camera="cam-1"] .tile-path').innerText().catch(() => '')).toBe('MSE');
 
     // Kill: the camera leaves the network.
     const killedAt = Date.now();

@@ -41,6 +41,9 @@ function LostOverlay({ name, since, reason }: { name: string; since: number; rea
   );
 }
 
+/** The tile's path, as a short technical label (the same in every language). */
+const PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', mse: 'MSE', jsmpeg: 'JSMpeg' };
+
 /**
  * One live picture: the gateway's player page (MSE where the browser can, JSMpeg otherwise) in a
  * frame. When pictures stop arriving for more than ~2 s the tile says so over the dimmed last
@@ -79,6 +82,11 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
       {watch.lost && <LostOverlay name={name} since={watch.since} reason={watch.reason} />}
       <figcaption>
         <StatusDot online={online && !watch.lost} /> {name}
+        {watch.path && (
+          <span class="tile-path" data-path={watch.path} title={t('console.path.hint')}>
+            {PATH_LABEL[watch.path] ?? watch.path}
+          </span>
+        )}
       </figcaption>
       {onSelect && (
         <button

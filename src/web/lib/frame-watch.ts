@@ -8,6 +8,8 @@ const CHECK_MS = 250;
 /** What the gateway's player page (`/player.html`, same origin) exposes as `window.cgPlayer`. */
 interface PlayerState {
   status: string;
+  /** The path the tile plays on: webrtc, mse or jsmpeg (null until chosen). */
+  format?: string | null;
   frames: number;
   lastFrameAt: number;
   stream: { state: string; reason: { code?: string } | null } | null;
@@ -21,6 +23,8 @@ export interface FrameWatch {
   /** Why, as the gateway or the player tells it (a catalog key). */
   reason: MessageKey;
   frames: number;
+  /** webrtc, mse or jsmpeg: what the tile's info shows. */
+  path: string | null;
 }
 
 const BY_CODE: Record<string, MessageKey> = {
@@ -58,7 +62,7 @@ function readPlayer(frame: HTMLIFrameElement | null): PlayerState | undefined {
  * afresh (another camera or profile in the same tile).
  */
 export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
-  const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0 });
+  const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0, path: null });
   const cameraRef = { current: camera };
   cameraRef.current = camera;
   useEffect(() => {
@@ -74,9 +78,10 @@ export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camer
       // needs ~1.5 s); one the gateway or the camera state explains is lost at once.
       const lost = frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
       const reason = lost ? why : 'console.reason.connecting';
+      const path = player?.format ?? null;
       // Re-render only when something a person sees changes (the "since" text ticks on its own).
-      if (!previous || previous.lost !== lost || previous.reason !== reason || (previous.frames === 0) !== (frames === 0) || (lost && previous.since !== last)) {
-        previous = { lost, since: last, reason, frames };
+      if (!previous || previous.lost !== lost || previous.reason !== reason || (previous.frames === 0) !== (frames === 0) || (lost && previous.since !== last) || previous.path !== path) {
+        previous = { lost, since: last, reason, frames, path };
         setWatch(previous);
       }
     };

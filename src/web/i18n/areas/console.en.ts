@@ -65,4 +65,5 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.tour.pausedNobody': 'Tour "{name}" paused; it resumes shortly',
   'console.wall.withdrawn': 'This screen\'s access was withdrawn. Please contact an admin.',
   'console.phone.landscape': 'Full screen (landscape)',
+  'console.path.hint': 'How this tile gets its video: WebRTC has the lowest delay, then MSE; JSMpeg is the transcoded fallback',
 };
