@@ -1,9 +1,9 @@
 import { useEffect } from 'preact/hooks';
 import { t } from './i18n/index.js';
-import { api } from './lib/api.js';
 import { startFeed, stopFeed } from './lib/feed.js';
 import { loadSite } from './lib/site.js';
-import { forgetLogin, saveLogin, sessionState, user, type SessionUser } from './lib/session.js';
+import { sessionState, user } from './lib/session.js';
+import { watchSession } from './lib/session-check.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
 import { District } from './pages/District.js';
@@ -26,7 +26,7 @@ export function App() {
   const view = currentView();
   useEffect(() => {
     if (view === 'wall' || view === 'district') return;
-    api<SessionUser>('/api/auth/me').then(saveLogin, forgetLogin);
+    return watchSession();
   }, [view]);
   // Keyed on who is logged in, not on the user object: a fresh object for the same login must not
   // close the feed before it connects and open it again.
@@ -44,6 +44,7 @@ export function App() {
   if (view === 'district') return <District />;
   if (view === 'wall') return <Wall />;
   if (sessionState.value === 'checking') return <p class="loading">{t('app.loading')}</p>;
+  if (sessionState.value === 'unreachable') return <p class="loading unreachable" role="alert">{t('app.unreachable')}</p>;
   if (sessionState.value === 'out' || !user.value) return <Login />;
   if (view === 'trust') return <TrustGateway />;
   return view === 'phone' ? <Phone /> : <Console />;

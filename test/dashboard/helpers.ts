@@ -32,6 +32,14 @@ export async function startCameras(count: number): Promise<{ cameras: RunningCam
 /** Logs in through the page's own form. */
 export async function loginThroughForm(page: Page, url: string, user: keyof typeof TEST_USERS): Promise<void> {
   await page.goto(url);
+  try {
+    await page.locator('input[name=name]').waitFor({ timeout: 30_000 });
+  } catch (err) {
+    // Say what the page showed instead of the form: the text, the pending requests.
+    const text = await page.evaluate(() => document.body?.innerText.slice(0, 300) ?? '').catch(() => '(page closed)');
+    await page.screenshot({ path: join(SCREENSHOTS, `login-stuck-${Date.now()}.png`) }).catch(() => undefined);
+    throw new Error(`the login form did not appear at ${url}; the page showed: ${JSON.stringify(text)}`, { cause: err });
+  }
   await page.fill('input[name=name]', TEST_USERS[user].name);
   await page.fill('input[name=password]', TEST_USERS[user].password);
   await page.click('button[type=submit]');

@@ -42,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   'app.language': 'Language',
   'app.logout': 'Log out',
   'app.loading': 'Loading…',
+  'app.unreachable': 'The gateway does not answer; trying again…',
   'app.offline': 'Connection to the gateway lost; reconnecting…',
   'login.title': 'Duty officer login',
   'login.name': 'User name',

@@ -44,6 +44,7 @@ export const zhCN = {
   'app.language': '语言',
   'app.logout': '退出登录',
   'app.loading': '正在加载…',
+  'app.unreachable': '网关没有应答，正在重试…',
   'app.offline': '与网关的连接已断开，正在重连…',
   'login.title': '值班员登录',
   'login.name': '用户名',

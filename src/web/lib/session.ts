@@ -13,8 +13,8 @@ export interface SessionUser {
  */
 export const token = signal<string | null>(new URLSearchParams(location.search).get('token'));
 export const user = signal<SessionUser | null>(null);
-/** `checking` until /api/auth/me answered; `out` shows the login form. */
-export const sessionState = signal<'checking' | 'in' | 'out'>('checking');
+/** `checking` until /api/auth/me answered; `out` shows the login form; `unreachable` while the gateway does not answer. */
+export const sessionState = signal<'checking' | 'in' | 'out' | 'unreachable'>('checking');
 
 export function saveLogin(who: SessionUser): void {
   user.value = who;
