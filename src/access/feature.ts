@@ -7,7 +7,7 @@ import { CommandAudit } from './command-audit.js';
 import { ConflictStore, conflictRoutes } from './conflicts.js';
 import { CsvExporter } from './csv-export.js';
 import { EntryIngest } from './ingest.js';
-import { ListSync } from './list-sync.js';
+import { listSync, type ListSync } from './list-sync.js';
 import { ListStore } from './lists.js';
 import { accessMigrations } from './migrations.js';
 import { barrierRoutes } from './routes-barriers.js';
@@ -46,7 +46,7 @@ export const accessFeature: FeatureFactory = (ctx): Feature => {
     batchMaxRows: config.access.batchMaxRows,
     batchMaxDelayMs: config.access.batchMaxDelayMs,
   });
-  const sync: ListSync = new ListSync({
+  const sync: ListSync = listSync({
     gates,
     database: ctx.database,
     lists: () => lists,

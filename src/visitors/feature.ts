@@ -1,6 +1,6 @@
 import { BarrierPassesDriver } from '../../devices/mqtt-barrier/passes-driver.js';
 import type { Feature, FeatureFactory } from '../feature.js';
-import { PassSync } from './pass-sync.js';
+import { passSync, type PassSync } from './pass-sync.js';
 import { PassStore } from './passes.js';
 import { visitorMigrations } from './migrations.js';
 import { visitorRoutes } from './routes.js';
@@ -23,7 +23,7 @@ export const visitorsFeature: FeatureFactory = (ctx): Feature => {
   const log = ctx.log.child({ component: 'visitors' });
   const gates = config.mqtt.devices.filter((d) => d.kind === 'barriers').map((d) => d.id);
   const driver = new BarrierPassesDriver({ router: ctx.router, publisher: ctx.publisher });
-  const sync: PassSync = new PassSync({
+  const sync: PassSync = passSync({
     gates,
     database: ctx.database,
     passes: () => passes,
