@@ -112,7 +112,7 @@ export class UserDirectory implements Service {
 
   private endSessions(name: string, why: string, exceptTokenId?: string): number {
     const revoked = this.options.tokens.revokeSessionsOf(name, exceptTokenId);
-    if (revoked > 0) this.options.log.info({ user: name, revoked }, `ended ${revoked} login session(s) of ${name}: ${why}`);
+    if (revoked > 0) this.options.log.info({ user: name, revoked }, `ended login sessions of ${name} (${revoked}): ${why}`);
     return revoked;
   }
 

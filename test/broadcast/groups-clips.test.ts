@@ -85,7 +85,7 @@ describe('clips and group broadcasts', () => {
   it('refuses bad requests with clear messages', async () => {
     const unknownGroup = await rig.gw.api('/api/broadcast/tts', { method: 'POST', token: rig.officer, json: { text: 'hello', groups: ['nowhere'] } });
     expect(unknownGroup.status).toBe(400);
-    expect(((await unknownGroup.json()) as { error: string }).error).toMatch(/no speaker is in group\(s\) nowhere/);
+    expect(((await unknownGroup.json()) as { error: string }).error).toMatch(/no speaker is in these groups: nowhere/);
     const noTarget = await rig.gw.api('/api/broadcast/tts', { method: 'POST', token: rig.officer, json: { text: 'hello' } });
     expect(noTarget.status).toBe(400);
     const noVoice = await rig.gw.api('/api/broadcast/tts', { method: 'POST', token: rig.officer, json: { text: 'bonjour', language: 'fr', groups: ['all'] } });
