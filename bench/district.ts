@@ -208,21 +208,6 @@ export default async function main(argv: string[]): Promise<void> {
   }
 }
 
-function entryRecord(site: string, n: number, now: number) {
-  return {
-    id: n,
-    gate: `${site}-gate-1`,
-    eventId: `${site}-${n}`,
-    occurredAt: new Date(now).toISOString(),
-    direction: n % 2 ? 'in' : 'out',
-    credential: { type: 'plate', value: `京A${String(n % 100000).padStart(5, '0')}` },
-    result: 'granted',
-    reason: 'allow-list',
-    plateColor: 'blue',
-    vehicleType: 'car',
-  };
-}
-
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
