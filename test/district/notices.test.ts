@@ -8,6 +8,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startNatsCluster, type RunningNatsCluster } from '../helpers/nats-cluster.js';
 import { startPostgres, type RunningPostgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
+import { launchChromium } from '../helpers/browser.js';
 import { goertzelShare, makeToneWav } from '../broadcast/tone.js';
 import { parseWav } from '../../src/broadcast/codecs/wav.js';
 import { DISTRICT_USERS, districtConfig, startDistrict, uplinkConfig } from './district-env.js';
@@ -129,13 +130,6 @@ describe('notices from the district play once at every site', () => {
       await refused(400, 'empty', upload(officer, 'empty', Buffer.alloc(0), 'audio/wav'));
       await refused(422, 'bad_audio', upload(officer, 'broken', Buffer.concat([Buffer.from('RIFF\x00\x00\x00\x00WAVEjunk', 'latin1'), Buffer.alloc(2000, 0x55)]), 'audio/wav'));
       await refused(422, 'clip-too-long', upload(officer, 'long', readFileSync(join(dir, 'long.wav')), 'audio/wav'));
-      const up = await upload(officer, '停水通知', tone, 'audio/wav');
-      expect(up.status).toBe(200);
-      const clip = up.body.clip as { id: string; durationMs: number; chunks: number };
-      expect(Math.abs(clip.durationMs - 4500)).toBeLessThan(50);
-      expect(clip.chunks).toBe(2); // 144 kB of 16 kHz audio in 128 kB chunks
-      expect(((await call('/api/district/clips', { token: viewer })).body.clips as Array<{ id: string }>).map((c) => c.id)).toContain(clip.id);
-      await refused(404, 'clip-not-found', call('/api/district/notices', { token: officer, json: { content: { kind: 'clip', clipId: 'dc-000000000000' }, sites: ['*'] } }));
 
       // south is offline when the notice is sent
       const southData = south!.gw.dataDir;
@@ -144,9 +138,36 @@ describe('notices from the district play once at every site', () => {
       rmSync(south!.dir, { recursive: true, force: true });
       south = undefined;
       const before = { north: plays(north) };
-      const sent = await call('/api/district/notices', { token: officer, json: { content: { kind: 'clip', clipId: clip.id }, sites: ['*'] } });
-      expect(sent.status).toBe(200);
-      const id = sent.body.id as string;
+
+      // the officer uploads the clip and sends it from the district page, in Chinese
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${district.url}/district?lang=en`);
+        await page.getByLabel('Name', { exact: true }).fill(DISTRICT_USERS[0]!.name);
+        await page.getByLabel('Password', { exact: true }).fill(DISTRICT_USERS[0]!.password);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByRole('button', { name: '中文' }).click();
+        await page.getByLabel('播放音频', { exact: true }).check();
+        await page.getByText('还没有上传音频，请在下方上传。').waitFor({ timeout: 5000 });
+        await page.getByLabel('音频名称', { exact: true }).fill('停水通知');
+        await page.getByLabel('音频文件（WAV、MP3、M4A、OGG、FLAC）', { exact: true }).setInputFiles(join(dir, 'tone.wav'));
+        await page.getByRole('button', { name: '上传', exact: true }).click();
+        await page.getByText('音频“停水通知”已上传（4.5 秒）。').waitFor({ timeout: 15_000 });
+        expect(await page.getByRole('combobox', { name: /^选择音频/ }).inputValue()).toMatch(/^dc-/);
+        await page.getByRole('button', { name: '发送', exact: true }).click();
+        await page.getByText('已发送到 2 个小区。').waitFor({ timeout: 15_000 });
+      } finally {
+        await browser.close();
+      }
+      const clips = (await call('/api/district/clips', { token: viewer })).body.clips as Array<{ id: string; name: string; durationMs: number; chunks: number }>;
+      const clip = clips.find((c) => c.name === '停水通知')!;
+      expect(Math.abs(clip.durationMs - 4500)).toBeLessThan(50);
+      expect(clip.chunks).toBe(2); // 144 kB of 16 kHz audio in 128 kB chunks
+      await refused(404, 'clip-not-found', call('/api/district/notices', { token: officer, json: { content: { kind: 'clip', clipId: 'dc-000000000000' }, sites: ['*'] } }));
+      const notice = ((await call('/api/district/notices', { token: viewer })).body.notices as Array<{ id: string; content: { kind: string; clip?: { id: string } } }>)[0]!;
+      expect(notice.content.clip?.id).toBe(clip.id);
+      const id = notice.id;
       const heardTone = (site: Site) => {
         const rec = site.fleet.speakers[0]!.recordings.filter((r) => r.ended && r.end === 'finished').at(-1)!;
         // what the speaker played, as it wrote it down when the job ended
