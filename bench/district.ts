@@ -14,7 +14,7 @@
  * is the bottleneck and where the time goes. Baseline in the same run: the seconds before the
  * node kill. Writes bench/results/district.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { startNatsCluster } from '../test/helpers/nats-cluster.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { PublisherPool } from './lib/district-publishers.js';
 import { cpuSeconds } from './lib/process-usage.js';
+import { summariseCpuProfiles } from './lib/cpu-profile.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -56,6 +57,19 @@ function cpuMeter(parts: Record<string, () => number[]>) {
   };
 }
 
+/** Runs `start` with NODE_OPTIONS set for the children it spawns. */
+function withNodeOptions<T>(options: string | undefined, start: () => T): T {
+  if (!options) return start();
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ''} ${options}`.trim();
+  try {
+    return start();
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+}
+
 export default async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -67,6 +81,10 @@ export default async function main(argv: string[]): Promise<void> {
       'outage-sites': { type: 'string', default: '10' },
       'outage-seconds': { type: 'string', default: '120' },
       'publisher-processes': { type: 'string', default: '2' },
+      /** The sites' SQLite files (default /dev/shm: 50 sites have 50 disks in the field, not one shared one). */
+      'site-dir': { type: 'string' },
+      /** Write a V8 CPU profile of the district process and print where its time went. */
+      profile: { type: 'boolean', default: false },
     },
   });
   const loadAtStart = round(loadavg()[0]!, 1);
@@ -91,7 +109,9 @@ export default async function main(argv: string[]): Promise<void> {
       log: { level: 'warn', pretty: false },
     }),
   );
-  const district = startTs(MAIN, ['district', '--config', districtFile]);
+  const profileDir = join(dir, 'profile');
+  const district = withNodeOptions(values.profile ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined, () => startTs(MAIN, ['district', '--config', districtFile]));
+  const siteDir = mkdtempSync(join(values['site-dir'] ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'cg-bench-sites-'));
   const publishers = new PublisherPool(ids, Number(values['publisher-processes']));
   const meter = cpuMeter({
     publishers: () => publishers.pids,
@@ -103,7 +123,7 @@ export default async function main(argv: string[]): Promise<void> {
   });
   try {
     await district.waitFor(/district is running/, 60_000);
-    await publishers.init(cluster.sites, cluster.urls, dir, rate);
+    await publishers.init(cluster.sites, cluster.urls, siteDir, rate);
     await publishers.report(); // resets the publishers' CPU and loop counters
     meter.lap();
     const began = Date.now();
@@ -158,6 +178,11 @@ export default async function main(argv: string[]): Promise<void> {
     const counts2 = await duplicatesAndLost(postgres.url, finalGen);
 
     const loadSeconds = (loadEnded - began) / 1000;
+    // CPU cost per record of each part, before the kill (independent of how loaded the machine
+    // was): CPU ms per 1,000 records stored, and the rate two idle cores could carry at that cost
+    const storedBeforeKill = load.rows.filter((r) => r.committed < killedAt).length;
+    const perThousand = Object.fromEntries(Object.entries(cpuBeforeKill).map(([k, pct]) => [k, round(((pct / 100) * ((killedAt - began) / 1000) * 1000) / (Math.max(1, storedBeforeKill) / 1000), 1)]));
+    const msPerThousand = Object.values(perThousand).reduce((a, b) => a + b, 0);
     const result = {
       sites: nSites,
       rate_per_site: rate,
@@ -182,6 +207,9 @@ export default async function main(argv: string[]): Promise<void> {
       drain_limit_per_site_per_s: 1000,
       /** Percent of one core per part (the machine has os.cpus().length cores in all). */
       cpu_pct: { before_kill: cpuBeforeKill, after_kill: cpuAfterKill, drain: cpuDrain },
+      cpu_ms_per_1000_records: perThousand,
+      /** 2 cores' CPU divided by the whole pipeline's CPU cost per record (what an idle 2-core machine could carry). */
+      projected_per_s_on_2_idle_cores: round((2 * 1000 * 1000) / Math.max(1, msPerThousand), 0),
       publishers: { processes: publishers.pids.length, cpu_pct_per_process: gen.perProcessCpuPct.map((x) => round(x, 0)), event_loop_p99_ms: round(gen.loopP99Ms, 1), event_loop_max_ms: round(gen.loopMaxMs, 1) },
       load_average: round(loadavg()[0]!, 1),
       load_average_at_start: loadAtStart,
@@ -196,7 +224,9 @@ export default async function main(argv: string[]): Promise<void> {
       { phase: 'load, before the kill', ...cpuBeforeKill },
       { phase: 'load, after the kill', ...cpuAfterKill },
       { phase: 'drain after the outage', ...cpuDrain },
+      { phase: 'CPU ms per 1,000 records (before the kill)', ...perThousand },
     ]);
+    console.log(`at this CPU cost per record two idle cores carry about ${result.projected_per_s_on_2_idle_cores} records/s`);
     console.log(`publishers: ${result.publishers.processes} processes, CPU ${result.publishers.cpu_pct_per_process.join(' / ')} %, event-loop delay p99 ${result.publishers.event_loop_p99_ms} ms (max ${result.publishers.event_loop_max_ms} ms), ${gen.behind} records behind the clock at the end`);
     console.log(`wrote ${writeResult('district', result)}`);
   } finally {
@@ -204,7 +234,9 @@ export default async function main(argv: string[]): Promise<void> {
     await district.signal('SIGTERM');
     await cluster.stop();
     await postgres.stop();
+    if (values.profile) printTable('district process: CPU profile, self time by area', summariseCpuProfiles(profileDir));
     rmSync(dir, { recursive: true, force: true });
+    rmSync(siteDir, { recursive: true, force: true });
   }
 }
 
