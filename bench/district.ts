@@ -26,7 +26,7 @@ import { startNatsCluster } from '../test/helpers/nats-cluster.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { PublisherPool } from './lib/district-publishers.js';
 import { cpuSeconds } from './lib/process-usage.js';
-import { summariseCpuProfiles } from './lib/cpu-profile.js';
+import { summariseCpuProfiles, topFunctions } from './lib/cpu-profile.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -55,19 +55,6 @@ function cpuMeter(parts: Record<string, () => number[]>) {
       return out;
     },
   };
-}
-
-/** Runs `start` with NODE_OPTIONS set for the children it spawns. */
-function withNodeOptions<T>(options: string | undefined, start: () => T): T {
-  if (!options) return start();
-  const saved = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${saved ?? ''} ${options}`.trim();
-  try {
-    return start();
-  } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
-  }
 }
 
 export default async function main(argv: string[]): Promise<void> {
@@ -110,7 +97,7 @@ export default async function main(argv: string[]): Promise<void> {
     }),
   );
   const profileDir = join(dir, 'profile');
-  const district = withNodeOptions(values.profile ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined, () => startTs(MAIN, ['district', '--config', districtFile]));
+  const district = startTs(MAIN, ['district', '--config', districtFile], values.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
   const siteDir = mkdtempSync(join(values['site-dir'] ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'cg-bench-sites-'));
   const publishers = new PublisherPool(ids, Number(values['publisher-processes']));
   const meter = cpuMeter({
@@ -234,8 +221,11 @@ export default async function main(argv: string[]): Promise<void> {
     await district.signal('SIGTERM');
     await cluster.stop();
     await postgres.stop();
-    if (values.profile) printTable('district process: CPU profile, self time by area', summariseCpuProfiles(profileDir));
-    rmSync(dir, { recursive: true, force: true });
+    if (values.profile) {
+      printTable('district process: CPU profile, self time by area', summariseCpuProfiles(profileDir));
+      printTable('district process: functions with the most self time', topFunctions(profileDir));
+    }
+    if (!process.env.KEEP_BENCH_DIR) rmSync(dir, { recursive: true, force: true });
     rmSync(siteDir, { recursive: true, force: true });
   }
 }
