@@ -99,7 +99,7 @@ export default async function main(argv: string[]): Promise<void> {
   const profileDir = join(dir, 'profile');
   const district = startTs(MAIN, ['district', '--config', districtFile], values.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
   const siteDir = mkdtempSync(join(values['site-dir'] ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'cg-bench-sites-'));
-  const publishers = new PublisherPool(ids, Number(values['publisher-processes']));
+  const publishers = new PublisherPool(ids, Number(values['publisher-processes']), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profile-publishers')}`] : []);
   const meter = cpuMeter({
     publishers: () => publishers.pids,
     nats_n1: () => (cluster.nodes[0]!.pid ? [cluster.nodes[0]!.pid] : []),
@@ -224,6 +224,8 @@ export default async function main(argv: string[]): Promise<void> {
     if (values.profile) {
       printTable('district process: CPU profile, self time by area', summariseCpuProfiles(profileDir));
       printTable('district process: functions with the most self time', topFunctions(profileDir));
+      printTable('publisher processes: CPU profile, self time by area', summariseCpuProfiles(join(dir, 'profile-publishers')));
+      printTable('publisher processes: functions with the most self time', topFunctions(join(dir, 'profile-publishers')));
     }
     if (!process.env.KEEP_BENCH_DIR) rmSync(dir, { recursive: true, force: true });
     rmSync(siteDir, { recursive: true, force: true });

@@ -19,6 +19,9 @@ function area(frame: ProfileNode['callFrame']): string {
   if (url.includes('/@nats-io/')) return 'NATS client (acks, pulls)';
   if (url.includes('/zod/')) return 'validation (zod)';
   if (url.includes('/src/district/')) return 'district code';
+  if (url.includes('/better-sqlite3/')) return 'SQLite (outbox)';
+  if (url.includes('/src/uplink/')) return 'uplink code (drain, outbox)';
+  if (url.includes('/bench/')) return 'bench generator';
   if (url.includes('/tsx/') || url.includes('/esbuild/') || url.startsWith('node:internal/modules') || url.startsWith('node:internal/deps/cjs-module-lexer')) return 'start-up: loading modules';
   if (url.startsWith('node:internal/crypto/scrypt')) return 'start-up: password hashing';
   if (functionName === 'parse' || functionName === 'stringify' || /JSON/.test(functionName)) return 'JSON';

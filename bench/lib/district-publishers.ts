@@ -10,8 +10,11 @@ class PublisherProcess {
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  constructor(readonly siteIds: readonly string[]) {
-    this.child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  constructor(
+    readonly siteIds: readonly string[],
+    nodeArgs: readonly string[],
+  ) {
+    this.child = fork(CHILD, [], { execArgv: [...nodeArgs, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: { seq: number; ok: boolean; data?: unknown; error?: string }) => {
       const w = this.waiting.get(m.seq);
       this.waiting.delete(m.seq);
@@ -38,9 +41,10 @@ class PublisherProcess {
 export class PublisherPool {
   private readonly procs: PublisherProcess[];
 
-  constructor(siteIds: readonly string[], processes: number) {
+  /** `nodeArgs`: e.g. --cpu-prof for each process. */
+  constructor(siteIds: readonly string[], processes: number, nodeArgs: readonly string[] = []) {
     const n = Math.max(1, Math.min(processes, siteIds.length));
-    this.procs = Array.from({ length: n }, (_, i) => new PublisherProcess(siteIds.filter((_, j) => j % n === i)));
+    this.procs = Array.from({ length: n }, (_, i) => new PublisherProcess(siteIds.filter((_, j) => j % n === i), nodeArgs));
   }
 
   get pids(): number[] {
