@@ -101,3 +101,8 @@ export async function measureUsage(roots: readonly number[], windowMs: number, s
     rssMb: peakRss / (1024 * 1024),
   };
 }
+
+/** CPU seconds (user + system) used so far by the given process trees, the living ones. */
+export function cpuSeconds(roots: readonly number[]): number {
+  return sample(roots).cpuTicks / CLOCK_TICKS;
+}

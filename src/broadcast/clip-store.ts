@@ -97,22 +97,31 @@ export class ClipStore {
   }
 
   private convert(source: string, target: string): Promise<void> {
-    const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-t', String(this.deps.maxSeconds), '-vn', '-ac', '1', '-ar', String(STORE_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', target];
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.deps.ffmpeg(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.deps.timeoutMs);
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new UserError('ffmpeg.unavailable', { reason: e.message }, 503, 'ffmpeg_unavailable'));
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (code === 0) return resolve();
-        rmSync(target, { force: true });
-        reject(new UserError('clip.bad-audio', { reason: err.trim().split('\n').slice(-2).join(' ').slice(0, 300) }, 422, 'bad_audio'));
-      });
-    });
+    return transcodeClip(this.deps.ffmpeg(), source, target, this.deps.maxSeconds, this.deps.timeoutMs);
   }
+}
+
+/**
+ * Converts an audio file (anything ffmpeg reads) to the clips' 16 kHz mono 16-bit WAV, cut at
+ * `maxSeconds`; a file ffmpeg cannot read is a 422 `clip.bad-audio` (also used by the district for
+ * its uploaded clips).
+ */
+export function transcodeClip(ffmpeg: string, source: string, target: string, maxSeconds: number, timeoutMs: number): Promise<void> {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-t', String(maxSeconds), '-vn', '-ac', '1', '-ar', String(STORE_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', target];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new UserError('ffmpeg.unavailable', { reason: e.message }, 503, 'ffmpeg_unavailable'));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve();
+      rmSync(target, { force: true });
+      reject(new UserError('clip.bad-audio', { reason: err.trim().split('\n').slice(-2).join(' ').slice(0, 300) }, 422, 'bad_audio'));
+    });
+  });
 }

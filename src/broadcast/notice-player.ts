@@ -5,7 +5,8 @@ import type { ClipStore } from './clip-store.js';
 import type { SpeakerDirectory } from './speaker-directory.js';
 
 export interface NoticePlayRequest {
-  content: { kind: 'tts'; text: string; language?: 'zh' | 'en' | undefined } | { kind: 'clip'; clipName: string };
+  /** A clip by its id at this site (`clipId`, e.g. one imported from the district), else by its name. */
+  content: { kind: 'tts'; text: string; language?: 'zh' | 'en' | undefined } | { kind: 'clip'; clipName: string; clipId?: string | undefined };
   /** Speaker groups; empty: every speaker of the site. */
   groups: readonly string[];
   /** Urgent notices play with the alarm priority, others as manual announcements. */
@@ -19,6 +20,10 @@ export interface NoticePlayRequest {
 export interface NoticePlayer {
   /** Answers the id of the job started. */
   play(request: NoticePlayRequest): Promise<string>;
+  /** Keeps audio that came with a notice as one of the site's clips (converted as an upload is); answers its id. */
+  importClip(input: { name: string; data: Buffer; sentBy: string }): Promise<string>;
+  /** Whether the site still has this clip (an admin may have deleted it). */
+  hasClip(id: string): boolean;
 }
 
 export const NOTICE_PLAYER = capabilityKey<NoticePlayer>('broadcast.notice-player');
@@ -31,9 +36,20 @@ export function noticePlayer(deps: { actions: BroadcastActions; clips: ClipStore
       const common = { targets, repeat: request.repeat, alarm: request.urgent, principal };
       if (request.content.kind === 'tts') return (await deps.actions.speak({ ...common, text: request.content.text, language: request.content.language })).id;
       const name = request.content.clipName;
-      const clip = deps.clips.list().find((c) => c.name === name);
-      if (!clip) throw new UserError('notice.clip-missing', { name }, 404, 'clip-not-found');
-      return deps.actions.playClip({ ...common, clipId: clip.id }).id;
+      const clipId = request.content.clipId ?? deps.clips.list().find((c) => c.name === name)?.id;
+      if (!clipId) throw new UserError('notice.clip-missing', { name }, 404, 'clip-not-found');
+      return deps.actions.playClip({ ...common, clipId }).id;
+    },
+    async importClip(input) {
+      return (await deps.clips.add({ name: input.name, originalName: null, data: input.data, uploadedBy: `district:${input.sentBy}` })).id;
+    },
+    hasClip(id) {
+      try {
+        deps.clips.get(id);
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

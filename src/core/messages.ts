@@ -306,6 +306,14 @@ export const MESSAGES = {
   'notice.job-stopped': 'the broadcast was stopped at the site',
   'notice.job-skipped': 'the broadcast was skipped (a higher priority was playing)',
   'notice.job-failed': 'the broadcast failed at the site',
+  // District clip notices (issue 19, round 4)
+  'district.clip-type': 'the clip must be an audio file (WAV, MP3, AAC, M4A, OGG, FLAC or WebM); got {type}',
+  'district.clip-size': 'the clip is empty or larger than {mib} MiB',
+  'district.clip-name': 'give the clip a name of 1 to {max} characters: ?name=...',
+  'district.clip-too-long': 'the clip is longer than {max} seconds',
+  'district.clip-not-found': 'there is no clip {clip} at the district',
+  'notice.clip-unavailable': 'the clip is no longer on the district cluster',
+  'notice.clip-corrupt': 'the clip arrived damaged (wrong size or checksum)',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

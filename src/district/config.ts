@@ -29,6 +29,14 @@ export const districtConfigSchema = z.strictObject({
   http: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8090) }).default({ host: '127.0.0.1', port: 8090 }),
   users: z.array(z.strictObject({ name: z.string().min(1).max(64), password, role: z.enum(['viewer', 'officer', 'admin']), displayName: z.string().max(64).optional() })).min(1),
   sites: z.array(z.strictObject({ id: siteId, name: z.string().min(1).max(64) })).default([]),
+  /** Clips an officer uploads for notices: the upload's size, the clip's length, ffmpeg's time to convert it. */
+  clips: z
+    .strictObject({
+      maxUploadMb: z.number().int().min(1).max(50).default(10),
+      maxSeconds: z.number().int().min(1).max(600).default(120),
+      convertTimeoutMs: z.number().int().min(1000).default(30_000),
+    })
+    .default({ maxUploadMb: 10, maxSeconds: 120, convertTimeoutMs: 30_000 }),
   /** A site with no contact for this long is shown offline. */
   offlineAfterMs: z.number().int().min(1000).default(90_000),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), pretty: z.boolean().nullable().default(null) }).default({ level: 'info', pretty: null }),

@@ -11,6 +11,8 @@ import { districtApp } from './http.js';
 import { DistrictIngest } from './ingest.js';
 import { migrateDistrict } from './migrations.js';
 import { NoticeSender } from './notices.js';
+import { DistrictClips } from './clips.js';
+import { resolveFfmpeg } from '../core/ffmpeg.js';
 import { SITES_STREAM } from './nats-config.js';
 import { ensureSiteConsumer, ensureStreams, INGEST_CONSUMER } from './streams.js';
 import { DistrictUsers } from './users.js';
@@ -65,15 +67,17 @@ export class DistrictService implements Service {
     for (const s of config.sites) await ensureSiteConsumer(this.jsm, s.id);
     this.ingest = new DistrictIngest({ pool, log });
     await this.ingest.start(await this.js.consumers.get(SITES_STREAM, INGEST_CONSUMER));
+    const clips = new DistrictClips({ pool, js: () => this.js!, jsm: () => this.jsm!, ffmpeg: () => resolveFfmpeg().path, maxSeconds: config.clips.maxSeconds, timeoutMs: config.clips.convertTimeoutMs });
     const notices = new NoticeSender({
       pool,
       js: () => this.js!,
       jsm: () => this.jsm!,
+      clips,
       knownSites: async () => (await pool.query<{ id: string }>('SELECT id FROM sites ORDER BY id')).rows.map((r) => r.id),
       log,
     });
     await notices.republishPending();
-    const app = districtApp({ pool, users, notices, config, log, ...(this.deps.staticDir ? { staticDir: this.deps.staticDir } : {}) });
+    const app = districtApp({ pool, users, notices, clips, config, log, ...(this.deps.staticDir ? { staticDir: this.deps.staticDir } : {}) });
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
       s.once('error', reject);

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { UserError, errorBody, messageBody } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { DistrictClips } from './clips.js';
 import type { DistrictConfig } from './config.js';
 import { noticeRequestSchema, type NoticeSender } from './notices.js';
 import { flowView, noticesView, plateSearch, sitesView } from './queries.js';
@@ -12,11 +13,26 @@ import { allowsRole, type DistrictPrincipal, type DistrictRole, type DistrictUse
 
 type Handler = (req: Request, principal: DistrictPrincipal) => Promise<unknown>;
 
+/** The raw body of an upload, refused (413) past `limit` bytes before it is all read; empty is 400. */
+async function readUpload(req: Request, limit: number): Promise<Buffer> {
+  const mib = Math.round(limit / 1048576);
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new UserError('district.clip-size', { mib }, 413, 'too-large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new UserError('district.clip-size', { mib }, 413, 'too-large');
+    chunks.push(chunk);
+  }
+  if (size === 0) throw new UserError('district.clip-size', { mib }, 400, 'empty');
+  return Buffer.concat(chunks);
+}
+
 /**
  * The district's HTTP API (its own users and roles; Bearer tokens only, so no cookie can be
  * forged from another origin). Errors are the gateway's `{ error, code, messageCode, params }` with a 4xx/5xx status.
  */
-export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices: NoticeSender; config: DistrictConfig; log: Logger; staticDir?: string }): express.Express {
+export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices: NoticeSender; clips: DistrictClips; config: DistrictConfig; log: Logger; staticDir?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -67,6 +83,17 @@ export function districtApp(deps: { pool: pg.Pool; users: DistrictUsers; notices
       const from = q.data.from ? new Date(q.data.from) : new Date(to.getTime() - 30 * 24 * 3600_000);
       if (to.getTime() - from.getTime() > 366 * 24 * 3600_000 || to <= from) throw new UserError('district.range-too-long', { days: 366 }, 400, 'invalid-range');
       return { from: from.toISOString(), to: to.toISOString(), grids: await workOrderStats(deps.pool, from, to) };
+    }),
+  );
+  app.get('/api/district/clips', route('viewer', async () => ({ clips: await deps.clips.list() })));
+  app.post(
+    '/api/district/clips',
+    route('officer', async (req, p) => {
+      const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
+      if (!name || name.length > 64) throw new UserError('district.clip-name', { max: 64 }, 400, 'invalid-clip-name');
+      if (/json|form/.test(String(req.headers['content-type'] ?? ''))) throw new UserError('district.clip-type', { type: String(req.headers['content-type']) }, 415, 'unsupported-media-type');
+      const data = await readUpload(req, deps.config.clips.maxUploadMb * 1024 * 1024);
+      return { clip: await deps.clips.add({ name, data, contentType: req.headers['content-type'], by: p.name }) };
     }),
   );
   app.get('/api/district/notices', route('viewer', async () => ({ notices: await noticesView(deps.pool, 100) })));

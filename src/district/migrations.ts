@@ -143,6 +143,24 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       CREATE INDEX work_orders_assigned ON work_orders (assigned_at);
     `,
   },
+  {
+    version: 3,
+    name: 'clips uploaded for notices',
+    sql: `
+      CREATE TABLE district_clips (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        chunks INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        uploaded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        audio BYTEA NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the steps not applied yet, each in its own transaction, under an advisory lock (two district processes may start together). */

@@ -7,6 +7,12 @@
 /** The stream the sites publish into, and the one that carries notices down to them. */
 export const SITES_STREAM = 'SITES';
 export const NOTICES_STREAM = 'NOTICES';
+/** The audio of clip notices, in numbered chunks (`clip.<clip id>.<n>`), read by the sites with direct gets. */
+export const CLIPS_STREAM = 'CLIPS';
+
+export function clipChunkSubject(clipId: string, index: number): string {
+  return `clip.${clipId}.${index}`;
+}
 
 /** The durable consumer of the NOTICES stream that belongs to one site. */
 export function noticeConsumerName(siteId: string): string {
@@ -34,6 +40,8 @@ export function siteUser(siteId: string, password: string): NatsUser {
           `$JS.API.CONSUMER.INFO.${NOTICES_STREAM}.${consumer}`,
           `$JS.API.CONSUMER.MSG.NEXT.${NOTICES_STREAM}.${consumer}`,
           `$JS.ACK.${NOTICES_STREAM}.${consumer}.>`,
+          // the chunks of a clip a notice names (direct get of the last message on a chunk's subject)
+          `$JS.API.DIRECT.GET.${CLIPS_STREAM}.clip.>`,
         ],
       },
       subscribe: { allow: ['_INBOX.>'] },

@@ -4,12 +4,15 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ClipDescriptor, DistrictClips } from './clips.js';
 import { ensureSiteConsumer } from './streams.js';
 
 /** What an officer sends down to the sites. */
 export const noticeRequestSchema = z.strictObject({
-  content: z.discriminatedUnion('kind', [
+  content: z.union([
     z.strictObject({ kind: z.literal('tts'), text: z.string().trim().min(1).max(500), language: z.enum(['zh', 'en']).optional() }),
+    /** A clip uploaded at the district (POST /api/district/clips): its audio travels to the sites. */
+    z.strictObject({ kind: z.literal('clip'), clipId: z.string().regex(/^dc-[0-9a-f]{12}$/) }),
     /** A clip already uploaded at each site under this name. */
     z.strictObject({ kind: z.literal('clip'), clipName: z.string().min(1).max(64) }),
   ]),
@@ -26,10 +29,13 @@ export const noticeRequestSchema = z.strictObject({
 });
 export type NoticeRequest = z.infer<typeof noticeRequestSchema>;
 
+/** What a notice plays, as a site receives it: a clip uploaded at the district comes with its descriptor. */
+export type NoticeContent = { kind: 'tts'; text: string; language?: 'zh' | 'en' | undefined } | { kind: 'clip'; clipName: string; clip?: ClipDescriptor };
+
 /** What a site receives on notice.<site>. */
 export interface NoticeMessage {
   id: string;
-  content: NoticeRequest['content'];
+  content: NoticeContent;
   groups: string[];
   priority: 'normal' | 'urgent';
   repeat: number;
@@ -45,7 +51,7 @@ export interface NoticeMessage {
  * reports back through its own uplink (kind notice-state).
  */
 export class NoticeSender {
-  constructor(private readonly deps: { pool: pg.Pool; js: () => JetStreamClient; jsm: () => JetStreamManager; knownSites: () => Promise<string[]>; log: Logger }) {}
+  constructor(private readonly deps: { pool: pg.Pool; js: () => JetStreamClient; jsm: () => JetStreamManager; clips: DistrictClips; knownSites: () => Promise<string[]>; log: Logger }) {}
 
   async send(request: NoticeRequest, by: string): Promise<{ id: string; sites: string[] }> {
     const now = Date.now();
@@ -55,13 +61,20 @@ export class NoticeSender {
     const expiresAt = request.expiresAt ? Date.parse(request.expiresAt) : (playAt ?? now) + 24 * 3600_000;
     if (expiresAt <= now) throw new UserError('district.notice-expired', {}, 400, 'notice-expired');
     if (playAt !== null && playAt >= expiresAt) throw new UserError('district.notice-expires-first', {}, 400, 'notice-expired');
+    // a district clip: its audio on the CLIPS stream before any site can read the notice
+    let content: NoticeContent;
+    if ('clipId' in request.content) {
+      const clip = await this.deps.clips.get(request.content.clipId);
+      await this.deps.clips.ensurePublished(clip);
+      content = { kind: 'clip', clipName: clip.name, clip: this.deps.clips.descriptor(clip) };
+    } else content = request.content;
     const id = randomUUID();
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(
         'INSERT INTO notices (id, created_by, content, sites, groups, priority, play_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, by, JSON.stringify({ ...request.content, repeat: request.repeat }), sites, request.groups, request.priority, playAt ? new Date(playAt) : null, new Date(expiresAt)],
+        [id, by, JSON.stringify({ ...content, repeat: request.repeat }), sites, request.groups, request.priority, playAt ? new Date(playAt) : null, new Date(expiresAt)],
       );
       await client.query(`INSERT INTO notice_deliveries (notice_id, site_id, state, rank) SELECT $1, unnest($2::text[]), 'pending', 0`, [id, sites]);
       await client.query('COMMIT');
@@ -73,7 +86,7 @@ export class NoticeSender {
     }
     const message: NoticeMessage = {
       id,
-      content: request.content,
+      content,
       groups: request.groups,
       priority: request.priority,
       repeat: request.repeat,
@@ -100,14 +113,14 @@ export class NoticeSender {
 
   /** Notices whose hand-over to the cluster did not happen (the district stopped in between). */
   async republishPending(): Promise<void> {
-    const { rows } = await this.deps.pool.query<{ id: string; created_by: string; content: NoticeRequest['content'] & { repeat: number }; groups: string[]; priority: 'normal' | 'urgent'; play_at: Date | null; expires_at: Date; sites: string[] }>(
+    const { rows } = await this.deps.pool.query<{ id: string; created_by: string; content: NoticeContent & { repeat: number }; groups: string[]; priority: 'normal' | 'urgent'; play_at: Date | null; expires_at: Date; sites: string[] }>(
       `SELECT n.id, n.created_by, n.content, n.groups, n.priority, n.play_at, n.expires_at, array_agg(d.site_id) AS sites
        FROM notices n JOIN notice_deliveries d ON d.notice_id = n.id WHERE d.rank = 0 AND n.expires_at > now() GROUP BY n.id`,
     );
     for (const r of rows) {
       const { repeat, ...content } = r.content;
       await this.publish(
-        { id: r.id, content: content as NoticeRequest['content'], groups: r.groups, priority: r.priority, repeat, playAt: r.play_at?.toISOString() ?? null, expiresAt: r.expires_at.toISOString(), createdBy: r.created_by },
+        { id: r.id, content: content as NoticeContent, groups: r.groups, priority: r.priority, repeat, playAt: r.play_at?.toISOString() ?? null, expiresAt: r.expires_at.toISOString(), createdBy: r.created_by },
         r.sites,
       );
     }

@@ -1,18 +1,21 @@
 import { AckPolicy, DeliverPolicy, type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { NOTICES_STREAM, SITES_STREAM, noticeConsumerName } from './nats-config.js';
+import { CLIPS_STREAM, NOTICES_STREAM, SITES_STREAM, noticeConsumerName } from './nats-config.js';
 
 export const INGEST_CONSUMER = 'district-ingest';
 
 /**
  * The streams and consumers the district owns: SITES (`site.>`, what the sites publish, deduplicated by
- * Nats-Msg-Id over `duplicateWindowMs`), NOTICES (`notice.>`, one subject per site), the district's
+ * Nats-Msg-Id over `duplicateWindowMs`), NOTICES (`notice.>`, one subject per site), CLIPS (`clip.>`,
+ * the audio of clip notices in chunks, read by the sites with direct gets), the district's
  * durable ingest consumer and one durable notices consumer per site. Creating them again is a no-op.
  */
 export async function ensureStreams(jsm: JetStreamManager, o: { replicas: number; duplicateWindowMs: number }): Promise<void> {
-  const streams: Array<{ name: string; subjects: string[]; max_age: number }> = [
+  const streams: Array<{ name: string; subjects: string[]; max_age: number; allow_direct?: boolean; max_msg_size?: number }> = [
     { name: SITES_STREAM, subjects: ['site.>'], max_age: nanos(7 * 24 * 3600_000) },
     { name: NOTICES_STREAM, subjects: ['notice.>'], max_age: nanos(30 * 24 * 3600_000) },
+    // as long as the notices: a site that returns within a notice's life still finds its clip
+    { name: CLIPS_STREAM, subjects: ['clip.>'], max_age: nanos(30 * 24 * 3600_000), allow_direct: true, max_msg_size: 256 * 1024 },
   ];
   for (const s of streams) {
     const config = { ...s, num_replicas: o.replicas, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: nanos(o.duplicateWindowMs) };

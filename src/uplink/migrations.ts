@@ -3,7 +3,8 @@ import type { MigrationSet } from '../store/database.js';
 /**
  * The outbox of records for the district (written in the same transaction as what they report),
  * a counter of records refused when it was full, the hours whose statistics were queued, and the
- * notices already handled (so that a redelivered notice plays once).
+ * notices already handled (so that a redelivered notice plays once), and the district's clips
+ * already fetched (each kept as one of the site's clips).
  */
 export const uplinkMigrations: MigrationSet = {
   feature: 'uplink',
@@ -30,6 +31,18 @@ export const uplinkMigrations: MigrationSet = {
           state TEXT NOT NULL,
           job_id TEXT,
           detail TEXT
+        );
+      `,
+    },
+    {
+      version: 2,
+      name: 'clips fetched from the district',
+      up: `
+        CREATE TABLE uplink_clips (
+          district_clip_id TEXT PRIMARY KEY,
+          sha256 TEXT NOT NULL,
+          local_clip_id TEXT NOT NULL,
+          fetched_at INTEGER NOT NULL
         );
       `,
     },

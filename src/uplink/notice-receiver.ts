@@ -7,13 +7,27 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/database.js';
 import { NOTICES_STREAM, noticeConsumerName } from '../district/nats-config.js';
+import { ClipNotReachable, fetchDistrictClip, MAX_CLIP_BYTES, MAX_CLIP_CHUNKS, type ClipDescriptor } from './clip-fetch.js';
 import type { OutboxStore } from './outbox.js';
 
 const noticeSchema = z.object({
   id: z.string().min(1).max(64),
   content: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('tts'), text: z.string().min(1).max(500), language: z.enum(['zh', 'en']).optional() }),
-    z.object({ kind: z.literal('clip'), clipName: z.string().min(1).max(64) }),
+    z.object({
+      kind: z.literal('clip'),
+      clipName: z.string().min(1).max(64),
+      /** A clip uploaded at the district: fetched from the CLIPS stream (absent: a clip of this site by name). */
+      clip: z
+        .object({
+          id: z.string().regex(/^dc-[0-9a-f]{12}$/),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          bytes: z.number().int().min(1).max(MAX_CLIP_BYTES),
+          chunks: z.number().int().min(1).max(MAX_CLIP_CHUNKS),
+          durationMs: z.number().int().min(0),
+        })
+        .optional(),
+    }),
   ]),
   groups: z.array(z.string().max(64)).max(50),
   priority: z.enum(['normal', 'urgent']),
@@ -48,6 +62,7 @@ export class NoticeReceiver {
   private readonly jobs = new Map<string, string>();
   private offBus: (() => void) | undefined;
   private batch: { stop(): void } | undefined;
+  private nc: NatsConnection | undefined;
 
   constructor(
     private readonly deps: { siteId: string; defaultGroups: readonly string[]; database: Database; outbox: OutboxStore; player: () => NoticePlayer | undefined; bus: EventBus; log: Logger; wake: () => void },
@@ -72,6 +87,7 @@ export class NoticeReceiver {
   /** Begins reading notices on this connection (called once the link is up). */
   attach(nc: NatsConnection, js: JetStreamClient): void {
     if (this.stopped || this.loop) return;
+    this.nc = nc;
     this.loop = this.run(nc, js);
   }
 
@@ -137,19 +153,41 @@ export class NoticeReceiver {
     const player = this.deps.player();
     if (!player) return this.setState(notice.id, 'failed', 'notice.no-broadcast');
     try {
-      const jobId = await player.play({ content: notice.content, groups: notice.groups.length ? notice.groups : this.deps.defaultGroups, urgent: notice.priority === 'urgent', repeat: notice.repeat, sentBy: notice.createdBy });
+      const content = notice.content.kind === 'clip' && notice.content.clip ? { kind: 'clip' as const, clipName: notice.content.clipName, clipId: await this.localClip(notice.content.clip, notice.content.clipName, notice.createdBy, player) } : notice.content;
+      if (this.stopped) return;
+      const jobId = await player.play({ content, groups: notice.groups.length ? notice.groups : this.deps.defaultGroups, urgent: notice.priority === 'urgent', repeat: notice.repeat, sentBy: notice.createdBy });
       this.jobs.set(jobId, notice.id);
       this.db().prepare('UPDATE uplink_notices SET job_id = ? WHERE notice_id = ?').run(jobId, notice.id);
       this.setState(notice.id, 'playing', null);
     } catch (err) {
       // No speaker online yet (the gateway has just started, or they are away): try again until it expires.
-      if (err instanceof UserError && err.status === 503 && !this.stopped) {
-        this.deps.log.info({ notice: notice.id, err: err.message }, 'district notice waits for its speakers');
+      // The clip could not be fetched (the link is down again): likewise.
+      if (((err instanceof UserError && err.status === 503) || err instanceof ClipNotReachable) && !this.stopped) {
+        this.deps.log.info({ notice: notice.id, err: err.message }, err instanceof ClipNotReachable ? 'district notice waits for its clip' : 'district notice waits for its speakers');
         this.timers.set(notice.id, setTimeout(() => (this.timers.delete(notice.id), void this.play(notice)), RETRY_MS));
         return;
       }
       this.setState(notice.id, 'failed', err instanceof UserError ? err.messageCode : (err as Error).message.slice(0, 200));
     }
+  }
+
+  /**
+   * The site's own copy of a district clip: fetched once (direct gets on the CLIPS stream, size and
+   * SHA-256 checked), kept as one of the site's clips and remembered in uplink_clips, so a second
+   * notice with the same clip does not fetch it again.
+   */
+  private async localClip(clip: ClipDescriptor, name: string, sentBy: string, player: NoticePlayer): Promise<string> {
+    const known = this.db().prepare<[string, string], { local_clip_id: string }>('SELECT local_clip_id FROM uplink_clips WHERE district_clip_id = ? AND sha256 = ?').get(clip.id, clip.sha256);
+    if (known && player.hasClip(known.local_clip_id)) return known.local_clip_id;
+    const nc = this.nc;
+    if (!nc || nc.isClosed()) throw new ClipNotReachable('not connected to the district');
+    const data = await fetchDistrictClip(nc, clip);
+    const localId = await player.importClip({ name, data, sentBy });
+    this.db()
+      .prepare('INSERT INTO uplink_clips (district_clip_id, sha256, local_clip_id, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (district_clip_id) DO UPDATE SET sha256 = excluded.sha256, local_clip_id = excluded.local_clip_id, fetched_at = excluded.fetched_at')
+      .run(clip.id, clip.sha256, localId, Date.now());
+    this.deps.log.info({ clip: clip.id, localClip: localId, bytes: clip.bytes }, 'clip fetched from the district');
+    return localId;
   }
 
   private setState(noticeId: string, state: string, detail: string | null): void {

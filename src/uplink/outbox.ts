@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database.js';
 
 export interface OutboxRow {
@@ -49,17 +50,32 @@ export class OutboxStore {
 
   /** The oldest rows after `afterId`, in order (a range read on the row id). */
   after(afterId: number, limit: number): OutboxRow[] {
-    return this.db().prepare<[number, number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+    return this.statements().after.all(afterId, limit);
   }
 
   /** Removes every row up to `id` (the prefix the cluster acknowledged), in one statement. */
   removeUpTo(id: number): void {
-    this.db().prepare('DELETE FROM uplink_outbox WHERE id <= ?').run(id);
+    this.statements().remove.run(id);
   }
 
   /** Rows waiting: max(id) - min(id) + 1, exact because rows leave only as a prefix (O(log n), not a count). */
   size(): number {
-    return this.db().prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox').get()!.n;
+    return this.statements().size.get()!.n;
+  }
+
+  /** The drain's statements, prepared once per connection (the drain runs them for every ack). */
+  private prepared: { db: Db; after: Statement<[number, number], OutboxRow>; remove: Statement<[number]>; size: Statement<[], { n: number }> } | undefined;
+  private statements() {
+    const db = this.db();
+    if (this.prepared?.db !== db) {
+      this.prepared = {
+        db,
+        after: db.prepare<[number, number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox WHERE id > ? ORDER BY id LIMIT ?'),
+        remove: db.prepare<[number]>('DELETE FROM uplink_outbox WHERE id <= ?'),
+        size: db.prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox'),
+      };
+    }
+    return this.prepared;
   }
 
   dropped(): number {

@@ -11,8 +11,8 @@ export interface Child {
 }
 
 /** A TypeScript module or the CLI in a child process of its own (tsx), its output kept for waits. */
-export function startTs(file: string, args: string[], options: { cwd?: string } = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
+export function startTs(file: string, args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Child {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-100_000)));

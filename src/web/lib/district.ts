@@ -22,6 +22,26 @@ export async function districtApi<T>(path: string, body?: unknown): Promise<T> {
   return json as T;
 }
 
+/** Uploads an audio file as a district clip (the file itself is the body). */
+export async function districtUploadClip(file: File, name: string): Promise<DistrictClip> {
+  const headers: Record<string, string> = { 'content-type': file.type || 'application/octet-stream' };
+  if (districtToken.value) headers.authorization = `Bearer ${districtToken.value}`;
+  const res = await fetch(`/api/district/clips?name=${encodeURIComponent(name)}`, { method: 'POST', headers, body: file });
+  const json = (await res.json().catch(() => undefined)) as Parameters<typeof apiError>[1];
+  if (res.status === 401) setDistrictToken(null);
+  if (!res.ok) throw apiError(res, json);
+  return (json as unknown as { clip: DistrictClip }).clip;
+}
+
+export interface DistrictClip {
+  id: string;
+  name: string;
+  durationMs: number;
+  bytes: number;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
 export interface DistrictSite {
   id: string;
   name: string;
@@ -49,7 +69,7 @@ export interface DistrictNotice {
   id: string;
   createdBy: string;
   createdAt: string;
-  content: { kind: 'tts'; text: string } | { kind: 'clip'; clipName: string };
+  content: { kind: 'tts'; text: string } | { kind: 'clip'; clipName: string; clip?: { id: string; durationMs: number } };
   priority: string;
   deliveries: Array<{ site: string; state: string; detail: string | null }>;
 }

@@ -293,4 +293,12 @@ export const messagesZh: Record<MessageCode, string> = {
   'notice.job-stopped': '小区值班员停止了播放',
   'notice.job-skipped': '未播放（有更高优先级的广播正在播放）',
   'notice.job-failed': '小区播放失败',
+  // District clip notices (issue 19, round 4)
+  'district.clip-type': '音频文件须为 WAV、MP3、AAC、M4A、OGG、FLAC 或 WebM 格式；收到的是 {type}',
+  'district.clip-size': '音频文件为空或超过 {mib} MiB',
+  'district.clip-name': '请为音频起一个 1 到 {max} 个字符的名称（?name=...）',
+  'district.clip-too-long': '音频长度超过 {max} 秒',
+  'district.clip-not-found': '街道没有音频 {clip}',
+  'notice.clip-unavailable': '该音频已不在街道集群上',
+  'notice.clip-corrupt': '音频传输损坏（大小或校验值不符）',
 };
