@@ -21,6 +21,8 @@ export class Detector {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (r: DetectionResult) => void; reject: (err: Error) => void }>();
   backendInUse: Backend | undefined;
+  /** The warm-up frame's time in the thread (ms), before it said ready. */
+  warmupMs: number | undefined;
 
   constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number; input?: InputSize }) {}
 
@@ -35,6 +37,7 @@ export class Detector {
       worker.on('message', (m: FromDetector) => {
         if (m.type === 'ready') {
           this.backendInUse = m.backend;
+          this.warmupMs = m.warmupMs;
           resolve();
         } else if (m.type === 'load-failed') reject(new Error(`the detector could not load its model: ${m.error}`));
         else this.onMessage(m);
