@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- vision [--runs N] [--from N] [--step-s S] [--window-ms MS] [--one-thread] [--cpu-runs N] [--quick]`:
+ * `npm run bench -- vision [--runs N] [--from N] [--step-s S] [--window-ms MS] [--one-thread] [--nice N] [--cpu-runs N] [--quick]`:
  * the detector, its gate and the sampler on this machine, in one run of about 5-6 minutes.
  * - inference per frame for each input size of the shipped model on wasm (SIMD, one thread),
  *   wall and CPU time, with recall/precision on the labelled photographs at that size; whether
@@ -26,7 +26,7 @@ import { Detector } from '../src/vision/detector.js';
 import { modelName, type InputSize } from '../src/vision/model.js';
 import { CameraPipeline } from '../src/vision/pipeline.js';
 import { sceneFrame, SCENE_H, SCENE_W } from '../test/vision/photo-scene.js';
-import { BENCH_ZONE, camerasAt2fps, eventLatency, eventLoopDelay } from './lib/vision-capacity.js';
+import { BENCH_ZONE, camerasAt2fps, eventLatency, eventLoopDelay, setDetectorNice } from './lib/vision-capacity.js';
 import { samplerCost } from './lib/vision-sampler.js';
 import { cropVersusFrame, inferenceTable, threadedWasm } from './lib/vision-inference.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
@@ -57,10 +57,11 @@ async function gating(input: InputSize): Promise<{ gated_cpu_ms: number; ungated
 }
 
 export default async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '6' }, from: { type: 'string', default: '4' }, 'step-s': { type: 'string', default: '20' }, 'window-ms': { type: 'string', default: '5000' }, 'one-thread': { type: 'boolean', default: false }, 'cpu-runs': { type: 'string', default: '0' }, quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '4' }, from: { type: 'string', default: '4' }, 'step-s': { type: 'string', default: '20' }, 'window-ms': { type: 'string', default: '5000' }, 'one-thread': { type: 'boolean', default: false }, nice: { type: 'string', default: '10' }, 'cpu-runs': { type: 'string', default: '0' }, quick: { type: 'boolean', default: false } } });
   const load = loadavg()[0]!;
   const runs = Number(values.runs);
   const windowMs = Number(values['window-ms']);
+  setDetectorNice(Number(values.nice));
   const input = DEFAULT_INPUT;
   const cores = availableParallelism();
 
@@ -86,7 +87,7 @@ export default async function main(argv: string[]): Promise<void> {
   printTable('cameras analysed at 2 fps (every frame moving; served: >= 95 % of frames analysed)', capacity.flatMap((c) => c.rows));
   const camerasAt2 = Math.max(...capacity.map((c) => c.largest));
 
-  const trials = values.quick ? 6 : 10;
+  const trials = values.quick ? 5 : 8;
   const alone = await eventLatency(cores, input, trials, 0);
   const busy = await eventLatency(cores, input, trials, 3);
   printTable('motion -> camera.event latency (ms; frames fed from memory at 2 fps: the sampler lag above comes on top)', [{ other_cameras: 0, p50: alone.p50, p95: alone.p95, samples: alone.latencies.join(' ') }, { other_cameras: 3, p50: busy.p50, p95: busy.p95, samples: busy.latencies.join(' ') }]);
@@ -111,6 +112,7 @@ export default async function main(argv: string[]): Promise<void> {
     sampler,
     event_latency: { alone, with_3_other_cameras: busy },
     event_loop: loop,
+    detector_nice: Number(values.nice),
     machine: { cores, load_average_at_start: round(load, 1), load_average_at_end: round(loadavg()[0]!, 1) },
   };
   printTable('summary', [{ inference_ms: result.inference_ms, gating_ratio: result.gating_ratio, cameras_at_2fps: camerasAt2, event_p95_ms: result.event_p95_ms, load_start: round(load, 1), load_end: result.machine.load_average_at_end, p95_alone: round(percentile(alone.latencies, 95), 0), sampler_lag_p50_ms: sampler[0]!.lag_p50_ms, loop_p99_idle_ms: loop.idle_p99_ms, loop_p99_detecting_ms: loop.detecting_p99_ms }]);

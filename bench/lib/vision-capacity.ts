@@ -22,8 +22,14 @@ const EMPTY = sceneFrame(null);
 /** 12 positions of a walker, left to right and back: every frame differs from the one before. */
 const WALK = Array.from({ length: 12 }, (_, i) => sceneFrame({ x: 0.12 + 0.07 * (i < 6 ? i * 2 : (11 - i) * 2 + 1), y: 0.9 }));
 
+let detectorNice = 10;
+/** The detector threads' nice value for the pools below (the gateway's `vision.detectorNice`; default 10). */
+export function setDetectorNice(nice: number): void {
+  detectorNice = nice;
+}
+
 export function newPool(threads: number, input: InputSize): DetectorPool {
-  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input });
+  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input, nice: detectorNice });
 }
 
 interface Cams { pipelines: CameraPipeline[]; stop: () => Promise<void>; offered: number[] }

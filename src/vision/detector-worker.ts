@@ -20,12 +20,12 @@ export type FromDetector =
   | { type: 'failed'; id: number; error: string };
 
 const port = parentPort!;
-const { backend, input } = workerData as { backend: Backend; input?: InputSize };
+const { backend, input, nice } = workerData as { backend: Backend; input?: InputSize; nice?: number };
 
 try {
   const core = await loadDetector(backend, input);
   try {
-    setPriority(constants.priority.PRIORITY_BELOW_NORMAL); // this thread only (Linux)
+    setPriority(nice ?? constants.priority.PRIORITY_BELOW_NORMAL); // this thread only (Linux)
   } catch {
     // not allowed here: the thread keeps the normal priority
   }
