@@ -20,6 +20,7 @@ import { PtzModel } from './ptz-model.js';
 import type { BackchannelStats } from './rtsp/backchannel.js';
 import { RtspServer } from './rtsp/server.js';
 import { SceneRenderer, type SceneFigure } from './scene.js';
+import { loadPersonSprite, type Sprite } from './scene/sprite.js';
 import { scopeList } from './soap/device-service.js';
 import { SoapFault } from './soap/envelope.js';
 import { EventBroker, type CameraEvent } from './soap/event-broker.js';
@@ -52,7 +53,8 @@ export class CameraSimulator implements Service {
   private started = false;
   private readonly requestedPorts: { port: number | undefined; rtspPort: number | undefined };
   /** Figures walking through the scene, with their start time and path. */
-  readonly figures = new Set<{ startedAt: number; durationMs: number; fromAz: number; toAz: number; elDeg: number }>();
+  readonly figures = new Set<{ startedAt: number; durationMs: number; fromAz: number; toAz: number; elDeg: number; heightDeg: number; sprite?: Sprite }>();
+  private personSprite: Promise<Sprite> | undefined;
 
   constructor(opts: CameraSimulatorOptions = {}) {
     this.options = resolveOptions(opts, opts.dataDir ? join(opts.dataDir, 'speaker') : join(tmpdir(), 'camera-sim-speaker'));
@@ -195,9 +197,14 @@ export class CameraSimulator implements Service {
     const out: SceneFigure[] = [];
     for (const f of this.figures) {
       const t = Math.min(1, (now - f.startedAt) / f.durationMs);
-      out.push({ azDeg: wrapDeg(f.fromAz + (f.toAz - f.fromAz) * t), elDeg: f.elDeg, heightDeg: 3 });
+      out.push({ azDeg: wrapDeg(f.fromAz + (f.toAz - f.fromAz) * t), elDeg: f.elDeg, heightDeg: f.heightDeg, ...(f.sprite ? { sprite: f.sprite } : {}) });
     }
     return out;
+  }
+
+  /** The photographed person for `look: 'person'` figures, decoded once. */
+  loadPersonSprite(): Promise<Sprite> {
+    return (this.personSprite ??= loadPersonSprite(this.ffmpegPath));
   }
 
   publishMotion(state: boolean): void {

@@ -6,6 +6,7 @@
 import type { PtzPhysical } from '../../devices/onvif-camera/protocol.js';
 import { resolveBehaviours, type BehaviourName, type FieldBehaviours } from './behaviours.js';
 import type { CameraSimulator } from './camera.js';
+import type { Sprite } from './scene/sprite.js';
 import { SoapFault } from './soap/envelope.js';
 import type { HttpFaults } from './soap/http-server.js';
 
@@ -25,6 +26,10 @@ export interface FigureOptions {
   toAzDeg?: number;
   /** Elevation of its feet, degrees. Default: at the centre of the current view. */
   elevationDeg?: number;
+  /** Its height, degrees. Default 3. */
+  heightDeg?: number;
+  /** `block` (default): a red block with a head; `person`: a photographed person (a detector sees a person). */
+  look?: 'block' | 'person';
 }
 
 export interface FailOptions {
@@ -102,6 +107,11 @@ export class CameraControl {
    * Resolves when it has left.
    */
   addMovingFigure(opts: FigureOptions = {}): Promise<void> {
+    if (opts.look === 'person') return this.cam.loadPersonSprite().then((sprite) => this.walk(opts, sprite));
+    return this.walk(opts);
+  }
+
+  private walk(opts: FigureOptions, sprite?: Sprite): Promise<void> {
     const view = this.cam.ptz.position();
     const halfFov = 30 / view.zoom;
     const figure = {
@@ -110,6 +120,8 @@ export class CameraControl {
       fromAz: opts.fromAzDeg ?? view.panDeg - halfFov,
       toAz: opts.toAzDeg ?? view.panDeg + halfFov,
       elDeg: opts.elevationDeg ?? view.tiltDeg - 1,
+      heightDeg: opts.heightDeg ?? 3,
+      ...(sprite ? { sprite } : {}),
     };
     this.cam.figures.add(figure);
     if (this.cam.figures.size === 1) this.cam.publishMotion(true);

@@ -12,6 +12,7 @@ import { drawText } from './scene/font.js';
 import { fillBox, fillSpan, type Yuv420Planes } from './scene/plane.js';
 import { drawFrameStamp, stampHeight, type FrameStamp } from './scene/frame-stamp.js';
 import { ELEV_TOP_DEG, getPanorama, PX_PER_DEG, type Panorama } from './scene/panorama.js';
+import { drawSprite, type Sprite } from './scene/sprite.js';
 
 export { decodeFrameStamp, decodeFrameStampRgb, stampCellSize, stampHeight, type FrameStamp } from './scene/frame-stamp.js';
 
@@ -21,6 +22,8 @@ export interface SceneFigure {
   /** Elevation of the figure's feet, degrees. */
   elDeg: number;
   heightDeg: number;
+  /** Drawn as this photographed person instead of the red block (see scene/sprite.ts). */
+  sprite?: Sprite;
 }
 
 export interface FrameOverlays {
@@ -163,6 +166,7 @@ export class SceneRenderer {
     const cx = Math.round(this.width / 2 + dAz * pxPerDeg);
     const feet = Math.round(this.height / 2 + (view.tiltDeg - f.elDeg) * pxPerDeg);
     const h = Math.min(4 * this.height, Math.max(4, Math.round(f.heightDeg * pxPerDeg)));
+    if (f.sprite) return drawSprite(planes, f.sprite, cx, feet, h);
     const w = Math.max(2, Math.round(h / 3));
     const head = Math.max(1, Math.round(h / 5));
     const left = cx - (w >> 1);

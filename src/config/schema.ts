@@ -372,6 +372,8 @@ export const configSchema = z.strictObject({
     /** One zone raises at most one event this often (line crossings all count). */
     debounceMs: z.number().int().min(0).max(3_600_000),
     detectorThreads: z.number().int().min(1).max(8),
+    /** Nice value of the detector threads (Linux, per thread): 10 lets the event loop, live video and recording go first; 0 competes equally. */
+    detectorNice: z.number().int().min(0).max(19),
     /** The detector's input (multiples of 32): frames are resized to it. 320x192 keeps 16:9 and measured 4x cheaper than 512x512 at the same accuracy. */
     inputWidth: z.number().int().min(64).max(1024).multipleOf(32),
     inputHeight: z.number().int().min(64).max(1024).multipleOf(32),

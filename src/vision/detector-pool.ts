@@ -22,11 +22,11 @@ export class DetectorPool {
   /** Bounds the queue whatever the callers do (a camera has at most one frame in it). */
   private readonly maxQueued = 64;
 
-  constructor(private readonly o: { threads: number; backend: Backend; minScore: number; input: InputSize; onResult?: (r: DetectionResult) => void }) {}
+  constructor(private readonly o: { threads: number; backend: Backend; minScore: number; input: InputSize; nice?: number; onResult?: (r: DetectionResult) => void }) {}
 
   async start(): Promise<void> {
     for (let i = 0; i < this.o.threads; i++) {
-      const det = new Detector({ backend: this.o.backend, minScore: this.o.minScore, maxQueued: 1, input: this.o.input });
+      const det = new Detector({ backend: this.o.backend, minScore: this.o.minScore, maxQueued: 1, input: this.o.input, ...(this.o.nice !== undefined ? { nice: this.o.nice } : {}) });
       this.detectors.push(det);
       await det.start();
     }

@@ -1,20 +1,37 @@
-/** The detector's thread: loads the model once, then answers one frame at a time. */
+/**
+ * The detector's thread: loads the model, lowers its own CPU priority, runs one warm-up frame,
+ * then answers one frame at a time.
+ * - Priority: on Linux a thread's nice value is its own, so this thread (not the gateway's event
+ *   loop) yields when the cores are busy: detection takes what CPU the gateway leaves.
+ * - Warm-up: the graph's first run costs several times a normal one (kernels set up, buffers
+ *   allocated); done here, before `ready`, so that the first real frame, and the first camera's
+ *   event, does not pay it.
+ */
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDetector, type Backend } from './detect-core.js';
 import type { InputSize } from './model.js';
 
 export type ToDetector = { type: 'detect'; id: number; width: number; height: number; rgb: Uint8Array; minScore: number } | { type: 'stop' };
 export type FromDetector =
-  | { type: 'ready'; backend: Backend }
+  | { type: 'ready'; backend: Backend; warmupMs: number }
   | { type: 'load-failed'; error: string }
   | { type: 'result'; id: number; detections: import('./detection.js').Detection[]; inferenceMs: number }
   | { type: 'failed'; id: number; error: string };
 
 const port = parentPort!;
-const { backend, input } = workerData as { backend: Backend; input?: InputSize };
+const { backend, input, nice } = workerData as { backend: Backend; input?: InputSize; nice?: number };
 
 try {
   const core = await loadDetector(backend, input);
+  try {
+    setPriority(nice ?? constants.priority.PRIORITY_BELOW_NORMAL); // this thread only (Linux)
+  } catch {
+    // not allowed here: the thread keeps the normal priority
+  }
+  const t0 = performance.now();
+  await core.detect(new Uint8Array(core.input.width * core.input.height * 3), core.input.width, core.input.height, 1);
+  const warmupMs = performance.now() - t0;
   port.on('message', (m: ToDetector) => {
     if (m.type === 'stop') {
       core.dispose();
@@ -27,7 +44,7 @@ try {
       (err: unknown) => port.postMessage({ type: 'failed', id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies FromDetector),
     );
   });
-  port.postMessage({ type: 'ready', backend: core.backend } satisfies FromDetector);
+  port.postMessage({ type: 'ready', backend: core.backend, warmupMs } satisfies FromDetector);
 } catch (err) {
   port.postMessage({ type: 'load-failed', error: err instanceof Error ? err.message : String(err) } satisfies FromDetector);
 }

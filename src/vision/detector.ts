@@ -21,20 +21,23 @@ export class Detector {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (r: DetectionResult) => void; reject: (err: Error) => void }>();
   backendInUse: Backend | undefined;
+  /** The warm-up frame's time in the thread (ms), before it said ready. */
+  warmupMs: number | undefined;
 
-  constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number; input?: InputSize }) {}
+  constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number; input?: InputSize; /** The thread's nice value (default 10). */ nice?: number }) {}
 
   get queued(): number {
     return this.pending.size;
   }
 
   async start(): Promise<void> {
-    const worker = spawnTsWorker(new URL('./detector-worker.ts', import.meta.url), { backend: this.o.backend, input: this.o.input });
+    const worker = spawnTsWorker(new URL('./detector-worker.ts', import.meta.url), { backend: this.o.backend, input: this.o.input, nice: this.o.nice ?? 10 });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromDetector) => {
         if (m.type === 'ready') {
           this.backendInUse = m.backend;
+          this.warmupMs = m.warmupMs;
           resolve();
         } else if (m.type === 'load-failed') reject(new Error(`the detector could not load its model: ${m.error}`));
         else this.onMessage(m);

@@ -29,12 +29,24 @@ function quoted(value: string): string {
   return `'${clean.replace(/'/g, "'\\''")}'`;
 }
 
+/**
+ * ffmpeg 5.1 hands a frame to its output only when the next one comes out of the filters, so at
+ * `fps` 2 each frame reached us one whole sample late (500 ms; measured against the simulator's
+ * frame stamps: 1,008 ms camera -> frame at 2 fps, 308 ms with every frame passed). The filter
+ * therefore keeps twice the wanted rate (the hold is half as long) and `FrameSampler` passes on
+ * every frame that comes at least 3/4 of a sample after the last one it passed. `low_delay`, no
+ * probing (the SDP has the parameter sets) and one decoder thread (no frame-threading delay; one
+ * thread per camera is also the cheapest way to decode many small streams) as in src/streaming.
+ */
+export const SAMPLER_OVERSAMPLE = 2;
+
 export function samplerArgs(o: Pick<FrameSamplerOptions, 'width' | 'height' | 'fps'>): string[] {
   return [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
     '-f', 'concat', '-safe', '0', '-auto_convert', '0', '-protocol_whitelist', 'pipe,rtsp,rtsps,rtp,tcp,udp,tls',
+    '-flags', 'low_delay', '-analyzeduration', '0', '-probesize', '32', '-threads', '1',
     '-i', 'pipe:0', '-an', '-sn', '-dn',
-    '-vf', `fps=${o.fps},scale=${o.width}:${o.height}`,
+    '-vf', `fps=${o.fps * SAMPLER_OVERSAMPLE},scale=${o.width}:${o.height}`,
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
 }
@@ -46,6 +58,7 @@ export class FrameSampler {
   private watchdog: NodeJS.Timeout | undefined;
   private delayMs = 500;
   private lastOutput = 0;
+  private lastPassed = -Infinity;
   frames = 0;
   restarts = 0;
 
@@ -103,13 +116,16 @@ export class FrameSampler {
       pendingBytes += chunk.length;
       while (pendingBytes >= frameBytes) {
         const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-        const frame = new Uint8Array(all.buffer, all.byteOffset, frameBytes).slice();
         const rest = all.subarray(frameBytes);
         pending = rest.length ? [rest] : [];
         pendingBytes = rest.length;
-        this.frames++;
         this.delayMs = 500;
-        this.o.onFrame({ rgb: frame, width: this.o.width, height: this.o.height, at: Date.now() });
+        const now = Date.now();
+        if (now - this.lastPassed < 750 / this.o.fps) continue; // the oversampled frame in between
+        this.lastPassed = now;
+        const frame = new Uint8Array(all.buffer, all.byteOffset, frameBytes).slice();
+        this.frames++;
+        this.o.onFrame({ rgb: frame, width: this.o.width, height: this.o.height, at: now });
       }
     });
     let errText = '';
@@ -117,7 +133,7 @@ export class FrameSampler {
       if (errText.length < 2000) errText += c.toString();
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(['ffconcat version 1.0', `file ${quoted(source.rtspUrl)}`, `option rtsp_transport ${this.o.rtspTransport ?? 'tcp'}`, 'option timeout 5000000', ''].join('\n'));
+    child.stdin.end(['ffconcat version 1.0', `file ${quoted(source.rtspUrl)}`, `option rtsp_transport ${this.o.rtspTransport ?? 'tcp'}`, 'option timeout 5000000', 'option analyzeduration 0', 'option probesize 32', ''].join('\n'));
     child.once('close', (code) => {
       if (this.child === child) this.child = undefined;
       if (!this.running) return;

@@ -88,7 +88,7 @@ export class VisionService implements Service {
     if (!c.enabled) return;
     this.running = true;
     await mkdir(this.d.snapshotDir, { recursive: true });
-    this.pool = new DetectorPool({ threads: c.detectorThreads, backend: c.backend, minScore: c.minScore, input: { width: c.inputWidth, height: c.inputHeight }, onResult: (r) => this.inference.observe(r.inferenceMs / 1000) });
+    this.pool = new DetectorPool({ threads: c.detectorThreads, nice: c.detectorNice, backend: c.backend, minScore: c.minScore, input: { width: c.inputWidth, height: c.inputHeight }, onResult: (r) => this.inference.observe(r.inferenceMs / 1000) });
     await this.pool.start();
     const ids = c.cameras.length ? c.cameras : this.d.sources().list().map((x) => x.id);
     for (const id of ids) this.watch(id);

@@ -5,7 +5,7 @@
  * detector's own thread for one photo (the path the gateway uses).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
@@ -21,6 +21,18 @@ function decode(file: string): { rgb: Uint8Array; width: number; height: number 
   const probe = execFileSync(ffmpeg, ['-v', 'error', '-i', join(dir, file), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
   const info = execFileSync(ffmpeg.replace(/ffmpeg$/, 'ffprobe'), ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', join(dir, file)]).toString().trim().split(',').map(Number);
   return { rgb: new Uint8Array(probe), width: info[0]!, height: info[1]! };
+}
+
+/** The nice value of each thread of this process (Linux /proc), the main thread first. */
+function threadNices(): number[] {
+  const tasks = readdirSync('/proc/self/task').map(Number).sort((a, b) => a - b);
+  return tasks.flatMap((tid) => {
+    try {
+      return [Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
 }
 
 describe('detector accuracy on labelled photographs', () => {
@@ -56,6 +68,21 @@ describe('detector accuracy on labelled photographs', () => {
       const result = await r!;
       expect(result.detections.some((d) => d.label === 'person' && d.score > 0.4)).toBe(true);
       expect(result.inferenceMs).toBeGreaterThan(0);
+    } finally {
+      await detector.stop();
+    }
+  }, 120_000);
+
+  it('runs below the gateway\'s priority (its thread yields the cores to the event loop) and is warmed up before ready', async () => {
+    const before = threadNices();
+    const detector = new Detector({ backend: 'wasm', minScore: 0.4 });
+    await detector.start();
+    try {
+      const after = threadNices();
+      // One more thread at nice 10 (the detector's); the gateway's own thread stays at 0.
+      expect(after.filter((n) => n === 10).length).toBe(before.filter((n) => n === 10).length + 1);
+      expect(after[0]).toBe(0);
+      expect(detector.warmupMs).toBeGreaterThan(0);
     } finally {
       await detector.stop();
     }

@@ -13,6 +13,8 @@ import { CAMERA_DRAG_TYPE, CameraList, type CameraPlace } from './CameraList.js'
 import { FullscreenIcon } from './Icons.js';
 import { SavedViews } from './SavedViews.js';
 import { VideoTile } from './VideoTile.js';
+import { LiveBoxes } from './vision/LiveBoxes.js';
+import { LiveBoxesToggle, liveBoxesOnTiles } from './vision/LiveBoxesToggle.js';
 
 /** The camera taken into focus (PTZ, presets, lock), by id. */
 export const focused = signal<string | null>(null);
@@ -97,6 +99,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
           }}
         >
           {aimMode.value && selected && focused.value === camera.id && <AimLayer camera={camera} />}
+          {liveBoxesOnTiles.value && <LiveBoxes cameraId={camera.id} />}
         </VideoTile>
       ) : (
         <button type="button" class="cell-empty" aria-label={t('console.cell.select', { n: index + 1 })} onClick={() => (selectedCell.value = index)}>
@@ -177,6 +180,7 @@ export function CameraGrid() {
           >
             <FullscreenIcon />
           </button>
+          <LiveBoxesToggle />
           <SavedViews all={all} />
         </div>
         {list.length === 0 ? (

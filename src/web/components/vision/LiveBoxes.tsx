@@ -31,9 +31,9 @@ export function LiveBoxes(props: { cameraId: string }) {
     };
   }, [props.cameraId]);
   return (
-    <svg class="vision-live-boxes" viewBox="0 0 100 100" preserveAspectRatio="none" style={{ position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none' }}>
+    <svg class="vision-live-boxes" data-camera={props.cameraId} data-tracks={tracks.length} viewBox="0 0 100 100" preserveAspectRatio="none" style={{ position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none' }}>
       {tracks.map((tr) => (
-        <g key={tr.id}>
+        <g key={tr.id} data-track={tr.id} data-label={tr.label}>
           <rect x={tr.box.x * 100} y={tr.box.y * 100} width={tr.box.w * 100} height={tr.box.h * 100} fill="none" stroke={tr.label === 'person' ? 'red' : 'orange'} stroke-width="0.6" />
           <text x={tr.box.x * 100 + 0.5} y={tr.box.y * 100 + 3} font-size="3" fill={tr.label === 'person' ? 'red' : 'orange'}>{`${t(`vision.class.${tr.label}` as MessageKey)} ${Math.round(tr.score * 100)}%`}</text>
         </g>

@@ -46,4 +46,6 @@ export const visionEn: Record<keyof typeof visionZh, string> = {
   'vision.class.motorcycle': 'Motorcycle',
   'vision.class.bus': 'Bus',
   'vision.class.truck': 'Truck',
+  'vision.liveBoxes.tiles': 'Live boxes',
+  'vision.liveBoxes.hint': 'Draw the persons and vehicles tracked now over each picture',
 };

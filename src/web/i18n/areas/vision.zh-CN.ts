@@ -44,4 +44,6 @@ export const visionZh = {
   'vision.class.motorcycle': '摩托车',
   'vision.class.bus': '公交车',
   'vision.class.truck': '货车',
+  'vision.liveBoxes.tiles': '实时目标框',
+  'vision.liveBoxes.hint': '在每个画面上框出当前跟踪的人员和车辆',
 };

@@ -1,0 +1,81 @@
+/**
+ * The frame sampler against the camera simulator's sub stream (real RTSP, real ffmpeg): how late a
+ * sampled frame is, read from the frame stamp the simulator draws into every picture (its wall
+ * clock when rendered). Baseline in the same test: the same stream read by ffmpeg passing every
+ * frame. ffmpeg 5.1 hands a frame on only when the next one leaves its filters, which made every
+ * frame at 2 fps one whole sample (500 ms) later than the stream itself; the sampler now keeps
+ * the extra delay under a sample.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
+import { decodeFrameStampRgb } from '../../simulators/onvif-camera/scene.js';
+import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { FrameSampler } from '../../src/vision/frame-sampler.js';
+
+const W = 512;
+const H = 288;
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+describe('frame sampler', () => {
+  let sim: RunningCamera;
+  let url: string;
+  beforeAll(async () => {
+    sim = await startCameraSimulator({ name: 'Lane', sub: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
+    url = sim.urls.rtsp.sub!.replace('rtsp://', `rtsp://${sim.credentials.username}:${sim.credentials.password}@`);
+  });
+  afterAll(async () => sim?.stop());
+
+  /** Every frame of the stream, scaled like the sampler's: how late each arrives (ms). */
+  async function everyFrameLag(ms: number): Promise<number[]> {
+    const child = spawn(resolveFfmpeg().path, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-flags', 'low_delay', '-analyzeduration', '0', '-probesize', '32', '-threads', '1', '-rtsp_transport', 'tcp', '-i', url, '-an', '-vf', `scale=${W}:${H}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const lags: number[] = [];
+    let buf = Buffer.alloc(0);
+    child.stdout.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= W * H * 3) {
+        const stamp = decodeFrameStampRgb(new Uint8Array(buf.subarray(0, W * H * 3)), W, H);
+        buf = buf.subarray(W * H * 3);
+        if (stamp) lags.push(Date.now() - stamp.wallMs);
+      }
+    });
+    await new Promise((r) => setTimeout(r, ms));
+    await new Promise<void>((resolve) => {
+      child.once('close', () => resolve());
+      child.kill('SIGKILL');
+    });
+    return lags.slice(5);
+  }
+
+  it('passes frames at the asked rate, each less than one sample later than the stream itself', async () => {
+    const lags: number[] = [];
+    const arrivals: number[] = [];
+    const sampler = new FrameSampler({
+      cameraId: 'lane',
+      resolve: () => Promise.resolve({ rtspUrl: url } as never),
+      ffmpegPath: resolveFfmpeg().path,
+      width: W,
+      height: H,
+      fps: 2,
+      log: silentLogger(),
+      onFrame: (f) => {
+        arrivals.push(f.at);
+        const stamp = decodeFrameStampRgb(f.rgb, f.width, f.height);
+        if (stamp) lags.push(f.at - stamp.wallMs);
+      },
+    });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 8000));
+    await sampler.stop();
+    const baseline = await everyFrameLag(5000);
+
+    const steady = lags.slice(3);
+    expect(steady.length).toBeGreaterThanOrEqual(8);
+    // About 2 frames a second: 10-17 frames in 8 s (start-up included).
+    expect(arrivals.length).toBeGreaterThanOrEqual(10);
+    expect(arrivals.length).toBeLessThanOrEqual(17);
+    console.log(`camera -> sampled frame: median ${median(steady)} ms; every frame passed: ${median(baseline)} ms`);
+    expect(median(steady) - median(baseline)).toBeLessThan(500);
+  }, 40_000);
+});
