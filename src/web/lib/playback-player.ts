@@ -14,6 +14,7 @@ export class PlaybackPlayer {
   private queue: ArrayBuffer[] = [];
   private target: number | undefined;
   private timer: number | undefined;
+  private objectUrl: string | undefined;
   speed = 1;
   /** Paused: a seek shows the picture at the new instant and stays there. */
   paused = false;
@@ -33,6 +34,11 @@ export class PlaybackPlayer {
 
   open(at: number, speed = 1, paused = false): void {
     this.close();
+    // The picture of what played before is not the picture at `at`: show nothing until the new one is there.
+    if (this.video.src) {
+      this.video.removeAttribute('src');
+      this.video.load();
+    }
     this.speed = speed;
     this.paused = paused;
     this.target = at;
@@ -57,7 +63,9 @@ export class PlaybackPlayer {
       this.ms = ms;
       this.sb = undefined;
       this.queue = [];
-      this.video.src = URL.createObjectURL(ms);
+      if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+      this.objectUrl = URL.createObjectURL(ms);
+      this.video.src = this.objectUrl;
       ms.addEventListener('sourceopen', () => {
         this.sb = ms.addSourceBuffer(String(m.mime));
         this.sb.addEventListener('updateend', () => this.drain());
