@@ -3,14 +3,15 @@
  * once by a gateway in its own process. Baseline in the same run: the same gateway with the same
  * cameras configured and recording off (idle). Measures recording CPU per camera (tree minus
  * idle), container overhead (file bytes against the camera's H.264 payload), seek latency over the
- * playback WebSocket (request -> first fragment; not Chromium), export speed on a 10-minute clip
+ * playback WebSocket (request -> first fragment; not Chromium) at 20 random instants of a synthetic
+ * 24 h index (bench/lib/recording-day-index.ts) while the cameras record, export speed on a 10-minute clip
  * (bench/lib/recording-export.ts: a synthetic index, remux only), the export of the recorded window
  * through the API (with ffmpeg's start-up, for comparison), and the loss window after kill -9 (the
  * repaired index's end against the moment of the kill).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startCameraSimulator, type RunningCamera } from '../simulators/onvif-camera/index.js';
@@ -21,7 +22,8 @@ import { repairRecordings } from '../src/recording/repair.js';
 import { readBoxes } from '../src/streaming/fmp4-splitter.js';
 import { Database } from '../src/store/database.js';
 import { measureUsage } from './lib/process-usage.js';
-import { measureExport } from './lib/recording-export.js';
+import { buildDayIndex } from './lib/recording-day-index.js';
+import { makeMinute, measureExport } from './lib/recording-export.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -53,8 +55,11 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
+/** The synthetic day of recording that the seeks play from (not one of the recorded cameras). */
+const DAY_CAMERA = 'day';
+
 function segmentFiles(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4') && !f.startsWith('_') && statSync(join(root, f)).isFile());
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4') && !f.startsWith('_') && !f.startsWith(`${DAY_CAMERA}/`) && statSync(join(root, f)).isFile());
 }
 
 /** File bytes and the bytes of H.264 payload (mdat bodies) in them. */
@@ -81,7 +86,7 @@ async function seekOnce(url: string, token: string, camera: string, at: number):
       });
       ws.once('error', reject);
       ws.once('close', () => reject(new Error('closed')));
-      setTimeout(() => reject(new Error('timeout')), 10_000).unref();
+      setTimeout(() => reject(new Error('timeout')), 5_000).unref();
     });
   } finally {
     ws.terminate();
@@ -94,7 +99,14 @@ export default async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-rec-'));
   const cams: RunningCamera[] = [];
   const children: ChildProcess[] = [];
+  const began = Date.now();
+  const load: number[] = [];
   try {
+    // one minute of 720p15 H.264: the synthetic day the seeks play from, and the 10-minute export
+    const minute = join(dataDir, 'minute.mp4');
+    await makeMinute(minute);
+    const day = await buildDayIndex(join(dataDir, 'rec'), DAY_CAMERA, minute);
+    load.push(loadavg()[0]!);
     for (let i = 0; i < n; i++) cams.push(await startCameraSimulator({ name: `Bench ${i + 1}`, main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2048 }, encoderLingerMs: 60_000 }));
     const sources = cams.map((c, i) => ({
       cameraId: `cam${i + 1}`,
@@ -119,14 +131,15 @@ export default async function main(): Promise<void> {
     const recUsage = await measureUsage([rec.child.pid!], windowMs);
     const root = join(dataDir, 'rec', 'recordings');
 
-    // seeks: 20 random instants inside what was recorded
+    load.push(loadavg()[0]!);
+    // seeks: 20 random instants of the synthetic day, while the cameras record
     const seeks: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const at = startedAt - 3000 + Math.random() * (Date.now() - startedAt - 2000);
+      const at = day.fromMs + Math.random() * (day.toMs - day.fromMs - 60_000);
       try {
-        seeks.push(await seekOnce(rec.url, rec.token, `cam${1 + (i % n)}`, Math.round(at)));
+        seeks.push(await seekOnce(rec.url, rec.token, DAY_CAMERA, Math.round(at)));
       } catch {
-        // counted as missing
+        // counted as missing (seeks_measured says how many came)
       }
     }
     // export of everything recorded of camera 1 so far
@@ -156,7 +169,8 @@ export default async function main(): Promise<void> {
     const o = overhead(root);
     // after the cameras: the 10-minute export of the issue, on a synthetic index
     for (const c of cams.splice(0)) await c.stop();
-    const tenMinutes = await measureExport(10);
+    const tenMinutes = await measureExport(10, minute);
+    load.push(loadavg()[0]!);
 
     const result = {
       cameras: n,
@@ -174,7 +188,9 @@ export default async function main(): Promise<void> {
       window_export_speed_x: round(exportSpeed, 1),
       window_exported_seconds: exported ? exported.durationMs / 1000 : null,
       window_s: windowMs / 1000,
-      notes: 'seek latency is request -> first fragment over the playback WebSocket (not Chromium); export_speed_x is a 10-minute clip (synthetic index, remux only); window_export_speed_x is the short recorded window through the API',
+      run_s: Math.round((Date.now() - began) / 1000),
+      load_average: load.map((l) => round(l, 1)).join(' / '),
+      notes: 'baseline: the same gateway and cameras with recording off, in the same run; seek latency is request -> first fragment over the playback WebSocket (not Chromium), at 20 random instants of a synthetic 24 h index (1,440 one-minute segments) while the cameras record; export_speed_x is a 10-minute clip (synthetic index, remux only); window_export_speed_x is the short recorded window through the API',
     };
     printTable(`recording benchmark (${n} cameras 1280x720@15, ${windowMs / 1000} s window)`, [result]);
     console.log(`written ${writeResult('recording', result)}`);

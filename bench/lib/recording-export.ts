@@ -21,13 +21,18 @@ import { Database } from '../../src/store/database.js';
 
 const run = promisify(execFile);
 
-export async function measureExport(minutes = 10): Promise<{ seconds: number; wallS: number; speedX: number; bytes: number }> {
+/** One minute of 1280x720 15 fps H.264 at 2 Mbit/s as the recorder writes it (fragmented MP4, one picture per fragment). */
+export async function makeMinute(file: string): Promise<void> {
+  await run(resolveFfmpeg().path, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15', '-t', '60', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '15', '-bf', '0', '-b:v', '2M', '-pix_fmt', 'yuv420p',
+    '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame+skip_trailer', file], { timeout: 300_000 });
+}
+
+export async function measureExport(minutes = 10, minuteFile?: string): Promise<{ seconds: number; wallS: number; speedX: number; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-export-'));
   try {
     const ffmpeg = resolveFfmpeg().path;
-    const minute = join(dir, 'minute.mp4');
-    await run(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15', '-t', '60', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '15', '-bf', '0', '-b:v', '2M', '-pix_fmt', 'yuv420p',
-      '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame+skip_trailer', minute], { timeout: 300_000 });
+    const minute = minuteFile ?? join(dir, 'minute.mp4');
+    if (!minuteFile) await makeMinute(minute);
     const root = join(dir, 'recordings');
     const start = Date.now() - 2 * 3600_000;
     for (let i = 0; i < minutes; i++) {

@@ -33,7 +33,7 @@ const { config } = loadConfig({
     storage: { dataDir: o.dataDir },
     log: { level: 'silent', pretty: false },
     auth: { users: [{ name: 'admin', password: 'bench-admin-password', role: 'admin' }] },
-    recording: { defaults: { enabled: o.record }, minFreeGb: 0, minFreePercent: 0 },
+    recording: { defaults: { enabled: o.record, retentionDays: 30 }, minFreeGb: 0, minFreePercent: 0 },
   },
 });
 const gateway = new Gateway({ config, log: silentLogger(), env: {}, features: [sources, streamingFeature, recordingFeature] });

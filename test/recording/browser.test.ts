@@ -1,9 +1,12 @@
 /**
  * Recording acceptance in real Chromium, read from the pictures themselves (the simulator's frame
- * stamp): the console's playback mode opened at T shows the picture stamped T; at 8x the stamps
- * advance eight seconds per second; two cameras played together show stamps within 100 ms of
- * each other; the device page shows each camera's recording state.
+ * stamp): the console's playback mode opened at T shows the picture taken at T (the last one the
+ * camera took at or before T, found by decoding the recorded files), in the first segment of the
+ * recording and in a later one; at 8x the stamps advance eight seconds per second; two cameras
+ * played together show stamps within 100 ms of each other; the device page shows each camera's
+ * recording state.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrameStamp, startCameraSimulator, stampHeight, type FrameStamp, type RunningCamera } from '../../simulators/onvif-camera/index.js';
@@ -12,9 +15,9 @@ import { loginThroughForm } from '../dashboard/helpers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
+import { stampsOf } from './helpers.js';
 
 const FPS = 15;
-const FRAME_MS = 1000 / FPS;
 const SIZE = { width: 640, height: 360 };
 
 /** Stamps of the pictures the playback videos show now, read in one go (same instant). */
@@ -94,53 +97,100 @@ describe('playback in Chromium', () => {
     expect(await page.locator('[data-camera-row="north"] [data-recording-state]').textContent()).toContain('未开启');
   }, 30_000);
 
-  it('opened at T, paused, shows the picture stamped T (within one frame), on each camera', async () => {
-    // T in the second segment (5 s segments): the first segment of a stream start was measured
-    // 132 ms early in this test (arrival-timed; see docs/recording.md, "Exactness")
-    await waitFor(() => Date.now() > recordedFrom + 9000, 15_000);
-    const T = Math.round(recordedFrom + 7000 + 37);
-    await open(`cameras=east,west&at=${T}&paused=1`);
-    let got: Record<string, FrameStamp | undefined> = {};
-    await waitFor(async () => {
-      got = (await shownStamps(page)).stamps;
-      return got.east !== undefined && got.west !== undefined;
-    }, 15_000, 'both pictures shown');
-    // let the seek settle: the picture at currentTime is painted
-    await new Promise((r) => setTimeout(r, 500));
-    got = (await shownStamps(page)).stamps;
-    for (const cam of ['east', 'west']) {
-      const stamp = got[cam]!;
-      expect(stamp, cam).toBeDefined();
-      // The picture shown at T was taken at or before T, less than one frame interval before it
-      // (plus 10 ms for the simulator's frame timer, which runs a little late under load).
-      expect(T - stamp.wallMs, `${cam}: T - stamp`).toBeGreaterThanOrEqual(-2);
-      expect(T - stamp.wallMs, `${cam}: T - stamp`).toBeLessThanOrEqual(FRAME_MS + 10);
-    }
-  }, 40_000);
+  /** Every picture of the camera's closed segments, decoded from the files (ffmpeg), in time order. */
+  const recordedPictures = async (camera: string): Promise<FrameStamp[]> => {
+    const segs = gw.gateway.database.db.prepare("SELECT file FROM recording_segments WHERE camera = ? AND state = 'closed' ORDER BY start_ms").all(camera) as Array<{ file: string }>;
+    const out: FrameStamp[] = [];
+    for (const seg of segs) for (const p of await stampsOf(join(gw.dataDir, 'recordings', seg.file), SIZE.width, SIZE.height)) if (p) out.push(p);
+    return out;
+  };
 
-  // Known gap (issue 13 continues): on this 2-core machine the stamps advance 5.4-5.7x a second at 8x
-  // (4.3x under load), with one camera as with two; the cause is not found yet. Kept visible, not run in CI.
-  it.skip('at 8x plays eight seconds of stamps per second', async () => {
+  it('opened at T, paused, shows the picture taken at T, in the first segment and in a later one, on each camera', async () => {
+    // T1 in the first segment of both cameras (5 s segments), T2 in a later one; both in closed segments
+    const T1 = Math.round(recordedFrom + 1537);
+    const T2 = Math.round(recordedFrom + 6537);
+    const closedPast = (cam: string, t: number): boolean => gw.gateway.database.db.prepare("SELECT 1 FROM recording_segments WHERE camera = ? AND state = 'closed' AND end_ms > ?").get(cam, t + 1000) !== undefined;
+    await waitFor(() => closedPast('east', T2) && closedPast('west', T2), 20_000, 'segments past T2 closed');
+    const pictures = { east: await recordedPictures('east'), west: await recordedPictures('west') };
+    for (const T of [T1, T2]) {
+      await open(`cameras=east,west&at=${T}&paused=1`);
+      let got: Record<string, FrameStamp | undefined> = {};
+      // the pictures of this seek (not of the one before): within 2 s of T
+      await waitFor(async () => {
+        got = (await shownStamps(page)).stamps;
+        return ['east', 'west'].every((c) => got[c] !== undefined && Math.abs(got[c]!.wallMs - T) < 2000);
+      }, 15_000, `both pictures of T = recordedFrom + ${T - recordedFrom} shown`);
+      // let the seek settle: the picture at currentTime is painted
+      await new Promise((r) => setTimeout(r, 500));
+      got = (await shownStamps(page)).stamps;
+      for (const cam of ['east', 'west'] as const) {
+        const shown = got[cam]!;
+        expect(shown, cam).toBeDefined();
+        // The camera's own pictures around T (it may skip or delay pictures, as the simulator does
+        // under load): the one taken last at or before T is shown. A picture stamped within 2 ms of T
+        // may fall on either side (the index keeps whole milliseconds).
+        const list = pictures[cam];
+        const at = list.findLastIndex((p) => p.wallMs <= T);
+        expect(at, `${cam}: a picture recorded at or before T`).toBeGreaterThanOrEqual(0);
+        const allowed = new Set(list.filter((p, i) => i === at || Math.abs(p.wallMs - T) <= 2 || (i === at - 1 && T - list[at]!.wallMs <= 2)).map((p) => p.frame));
+        const taken = list[at]!;
+        const next = list[at + 1];
+        const where = `${cam} at T = recordedFrom + ${T - recordedFrom}: shown #${shown.frame} stamped T${shown.wallMs - T >= 0 ? '+' : ''}${shown.wallMs - T} ms; the camera took #${taken.frame} at T-${T - taken.wallMs} ms, the next at T+${next ? next.wallMs - T : '?'} ms`;
+        expect(allowed.has(shown.frame), where).toBe(true);
+        // so the picture shown at T was taken at or before T, less than one of the camera's frame intervals before it
+        expect(T - shown.wallMs, where).toBeGreaterThanOrEqual(-2);
+        if (next) expect(T - shown.wallMs, where).toBeLessThan(next.wallMs - shown.wallMs + 2);
+      }
+    }
+  }, 60_000);
+
+  it('at 8x plays eight seconds of stamps per second', async () => {
     // 8x for a few seconds of wall time needs half a minute of recording ahead of T (not the live edge)
     await waitFor(() => Date.now() > recordedFrom + 36_000, 40_000);
     const T = Math.round(recordedFrom + 1000);
-    // One camera: 8x is 120 decoded pictures a second, which a loaded 2-core machine can still show.
     await open(`cameras=east&at=${T}&speed=8`);
-    await waitFor(async () => ((await shownStamps(page)).stamps.east?.wallMs ?? 0) > T + 800, 15_000, 'playing at 8x');
-    const first = await shownStamps(page);
+    // measured from a picture of this playback once it moves (not the paused picture of the test before)
+    let first: Awaited<ReturnType<typeof shownStamps>> | undefined;
+    await waitFor(async () => {
+      const s = await shownStamps(page);
+      const w = s.stamps.east?.wallMs ?? 0;
+      if (w < T + 800 || w > T + 8000) return false;
+      first = s;
+      return true;
+    }, 15_000, 'playing at 8x from T');
     await new Promise((r) => setTimeout(r, 2500));
     const last = await shownStamps(page);
-    const rate = (last.stamps.east!.wallMs - first.stamps.east!.wallMs) / (last.at - first.at);
-    expect(rate).toBeGreaterThan(7);
-    expect(rate).toBeLessThan(9);
+    const from = first!.stamps.east!.wallMs;
+    const to = last.stamps.east!.wallMs;
+    const rate = (to - from) / (last.at - first!.at);
+    const where = `stamps T+${from - T} -> T+${to - T} ms in ${last.at - first!.at} ms; recorded up to ${last.at - T} ms after T`;
+    expect(rate, where).toBeGreaterThan(7);
+    expect(rate, where).toBeLessThan(9);
   }, 90_000);
 
   it('two cameras played together show pictures stamped within 100 ms of each other', async () => {
-    const T = Math.round(recordedFrom + 4000);
+    // Two cameras in step show stamps one frame interval apart at most, where both cameras took
+    // their pictures evenly; under load the simulator skips pictures (a gap of 300 ms shows the
+    // picture before it for 300 ms), so T is where both recorded every picture for six seconds.
+    const pictures = { east: await recordedPictures('east'), west: await recordedPictures('west') };
+    const gapIn = (list: FrameStamp[], from: number, to: number): number => {
+      let gap = 0;
+      for (let i = 1; i < list.length; i++) if (list[i]!.wallMs > from && list[i - 1]!.wallMs < to) gap = Math.max(gap, list[i]!.wallMs - list[i - 1]!.wallMs);
+      return gap;
+    };
+    const end = Math.min(pictures.east.at(-1)?.wallMs ?? 0, pictures.west.at(-1)?.wallMs ?? 0);
+    let T = Math.round(recordedFrom + 2000);
+    let gap = Infinity;
+    for (let t = T; t + 7000 < end; t += 250) {
+      const g = Math.max(gapIn(pictures.east, t, t + 6000), gapIn(pictures.west, t, t + 6000));
+      if (g < gap) [T, gap] = [Math.round(t), g];
+      if (g <= 1.5 * (1000 / FPS)) break;
+    }
     await open(`cameras=east,west&at=${T}&speed=1`);
+    // both playing this range (not showing the pictures of the test before)
     await waitFor(async () => {
       const s = (await shownStamps(page)).stamps;
-      return (s.east?.wallMs ?? 0) > T + 300 && (s.west?.wallMs ?? 0) > T + 300;
+      return ['east', 'west'].every((c) => (s[c]?.wallMs ?? 0) > T + 300 && (s[c]?.wallMs ?? 0) < T + 5000);
     }, 15_000, 'both playing');
     const skews: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -149,6 +199,6 @@ describe('playback in Chromium', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(skews.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...skews)).toBeLessThanOrEqual(100);
+    expect(Math.max(...skews), `skews ${skews.join(', ')} ms at T = recordedFrom + ${T - recordedFrom}, where the longest gap between a camera's pictures is ${gap} ms`).toBeLessThanOrEqual(100);
   }, 40_000);
 });

@@ -14,9 +14,14 @@ export class PlaybackPlayer {
   private queue: ArrayBuffer[] = [];
   private target: number | undefined;
   private timer: number | undefined;
+  private objectUrl: string | undefined;
   speed = 1;
   /** Paused: a seek shows the picture at the new instant and stays there. */
   paused = false;
+  /** Holding at the first picture until start(): several cameras begin on the same instant. */
+  holding = false;
+  /** The picture at the requested instant is shown (holding or playing). */
+  ready = false;
   error: string | null = null;
 
   constructor(
@@ -31,8 +36,15 @@ export class PlaybackPlayer {
     return this.origin + this.video.currentTime * 1000;
   }
 
-  open(at: number, speed = 1, paused = false): void {
+  open(at: number, speed = 1, paused = false, hold = false): void {
     this.close();
+    this.holding = hold;
+    this.ready = false;
+    // The picture of what played before is not the picture at `at`: show nothing until the new one is there.
+    if (this.video.src) {
+      this.video.removeAttribute('src');
+      this.video.load();
+    }
     this.speed = speed;
     this.paused = paused;
     this.target = at;
@@ -57,7 +69,9 @@ export class PlaybackPlayer {
       this.ms = ms;
       this.sb = undefined;
       this.queue = [];
-      this.video.src = URL.createObjectURL(ms);
+      if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+      this.objectUrl = URL.createObjectURL(ms);
+      this.video.src = this.objectUrl;
       ms.addEventListener('sourceopen', () => {
         this.sb = ms.addSourceBuffer(String(m.mime));
         this.sb.addEventListener('updateend', () => this.drain());
@@ -84,8 +98,10 @@ export class PlaybackPlayer {
       this.video.currentTime = (this.target - this.origin) / 1000;
       this.target = undefined;
       this.video.playbackRate = this.speed;
+      this.ready = true;
       if (this.paused) this.send({ type: 'pause' }); // the picture at the target is there: nothing more needed
-      else void this.video.play().catch(() => {});
+      else if (!this.holding) void this.video.play().catch(() => {});
+      this.onState();
     }
   }
 
@@ -113,6 +129,13 @@ export class PlaybackPlayer {
     this.speed = speed;
     this.video.playbackRate = speed;
     this.send({ type: 'speed', value: speed });
+  }
+
+  /** Ends holding: plays from the first picture (at once, if it is already there). */
+  start(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (this.ready && !this.paused) void this.video.play().catch(() => {});
   }
 
   pause(): void {

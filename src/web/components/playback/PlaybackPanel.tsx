@@ -82,17 +82,28 @@ export function PlaybackPanel() {
   }, [picked.join(','), Math.round(from / 60_000), spanMs]);
 
   useEffect(() => {
+    // several cameras hold at their first picture and start together (at most 3 s for a slow one)
+    const together = picked.length > 1 && !paused;
+    const openedAt = Date.now();
+    /** True while some camera still holds at its first picture; starts them all once each is there. */
+    const holdingBack = (): boolean => {
+      const holding = Object.values(players.current).filter((p) => p.holding);
+      if (holding.length === 0) return false;
+      if (holding.every((p) => p.ready) || (Date.now() - openedAt > 3000 && holding.some((p) => p.ready))) for (const p of holding) p.start();
+      return true;
+    };
     for (const c of picked) {
       const v = videos.current[c];
       if (!v) continue;
-      const p = new PlaybackPlayer(v, c, origin.current, () => redraw((n) => n + 1));
-      p.open(at, speed, paused);
+      const p = new PlaybackPlayer(v, c, origin.current, () => (redraw((n) => n + 1), holdingBack()));
+      p.open(at, speed, paused, together);
       players.current[c] = p;
     }
     // one clock: followers keep within 100 ms of the first camera. A small drift is taken up by
     // playing the follower a little faster or slower (a jump would stall it while it decodes from
     // the keyframe); only a large one (a stall, a gap) is a jump.
     const sync = window.setInterval(() => {
+      if (holdingBack()) return;
       const lead = players.current[picked[0] ?? ''];
       if (!lead || lead.video.paused) return;
       for (const c of picked.slice(1)) {
@@ -100,6 +111,8 @@ export function PlaybackPanel() {
         if (!p || p.video.paused) continue;
         const drift = p.video.currentTime - lead.video.currentTime;
         if (Math.abs(drift) > 0.5 * p.speed) p.video.currentTime = lead.video.currentTime;
+        // within 20 ms: the follower's own speed (each change of the rate makes the browser re-time its pictures)
+        else if (Math.abs(drift) < 0.02) p.video.playbackRate = p.speed;
         else p.video.playbackRate = p.speed * (1 - Math.max(-0.1, Math.min(0.1, drift / p.speed)));
       }
     }, 200);
