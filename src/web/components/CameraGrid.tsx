@@ -50,6 +50,9 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
   const enlarged = enlargedCell.value !== null;
   const style = placement && !enlarged ? { gridColumn: `${placement.column} / span ${placement.span}`, gridRow: `${placement.row} / span ${placement.span}` } : {};
   const selected = selectedCell.value === index;
+  // While click-to-aim is on over this tile, a drag draws the zoom box: the cell must not start
+  // an HTML drag of its own (that cancels the box's pointer events and swaps the cell onto itself).
+  const aiming = aimMode.value && selected && camera !== undefined && focused.value === camera.id;
   const dropProps = {
     onDragOver: (e: DragEvent) => {
       e.preventDefault();
@@ -72,7 +75,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
       class={`cell${over ? ' drop' : ''}${selected ? ' selected-cell' : ''}`}
       data-cell={index}
       style={style}
-      draggable={camera !== undefined}
+      draggable={camera !== undefined && !aiming}
       onDragStart={(e) => e.dataTransfer?.setData(CELL_DRAG_TYPE, String(index))}
       {...dropProps}
     >
@@ -96,7 +99,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
             focused.value = camera.id;
           }}
         >
-          {aimMode.value && selected && focused.value === camera.id && <AimLayer camera={camera} />}
+          {aiming && <AimLayer camera={camera} />}
         </VideoTile>
       ) : (
         <button type="button" class="cell-empty" aria-label={t('console.cell.select', { n: index + 1 })} onClick={() => (selectedCell.value = index)}>
