@@ -34,9 +34,12 @@ function LostOverlay({ name, since, reason }: { name: string; since: number; rea
   return (
     <div class="tile-lost" role="alert" data-since={since}>
       <strong class="tile-lost-title">{t('console.lost.title')}</strong>
-      <span class="tile-lost-name">{name}</span>
-      <span class="tile-lost-reason">{t(reason)}</span>
-      <span class="tile-lost-since">{t('console.lost.since', { time: t(ago.key, ago.params) })}</span>
+      {/* A solid card: the player's own notice under it ("offline, retrying") must not show through. */}
+      <span class="tile-lost-card">
+        <span class="tile-lost-name">{name}</span>
+        <span class="tile-lost-reason">{t(reason)}</span>
+        <span class="tile-lost-since">{t('console.lost.since', { time: t(ago.key, ago.params) })}</span>
+      </span>
     </div>
   );
 }
