@@ -16,6 +16,8 @@ import { launchChromium } from '../test/helpers/browser.js';
 import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
 
 const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
+/** `--player=webrtc|mse`: a bare player page of cam-1 in that format instead of the console. */
+const playerFormat = process.argv.find((a) => a.startsWith('--player='))?.slice('--player='.length);
 
 /** Runs in every document (the console and each player frame) before its own scripts. */
 const INIT = `(() => {
@@ -92,11 +94,12 @@ try {
     await context.addInitScript(INIT);
     const page = await context.newPage();
     const started = Date.now();
-    await page.goto(gateway.url);
+    await page.goto(playerFormat ? `${gateway.url}/player.html?camera=cam-1&profile=sub&format=${playerFormat}&badge=0` : gateway.url);
     let first: Frame | undefined;
     await waitUntil(
       async () => {
         for (const f of page.frames().filter((x) => x.url().includes('/player.html'))) {
+          if (first) break;
           const n = await f.evaluate(() => (window as unknown as { cgPlayer?: { frames: number } }).cgPlayer?.frames ?? 0).catch(() => 0);
           if (n > 0) first = f;
         }
@@ -107,7 +110,8 @@ try {
       20,
     );
     const total = Date.now() - started;
-    const marks = [...(await documentMarks(page.mainFrame(), '')), ...(await documentMarks(first!, `[${new URL(first!.url()).searchParams.get('camera')}] `))].sort((a, b) => a[0] - b[0]);
+    await page.waitForTimeout(300); // the init script's own "first picture" mark (next animation frame)
+    const marks = [...(await documentMarks(page.mainFrame(), '')), ...(first === page.mainFrame() ? [] : await documentMarks(first!, `[${new URL(first!.url()).searchParams.get('camera')}] `))].sort((a, b) => a[0] - b[0]);
     console.log(`\n--- run ${run}: first picture after ${total} ms (load ${loadavg()[0]!.toFixed(2)})`);
     for (const [at, what] of marks) {
       console.log(`${String(Math.round(at - started)).padStart(6)} ms  ${what}`);

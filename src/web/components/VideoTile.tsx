@@ -57,8 +57,9 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
   const [zoom, setZoom] = useState({ scale: 1, x: 50, y: 50 });
   const watch = useFrameWatch(frame, { online, ...(status ? { status } : {}) }, `${cameraId}/${profile}`);
   useEffect(() => setZoom({ scale: 1, x: 50, y: 50 }), [cameraId]);
-  // The player page says why there is no picture (the gateway's status message) in this language.
-  const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
+  // The player page says why there is no picture (the gateway's status message) in this language;
+  // start=mse: it shows the stream's cached pictures over MSE at once while WebRTC connects.
+  const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&start=mse&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
   const onWheel = (e: WheelEvent) => {
     if (!tools) return;
     e.preventDefault();
