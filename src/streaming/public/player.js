@@ -2,7 +2,7 @@
 // The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|webrtc|mse|jsmpeg&lang=zh-CN|en&token=...
 // auto: WebRTC first (WHEP, /api/webrtc/<camera>), then MSE, then JSMpeg over one WebSocket to
 // /api/streams/<camera>; see docs/streaming.md for the protocol. With WebRTC a media-less status
-// WebSocket still says why pictures stop.
+// WebSocket still says why pictures stop. &start=mse: MSE's cached GOP shows while WebRTC connects.
 import { JsmpegView } from './jsmpeg-view.js';
 import { MseView } from './mse-view.js';
 import { badgeText, playerTitle, statusText } from './status-text.js';
@@ -133,17 +133,84 @@ function connectWebrtc() {
   setStatus('connecting');
   useView(new WebrtcView(stage, state, {
     camera, profile, token,
-    onPicture: () => setStatus('playing'),
+    onPicture: () => {
+      setStatus('playing');
+      endBridge(true);
+    },
     onFail: (reason) => {
       webrtcRefused = true;
       state.fallbackReason = `WebRTC: ${reason}`;
+      endBridge(false);
       const old = socket;
       socket = null;
       if (old) old.close(1000, 'switching to MSE');
       connect();
     },
   }));
-  statusSocket();
+  if (bridgeFirst) bridgeSocket();
+  else statusSocket();
+}
+
+// start=mse (the dashboards' tiles): while WebRTC connects (offer, ICE, DTLS), the status socket
+// also carries the stream over MSE, so the tile shows the gateway's cached GOP at once; at WebRTC's
+// first picture the MSE picture goes and a media-less status socket takes over.
+const bridgeFirst = params.get('start') === 'mse' && !!MS;
+let bridge = null;
+
+function bridgeSocket() {
+  const layer = document.createElement('div');
+  layer.className = 'bridge';
+  stage.after(layer);
+  const b = (bridge = { layer, view: null });
+  const ws = (socket = new WebSocket(socketUrl('mse')));
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', codecs: CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`)) }));
+  ws.onmessage = (ev) => {
+    if (typeof ev.data === 'string') {
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch { return; }
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.type === 'status') {
+        onStreamStatus(msg);
+        if (msg.state === 'playing' && view && view.streamIsPlaying) view.streamIsPlaying();
+      } else if (msg.type === 'mse' && bridge === b && !b.view && MS.isTypeSupported(msg.mime)) {
+        state.mime = msg.mime;
+        state.width = msg.width;
+        state.height = msg.height;
+        b.view = new MseView(layer, state, msg.mime);
+      }
+      return;
+    }
+    if (bridge !== b || !b.view) return;
+    try {
+      b.view.push(ev.data);
+      if (state.status !== 'playing') setStatus('playing');
+    } catch {
+      endBridge(true);
+    }
+  };
+  ws.onclose = (ev) => {
+    if (ws !== socket) return;
+    endBridge(false);
+    const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
+    if (fatal) setStatus('error', ev.code);
+    else setTimeout(() => { if (socket === ws && state.format === 'webrtc') statusSocket(); }, 1000);
+  };
+}
+
+/** WebRTC shows its own pictures (or failed): the MSE bridge goes; `status`: a status socket replaces its socket. */
+function endBridge(status) {
+  const b = bridge;
+  if (!b) return;
+  bridge = null;
+  if (b.view) b.view.destroy();
+  b.layer.remove();
+  if (view && view.video) state.element = view.video;
+  if (status && state.format === 'webrtc') {
+    const old = socket;
+    statusSocket();
+    if (old) old.close(1000, 'WebRTC plays');
+  }
 }
 
 // Status text only (no pictures) while WebRTC carries the video.
@@ -168,7 +235,7 @@ function statusSocket() {
 }
 
 // Hang up when the tile goes (a WebRTC session would otherwise wait for its connection to time out).
-window.addEventListener('pagehide', () => { if (view) view.destroy(); view = null; });
+window.addEventListener('pagehide', () => { endBridge(false); if (view) view.destroy(); view = null; });
 
 if (!camera) {
   state.status = 'error';

@@ -36,9 +36,11 @@ export class WebrtcView {
       state.webrtcState = s;
       if (s === 'failed' || s === 'closed') this.fail(`WebRTC connection ${s}`);
     };
+    this.seen = false;
     const onFrame = () => {
       state.frames++;
-      if (state.status !== 'playing') this.onPicture();
+      this.firstPicture();
+      if (state.status !== 'playing' && !this.failed) this.onPicture();
       state.lastFrameAt = Date.now();
       if (this.video) this.video.requestVideoFrameCallback(onFrame);
     };
@@ -52,6 +54,7 @@ export class WebrtcView {
             // Decoded pictures count as pictures even when the page is too busy to paint each one.
             if (r.framesDecoded > this.decoded) {
               this.decoded = r.framesDecoded;
+              this.firstPicture();
               state.lastFrameAt = Math.max(state.lastFrameAt, Date.now());
             }
             state.webrtcStats = { packets: r.packetsReceived, lost: r.packetsLost, decoded: r.framesDecoded, keyframes: r.keyFramesDecoded, dropped: r.framesDropped, pli: r.pliCount, nack: r.nackCount, jitterBufferMs: r.jitterBufferEmittedCount ? Math.round((r.jitterBufferDelay / r.jitterBufferEmittedCount) * 1000) : null };
@@ -59,7 +62,7 @@ export class WebrtcView {
         });
       }).catch(() => {});
     }, 1000);
-    this.firstFrameTimer = setTimeout(() => { if (!state.frames && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_MS);
+    this.firstFrameTimer = setTimeout(() => { if (!this.seen && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_MS);
     this.start(camera, profile).catch((err) => this.fail(String(err && err.message || err)));
   }
 
@@ -84,10 +87,17 @@ export class WebrtcView {
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   }
 
+  /** Once, at WebRTC's own first picture (the player may already show MSE's while this connects). */
+  firstPicture() {
+    if (this.seen || this.failed) return;
+    this.seen = true;
+    this.onPicture();
+  }
+
   /** The status socket says the camera's stream is running: a picture is due soon. */
   streamIsPlaying() {
     if (this.playingTimer || this.failed) return;
-    this.playingTimer = setTimeout(() => { if (!this.state.frames && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_AFTER_PLAYING_MS);
+    this.playingTimer = setTimeout(() => { if (!this.seen && !this.decoded) this.fail('no WebRTC picture in time'); }, FIRST_FRAME_AFTER_PLAYING_MS);
   }
 
   // WebRTC has no text channel here: the status WebSocket (media=0) says why pictures stop.

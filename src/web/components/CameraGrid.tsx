@@ -24,21 +24,29 @@ function layoutLabel(layout: GridLayout): string {
   return layout.includes('+') || layout.includes('x') ? t(`console.layout.${layout}` as MessageKey) : t('cameras.layoutN', { n: layout });
 }
 
-/** Each camera's group and location, and the configured groups: the camera tree is built from them. */
-function useCameraPlaces(): { places: ReadonlyMap<string, CameraPlace>; groups: TreeGroup[] } {
+/**
+ * Each camera's group and location, and the configured groups: the camera tree is built from them.
+ * Also the cameras as `/api/cameras` answered them: the grid shows those until the feed's snapshot
+ * arrives (the feed's WebSocket is the slower of the two; the tiles need only the ids to start).
+ */
+function useCameraPlaces(): { places: ReadonlyMap<string, CameraPlace>; groups: TreeGroup[]; early: CameraView[] } {
   const [places, setPlaces] = useState<ReadonlyMap<string, CameraPlace>>(new Map());
   const [groups, setGroups] = useState<TreeGroup[]>([]);
+  const [early, setEarly] = useState<CameraView[]>([]);
   const count = cameras.value.length;
   useEffect(() => {
-    api<{ cameras: Array<{ id: string; location: string | null; group?: string | null }> }>('/api/cameras').then(
-      (r) => setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }]))),
+    api<{ cameras: Array<CameraView & { location: string | null; group?: string | null }> }>('/api/cameras').then(
+      (r) => {
+        setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }])));
+        if (count === 0) setEarly([...r.cameras].sort((a, b) => a.id.localeCompare(b.id)));
+      },
       () => undefined,
     );
   }, [count]);
   useEffect(() => {
     api<{ groups: TreeGroup[] }>('/api/camera-groups').then((r) => setGroups(r.groups), () => undefined);
   }, []);
-  return { places, groups };
+  return { places, groups, early };
 }
 
 /** Big cells (one view, enlarged, a 1+5 / 1+7 main cell) play the main profile, the others the sub stream. */
@@ -52,6 +60,9 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
   const enlarged = enlargedCell.value !== null;
   const style = placement && !enlarged ? { gridColumn: `${placement.column} / span ${placement.span}`, gridRow: `${placement.row} / span ${placement.span}` } : {};
   const selected = selectedCell.value === index;
+  // While click-to-aim is on over this tile, a drag draws the zoom box: the cell must not start
+  // an HTML drag of its own (that cancels the box's pointer events and swaps the cell onto itself).
+  const aiming = aimMode.value && selected && camera !== undefined && focused.value === camera.id;
   const dropProps = {
     onDragOver: (e: DragEvent) => {
       e.preventDefault();
@@ -74,7 +85,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
       class={`cell${over ? ' drop' : ''}${selected ? ' selected-cell' : ''}`}
       data-cell={index}
       style={style}
-      draggable={camera !== undefined}
+      draggable={camera !== undefined && !aiming}
       onDragStart={(e) => e.dataTransfer?.setData(CELL_DRAG_TYPE, String(index))}
       {...dropProps}
     >
@@ -98,7 +109,7 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
             focused.value = camera.id;
           }}
         >
-          {aimMode.value && selected && focused.value === camera.id && <AimLayer camera={camera} />}
+          {aiming && <AimLayer camera={camera} />}
           {liveBoxesOnTiles.value && <LiveBoxes cameraId={camera.id} />}
         </VideoTile>
       ) : (
@@ -115,7 +126,8 @@ function Cell({ index, camera, layout, placement }: { index: number; camera: Cam
  * drop, swap by dragging a tile), paging, double-click to enlarge and back, full screen, saved views.
  */
 export function CameraGrid() {
-  const list = cameras.value;
+  const { places, groups, early } = useCameraPlaces();
+  const list = cameras.value.length > 0 ? cameras.value : early;
   const all = list.map((c) => c.id);
   const byId = new Map(list.map((c) => [c.id, c]));
   const layout = gridLayout.value;
@@ -123,7 +135,6 @@ export function CameraGrid() {
   const shape = SHAPES[layout];
   const pages = pageCount(layout, all.length);
   const area = useRef<HTMLElement>(null);
-  const { places, groups } = useCameraPlaces();
   useEffect(() => {
     void loadViews().catch(() => undefined);
   }, []);

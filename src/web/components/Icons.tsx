@@ -23,3 +23,12 @@ export function FullscreenIcon() {
     </svg>
   );
 }
+
+/** A bin: delete. */
+export function DeleteIcon() {
+  return (
+    <svg {...base}>
+      <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.8 9.5h6.4L12 4M6.8 6.5v4.5M9.2 6.5v4.5" />
+    </svg>
+  );
+}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { applyView, currentViewId, deleteView, saveView, views } from '../lib/grid-state.js';
 import { user } from '../lib/session.js';
+import { DeleteIcon } from './Icons.js';
 
 /** Saved views: open one, save the current grid under a name (shared: admins), delete. */
 export function SavedViews({ all }: { all: readonly string[] }) {
@@ -38,7 +39,7 @@ export function SavedViews({ all }: { all: readonly string[] }) {
       </select>
       {current && (current.owner === user.value?.name || user.value?.role === 'admin') && (
         <button type="button" class="icon" aria-label={t('console.views.delete')} title={t('console.views.delete')} onClick={() => deleteView(current.id).catch(fail)}>
-          🗑
+          <DeleteIcon />
         </button>
       )}
       <form

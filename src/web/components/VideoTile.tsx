@@ -34,9 +34,12 @@ function LostOverlay({ name, since, reason }: { name: string; since: number; rea
   return (
     <div class="tile-lost" role="alert" data-since={since}>
       <strong class="tile-lost-title">{t('console.lost.title')}</strong>
-      <span class="tile-lost-name">{name}</span>
-      <span class="tile-lost-reason">{t(reason)}</span>
-      <span class="tile-lost-since">{t('console.lost.since', { time: t(ago.key, ago.params) })}</span>
+      {/* A solid card: the player's own notice under it ("offline, retrying") must not show through. */}
+      <span class="tile-lost-card">
+        <span class="tile-lost-name">{name}</span>
+        <span class="tile-lost-reason">{t(reason)}</span>
+        <span class="tile-lost-since">{t('console.lost.since', { time: t(ago.key, ago.params) })}</span>
+      </span>
     </div>
   );
 }
@@ -54,8 +57,9 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
   const [zoom, setZoom] = useState({ scale: 1, x: 50, y: 50 });
   const watch = useFrameWatch(frame, { online, ...(status ? { status } : {}) }, `${cameraId}/${profile}`);
   useEffect(() => setZoom({ scale: 1, x: 50, y: 50 }), [cameraId]);
-  // The player page says why there is no picture (the gateway's status message) in this language.
-  const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
+  // The player page says why there is no picture (the gateway's status message) in this language;
+  // start=mse: it shows the stream's cached pictures over MSE at once while WebRTC connects.
+  const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&start=mse&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
   const onWheel = (e: WheelEvent) => {
     if (!tools) return;
     e.preventDefault();
