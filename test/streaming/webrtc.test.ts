@@ -77,7 +77,11 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
     expect(ours.length).toBeGreaterThanOrEqual(1);
     for (const args of ours) expect(args.join(' ')).not.toMatch(/libx264|mpeg1video|-c:v (?!copy)/);
     const sessions = await gw.api('/api/webrtc/sessions', { token: await gw.login('admin') });
-    expect(((await sessions.json()) as { sessions: { connected: boolean; camera: string }[] }).sessions).toMatchObject([{ camera: 'cam-1', connected: true }]);
+    const [session] = ((await sessions.json()) as { sessions: { connected: boolean; camera: string; sentPictures: number; cameraRtpPictures: number }[] }).sessions;
+    expect(session).toMatchObject({ camera: 'cam-1', connected: true });
+    // Past the cached GOP, the pictures go out from the camera's own RTP as it arrives (webrtc.cameraRtp),
+    // not two pictures later from ffmpeg's fragments.
+    expect(session!.cameraRtpPictures).toBeGreaterThan(session!.sentPictures / 2);
     await page.close();
     // Closing the page hangs up (DELETE with keepalive) or the connection times out: the session goes.
     await waitFor(async () => {
