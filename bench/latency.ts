@@ -33,8 +33,12 @@ async function playerState(frame: Frame): Promise<PlayerState | undefined> {
   return frame.evaluate(() => (window as unknown as { cgPlayer?: PlayerState }).cgPlayer).catch(() => undefined);
 }
 
-/** Opens `tiles` players of the camera on one page (iframes) and waits until each plays on `path`. */
-async function openTiles(browser: Browser, base: string, token: string, path: Path, tiles: number): Promise<{ page: Page; frames: Frame[] }> {
+/**
+ * Opens `tiles` players of the camera on one page (iframes) and waits until each plays on `path`;
+ * after 30 s, tiles that fell back (say, WebRTC to MSE on a busy machine) are counted, and the
+ * first tile still on `path` is measured.
+ */
+async function openTiles(browser: Browser, base: string, token: string, path: Path, tiles: number): Promise<{ page: Page; frames: Frame[]; onPath: number }> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await instrumentPage(page);
   const src = `${base}/player.html?camera=cam-1&profile=main&badge=0&lang=en&format=${path}&token=${encodeURIComponent(token)}`;
@@ -45,8 +49,12 @@ async function openTiles(browser: Browser, base: string, token: string, path: Pa
   for (;;) {
     const frames = page.frames().filter((f) => f !== page.mainFrame() && f.url().includes('/player.html'));
     const states = await Promise.all(frames.map(playerState));
-    if (frames.length === tiles && states.every((s) => s?.format === path && s.frames > 10)) return { page, frames };
-    if (Date.now() > deadline) throw new Error(`${path} x${tiles}: tiles did not play: ${JSON.stringify(states)}`);
+    const on = frames.filter((_, i) => states[i]?.format === path && states[i]!.frames > 10);
+    if (frames.length === tiles && on.length === tiles) return { page, frames, onPath: tiles };
+    if (Date.now() > deadline) {
+      if (on.length > 0 && states.every((s) => (s?.frames ?? 0) > 10)) return { page, frames: on, onPath: on.length };
+      throw new Error(`${path} x${tiles}: tiles did not play: ${JSON.stringify(states.map((s) => ({ ...s, element: undefined })))}`);
+    }
     await sleep(200);
   }
 }
@@ -154,7 +162,7 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
   rows.push({ case: 'idle gateway (baseline)', p50_ms: '-', p95_ms: '-', cpu_pct: round(idle.cpuPct), cpu_per_viewer_pct: '-' });
   for (const path of PATHS) {
     for (const tiles of [1, 9]) {
-      const { page, frames } = await openTiles(browser, gw.url, gw.token, path, tiles);
+      const { page, frames, onPath } = await openTiles(browser, gw.url, gw.token, path, tiles);
       await sleep(1500);
       const usage = await measureUsage([gw.child.pid!], 6000);
       const clock = tiles === 1 ? await startFragmentClock(gw.url, gw.token, 'cam-1') : undefined;
@@ -163,7 +171,7 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
       const lat = await latencies(frames[0]!, samples);
       const p50 = ms(lat, 50);
       const p95 = ms(lat, 95);
-      rows.push({ case: `${path}, ${tiles} tile${tiles > 1 ? 's' : ''}`, p50_ms: p50, p95_ms: p95, cpu_pct: round(usage.cpuPct), cpu_per_viewer_pct: round((usage.cpuPct - idle.cpuPct) / tiles) });
+      rows.push({ case: `${path}, ${tiles} tile${tiles > 1 ? 's' : ''}${onPath < tiles ? ` (${tiles - onPath} fell back)` : ''}`, p50_ms: p50, p95_ms: p95, cpu_pct: round(usage.cpuPct), cpu_per_viewer_pct: round((usage.cpuPct - idle.cpuPct) / tiles) });
       result[`${path}_x${tiles}_p50_ms`] = p50;
       result[`${path}_x${tiles}_p95_ms`] = p95;
       result[`${path}_x${tiles}_cpu_per_viewer_pct`] = round((usage.cpuPct - idle.cpuPct) / tiles);

@@ -23,6 +23,7 @@ interface PlayerState {
   frames: number;
   fallbackReason: string | null;
   webrtcState?: string;
+  webrtcPlayoutDelayZero?: boolean;
 }
 
 const player = (page: Page) => page.evaluate(() => (window as unknown as { cgPlayer: PlayerState }).cgPlayer);
@@ -62,7 +63,8 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
       throw new Error(`${String(err)}: player ${JSON.stringify({ ...(await player(page)), element: undefined })}`);
     });
     const s = await player(page);
-    expect(s).toMatchObject({ format: 'webrtc', status: 'playing', fallbackReason: null, webrtcState: 'connected' });
+    // webrtcPlayoutDelayZero: the answer carries the playout-delay extension (each picture shown once decoded).
+    expect(s).toMatchObject({ format: 'webrtc', status: 'playing', fallbackReason: null, webrtcState: 'connected', webrtcPlayoutDelayZero: true });
     // The stamps advance: live pictures, not one frozen frame.
     const { frames } = await watchStamps(page, 4);
     expect(new Set(frames).size).toBeGreaterThan(1);

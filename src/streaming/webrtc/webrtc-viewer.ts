@@ -13,7 +13,7 @@
  * picture both carry (same time: the relay's first RTP timestamp is ffmpeg's time zero), or at
  * the camera's next keyframe, so the decoder never sees a gap.
  */
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RtpHeader, RtpPacket } from 'werift';
 import type { StreamSink } from '../live-stream.js';
 import type { MediaUnit } from '../types.js';
 import { fragmentSamples, h264Config, type H264Config } from './fmp4-samples.js';
@@ -31,6 +31,14 @@ interface Picture {
 const MAX_RTP_PAYLOAD = 1150;
 /** Most bytes held while the connection comes up (a GOP of a main stream). */
 const MAX_HELD_BYTES = 8 * 1024 * 1024;
+/**
+ * The playout-delay RTP header extension (webrtc.org experiments; Chromium offers it): min = max = 0
+ * asks the browser to show each picture as soon as it is decoded, without the jitter buffer's
+ * smoothing delay, which grows with the arrival jitter of a loaded LAN or machine. Live video
+ * from a guard room's cameras wants the newest picture, not a smooth one.
+ */
+export const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
+const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
 /** A connection that stays `disconnected` this long is ended. */
 const DISCONNECTED_GRACE_MS = 5000;
 
@@ -48,6 +56,8 @@ export class WebrtcViewer implements StreamSink {
   droppedUnits = 0;
   sentPictures = 0;
   private pc: RTCPeerConnection | undefined;
+  /** The id the browser gave the playout-delay extension; null: not negotiated. */
+  private playoutDelayId: number | null | undefined;
   private track: MediaStreamTrack | undefined;
   private config: H264Config | undefined;
   private connected = false;
@@ -112,6 +122,7 @@ export class WebrtcViewer implements StreamSink {
         ],
         audio: [],
       },
+      headerExtensions: { video: [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })], audio: [] },
     });
     this.pc = pc;
     this.track = new MediaStreamTrack({ kind: 'video' });
@@ -292,8 +303,10 @@ export class WebrtcViewer implements StreamSink {
     const hasIdr = picture.nals.some((n) => (n[0]! & 0x1f) === 5);
     const hasSps = picture.nals.some((n) => (n[0]! & 0x1f) === 7);
     const nals = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...picture.nals] : picture.nals;
+    if (this.playoutDelayId === undefined) this.playoutDelayId = this.pc?.getTransceivers()[0]?.headerExtensions.find((e) => e.uri === PLAYOUT_DELAY_URI)?.id ?? null;
+    const extensions = this.playoutDelayId !== null ? [{ id: this.playoutDelayId, payload: PLAYOUT_DELAY_ZERO }] : [];
     for (const p of packetizeH264(nals, MAX_RTP_PAYLOAD)) {
-      const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.sequence, timestamp: picture.time90k, marker: p.marker });
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.sequence, timestamp: picture.time90k, marker: p.marker, extensions });
       this.sequence = (this.sequence + 1) & 0xffff;
       track.writeRtp(new RtpPacket(header, p.payload));
     }
