@@ -6,7 +6,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Logger } from '../../src/core/logger.js';
 import type { ProfileSpec } from './context.js';
+import { FlvH264Reader } from './flv-units.js';
 import { AnnexBSplitter, isParameterSet, nalType, type AccessUnit } from './nal.js';
+import { timingSeiNal } from './timing-sei.js';
 
 export interface EncodedAccessUnit extends AccessUnit {
   /** RTP-style 90 kHz timestamp from the moment the raw frame was rendered. */
@@ -25,6 +27,8 @@ export interface VideoEncoderOptions {
   log: Logger;
   /** How long the encoder keeps running after the last reader left, ms. */
   lingerMs?: number;
+  /** H.264: each picture carries its render time in an SEI (benchmarks' hop timing; timing-sei.ts). */
+  timingSei?: boolean;
 }
 
 export class VideoEncoder {
@@ -37,7 +41,7 @@ export class VideoEncoder {
   private frameIndex = 0;
   private startedAt = 0;
   private nextFrameAt = 0;
-  private readonly renderedTimes: number[] = [];
+  private readonly renderedTimes: Array<{ at: number; frame: number }> = [];
   private paramSets: Buffer[] = [];
   private paramWaiters: Array<(sets: Buffer[]) => void> = [];
   /** Runs of ffmpeg so far (tests check that it starts and stops on demand). */
@@ -112,14 +116,16 @@ export class VideoEncoder {
 
   private args(): string[] {
     const p = this.opts.profile;
-    const input = ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${p.width}x${p.height}`, '-r', String(p.fps), '-i', 'pipe:0', '-an'];
+    const input = ['-hide_banner', '-loglevel', 'error', '-probesize', '32', '-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${p.width}x${p.height}`, '-r', String(p.fps), '-i', 'pipe:0', '-an'];
     const rate = ['-b:v', `${p.bitrateKbps}k`, '-maxrate', `${p.bitrateKbps}k`, '-bufsize', `${p.bitrateKbps}k`];
     if (p.codec === 'h265') {
       return [...input, '-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', ...rate,
         '-x265-params', `aud=1:repeat-headers=1:keyint=${p.fps}:min-keyint=${p.fps}:bframes=0:pools=1:frame-threads=1:log-level=error`, '-f', 'hevc', 'pipe:1'];
     }
+    // As an IP camera's low-latency main profile: no B-frames, no lookahead (zerolatency), one
+    // picture out per picture in. FLV frames each picture, so it is sent the moment it is encoded.
     return [...input, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-threads', '1', '-bf', '0', '-g', String(p.fps), ...rate,
-      '-x264-params', 'aud=1:repeat-headers=1', '-flush_packets', '1', '-f', 'h264', 'pipe:1'];
+      '-x264-params', 'repeat-headers=1', '-flush_packets', '1', '-f', 'flv', 'pipe:1'];
   }
 
   private spawn(): void {
@@ -130,8 +136,15 @@ export class VideoEncoder {
     this.frameIndex = 0;
     this.renderedTimes.length = 0;
     this.startedAt = Date.now();
-    const splitter = new AnnexBSplitter(p.codec, (au) => this.onAccessUnit(au));
-    child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
+    const splitter = p.codec === 'h264' ? new FlvH264Reader((au) => this.onAccessUnit(au)) : new AnnexBSplitter(p.codec, (au) => this.onAccessUnit(au));
+    child.stdout.on('data', (chunk: Buffer) => {
+      try {
+        splitter.push(chunk);
+      } catch (err) {
+        this.opts.log.error({ err }, 'unreadable encoder output');
+        child.kill('SIGKILL');
+      }
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString()).slice(-2000);
@@ -172,8 +185,8 @@ export class VideoEncoder {
       // drop the frame rather than queue without bound when ffmpeg cannot keep up
       if (child.stdin.writableLength < 2 * this.frameBytes()) {
         const renderedAt = Date.now();
+        this.renderedTimes.push({ at: renderedAt, frame: this.frameIndex });
         const frame = this.opts.render(this.opts.profile, this.frameIndex++);
-        this.renderedTimes.push(renderedAt);
         child.stdin.write(frame);
       }
       this.scheduleFrame();
@@ -186,7 +199,8 @@ export class VideoEncoder {
   }
 
   private onAccessUnit(au: AccessUnit): void {
-    const renderedAt = this.renderedTimes.shift() ?? Date.now();
+    const rendered = this.renderedTimes.shift();
+    const renderedAt = rendered?.at ?? Date.now();
     this.framesEncoded++;
     const sets = au.nals.filter((n) => isParameterSet(this.opts.profile.codec, nalType(this.opts.profile.codec, n)));
     if (sets.length > 0) {
@@ -194,6 +208,11 @@ export class VideoEncoder {
       const waiters = this.paramWaiters;
       this.paramWaiters = [];
       for (const w of waiters) w(sets);
+    }
+    const frame = rendered?.frame ?? -1;
+    if (this.opts.timingSei && this.opts.profile.codec === 'h264') {
+      const firstPicture = au.nals.findIndex((n) => { const t = n[0]! & 0x1f; return t === 1 || t === 5; });
+      au.nals.splice(firstPicture < 0 ? au.nals.length : firstPicture, 0, timingSeiNal({ renderedAt, frame }));
     }
     const encoded: EncodedAccessUnit = { ...au, renderedAt, pts90k: Math.round((renderedAt - this.startedAt) * 90) };
     for (const l of this.listeners) l(encoded);

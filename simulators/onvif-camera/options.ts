@@ -52,6 +52,8 @@ export interface CameraSimulatorOptions {
   rebootSeconds?: number;
   /** How long an encoder keeps running after its last reader left, ms. Default 2000. */
   encoderLingerMs?: number;
+  /** Each H.264 picture carries its render time in an SEI, for benchmarks that time each hop. Default false. */
+  timingSei?: boolean;
   /** A figure walks through the view every N seconds (motion events). Default 0 = never. */
   autoMotionEverySec?: number;
   manufacturer?: string;
@@ -119,6 +121,7 @@ export function resolveOptions(o: CameraSimulatorOptions, backchannelDefaultDir:
     discovery: o.discovery ? { port: o.discovery.port ?? 3702, multicast: o.discovery.multicast ?? false } : undefined,
     rebootSeconds: o.rebootSeconds ?? 5,
     encoderLingerMs: o.encoderLingerMs ?? 2000,
+    timingSei: o.timingSei ?? false,
     autoMotionEverySec: o.autoMotionEverySec ?? 0,
     behaviours: resolveBehaviours(o.behaviours, o.behaviourFlags),
     manufacturer: o.manufacturer ?? 'Community Gateway',

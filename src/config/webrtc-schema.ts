@@ -15,6 +15,12 @@ export const webrtcSchema = z.strictObject({
   maxSessions: z.number().int().min(1).max(256),
   /** A viewer whose connection is not up this long after the answer is dropped. */
   connectTimeoutMs: z.number().int().min(1000).max(60_000),
+  /**
+   * Send the camera's own RTP packets' pictures as they arrive (a loopback relay in front of the
+   * stream's ffmpeg, RTSP over TCP only), instead of waiting for ffmpeg's fragments, which come two
+   * pictures later. false: from the fragments only.
+   */
+  cameraRtp: z.boolean(),
 });
 
 export type WebrtcConfig = z.infer<typeof webrtcSchema>;

@@ -33,6 +33,8 @@ export class InterleavedReader {
   /** RTP timestamp of the first video packet of this connection. */
   firstRtp: number | undefined;
   report: SenderReport | undefined;
+  /** Each video RTP packet on its way to ffmpeg (WebRTC sends the camera's pictures from these). */
+  onVideoRtp: ((packet: Buffer) => void) | undefined;
 
   push(chunk: Buffer): void {
     if (this.broken) return;
@@ -73,7 +75,9 @@ export class InterleavedReader {
     if (p.length < 8 || p[0]! >> 6 !== 2) return;
     if (channel % 2 === 0) {
       if (this.videoChannel === undefined && p.length >= 12 && (p[1]! & 0x7f) === this.videoPayloadType) this.videoChannel = channel;
-      if (channel === this.videoChannel && this.firstRtp === undefined) this.firstRtp = p.readUInt32BE(4);
+      if (channel !== this.videoChannel) return;
+      if (this.firstRtp === undefined) this.firstRtp = p.readUInt32BE(4);
+      this.onVideoRtp?.(p);
       return;
     }
     if (this.videoChannel === undefined || channel !== this.videoChannel + 1) return;
@@ -108,6 +112,12 @@ export class CameraClockRelay {
   private server: Server | undefined;
   private sockets = new Set<Socket>();
   private reader = new InterleavedReader();
+  /**
+   * The camera's video RTP packets of the connection that streams, with the RTP timestamp of its
+   * first packet (ffmpeg's time zero), as they pass: before ffmpeg's parser and fragmenter, which
+   * each hold a picture until the next one starts (two frame intervals).
+   */
+  onVideoRtp: ((packet: Buffer, firstRtp: number) => void) | undefined;
 
   /** Only plain RTSP over TCP is relayed (RTSPS and UDP carry their RTCP where the relay cannot read it). */
   static applies(rtspUrl: string, transport: 'tcp' | 'udp'): boolean {
@@ -124,6 +134,9 @@ export class CameraClockRelay {
       // ffmpeg may open more than one connection (after a refused login, say): the latest one streams
       const reader = new InterleavedReader();
       this.reader = reader;
+      reader.onVideoRtp = (packet) => {
+        if (this.reader === reader && reader.firstRtp !== undefined) this.onVideoRtp?.(packet, reader.firstRtp);
+      };
       const camera = createConnection({ host, port });
       for (const s of [client, camera]) {
         this.sockets.add(s);

@@ -26,6 +26,8 @@ export interface StreamSink {
   resync(): void;
   unit(unit: MediaUnit): boolean;
   close(code: number, reason: string): void;
+  /** The camera's own video RTP as it arrives (streams with a relay only; WebRTC viewers). */
+  videoRtp?(packet: Buffer, firstRtp: number): void;
 }
 
 export interface LiveStreamOptions {
@@ -47,6 +49,8 @@ export interface LiveStreamOptions {
   onSourceUnavailable?: (stream: LiveStream) => void;
   /** The relay that reads the camera's sender reports for this stream (mse over RTSP/TCP); closed with the stream. */
   clock?: CameraClockRelay;
+  /** A relay whose video RTP goes to the viewers that take it (`videoRtp`); may be `clock`. Closed with the stream. */
+  rtpRelay?: CameraClockRelay;
 }
 
 /** A viewer of an MSE stream may refuse the codec (then the endpoint moves it to jsmpeg). */
@@ -76,6 +80,11 @@ export class LiveStream {
   private viewerStatus: StatusMessage = statusMessage('starting', null);
 
   constructor(private readonly o: LiveStreamOptions) {
+    if (o.rtpRelay) {
+      o.rtpRelay.onVideoRtp = (packet, firstRtp) => {
+        for (const sv of this.viewers) sv.viewer.videoRtp?.(packet, firstRtp);
+      };
+    }
     const onUnit = (unit: MediaUnit): void => this.onUnit(unit);
     this.parser =
       o.key.format === 'mse'
@@ -191,6 +200,7 @@ export class LiveStream {
     this.state = 'stopped';
     await this.pipeline.stop();
     await this.o.clock?.close();
+    await this.o.rtpRelay?.close();
     this.clearGop();
   }
 

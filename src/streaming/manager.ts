@@ -24,6 +24,8 @@ export interface StreamManagerDeps {
   capabilities: CapabilityRegistry;
   metrics: Metrics;
   log: Logger;
+  /** mse streams over RTSP/TCP pass the camera's video RTP to their WebRTC viewers (a relay in front of ffmpeg). */
+  relayVideoRtp?: boolean;
 }
 
 const LABELS = ['camera', 'profile', 'format'] as const;
@@ -146,17 +148,19 @@ export class StreamManager implements Service {
     if (existing && !existing.stopped) return existing;
     const c = this.deps.config;
     const log = this.deps.log.child({ stream: id });
-    const clock = key.format === 'mse' && c.cameraClock ? new CameraClockRelay() : undefined;
+    const relay = key.format === 'mse' && (c.cameraClock || this.deps.relayVideoRtp === true) ? new CameraClockRelay() : undefined;
+    const clock = c.cameraClock ? relay : undefined;
     const stream = new LiveStream({
       key,
       ffmpegPath: this.ffmpegPath,
       prepare: async () => {
         const source = await this.resolve(key.cameraId, key.profile);
-        // mse over RTSP/TCP: ffmpeg reaches the camera through a relay that reads its sender reports (camera-clock.ts)
-        const input = clock && CameraClockRelay.applies(source.rtspUrl, c.rtspTransport) ? { ...source, rtspUrl: await clock.open(source.rtspUrl) } : source;
+        // mse over RTSP/TCP: ffmpeg reaches the camera through a relay that reads its sender reports and passes its video RTP to WebRTC (camera-clock.ts)
+        const input = relay && CameraClockRelay.applies(source.rtspUrl, c.rtspTransport) ? { ...source, rtspUrl: await relay.open(source.rtspUrl) } : source;
         return { source, command: pipelineArgs(key.format, input, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
       },
       ...(clock ? { clock } : {}),
+      ...(relay ? { rtpRelay: relay } : {}),
       graceMs: c.graceMs,
       stallTimeoutMs: c.stallTimeoutMs,
       restartMinMs: c.restartMinMs,

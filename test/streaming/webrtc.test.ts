@@ -23,6 +23,7 @@ interface PlayerState {
   frames: number;
   fallbackReason: string | null;
   webrtcState?: string;
+  webrtcPlayoutDelayZero?: boolean;
 }
 
 const player = (page: Page) => page.evaluate(() => (window as unknown as { cgPlayer: PlayerState }).cgPlayer);
@@ -30,6 +31,7 @@ const player = (page: Page) => page.evaluate(() => (window as unknown as { cgPla
 describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
   let ns: TestNetns;
   let camera: RunningCamera;
+  let hevc: RunningCamera;
   let gw: TestGateway;
   let refusing: TestGateway;
   let browser: Browser;
@@ -37,7 +39,9 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
   beforeAll(async () => {
     ns = createNetns();
     camera = await startCameraSimulator({ id: 'cam-1', main: { width: 640, height: 360, fps: 15, bitrateKbps: 800 }, sub: { width: 320, height: 180, fps: 10, bitrateKbps: 200 } });
-    const cameras = { list: [{ id: 'cam-1', name: '东门', host: camera.urls.host, port: camera.urls.onvifPort, username: camera.credentials.username, password: camera.credentials.password }] };
+    hevc = await startCameraSimulator({ id: 'cam-h265', h265: true, encoderLingerMs: 300, main: { width: 640, height: 360, fps: 15, bitrateKbps: 512 } });
+    const entry = (id: string, c: RunningCamera) => ({ id, name: id, host: c.urls.host, port: c.urls.onvifPort, username: c.credentials.username, password: c.credentials.password });
+    const cameras = { list: [{ ...entry('cam-1', camera), name: '东门' }, entry('cam-h265', hevc)] };
     gw = await startTestGateway({ logLevel: process.env.WEBRTC_DEBUG ? 'debug' : undefined, config: { http: { host: ns.hostAddress, port: 0 }, cameras, webrtc: { enabled: true } } });
     refusing = await startTestGateway({ config: { http: { host: ns.hostAddress, port: 0 }, cameras, webrtc: { enabled: false } } });
     browser = await chromium.launch({ executablePath: ns.chromiumLauncher(), headless: true, args: CHROMIUM_ARGS });
@@ -48,6 +52,7 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
     await gw?.stop();
     await refusing?.stop();
     await camera?.stop();
+    await hevc?.stop();
     ns?.remove();
   });
 
@@ -62,7 +67,8 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
       throw new Error(`${String(err)}: player ${JSON.stringify({ ...(await player(page)), element: undefined })}`);
     });
     const s = await player(page);
-    expect(s).toMatchObject({ format: 'webrtc', status: 'playing', fallbackReason: null, webrtcState: 'connected' });
+    // webrtcPlayoutDelayZero: the answer carries the playout-delay extension (each picture shown once decoded).
+    expect(s).toMatchObject({ format: 'webrtc', status: 'playing', fallbackReason: null, webrtcState: 'connected', webrtcPlayoutDelayZero: true });
     // The stamps advance: live pictures, not one frozen frame.
     const { frames } = await watchStamps(page, 4);
     expect(new Set(frames).size).toBeGreaterThan(1);
@@ -77,7 +83,11 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
     expect(ours.length).toBeGreaterThanOrEqual(1);
     for (const args of ours) expect(args.join(' ')).not.toMatch(/libx264|mpeg1video|-c:v (?!copy)/);
     const sessions = await gw.api('/api/webrtc/sessions', { token: await gw.login('admin') });
-    expect(((await sessions.json()) as { sessions: { connected: boolean; camera: string }[] }).sessions).toMatchObject([{ camera: 'cam-1', connected: true }]);
+    const [session] = ((await sessions.json()) as { sessions: { connected: boolean; camera: string; sentPictures: number; cameraRtpPictures: number }[] }).sessions;
+    expect(session).toMatchObject({ camera: 'cam-1', connected: true });
+    // Past the cached GOP, the pictures go out from the camera's own RTP as it arrives (webrtc.cameraRtp),
+    // not two pictures later from ffmpeg's fragments.
+    expect(session!.cameraRtpPictures).toBeGreaterThan(session!.sentPictures / 2);
     await page.close();
     // Closing the page hangs up (DELETE with keepalive) or the connection times out: the session goes.
     await waitFor(async () => {
@@ -95,6 +105,20 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
       return s.format === 'mse' && s.frames > 3;
     }, 20_000, 'MSE frames after the refusal');
     expect((await player(page)).fallbackReason).toContain('webrtc.disabled');
+    await page.close();
+  }, 40_000);
+
+  it('goes WebRTC -> MSE -> JSMpeg for an H.265 camera that this Chromium cannot play through MSE', async () => {
+    const token = await gw.login('viewer');
+    const page = await browser.newPage();
+    await page.goto(`http://${ns.hostAddress}:${gw.gateway.http.port}/player.html?camera=cam-h265&profile=main&lang=en&token=${token}`);
+    await waitFor(async () => {
+      const s = await player(page);
+      return s.format === 'jsmpeg' && s.frames > 3;
+    }, 25_000, 'JSMpeg frames after both refusals');
+    const s = (await page.evaluate(() => (window as unknown as { cgPlayer: { webrtcError?: string; fallbackReason: string | null } }).cgPlayer)) as { webrtcError?: string; fallbackReason: string | null };
+    expect(s.webrtcError).toContain('webrtc.codec'); // the gateway sends WebRTC only for H.264
+    expect(s.fallbackReason).toMatch(/H265|H\.265/i); // and this browser's MSE cannot play H.265
     await page.close();
   }, 40_000);
 

@@ -28,11 +28,13 @@ export interface WebrtcSessionInfo {
   startedAt: string;
   connected: boolean;
   sentPictures: number;
+  /** Of those, sent from the camera's own RTP as it arrived (`webrtc.cameraRtp`) rather than from ffmpeg's fragments. */
+  cameraRtpPictures: number;
 }
 
 interface Session {
   viewer: WebrtcViewer;
-  info: Omit<WebrtcSessionInfo, 'connected' | 'sentPictures'>;
+  info: Omit<WebrtcSessionInfo, 'connected' | 'sentPictures' | 'cameraRtpPictures'>;
   timer: NodeJS.Timeout;
 }
 
@@ -63,7 +65,7 @@ export class WebrtcService implements Service {
   }
 
   list(): WebrtcSessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({ ...s.info, connected: s.viewer.isConnected, sentPictures: s.viewer.sentPictures }));
+    return [...this.sessions.values()].map((s) => ({ ...s.info, connected: s.viewer.isConnected, sentPictures: s.viewer.sentPictures, cameraRtpPictures: s.viewer.rtpPicturesSent }));
   }
 
   owner(id: string): string | null {

@@ -5,17 +5,40 @@
  * with the fragment's own decode time on the 90 kHz clock, SPS and PPS before every keyframe.
  * Until the connection is up the pictures since the last keyframe are held (bounded) and sent on
  * connect, so the first picture does not wait for the next keyframe.
+ *
+ * Where the stream has a relay in front of ffmpeg (RTSP over TCP), the viewer also gets the
+ * camera's own RTP (`videoRtp`), two pictures earlier than the fragments: ffmpeg's parser and its
+ * MP4 fragmenter each hold a picture until the next one begins (133 ms at 15 fps). It starts on
+ * the fragments (the cached GOP plays at once) and hands over to the camera's RTP at the first
+ * picture both carry (same time: the relay's first RTP timestamp is ffmpeg's time zero), or at
+ * the camera's next keyframe, so the decoder never sees a gap.
  */
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RtpHeader, RtpPacket } from 'werift';
 import type { StreamSink } from '../live-stream.js';
 import type { MediaUnit } from '../types.js';
 import { fragmentSamples, h264Config, type H264Config } from './fmp4-samples.js';
+import { H264Depacketizer, type RtpPicture } from './h264-depacketizer.js';
 import { packetizeH264 } from './h264-packetizer.js';
+
+/** A picture on the fragments' 90 kHz time line. */
+interface Picture {
+  time90k: number;
+  nals: Buffer[];
+  bytes: number;
+}
 
 /** RTP payload size: fits a 1500-byte Ethernet MTU with IP, UDP, SRTP and header extensions. */
 const MAX_RTP_PAYLOAD = 1150;
 /** Most bytes held while the connection comes up (a GOP of a main stream). */
 const MAX_HELD_BYTES = 8 * 1024 * 1024;
+/**
+ * The playout-delay RTP header extension (webrtc.org experiments; Chromium offers it): min = max = 0
+ * asks the browser to show each picture as soon as it is decoded, without the jitter buffer's
+ * smoothing delay, which grows with the arrival jitter of a loaded LAN or machine. Live video
+ * from a guard room's cameras wants the newest picture, not a smooth one.
+ */
+export const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
+const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
 /** A connection that stays `disconnected` this long is ended. */
 const DISCONNECTED_GRACE_MS = 5000;
 
@@ -33,6 +56,8 @@ export class WebrtcViewer implements StreamSink {
   droppedUnits = 0;
   sentPictures = 0;
   private pc: RTCPeerConnection | undefined;
+  /** The id the browser gave the playout-delay extension; null: not negotiated. */
+  private playoutDelayId: number | null | undefined;
   private track: MediaStreamTrack | undefined;
   private config: H264Config | undefined;
   private connected = false;
@@ -44,6 +69,15 @@ export class WebrtcViewer implements StreamSink {
   private lostTimer: NodeJS.Timeout | undefined;
   private readonly closeHandlers: Array<() => void> = [];
   private initWaiters: Array<(config: H264Config | undefined) => void> = [];
+  /** `fragments` until the hand-over to the camera's RTP (`rtp`). */
+  private source: 'fragments' | 'rtp' = 'fragments';
+  private depacketizer: H264Depacketizer | undefined;
+  private firstRtp: number | undefined;
+  /** The camera's pictures since its last keyframe (or since this viewer came), until the hand-over. */
+  private rtpPictures: Picture[] = [];
+  private rtpBytes = 0;
+  /** Pictures sent from the camera's RTP (the rest came from the fragments). */
+  rtpPicturesSent = 0;
 
   constructor(
     readonly id: string,
@@ -88,6 +122,7 @@ export class WebrtcViewer implements StreamSink {
         ],
         audio: [],
       },
+      headerExtensions: { video: [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })], audio: [] },
     });
     this.pc = pc;
     this.track = new MediaStreamTrack({ kind: 'video' });
@@ -156,10 +191,57 @@ export class WebrtcViewer implements StreamSink {
     this.waitKeyframe = true;
     this.held = [];
     this.heldBytes = 0;
+    this.source = 'fragments';
+  }
+
+  videoRtp(packet: Buffer, firstRtp: number): void {
+    if (this.closed) return;
+    if (firstRtp !== this.firstRtp || !this.depacketizer) {
+      // a new connection to the camera (ffmpeg restarted): a new time line
+      this.firstRtp = firstRtp;
+      this.depacketizer = new H264Depacketizer((p) => this.onRtpPicture(p));
+      this.clearRtpPictures();
+      this.source = 'fragments';
+    }
+    this.depacketizer.push(packet);
+  }
+
+  private onRtpPicture(p: RtpPicture): void {
+    const picture: Picture = { time90k: (p.timestamp - this.firstRtp!) >>> 0, nals: p.nals, bytes: p.nals.reduce((n, nal) => n + nal.length, 0) };
+    if (this.source === 'rtp') {
+      if (this.connected) this.sendPicture(picture, true);
+      return;
+    }
+    if (p.keyframe) this.clearRtpPictures();
+    if (this.rtpBytes + picture.bytes > MAX_HELD_BYTES) {
+      this.clearRtpPictures();
+      return;
+    }
+    this.rtpPictures.push(picture);
+    this.rtpBytes += picture.bytes;
+    // A keyframe of the camera's own: the decoder can start over here, whatever the fragments sent.
+    if (p.keyframe && this.connected && this.config) {
+      this.waitKeyframe = false;
+      this.handOver(0);
+    }
+  }
+
+  /** From now on the camera's RTP: the held pictures from `index` on go out now. */
+  private handOver(index: number): void {
+    this.source = 'rtp';
+    const rest = this.rtpPictures.slice(index);
+    this.clearRtpPictures();
+    for (const picture of rest) this.sendPicture(picture, true);
+  }
+
+  private clearRtpPictures(): void {
+    this.rtpPictures = [];
+    this.rtpBytes = 0;
   }
 
   unit(unit: MediaUnit): boolean {
     if (this.closed || !this.config) return false;
+    if (this.source === 'rtp') return true; // the camera's RTP carries this picture already
     if (this.waitKeyframe) {
       if (!unit.keyframe) {
         this.droppedUnits++;
@@ -205,23 +287,38 @@ export class WebrtcViewer implements StreamSink {
       return;
     }
     for (const sample of samples) {
-      const hasIdr = sample.nals.some((n) => (n[0]! & 0x1f) === 5);
-      const hasSps = sample.nals.some((n) => (n[0]! & 0x1f) === 7);
-      const nals = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...sample.nals] : sample.nals;
-      const timestamp = Math.round((sample.time * 90000) / config.timescale) % 2 ** 32;
-      for (const p of packetizeH264(nals, MAX_RTP_PAYLOAD)) {
-        const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.sequence, timestamp, marker: p.marker });
-        this.sequence = (this.sequence + 1) & 0xffff;
-        track.writeRtp(new RtpPacket(header, p.payload));
-      }
-      this.sentPictures++;
+      if (this.source === 'rtp') return;
+      const time90k = Math.round((sample.time * 90000) / config.timescale) % 2 ** 32;
+      this.sendPicture({ time90k, nals: sample.nals, bytes: 0 }, false);
+      // the camera's RTP has this picture too: what follows comes from there
+      const same = this.rtpPictures.findIndex((p) => p.time90k === time90k);
+      if (same >= 0) this.handOver(same + 1);
     }
+  }
+
+  private sendPicture(picture: Picture, fromRtp: boolean): void {
+    const config = this.config;
+    const track = this.track;
+    if (!config || !track) return;
+    const hasIdr = picture.nals.some((n) => (n[0]! & 0x1f) === 5);
+    const hasSps = picture.nals.some((n) => (n[0]! & 0x1f) === 7);
+    const nals = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...picture.nals] : picture.nals;
+    if (this.playoutDelayId === undefined) this.playoutDelayId = this.pc?.getTransceivers()[0]?.headerExtensions.find((e) => e.uri === PLAYOUT_DELAY_URI)?.id ?? null;
+    const extensions = this.playoutDelayId !== null ? [{ id: this.playoutDelayId, payload: PLAYOUT_DELAY_ZERO }] : [];
+    for (const p of packetizeH264(nals, MAX_RTP_PAYLOAD)) {
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.sequence, timestamp: picture.time90k, marker: p.marker, extensions });
+      this.sequence = (this.sequence + 1) & 0xffff;
+      track.writeRtp(new RtpPacket(header, p.payload));
+    }
+    this.sentPictures++;
+    if (fromRtp) this.rtpPicturesSent++;
   }
 
   private end(why: ViewerEnd, detail: string): void {
     if (this.closed) return;
     this.closed = true;
     this.held = [];
+    this.clearRtpPictures();
     if (this.lostTimer) clearTimeout(this.lostTimer);
     const handlers = this.closeHandlers.splice(0);
     for (const h of handlers) h();

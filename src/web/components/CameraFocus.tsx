@@ -37,7 +37,7 @@ export function CameraFocus({ camera, children, compact = false }: { camera: Cam
       )}
       {canControl() ? (
         <>
-          <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} lockedBy={lockedBy} />
+          <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} lockedBy={lockedBy} reported={{ position: camera.position, moving: camera.moving }} />
           {!compact && <p class="muted small ptz-keys">{t('console.ptz.keys')}</p>}
           {!compact && (
             <label class="check" title={t('console.ptz.aimHelp')}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Joystick, type JoystickEvent, type Vector } from '../lib/joystick.js';
+import { percent, useReportedPtz, type ReportedPtz } from '../lib/ptz-feedback.js';
 
 const KEYS: Record<string, Vector> = {
   ArrowLeft: { pan: -1, tilt: 0, zoom: 0 },
@@ -36,8 +37,11 @@ type Source = 'pad' | 'key' | 'button';
  * The PTZ joystick: drag (mouse or touch) from the pad's centre, arrow keys and +/- whenever this
  * camera is selected and no text field has focus, zoom buttons. The camera moves while held and
  * stops on release; the gateway also stops it if this page vanishes. `lockedBy` greys it out.
+ * The knob shows the move at once (keys and buttons too), before the camera or its video can;
+ * a dot and a line under the pad show where the camera reports it points (`reported`, from the
+ * feed, asked four times a second while the pad is held).
  */
-export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: string; takeover: boolean; onMessage: (event: JoystickEvent) => void; lockedBy?: string | null }) {
+export function PtzPad({ cameraId, takeover, onMessage, lockedBy, reported }: { cameraId: string; takeover: boolean; onMessage: (event: JoystickEvent) => void; lockedBy?: string | null; reported?: ReportedPtz }) {
   const pad = useRef<HTMLDivElement>(null);
   const stick = useRef<Joystick | null>(null);
   const source = useRef<Source | null>(null);
@@ -49,6 +53,8 @@ export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: 
   const lockedRef = useRef(lockedBy);
   lockedRef.current = lockedBy;
   const [knob, setKnob] = useState({ x: 0, y: 0 });
+  const [held, setHeld] = useState(false);
+  const camera = useReportedPtz(cameraId, held, reported ?? { position: null, moving: null });
 
   useEffect(() => {
     const joystick = new Joystick(cameraId, onMessage, takeover);
@@ -60,12 +66,16 @@ export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: 
   const hold = (from: Source, v: Vector) => {
     if (lockedRef.current) return;
     source.current = from;
+    setHeld(true);
+    // The pad's knob follows the pointer itself; keys and buttons show their direction on it too.
+    if (from !== 'pad') setKnob({ x: Math.sign(v.pan), y: -Math.sign(v.tilt) });
     stick.current?.hold(scaled(v));
   };
   const release = (from?: Source) => {
     if (from && source.current !== from) return;
     source.current = null;
     setKnob({ x: 0, y: 0 });
+    setHeld(false);
     stick.current?.release();
   };
 
@@ -167,9 +177,23 @@ export function PtzPad({ cameraId, takeover, onMessage, lockedBy }: { cameraId: 
           release('pad');
         }}
       >
-        <span class="ptz-knob" style={{ transform: `translate(calc(${knob.x} * var(--pad-travel)), calc(${knob.y} * var(--pad-travel)))` }} />
+        <span class="ptz-knob" data-x={knob.x} data-y={knob.y} style={{ transform: `translate(calc(${knob.x} * var(--pad-travel)), calc(${knob.y} * var(--pad-travel)))` }} />
+        {camera.position && (
+          <span
+            class="ptz-position"
+            title={t('ptzFeedback.dot')}
+            data-x={camera.position.x}
+            data-y={camera.position.y}
+            style={{ transform: `translate(calc(${camera.position.x} * var(--pad-travel)), calc(${-camera.position.y} * var(--pad-travel)))` }}
+          />
+        )}
         {lockedBy && <span class="ptz-locked-by">{t('console.lock.padLocked', { name: lockedBy })}</span>}
       </div>
+      <p class="ptz-reported muted small" aria-live="polite" data-moving={camera.moving === null ? undefined : String(camera.moving)}>
+        {camera.position
+          ? `${t('ptzFeedback.reported', { pan: percent(camera.position.x), tilt: percent(camera.position.y), zoom: percent(camera.position.zoom) })} · ${t(camera.moving ? 'ptzFeedback.moving' : 'ptzFeedback.still')}`
+          : t('ptzFeedback.unknown')}
+      </p>
       <div class="ptz-side">
         {zoomButton(1, t('ptz.zoomIn'))}
         {zoomButton(-1, t('ptz.zoomOut'))}

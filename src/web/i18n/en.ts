@@ -16,6 +16,7 @@ import { schedulesEn } from './areas/schedules.en.js';
 import { toursEn } from './areas/tours.en.js';
 import { playbackEn } from './areas/playback.en.js';
 import { cameraSpeakersEn } from './areas/camera-speakers.en.js';
+import { ptzFeedbackEn } from './areas/ptz-feedback.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
@@ -38,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   ...deployEn,
   ...consoleEn,
   ...cameraSpeakersEn,
+  ...ptzFeedbackEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

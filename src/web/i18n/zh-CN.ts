@@ -16,6 +16,7 @@ import { schedulesZh } from './areas/schedules.zh-CN.js';
 import { toursZh } from './areas/tours.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
 import { cameraSpeakersZh } from './areas/camera-speakers.zh-CN.js';
+import { ptzFeedbackZh } from './areas/ptz-feedback.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -40,6 +41,7 @@ export const zhCN = {
   ...deployZh,
   ...consoleZh,
   ...cameraSpeakersZh,
+  ...ptzFeedbackZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

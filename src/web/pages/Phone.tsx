@@ -65,7 +65,7 @@ export function Phone() {
         )}
         {canControl() ? (
           <>
-            <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} lockedBy={lockedBy} />
+            <PtzPad cameraId={camera.id} takeover={false} onMessage={onJoystick} lockedBy={lockedBy} reported={{ position: camera.position, moving: camera.moving }} />
             <TalkButton key={camera.id} cameraId={camera.id} />
             <PresetList cameraId={camera.id} onError={setMessage} />
           </>
