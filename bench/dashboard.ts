@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- dashboard [--seconds N] [--runs N]`: builds the dashboards when src/web/dist is
+ * `npm run bench -- dashboard [--seconds N (CPU windows, default 40)] [--runs N]`: builds the dashboards when src/web/dist is
  * missing (a fresh checkout), then times console open -> first picture (9 cameras), a camera
  * dragged into a cell -> its picture, a wall page switch -> every tile showing, a killed or hung
  * camera -> the lost-video overlay; and the gateway's CPU and RSS (its Node process and ffmpeg
@@ -33,7 +33,7 @@ async function ensureDashboardsBuilt(): Promise<void> {
 }
 
 export default async function dashboardBench(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { seconds: { type: 'string', default: '60' }, runs: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ args, options: { seconds: { type: 'string', default: '40' }, runs: { type: 'string', default: '5' } } });
   const seconds = Number(values.seconds);
   const runs = Number(values.runs);
   await ensureDashboardsBuilt();

@@ -130,6 +130,19 @@ describe('tile tools', () => {
   }, 150_000);
 });
 
+describe('grid start', () => {
+  it("starts the tiles from the camera list before the feed's snapshot arrives", async () => {
+    const page = await newPage();
+    // The feed's WebSocket is held: it never reaches the gateway, so no snapshot comes.
+    await page.routeWebSocket(/\/api\/feed/, () => undefined);
+    await loginThroughForm(page, gw.url, 'officer');
+    await page.click('.toolbar button[data-layout="4"]');
+    for (const id of ['cam-1', 'cam-2', 'cam-3', 'cam-4']) await waitForTilePlaying(page, id, 60_000);
+    expect(await page.locator('.grid .tile[data-camera="cam-2"] figcaption').innerText()).toContain('西门');
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('phone', () => {
   it('has 44 px targets and a one-row header, fills a landscape screen with the video, shows the holder, and lets an admin take over', async () => {
     // An officer (张值班) holds cam-1 from the console.

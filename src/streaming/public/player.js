@@ -158,9 +158,11 @@ const bridgeFirst = params.get('start') === 'mse' && !!MS;
 let bridge = null;
 
 function bridgeSocket() {
+  // Under the stage: WebRTC's video draws nothing until its first picture, then covers this one
+  // (an MSE picture over it would hide WebRTC's, which Chromium may then not present at all).
   const layer = document.createElement('div');
   layer.className = 'bridge';
-  stage.after(layer);
+  stage.before(layer);
   const b = (bridge = { layer, view: null });
   const ws = (socket = new WebSocket(socketUrl('mse')));
   ws.binaryType = 'arraybuffer';
