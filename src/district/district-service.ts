@@ -56,6 +56,7 @@ export class DistrictService implements Service {
       reconnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+      noAsyncTraces: true,
       ...(tls ? { tls: { ...(tls.ca ? { ca: readFileSync(tls.ca, 'utf8') } : {}), ...(tls.cert ? { cert: readFileSync(tls.cert, 'utf8') } : {}), ...(tls.key ? { key: readFileSync(tls.key, 'utf8') } : {}) } } : {}),
     });
     // JetStream answers only once the cluster has elected its meta leader: a district started with

@@ -1,6 +1,7 @@
 import type { AlarmsConfig } from '../alarms/config.js';
 import type { Db } from '../store/database.js';
 import { registerUplinkKind } from './kinds.js';
+import { OUTBOX_SIZE_SQL } from './outbox.js';
 
 export const ALARM_KIND = registerUplinkKind({ name: 'alarm', description: 'an alarm as it is after each change (id: alarm id/revision)' });
 export const WORK_ORDER_KIND = registerUplinkKind({ name: 'work-order', description: 'a work order as it is after each change, with its 52022 deadlines (id: order id/revision)' });
@@ -11,7 +12,7 @@ const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 /** The id the outbox row about to be inserted gets (AUTOINCREMENT: one above the highest ever used): the record's revision. */
 const NEXT_OUTBOX_ID = "(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'uplink_outbox'), 0) + 1)";
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
-const SIZE = '(SELECT coalesce(max(id) - min(id) + 1, 0) FROM uplink_outbox)';
+const SIZE = `(${OUTBOX_SIZE_SQL})`;
 
 function body(kind: string, payload: string, maxRows: number): string {
   return `

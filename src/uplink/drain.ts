@@ -64,6 +64,13 @@ export class OutboxDrain {
   private tokensAt = 0;
   /** After a failed publish nothing is sent before this (commits do not cut it short). */
   private backoffUntil = 0;
+  /**
+   * After a failed publish only the first unacknowledged row is sent, alone, until one is
+   * acknowledged: while the stream has no leader (a node just died) every publish fails at once,
+   * and resending the whole window every 250 ms made an error storm of up to maxInFlight errors
+   * per site per retry.
+   */
+  private probing = false;
 
   constructor(private readonly o: DrainOptions) {}
 
@@ -154,7 +161,7 @@ export class OutboxDrain {
         await this.wait(this.backoffUntil - Date.now());
         continue;
       }
-      const windowRoom = this.o.maxInFlight - this.window.length;
+      const windowRoom = this.probing ? (this.window.length ? 0 : 1) : this.o.maxInFlight - this.window.length;
       const room = Math.min(windowRoom, this.allowance());
       const rows = room > 0 ? this.o.outbox.after(this.lastSent, room) : [];
       for (const r of rows) this.send(js, r);
@@ -199,6 +206,7 @@ export class OutboxDrain {
       this.window.splice(0, n);
       this.o.outbox.removeUpTo(upTo);
       this.published?.inc(n);
+      this.probing = false;
     }
     const head = this.window[0];
     return head && head.ok === false ? head : undefined;
@@ -212,5 +220,6 @@ export class OutboxDrain {
     this.window.length = 0;
     this.lastSent = failed.id - 1;
     this.backoffUntil = Date.now() + RETRY_MS;
+    this.probing = true;
   }
 }

@@ -9,17 +9,25 @@ export interface OutboxRow {
   created_at: number;
 }
 
+/**
+ * Rows in the outbox: max(id) - min(id) + 1, exact because rows leave only as a prefix. Each
+ * aggregate in its own subquery: SQLite answers a lone min() or max() on the rowid from the
+ * b-tree's edge (O(log n)), but `max(id) - min(id)` in one SELECT scans the whole table, which
+ * made every append O(outbox) while a backlog built up.
+ */
+export const OUTBOX_SIZE_SQL = 'coalesce((SELECT max(id) FROM uplink_outbox) - (SELECT min(id) FROM uplink_outbox) + 1, 0)';
+
 export type OutboxAppend = (kind: string, recordId: string, payload: unknown, createdAt?: number) => boolean;
 
 /**
  * Prepares the outbox insert on a connection, to be called inside that connection's transaction
  * (the entry writer's, for entries). When the outbox holds `maxRows` the record is not queued
  * (answer false) and `uplink_state.dropped` counts it, in the same transaction; the record itself
- * stays in the site's own tables. The size test is max(id) - min(id): O(log n), and exact while
+ * stays in the site's own tables. The size test is OUTBOX_SIZE_SQL: O(log n), and exact while
  * rows leave in order (they do).
  */
 export function prepareOutboxAppend(db: Db, maxRows: number): OutboxAppend {
-  const size = db.prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox');
+  const size = db.prepare<[], { n: number }>(`SELECT ${OUTBOX_SIZE_SQL} AS n`);
   const insert = db.prepare('INSERT INTO uplink_outbox (kind, record_id, payload, created_at) VALUES (?, ?, ?, ?)');
   const dropped = db.prepare("UPDATE uplink_state SET value = value + 1 WHERE key = 'dropped'");
   return (kind, recordId, payload, createdAt = Date.now()) => {
@@ -72,7 +80,7 @@ export class OutboxStore {
         db,
         after: db.prepare<[number, number], OutboxRow>('SELECT id, kind, record_id, payload, created_at FROM uplink_outbox WHERE id > ? ORDER BY id LIMIT ?'),
         remove: db.prepare<[number]>('DELETE FROM uplink_outbox WHERE id <= ?'),
-        size: db.prepare<[], { n: number }>('SELECT coalesce(max(id) - min(id) + 1, 0) AS n FROM uplink_outbox'),
+        size: db.prepare<[], { n: number }>(`SELECT ${OUTBOX_SIZE_SQL} AS n`),
       };
     }
     return this.prepared;
