@@ -66,15 +66,15 @@ describe('frame sampler', () => {
       },
     });
     sampler.start();
-    await new Promise((r) => setTimeout(r, 8000));
+    await new Promise((r) => setTimeout(r, 10_000));
     await sampler.stop();
     const baseline = await everyFrameLag(5000);
 
     const steady = lags.slice(3);
-    expect(steady.length).toBeGreaterThanOrEqual(8);
-    // About 2 frames a second: 10-17 frames in 8 s (start-up included).
+    expect(steady.length).toBeGreaterThanOrEqual(5);
+    // About 2 frames a second: 10-21 frames in 10 s (start-up included).
     expect(arrivals.length).toBeGreaterThanOrEqual(10);
-    expect(arrivals.length).toBeLessThanOrEqual(17);
+    expect(arrivals.length).toBeLessThanOrEqual(21);
     console.log(`camera -> sampled frame: median ${median(steady)} ms; every frame passed: ${median(baseline)} ms`);
     expect(median(steady) - median(baseline)).toBeLessThan(500);
   }, 40_000);

