@@ -27,6 +27,8 @@ export interface CameraState {
   readonly rtspSessions: number;
   readonly playingSessions: number;
   readonly rtspRequests: Readonly<Record<string, number>>;
+  /** Ports named in the request URLs of the open RTSP connections (a relay in front of the client names its own). */
+  readonly rtspRequestUrlPorts: readonly number[];
   readonly encoders: Readonly<Record<string, EncoderState>>;
   readonly eventSubscriptions: number;
   /** The most subscriptions held at once (control.resetPeakSubscriptions() starts again). */
@@ -73,6 +75,9 @@ export function buildState(cam: CameraSimulator): CameraState {
     },
     get rtspRequests() {
       return { ...(cam.rtsp?.requestCounts ?? {}) };
+    },
+    get rtspRequestUrlPorts() {
+      return cam.rtsp?.requestUrlPorts ?? [];
     },
     get encoders() {
       return Object.fromEntries(

@@ -325,7 +325,7 @@ export const configSchema = z.strictObject({
     /** Idle ffmpeg processes kept started (waiting for a camera) so that a cold stream skips ffmpeg's own start; 0: none. */
     spareProcesses: z.number().int().min(0).max(8),
     /** Read the camera's RTCP sender reports (a loopback relay in front of ffmpeg) so recordings carry the camera's capture time. */
-    cameraClock: z.boolean().default(false),
+    cameraClock: z.boolean().default(true),
   }),
   /** WebRTC output of the cameras' own H.264 (src/streaming/webrtc, docs/streaming.md). */
   webrtc: webrtcSchema,

@@ -105,6 +105,26 @@ describe('playback in Chromium', () => {
     return out;
   };
 
+  /**
+   * The first instant from which every camera given took every picture for `lengthMs` (no gap
+   * over 1.5 frame intervals; the simulator skips pictures under load), or the steadiest one.
+   */
+  const steadyStretch = (cams: FrameStamp[][], lengthMs: number): { at: number; gap: number } => {
+    const gapIn = (list: FrameStamp[], from: number, to: number): number => {
+      let gap = 0;
+      for (let i = 1; i < list.length; i++) if (list[i]!.wallMs > from && list[i - 1]!.wallMs < to) gap = Math.max(gap, list[i]!.wallMs - list[i - 1]!.wallMs);
+      return gap;
+    };
+    const end = Math.min(...cams.map((l) => l.at(-1)?.wallMs ?? 0));
+    let best = { at: Math.round(recordedFrom + 2000), gap: Infinity };
+    for (let t = best.at; t + lengthMs + 1000 < end; t += 250) {
+      const g = Math.max(...cams.map((l) => gapIn(l, t, t + lengthMs)));
+      if (g < best.gap) best = { at: Math.round(t), gap: g };
+      if (g <= 1.5 * (1000 / FPS)) break;
+    }
+    return best;
+  };
+
   it('opened at T, paused, shows the picture taken at T, in the first segment and in a later one, on each camera', async () => {
     // T1 in the first segment of both cameras (5 s segments), T2 in a later one; both in closed segments
     const T1 = Math.round(recordedFrom + 1537);
@@ -172,20 +192,7 @@ describe('playback in Chromium', () => {
     // Two cameras in step show stamps one frame interval apart at most, where both cameras took
     // their pictures evenly; under load the simulator skips pictures (a gap of 300 ms shows the
     // picture before it for 300 ms), so T is where both recorded every picture for six seconds.
-    const pictures = { east: await recordedPictures('east'), west: await recordedPictures('west') };
-    const gapIn = (list: FrameStamp[], from: number, to: number): number => {
-      let gap = 0;
-      for (let i = 1; i < list.length; i++) if (list[i]!.wallMs > from && list[i - 1]!.wallMs < to) gap = Math.max(gap, list[i]!.wallMs - list[i - 1]!.wallMs);
-      return gap;
-    };
-    const end = Math.min(pictures.east.at(-1)?.wallMs ?? 0, pictures.west.at(-1)?.wallMs ?? 0);
-    let T = Math.round(recordedFrom + 2000);
-    let gap = Infinity;
-    for (let t = T; t + 7000 < end; t += 250) {
-      const g = Math.max(gapIn(pictures.east, t, t + 6000), gapIn(pictures.west, t, t + 6000));
-      if (g < gap) [T, gap] = [Math.round(t), g];
-      if (g <= 1.5 * (1000 / FPS)) break;
-    }
+    const { at: T, gap } = steadyStretch([await recordedPictures('east'), await recordedPictures('west')], 6000);
     await open(`cameras=east,west&at=${T}&speed=1`);
     // both playing this range (not showing the pictures of the test before)
     await waitFor(async () => {
@@ -200,5 +207,54 @@ describe('playback in Chromium', () => {
     }
     expect(skews.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...skews), `skews ${skews.join(', ')} ms at T = recordedFrom + ${T - recordedFrom}, where the longest gap between a camera's pictures is ${gap} ms`).toBeLessThanOrEqual(100);
+  }, 40_000);
+
+  it('an exported range plays in Chromium: its first picture is the one at its start, and it plays to its duration', async () => {
+    const officer = await gw.login('officer');
+    // a range where the camera took every picture: the duration is then exact to one frame interval
+    const from = steadyStretch([await recordedPictures('east')], 4500).at + 1200;
+    const res = await gw.api('/api/recordings/exports', { method: 'POST', token: officer, json: { cameras: ['east'], from, to: from + 3000 } });
+    expect(res.status).toBe(201);
+    const ex = ((await res.json()) as { exports: Array<{ id: string; durationMs: number; fromMs: number }> }).exports[0]!;
+    const file = Buffer.from(await (await gw.api(`/api/recordings/exports/${ex.id}/file`, { token: officer })).arrayBuffer());
+    const rows = stampHeight(SIZE.width) + 4;
+    const played = await page.evaluate(async ({ b64, rows }) => {
+      const v = document.createElement('video');
+      v.muted = true;
+      v.src = URL.createObjectURL(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'video/mp4' }));
+      await new Promise((resolve, reject) => {
+        v.onloadeddata = resolve;
+        v.onerror = () => reject(new Error(`the export does not load: ${v.error?.message ?? v.error?.code}`));
+      });
+      v.currentTime = 0;
+      await new Promise((resolve) => {
+        v.onseeked = resolve;
+        setTimeout(resolve, 2000);
+      });
+      const c = document.createElement('canvas');
+      c.width = v.videoWidth;
+      c.height = rows;
+      const ctx = c.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(v, 0, 0, v.videoWidth, rows, 0, 0, v.videoWidth, rows);
+      const rgba = ctx.getImageData(0, 0, v.videoWidth, rows).data;
+      let luma = '';
+      for (let i = 0; i < v.videoWidth * rows; i++) luma += String.fromCharCode((rgba[i * 4]! * 77 + rgba[i * 4 + 1]! * 150 + rgba[i * 4 + 2]! * 29) >> 8);
+      const duration = v.duration;
+      v.playbackRate = 4;
+      await v.play();
+      await new Promise((resolve) => {
+        v.onended = resolve;
+        setTimeout(resolve, 10_000);
+      });
+      return { duration, ended: v.ended, width: v.videoWidth, luma: btoa(luma), frames: v.getVideoPlaybackQuality().totalVideoFrames };
+    }, { b64: file.toString('base64'), rows });
+    expect(played.width).toBe(SIZE.width);
+    expect(Math.abs(played.duration * 1000 - ex.durationMs), `duration ${played.duration} s, indexed ${ex.durationMs} ms`).toBeLessThanOrEqual(1000 / FPS + 1);
+    expect(played.ended).toBe(true);
+    // the first picture is the keyframe the export starts at (fromMs: at or before the range asked for)
+    const first = decodeFrameStamp(Buffer.from(played.luma, 'base64'), played.width, rows);
+    expect(first, 'stamp of the first picture').toBeDefined();
+    expect(Math.abs(first!.wallMs - ex.fromMs)).toBeLessThanOrEqual(2);
+    expect(ex.fromMs).toBeLessThanOrEqual(from);
   }, 40_000);
 });

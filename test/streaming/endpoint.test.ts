@@ -70,7 +70,6 @@ describe('access', () => {
 
 describe('jsmpeg', () => {
   it('sends the jsmp header with the profile size, then MPEG-TS; viewers share one ffmpeg that stops after the grace period', async () => {
-    const port = sim.urls.rtspPort;
     const a = openViewer(gw, '/api/streams/gate?profile=sub&format=jsmpeg', token);
     await waitFor(() => a.binary.length > 10, 15000, 'MPEG-TS for the first viewer');
     expect(parseJsmpegHeader(a.binary[0]!.data)).toEqual({ width: 640, height: 360 });
@@ -81,13 +80,13 @@ describe('jsmpeg', () => {
     // the second viewer starts with the cached GOP: an MPEG1 sequence header comes first
     const firstTs = b.binary[1]!.data;
     expect(firstTs.includes(Buffer.from([0, 0, 1, 0xb3]))).toBe(true);
-    expect(gatewayFfmpegs(port)).toHaveLength(1);
+    expect(gatewayFfmpegs(sim)).toHaveLength(1);
     expect(await statusOf('gate', 'sub', 'jsmpeg')).toMatchObject({ viewers: 2, state: 'running', codec: 'mpeg1video' });
     await a.close();
     await sleep(1200); // longer than the grace period: b still watches, so ffmpeg stays
-    expect(gatewayFfmpegs(port)).toHaveLength(1);
+    expect(gatewayFfmpegs(sim)).toHaveLength(1);
     await b.close();
-    await waitFor(() => gatewayFfmpegs(port).length === 0, 5000, 'ffmpeg to stop after the grace period');
+    await waitFor(() => gatewayFfmpegs(sim).length === 0, 5000, 'ffmpeg to stop after the grace period');
     // The stream leaves the status list once its pipeline has finished stopping (just after ffmpeg exits).
     await waitFor(async () => (await statusOf('gate', 'sub', 'jsmpeg')) === undefined, 2000, 'the stream to leave the status list');
   });
@@ -105,7 +104,7 @@ describe('mse', () => {
     expect(moofStartsWithKeyframe(first, moof)).toBe(true);
     const w = openViewer(gw, '/api/streams/gate?profile=sub&format=mse', token, ['avc1.42E01E']);
     await waitFor(() => w.binary.length > 1, 5000, 'a second MSE viewer gets init + cached GOP');
-    expect(gatewayFfmpegs(sim.urls.rtspPort)).toHaveLength(1);
+    expect(gatewayFfmpegs(sim)).toHaveLength(1);
     await Promise.all([v.close(), w.close()]);
   });
 
@@ -130,13 +129,13 @@ describe('recovery', () => {
       await waitFor(() => v.binary.length > n + 3, timeoutMs, what);
     };
 
-    const [pid] = gatewayFfmpegs(sim.urls.rtspPort);
+    const [pid] = gatewayFfmpegs(sim);
     process.kill(pid!, 'SIGKILL');
     await waitFor(async () => (await statusOf('gate', 'sub', 'mse'))?.restarts === 1, 5000, 'a restart after the kill');
     await receivedAfter('fragments after the kill', 10000);
     expect(v.text.filter((m) => m.type === 'mse')).toHaveLength(2); // a fresh init segment for the new run
 
-    const [stuck] = gatewayFfmpegs(sim.urls.rtspPort);
+    const [stuck] = gatewayFfmpegs(sim);
     process.kill(stuck!, 'SIGSTOP'); // no output, no exit: only the watchdog notices
     await waitFor(async () => (await statusOf('gate', 'sub', 'mse'))?.restarts === 2, 8000, 'a restart after the stall');
     expect((await statusOf('gate', 'sub', 'mse'))!.lastError).toMatch(/^stalled/);

@@ -75,11 +75,14 @@ export function gatewayFfmpegProcesses(): Array<{ pid: number; argv: string[] }>
 }
 
 /**
- * The gateway's ffmpeg processes connected to the given RTSP port (the camera's address is not on
- * their command line: found by their sockets).
+ * The gateway's ffmpeg processes that read the given camera (its address is not on their command
+ * line: found by their sockets): connected to the camera's RTSP port, or to the gateway's relay in
+ * front of it (`streaming.cameraClock`), whose port the camera sees in the URLs of the requests
+ * that ffmpeg sends through it.
  */
-export function gatewayFfmpegs(rtspPort: number): number[] {
-  const sockets = socketsToPort(rtspPort);
+export function gatewayFfmpegs(camera: RunningCamera): number[] {
+  const sockets = new Set<string>();
+  for (const port of new Set([camera.urls.rtspPort, ...camera.state.rtspRequestUrlPorts])) for (const inode of socketsToPort(port)) sockets.add(inode);
   return gatewayFfmpegProcesses()
     .filter(({ pid }) => {
       try {

@@ -71,13 +71,13 @@ describe.each(['jsmpeg', 'mse'] as const)('player page, %s', (format) => {
 
       if (format === 'mse') {
         // ffmpeg killed: the gateway restarts it, the page gets a new init segment and goes on
-        const [pid] = gatewayFfmpegs(sim.urls.rtspPort);
+        const [pid] = gatewayFfmpegs(sim);
         process.kill(pid!, 'SIGKILL');
         const killedAt = Date.now();
         const last = frames[frames.length - 1]!;
         await waitFor(async () => {
           const { stamp } = await readStamp(page);
-          return stamp !== undefined && stamp.frame !== last && (await playerState(page)).status === 'playing' && gatewayFfmpegs(sim.urls.rtspPort).length === 1 && stamp.wallMs > killedAt;
+          return stamp !== undefined && stamp.frame !== last && (await playerState(page)).status === 'playing' && gatewayFfmpegs(sim).length === 1 && stamp.wallMs > killedAt;
         }, 15000, 'the picture to continue after ffmpeg was killed');
       }
     } finally {

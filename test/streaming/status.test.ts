@@ -144,7 +144,7 @@ describe('camera password off the command line (issue 11 item 17)', () => {
     const a = viewer('good', 'jsmpeg');
     const b = viewer('good', 'mse');
     await waitFor(() => a.binary.length > 3 && b.binary.length > 3, 15000, 'both streams playing');
-    const pids = gatewayFfmpegs(good.urls.rtspPort);
+    const pids = gatewayFfmpegs(good);
     expect(pids).toHaveLength(2);
     const procs = gatewayFfmpegProcesses().filter((p) => pids.includes(p.pid));
     for (const { pid, argv } of procs) {

@@ -57,8 +57,15 @@ export class RtspServer implements Service {
   private reaper: NodeJS.Timeout | undefined;
   /** Requests answered, by method (tests check what a client did). */
   readonly requestCounts: Record<string, number> = {};
+  /** Per open connection, the ports named in its requests' URLs (a client behind a relay names the relay's). */
+  private readonly urlPorts = new Map<Socket, Set<number>>();
 
   constructor(private readonly deps: RtspServerDeps) {}
+
+  /** Ports that the clients of the open connections named in their request URLs (tests find the client through them). */
+  get requestUrlPorts(): number[] {
+    return [...new Set([...this.urlPorts.values()].flatMap((ports) => [...ports]))];
+  }
 
   get sessions(): RtspSession[] {
     return [...this.connections.values()].flatMap((m) => [...m.values()]);
@@ -168,6 +175,7 @@ export class RtspServer implements Service {
       for (const s of sessions.values()) s.close();
       sessions.clear();
       this.connections.delete(socket);
+      this.urlPorts.delete(socket);
     };
     socket.on('close', cleanup);
     socket.on('error', () => socket.destroy());
@@ -180,6 +188,12 @@ export class RtspServer implements Service {
       if (!socket.destroyed) socket.write(response(status, cseq, headers, body));
     };
     this.requestCounts[req.method] = (this.requestCounts[req.method] ?? 0) + 1;
+    const urlPort = Number(/^rtsps?:\/\/[^/]*:(\d+)/.exec(req.url)?.[1]);
+    if (Number.isInteger(urlPort) && urlPort > 0 && urlPort < 65536) {
+      const ports = this.urlPorts.get(socket) ?? new Set<number>();
+      if (ports.size < 8) ports.add(urlPort);
+      this.urlPorts.set(socket, ports);
+    }
     const sessionId = req.headers.session?.split(';')[0]?.trim();
     const session = sessionId ? sessions.get(sessionId) : undefined;
     if (session) session.lastSeen = Date.now();
