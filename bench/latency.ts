@@ -204,7 +204,16 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
         result[`${path}_hop_presented_p50_ms`] = ms(hops.presented, 50);
       }
       if (clock && watching) {
+        // Receiver figures around the PTZ moves (WebRTC): a fast pan's big pictures lost on the way
+        // would show as NACKs and PLIs, and a PLI waits for the camera's next keyframe.
+        const stats = async (): Promise<Record<string, number> | undefined> => (await frames[0]!.evaluate('window.cgPlayer.webrtcStats')) as Record<string, number> | undefined;
+        const statsBefore = await stats();
         const motion = await ptzMotion(frames[0]!, clock, gw.url, gw.token, 8);
+        const statsAfter = await stats();
+        if (statsBefore && statsAfter) {
+          for (const k of ['lost', 'nack', 'pli', 'dropped']) result[`ptz_${path}_${k}_during_moves`] = (statsAfter[k] ?? 0) - (statsBefore[k] ?? 0);
+          console.log(`${path} receiver during the PTZ moves: ${['lost', 'nack', 'pli', 'dropped'].map((k) => `${k} +${(statsAfter[k] ?? 0) - (statsBefore[k] ?? 0)}`).join(', ')}`);
+        }
         result[`ptz_motion_${path}_p50_ms`] = ms(motion.total, 50);
         result[`ptz_command_${path}_p50_ms`] = ms(motion.command, 50);
         rows.push({ case: `PTZ move -> moved picture to be seen (${path})`, p50_ms: ms(motion.total, 50), p95_ms: ms(motion.total, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
