@@ -19,7 +19,7 @@ import { createNetns, netnsUnavailableReason } from '../test/helpers/netns.js';
 import { readStamp } from '../test/streaming/player-stamps.js';
 import { startCameraProcess } from './lib/camera-process.js';
 import { startGatewayProcess } from './lib/gateway-process.js';
-import { collectHops, instrumentPage, startFragmentClock, watchPresentation, type HopSamples } from './lib/latency-hops.js';
+import { collectHops, instrumentPage, startFragmentClock, watchPresentation, type ClockPicture, type FragmentClock, type HopSamples, type ShownPicture } from './lib/latency-hops.js';
 import { measureUsage } from './lib/process-usage.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
@@ -69,31 +69,50 @@ async function latencies(frame: Frame, samples: number): Promise<number[]> {
   return out;
 }
 
-/** Joystick move -> the first shown picture stamped with a different pan; `moves` times. */
-async function ptzMotion(frame: Frame, base: string, token: string, moves: number): Promise<{ total: number[]; command: number[] }> {
+/**
+ * Joystick move -> the picture moves, `moves` times. The timing SEI says which picture is the first
+ * rendered with the camera turned (its pan) and when it was rendered (pointer -> the camera moves);
+ * requestVideoFrameCallback says when that picture is to be seen in the tile (pointer -> picture
+ * moves). Reading the pixels would wait for a picture whose stamp survives a fast pan's blur.
+ */
+async function ptzMotion(frame: Frame, clock: FragmentClock, base: string, token: string, moves: number): Promise<{ total: number[]; command: number[] }> {
   const url = `${base.replace('http', 'ws')}/api/cameras/cam-1/joystick?token=${encodeURIComponent(token)}`;
   const ws = new WebSocket(url, { headers: { origin: base } });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const out: number[] = [];
+  const total: number[] = [];
   const command: number[] = [];
+  const newest = (): ClockPicture | undefined => [...clock.pictures.values()].reduce<ClockPicture | undefined>((a, p) => (!a || p.renderedAt > a.renderedAt ? p : a), undefined);
   try {
     for (let i = 0; i < moves; i++) {
-      const before = (await readStamp(frame as unknown as Page)).stamp?.panDeg;
-      if (before === undefined) continue;
+      const before = newest()?.panDeg;
+      if (before === undefined) break;
       const direction = i % 2 === 0 ? 1 : -1;
       const t0 = Date.now();
       const hold = setInterval(() => ws.send(JSON.stringify({ pan: direction, tilt: 0, zoom: 0 })), 100);
       ws.send(JSON.stringify({ pan: direction, tilt: 0, zoom: 0 }));
       try {
-        for (;;) {
-          const { stamp, at } = await readStamp(frame as unknown as Page);
-          if (stamp && Math.abs(stamp.panDeg - before) > 0.05 && stamp.wallMs >= t0) {
-            out.push(at - t0);
-            // the first picture rendered after the camera began to turn: pointer -> camera moves
-            command.push(stamp.wallMs - t0);
+        let moved: [number, ClockPicture] | undefined;
+        while (!moved && Date.now() - t0 < 5000) {
+          for (const entry of clock.pictures) {
+            const p = entry[1];
+            if (p.renderedAt >= t0 && Math.abs(p.panDeg - before) > 0.05 && (!moved || p.renderedAt < moved[1].renderedAt)) moved = entry;
+          }
+          if (!moved) await sleep(20);
+        }
+        if (!moved) continue;
+        command.push(moved[1].renderedAt - t0);
+        const firstMoved = moved[1].renderedAt;
+        while (Date.now() - t0 < 8000) {
+          const shown = (await frame.evaluate('window.__hopShown || []')) as ShownPicture[];
+          const seen = shown.find((s) => {
+            const p = clock.pictures.get(s.time90k);
+            return p !== undefined && p.renderedAt >= firstMoved && Math.abs(p.panDeg - before) > 0.05;
+          });
+          if (seen) {
+            total.push(seen.displayAt - t0);
             break;
           }
-          if (Date.now() - t0 > 5000) break;
+          await sleep(50);
         }
       } finally {
         clearInterval(hold);
@@ -104,7 +123,7 @@ async function ptzMotion(frame: Frame, base: string, token: string, moves: numbe
   } finally {
     ws.close();
   }
-  return { total: out, command };
+  return { total, command };
 }
 
 export default async function latency(argv: string[]): Promise<void> {
@@ -165,7 +184,7 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
       const { page, frames, onPath } = await openTiles(browser, gw.url, gw.token, path, tiles);
       await sleep(1500);
       const usage = await measureUsage([gw.child.pid!], 6000);
-      const clock = tiles === 1 ? await startFragmentClock(gw.url, gw.token, 'cam-1') : undefined;
+      const clock = tiles === 1 && path !== 'jsmpeg' ? await startFragmentClock(gw.url, gw.token, 'cam-1') : undefined;
       const watching = tiles === 1 && path !== 'jsmpeg' && (await watchPresentation(frames[0]!));
       await camera.encodeMs();
       const lat = await latencies(frames[0]!, samples);
@@ -184,14 +203,23 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
         result[`${path}_hop_received_p50_ms`] = ms(hops.received, 50);
         result[`${path}_hop_presented_p50_ms`] = ms(hops.presented, 50);
       }
-      clock?.close();
-      if (tiles === 1 && path !== 'jsmpeg') {
-        const motion = await ptzMotion(frames[0]!, gw.url, gw.token, 8);
+      if (clock && watching) {
+        // Receiver figures around the PTZ moves (WebRTC): a fast pan's big pictures lost on the way
+        // would show as NACKs and PLIs, and a PLI waits for the camera's next keyframe.
+        const stats = async (): Promise<Record<string, number> | undefined> => (await frames[0]!.evaluate('window.cgPlayer.webrtcStats')) as Record<string, number> | undefined;
+        const statsBefore = await stats();
+        const motion = await ptzMotion(frames[0]!, clock, gw.url, gw.token, 8);
+        const statsAfter = await stats();
+        if (statsBefore && statsAfter) {
+          for (const k of ['lost', 'nack', 'pli', 'dropped']) result[`ptz_${path}_${k}_during_moves`] = (statsAfter[k] ?? 0) - (statsBefore[k] ?? 0);
+          console.log(`${path} receiver during the PTZ moves: ${['lost', 'nack', 'pli', 'dropped'].map((k) => `${k} +${(statsAfter[k] ?? 0) - (statsBefore[k] ?? 0)}`).join(', ')}`);
+        }
         result[`ptz_motion_${path}_p50_ms`] = ms(motion.total, 50);
         result[`ptz_command_${path}_p50_ms`] = ms(motion.command, 50);
-        rows.push({ case: `PTZ move -> picture moves (${path})`, p50_ms: ms(motion.total, 50), p95_ms: ms(motion.total, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
+        rows.push({ case: `PTZ move -> moved picture to be seen (${path})`, p50_ms: ms(motion.total, 50), p95_ms: ms(motion.total, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
         rows.push({ case: `  of which pointer -> moved picture rendered (camera)`, p50_ms: ms(motion.command, 50), p95_ms: ms(motion.command, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
       }
+      await clock?.close();
       await page.close();
       await sleep(1500);
     }

@@ -9,46 +9,51 @@
  *   compositor (`presentationTime`) and when it is to be seen (`expectedDisplayTime`).
  * Joined on the picture's time, each hop is "ms since the picture was rendered".
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Frame, Page } from 'playwright-core';
-import WebSocket from 'ws';
-import { readTimingSei } from '../../simulators/onvif-camera/timing-sei.js';
-import { fragmentSamples, h264Config, type H264Config } from '../../src/streaming/webrtc/fmp4-samples.js';
 
 const KEEP = 3000;
 
+export interface ClockPicture {
+  renderedAt: number;
+  fragmentAt: number;
+  panDeg: number;
+}
+
 export interface FragmentClock {
-  /** time90k -> when rendered and when the gateway's fragment arrived (epoch ms). */
-  pictures: Map<number, { renderedAt: number; fragmentAt: number }>;
-  close(): void;
+  /** time90k -> when rendered, when the gateway's fragment arrived (epoch ms), and the pan it shows. */
+  pictures: Map<number, ClockPicture>;
+  close(): Promise<void>;
 }
 
-/** A Node MSE viewer of the camera's stream that reads each picture's render time from its SEI. */
+/**
+ * A Node MSE viewer of the camera's stream, in a process of its own (lib/fragment-clock-child.ts:
+ * the browser driving here would delay its reading), that reads each picture's render time and
+ * pan from its SEI and when its fragment came.
+ */
 export async function startFragmentClock(base: string, token: string, camera: string): Promise<FragmentClock> {
-  const url = `${base.replace('http', 'ws')}/api/streams/${camera}?profile=main&format=mse&token=${encodeURIComponent(token)}`;
-  const ws = new WebSocket(url, { headers: { origin: base } });
-  ws.on('error', () => {});
-  const pictures = new Map<number, { renderedAt: number; fragmentAt: number }>();
-  let config: H264Config | undefined;
-  ws.on('message', (data: Buffer, binary) => {
-    const at = Date.now();
-    if (!binary) return;
-    if (!config) {
-      config = h264Config(data);
-      return;
-    }
-    for (const sample of fragmentSamples(data, config.nalLengthSize)) {
-      const timing = sample.nals.map((n) => readTimingSei(n)).find((t) => t !== undefined);
-      if (!timing) continue;
-      pictures.set(Math.round((sample.time * 90000) / config.timescale) % 2 ** 32, { renderedAt: timing.renderedAt, fragmentAt: at });
-      if (pictures.size > KEEP) pictures.delete(pictures.keys().next().value!);
-    }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/fragment-clock-child.ts', base, token, camera], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const pictures = new Map<number, ClockPicture>();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ready!: () => void;
+  const opened = new Promise<void>((resolve) => (ready = resolve));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line === 'open') return ready();
+    const [time90k, renderedAt, fragmentAt, panDeg] = JSON.parse(line) as number[];
+    pictures.set(time90k!, { renderedAt: renderedAt!, fragmentAt: fragmentAt!, panDeg: panDeg! });
+    if (pictures.size > KEEP) pictures.delete(pictures.keys().next().value!);
   });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'hello', codecs: ['avc1.42E01E', 'avc1.42C01F', 'avc1.4D401F', 'avc1.640028', 'avc1.640033', 'avc1.64001F'] }));
-  return { pictures, close: () => ws.close() };
+  await Promise.race([opened, exited.then(() => Promise.reject(new Error('the fragment clock ended')))]);
+  return {
+    pictures,
+    close: async () => {
+      child.stdin!.end();
+      await exited;
+    },
+  };
 }
 
-/** Page init script: notes when each binary WebSocket message (an MSE fragment) arrives, by its tfdt on the 90 kHz line. */
 // Page scripts are plain JavaScript text: a transpiled function could call helpers the page lacks.
 const ARRIVALS_SCRIPT = `(() => {
   window.__hopArrivals = {};

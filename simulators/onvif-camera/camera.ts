@@ -77,7 +77,7 @@ export class CameraSimulator implements Service {
       { token: 'sub', name: 'SubStream', ...o.sub, codec: 'h264', encoderToken: 'VideoEncoder_sub' },
     ];
     for (const p of this.profiles) {
-      this.encoders.set(p.token, new VideoEncoder({ ffmpegPath: this.ffmpegPath, profile: p, render: (prof, i) => this.renderFrame(prof, i), log: this.log, lingerMs: o.encoderLingerMs, timingSei: o.timingSei }));
+      this.encoders.set(p.token, new VideoEncoder({ ffmpegPath: this.ffmpegPath, profile: p, render: (prof, i) => this.renderFrame(prof, i), log: this.log, lingerMs: o.encoderLingerMs, timingSei: o.timingSei, panDeg: () => this.ptz.position().panDeg }));
     }
     this.control = new CameraControl(this);
     this.state = buildState(this);

@@ -29,6 +29,8 @@ export interface VideoEncoderOptions {
   lingerMs?: number;
   /** H.264: each picture carries its render time in an SEI (benchmarks' hop timing; timing-sei.ts). */
   timingSei?: boolean;
+  /** Where the camera points now (degrees), for the timing SEI. */
+  panDeg?: () => number;
 }
 
 export class VideoEncoder {
@@ -41,7 +43,7 @@ export class VideoEncoder {
   private frameIndex = 0;
   private startedAt = 0;
   private nextFrameAt = 0;
-  private readonly renderedTimes: Array<{ at: number; frame: number }> = [];
+  private readonly renderedTimes: Array<{ at: number; frame: number; panDeg: number }> = [];
   private paramSets: Buffer[] = [];
   private paramWaiters: Array<(sets: Buffer[]) => void> = [];
   /** Runs of ffmpeg so far (tests check that it starts and stops on demand). */
@@ -185,7 +187,7 @@ export class VideoEncoder {
       // drop the frame rather than queue without bound when ffmpeg cannot keep up
       if (child.stdin.writableLength < 2 * this.frameBytes()) {
         const renderedAt = Date.now();
-        this.renderedTimes.push({ at: renderedAt, frame: this.frameIndex });
+        this.renderedTimes.push({ at: renderedAt, frame: this.frameIndex, panDeg: this.opts.panDeg?.() ?? 0 });
         const frame = this.opts.render(this.opts.profile, this.frameIndex++);
         child.stdin.write(frame);
       }
@@ -212,7 +214,7 @@ export class VideoEncoder {
     const frame = rendered?.frame ?? -1;
     if (this.opts.timingSei && this.opts.profile.codec === 'h264') {
       const firstPicture = au.nals.findIndex((n) => { const t = n[0]! & 0x1f; return t === 1 || t === 5; });
-      au.nals.splice(firstPicture < 0 ? au.nals.length : firstPicture, 0, timingSeiNal({ renderedAt, frame }));
+      au.nals.splice(firstPicture < 0 ? au.nals.length : firstPicture, 0, timingSeiNal({ renderedAt, frame, panDeg: rendered?.panDeg ?? 0 }));
     }
     const encoded: EncodedAccessUnit = { ...au, renderedAt, pts90k: Math.round((renderedAt - this.startedAt) * 90) };
     for (const l of this.listeners) l(encoded);

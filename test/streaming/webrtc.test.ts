@@ -118,7 +118,7 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
     }, 25_000, 'JSMpeg frames after both refusals');
     const s = (await page.evaluate(() => (window as unknown as { cgPlayer: { webrtcError?: string; fallbackReason: string | null } }).cgPlayer)) as { webrtcError?: string; fallbackReason: string | null };
     expect(s.webrtcError).toContain('webrtc.codec'); // the gateway sends WebRTC only for H.264
-    expect(s.fallbackReason).toMatch(/H265|H\.265/i); // and this browser's MSE cannot play H.265
+    expect(s.fallbackReason).toMatch(/H265|H\.265|hev1|hvc1/i); // and this browser's MSE cannot play H.265
     await page.close();
   }, 40_000);
 
