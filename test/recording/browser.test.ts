@@ -62,7 +62,7 @@ describe('playback in Chromium', () => {
         // "north" is camera a again under another id, not recorded: its state reads "off"
         ...fastCameraConfig([cameraEntry('east', a, '东门'), cameraEntry('west', b, '西门'), cameraEntry('north', a, '北门')]),
         recording: { defaults: { enabled: true }, cameras: { north: { enabled: false } }, segmentSeconds: 5, fsyncIntervalMs: 200 },
-        streaming: { graceMs: 500, cameraClock: true },
+        streaming: { graceMs: 500 },
       },
     });
     browser = await launchChromium();

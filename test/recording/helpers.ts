@@ -22,7 +22,7 @@ export async function startRecordingGateway(
 ): Promise<TestGateway> {
   return startTestGateway({
     features: [simulatorSources(cams), streamingFeature, createRecordingFeature(opts)],
-    config: { recording: { defaults: { enabled: true }, segmentSeconds: 2, fsyncIntervalMs: 200, retentionCheckMs: 500, ...recording }, streaming: { graceMs: 500, cameraClock: true } },
+    config: { recording: { defaults: { enabled: true }, segmentSeconds: 2, fsyncIntervalMs: 200, retentionCheckMs: 500, ...recording }, streaming: { graceMs: 500 } },
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.keepDataDir ? { keepDataDir: true } : {}),
   });
