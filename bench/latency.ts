@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- latency [--drift-minutes N] [--samples N] [--drift-only]`: glass-to-glass latency of live
+ * `npm run bench -- latency [--drift-minutes N (0: none)] [--samples N] [--drift-only] [--paths webrtc,mse,jsmpeg] [--tiles 1,9]`: glass-to-glass latency of live
  * video in Chromium per path (WebRTC, MSE, JSMpeg) with 1 and 9 tiles, read from the simulator's
  * frame stamps in the pixels (stamp render time -> the moment the page shows it); a PTZ move ->
  * the first picture whose stamp shows the camera turning; the gateway's CPU per viewer per path
@@ -127,10 +127,12 @@ async function ptzMotion(frame: Frame, clock: FragmentClock, base: string, token
 }
 
 export default async function latency(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'drift-minutes': { type: 'string', default: '3' }, samples: { type: 'string', default: '20' }, 'drift-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { 'drift-minutes': { type: 'string', default: '3' }, samples: { type: 'string', default: '20' }, 'drift-only': { type: 'boolean', default: false }, paths: { type: 'string', default: PATHS.join(',') }, tiles: { type: 'string', default: '1,9' } } });
+  const paths = values.paths.split(',').filter((p): p is Path => (PATHS as string[]).includes(p));
+  const tileCounts = values.tiles.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 16);
   const driftMinutes = Number(values['drift-minutes']);
   const samples = Number(values.samples);
-  if (!(driftMinutes > 0 && driftMinutes <= 240)) throw new Error('--drift-minutes must be 0..240');
+  if (!(driftMinutes >= 0 && driftMinutes <= 240)) throw new Error('--drift-minutes must be 0..240 (0: no drift run)');
   const why = netnsUnavailableReason();
   if (why) throw new Error(`the latency benchmark runs the browser in a network namespace: ${why}`);
   const ns = createNetns();
@@ -149,8 +151,8 @@ export default async function latency(argv: string[]): Promise<void> {
     const browser = await chromium.launch({ executablePath: ns.chromiumLauncher(), headless: true, args: CHROMIUM_ARGS });
     stops.unshift(() => browser.close());
     const result: Record<string, number | string> = { camera: '1280x720 H.264 15 fps' };
-    if (!values['drift-only']) await measurePaths(browser, gw, camera, samples, result);
-    await measureDrift(browser, gw, driftMinutes, result);
+    if (!values['drift-only']) await measurePaths(browser, gw, camera, samples, paths, tileCounts, result);
+    if (driftMinutes > 0) await measureDrift(browser, gw, driftMinutes, result);
     console.log(`goals: webrtc p50 < 200 ms (${result.webrtc_p50_ms ?? '-'}), PTZ pointer -> motion p50 < 250 ms (${result.ptz_motion_p50_ms ?? '-'}), MSE drift < 100 ms / 30 min (${result.mse_drift_ms_30min})`);
     console.log(`wrote ${writeResult(values['drift-only'] ? 'latency-drift' : 'latency', result)}`);
   } finally {
@@ -173,14 +175,14 @@ function hopRows(path: Path, hops: HopSamples, encodeMs: number[], glass: number
   ];
 }
 
-async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Promise<number[]> }, samples: number, result: Record<string, number | string>): Promise<void> {
+async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Promise<number[]> }, samples: number, paths: Path[], tileCounts: number[], result: Record<string, number | string>): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   const hopTable: Record<string, unknown>[] = [];
   await sleep(2000);
   const idle = await measureUsage([gw.child.pid!], 5000);
   rows.push({ case: 'idle gateway (baseline)', p50_ms: '-', p95_ms: '-', cpu_pct: round(idle.cpuPct), cpu_per_viewer_pct: '-' });
-  for (const path of PATHS) {
-    for (const tiles of [1, 9]) {
+  for (const path of paths) {
+    for (const tiles of tileCounts) {
       const { page, frames, onPath } = await openTiles(browser, gw.url, gw.token, path, tiles);
       await sleep(1500);
       const usage = await measureUsage([gw.child.pid!], 6000);
