@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from '../../src/core/logger.js';
 import { buildTopic, type TopicSpec } from '../../src/core/mqtt-contract.js';
 import { eventAckSchema } from '../../devices/alarm-button/event-topics.js';
 import { behaviour, type AlarmDeviceBehaviour } from './behaviours.js';
 import { DeviceJournal } from '../common/device-journal.js';
+import { closeDevice, connectDevice } from '../common/device-link.js';
 
 export interface EventDeviceOptions {
   id: string;
@@ -159,22 +160,10 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
   }
 
   private connect(): void {
-    const client = mqtt.connect(this.mqttUrl, {
-      clientId: this.options.id,
-      username: this.options.id,
-      password: this.options.password,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 500,
-      reconnectOnConnackError: true,
-      connectTimeout: 5000,
-      keepalive: 10,
-      will: { topic: this.topic(this.topics.availability), payload: Buffer.from('offline'), qos: 1, retain: true },
-    });
+    const client = connectDevice({ url: this.mqttUrl, id: this.options.id, password: this.options.password, availabilityTopic: this.topic(this.topics.availability) });
     this.client = client;
     client.on('connect', () => {
       if (client !== this.client) return;
-      (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       const subs = [this.topic(this.topics.ack), ...(this.topics.command ? [this.topic(this.topics.command)] : [])];
       client.subscribe(subs, { qos: 1 });
       client.publish(this.topic(this.topics.availability), 'online', { qos: 1, retain: true });
@@ -209,9 +198,6 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    if (!abrupt && client.connected) await client.publishAsync(this.topic(this.topics.availability), 'offline', { qos: 1, retain: true }).catch(() => {});
-    await new Promise<void>((resolve) => client.end(abrupt, {}, () => resolve()));
-    client.removeAllListeners();
-    client.on('error', () => {});
+    await closeDevice(client, abrupt, this.topic(this.topics.availability));
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from '../../src/core/logger.js';
 import { buildTopic } from '../../src/core/mqtt-contract.js';
 import {
@@ -21,6 +21,7 @@ import { LocalPasses } from './local-passes.js';
 import type { BarrierBehaviour } from './behaviours.js';
 import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
 import { EntryJournal } from './journal.js';
+import { closeDevice, connectDevice } from '../common/device-link.js';
 import { LocalLists } from './local-lists.js';
 import type { Passage } from './traffic.js';
 
@@ -226,19 +227,7 @@ export class SimulatedBarrier {
   }
 
   private connect(): void {
-    const client = mqtt.connect(this.mqttUrl, {
-      clientId: this.options.id,
-      username: this.options.id,
-      password: this.options.password,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 500,
-      // A broker that refuses for a while (the gateway starting) must not end the retries.
-      reconnectOnConnackError: true,
-      connectTimeout: 5000,
-      keepalive: 10,
-      will: { topic: this.topic(barrierAvailability), payload: Buffer.from('offline'), qos: 1, retain: true },
-    });
+    const client = connectDevice({ url: this.mqttUrl, id: this.options.id, password: this.options.password, availabilityTopic: this.topic(barrierAvailability) });
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('close', () => {
@@ -254,17 +243,11 @@ export class SimulatedBarrier {
     this.client = undefined;
     this.sentAt.clear();
     if (!client) return;
-    if (!abrupt && client.connected) await client.publishAsync(this.topic(barrierAvailability), 'offline', { qos: 1, retain: true }).catch(() => {});
-    await new Promise<void>((resolve) => client.end(abrupt, {}, () => resolve()));
-    client.removeAllListeners();
-    client.on('error', () => {});
+    await closeDevice(client, abrupt, this.topic(barrierAvailability));
   }
 
   private onConnect(client: MqttClient): void {
     if (client !== this.client) return;
-    // Each entry is a small packet that should leave now: Node's sockets default to Nagle's algorithm,
-    // which held them back until the previous ones were ACKed (measured: +20-60 ms p99 per entry).
-    noDelay(client);
     client.subscribe([this.topic(barrierAck), this.topic(barrierCommand), this.topic(barrierLists), this.topic(barrierPasses)], { qos: 1 });
     client.publish(this.topic(barrierAvailability), 'online', { qos: 1, retain: true });
     this.publishState();
@@ -407,9 +390,4 @@ export class SimulatedBarrier {
   snapshot(): BarrierCounters {
     return { ...this.counters, held: this.journal.size };
   }
-}
-
-/** Turns Nagle's algorithm off on an MQTT client's TCP socket (a WebSocket or TLS stream may not have it). */
-function noDelay(client: MqttClient): void {
-  (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
 }

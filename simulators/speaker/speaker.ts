@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Service } from '../../src/core/lifecycle.js';
 import type { Logger } from '../../src/core/logger.js';
 import { PayloadError, buildTopic, type TopicSpec } from '../../src/core/mqtt-contract.js';
@@ -28,6 +28,7 @@ import {
 } from '../../devices/mqtt-speaker/protocol.js';
 import { JobRecording, chooseCurrent, recordingFileName, type RecordingEnd } from './job-recording.js';
 import { writeWavFile } from './wav-file.js';
+import { connectDevice } from '../common/device-link.js';
 
 /** The problems a speaker keeps for inspection (older ones are dropped; `problemCount` counts all). */
 export const MAX_PROBLEMS = 200;
@@ -117,17 +118,7 @@ export class SimulatedSpeaker extends EventEmitter implements Service {
     if (!this.url) throw new Error(`${this.name}: no MQTT URL`);
     const { options } = this;
     const base = options.baseTopic;
-    const client = mqtt.connect(this.url, {
-      clientId: options.id,
-      username: options.id,
-      password: options.password,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 1000,
-      // A broker that refuses for a while (the gateway starting) must not end the retries.
-      reconnectOnConnackError: true,
-      will: { topic: buildTopic(base, speakerAvailability, { id: options.id }), payload: Buffer.from('offline'), qos: 1, retain: true },
-    });
+    const client = connectDevice({ url: this.url, id: options.id, password: options.password, availabilityTopic: buildTopic(base, speakerAvailability, { id: options.id }), reconnectPeriodMs: 1000 });
     this.client = client;
     client.on('message', (topic, payload) => this.guarded(topic, () => this.receive(topic, payload)));
     client.on('connect', () => {
