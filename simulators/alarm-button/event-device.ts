@@ -5,7 +5,7 @@ import { buildTopic, type TopicSpec } from '../../src/core/mqtt-contract.js';
 import { eventAckSchema } from '../../devices/alarm-button/event-topics.js';
 import { behaviour, type AlarmDeviceBehaviour } from './behaviours.js';
 import { DeviceJournal } from '../common/device-journal.js';
-import { closeDevice, connectDevice } from '../common/device-link.js';
+import { LinkOutage, closeDevice, connectDevice } from '../common/device-link.js';
 
 export interface EventDeviceOptions {
   id: string;
@@ -51,7 +51,7 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
   private seq = 0;
   private readonly boot = Date.now().toString(36);
   private resendTimer: NodeJS.Timeout | undefined;
-  private offlineTimer: NodeJS.Timeout | undefined;
+  private readonly outage = new LinkOutage();
   private readonly sentAt = new Map<string, number>();
   private running = false;
   private clockOffsetMs = 0;
@@ -83,20 +83,19 @@ export abstract class SimulatedEventDevice<E extends BaseEvent> {
   async stop(): Promise<void> {
     this.running = false;
     if (this.resendTimer) clearInterval(this.resendTimer);
-    if (this.offlineTimer) clearTimeout(this.offlineTimer);
-    this.resendTimer = this.offlineTimer = undefined;
+    this.outage.cancel();
+    this.resendTimer = undefined;
     await this.disconnect(false);
     await this.journal.close();
   }
 
   /** Fault: the network goes away for `ms` (no DISCONNECT, so the broker publishes the last will). */
   goOffline(ms: number): void {
-    if (this.offlineTimer) clearTimeout(this.offlineTimer);
-    this.offlineTimer = setTimeout(() => {
-      this.offlineTimer = undefined;
-      if (this.running) this.connect();
-    }, ms);
-    void this.disconnect(true);
+    this.outage.begin(
+      ms,
+      () => void this.disconnect(true),
+      () => this.running && this.connect(),
+    );
   }
 
   /** Resolves once the gateway acknowledged every held event (or after timeoutMs). */

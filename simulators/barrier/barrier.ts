@@ -21,7 +21,7 @@ import { LocalPasses } from './local-passes.js';
 import type { BarrierBehaviour } from './behaviours.js';
 import { Arm, DEFAULT_TIMING, type ArmTiming, type CommandBehaviour } from './arm.js';
 import { EntryJournal } from './journal.js';
-import { closeDevice, connectDevice } from '../common/device-link.js';
+import { LinkOutage, closeDevice, connectDevice } from '../common/device-link.js';
 import { LocalLists } from './local-lists.js';
 import type { Passage } from './traffic.js';
 
@@ -90,7 +90,7 @@ export class SimulatedBarrier {
   private seq = 0;
   private readonly boot = Date.now().toString(36);
   private retransmitTimer: NodeJS.Timeout | undefined;
-  private offlineTimer: NodeJS.Timeout | undefined;
+  private readonly outage = new LinkOutage();
   private running = false;
   readonly counters: BarrierCounters = { generated: 0, acknowledged: 0, held: 0, rejected: 0, sent: 0, resent: 0, replayed: 0, duplicatesSent: 0, malformedSent: 0, malformedReceived: 0, commands: 0 };
   /** Fault knobs (see the class comment). */
@@ -130,7 +130,7 @@ export class SimulatedBarrier {
   }
 
   get offline(): boolean {
-    return this.offlineTimer !== undefined;
+    return this.outage.active;
   }
 
   async start(mqttUrl: string): Promise<void> {
@@ -147,9 +147,8 @@ export class SimulatedBarrier {
   async stop(): Promise<void> {
     this.running = false;
     if (this.retransmitTimer) clearInterval(this.retransmitTimer);
-    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.outage.cancel();
     this.retransmitTimer = undefined;
-    this.offlineTimer = undefined;
     this.arm.stop();
     await this.disconnect(false);
     await this.journal.close();
@@ -186,12 +185,11 @@ export class SimulatedBarrier {
 
   /** Fault: the network goes away for `ms` (no DISCONNECT, so the broker publishes the last will). */
   goOffline(ms: number): void {
-    if (this.offlineTimer) clearTimeout(this.offlineTimer);
-    this.offlineTimer = setTimeout(() => {
-      this.offlineTimer = undefined;
-      if (this.running) this.connect();
-    }, ms);
-    void this.disconnect(true);
+    this.outage.begin(
+      ms,
+      () => void this.disconnect(true),
+      () => this.running && this.connect(),
+    );
   }
 
   /** Fault: publishes a payload that breaks the contract (not journaled: it is not an entry the barrier keeps). */

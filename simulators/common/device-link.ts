@@ -45,3 +45,30 @@ export async function closeDevice(client: MqttClient, abrupt: boolean, availabil
   client.removeAllListeners();
   client.on('error', () => {});
 }
+
+/**
+ * Fault: the device's network goes away for a while (no DISCONNECT, so the broker publishes the
+ * last will) and comes back by itself. `cancel()` on stop: no reconnect after the device is off.
+ */
+export class LinkOutage {
+  private timer: NodeJS.Timeout | undefined;
+
+  get active(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Drops the link now (`drop`), and calls `restore` after `ms`; a new outage replaces a running one. */
+  begin(ms: number, drop: () => void, restore: () => void): void {
+    this.cancel();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      restore();
+    }, ms);
+    drop();
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
