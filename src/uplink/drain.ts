@@ -17,6 +17,8 @@ export interface DrainOptions {
   publishTimeoutMs: number;
   maxOutboxRows: number;
   warnAtPercent: readonly number[];
+  /** Called for every acknowledged publish: when its row was committed, sent, acknowledged (ms). For measuring the hops. */
+  onAck?: (committedAt: number, sentAt: number, ackedAt: number) => void;
 }
 
 /** What a site publishes: the record with where and when it was committed. */
@@ -182,11 +184,13 @@ export class OutboxDrain {
   private send(js: JetStreamClient, r: OutboxRow): void {
     const { siteId } = this.o;
     const f: InFlight = { id: r.id, ok: undefined };
+    const sentAt = Date.now();
     this.window.push(f);
     const envelope = `{"site":${JSON.stringify(siteId)},"kind":${JSON.stringify(r.kind)},"id":${JSON.stringify(r.record_id)},"committedAt":${r.created_at},"record":${r.payload}}`;
     js.publish(subjectOf(siteId, r.kind), envelope, { msgID: msgIdOf(siteId, r.kind, r.record_id), timeout: this.o.publishTimeoutMs }).then(
       () => {
         f.ok = true;
+        this.o.onAck?.(r.created_at, sentAt, Date.now());
         if (this.window[0] === f) this.wake();
       },
       (err: unknown) => {
