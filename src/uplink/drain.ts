@@ -15,6 +15,8 @@ export interface DrainOptions {
   maxPublishPerSecond: number;
   maxInFlight: number;
   publishTimeoutMs: number;
+  /** When nothing wakes it (no commit, no ack), the drain looks at the outbox this often. */
+  pollMs?: number;
   maxOutboxRows: number;
   warnAtPercent: readonly number[];
   /** Called for every acknowledged publish: when its row was committed, sent, acknowledged (ms). For measuring the hops. */
@@ -100,7 +102,7 @@ export class OutboxDrain {
     this.js = undefined;
   }
 
-  /** New rows were queued, or an ack came back: do not wait for the next poll. */
+  /** New rows were queued (call it after every commit that queued some), or an ack came back: do not wait for the next poll. */
   wake(): void {
     const w = this.waiter;
     if (!w) return;
@@ -174,7 +176,7 @@ export class OutboxDrain {
       }
       if (windowRoom <= 0) await this.wait(1000); // full window: the head's ack wakes us
       else if (room <= 0) await this.wait(Math.ceil(((1 - this.tokens) / this.o.maxPublishPerSecond) * 1000)); // rate bound
-      else await this.wait(this.window.length ? 1000 : 200); // nothing new: a commit or the head's ack wakes us
+      else await this.wait(this.window.length ? 1000 : (this.o.pollMs ?? 200)); // nothing new: a commit or the head's ack wakes us
     }
     // stopping: let the publishes in flight settle, keep what they acknowledged
     while (this.window.some((f) => f.ok === undefined)) await this.wait(100);
