@@ -15,6 +15,7 @@ import { OutboxDrain } from '../../src/uplink/drain.js';
 import { uplinkMigrations } from '../../src/uplink/migrations.js';
 import { NatsLink } from '../../src/uplink/nats-link.js';
 import { OutboxStore, prepareOutboxAppend, type OutboxAppend } from '../../src/uplink/outbox.js';
+import { HopLag, type HopSummary } from '../../src/district/ingest-lag.js';
 
 export interface PublisherSite {
   id: string;
@@ -43,7 +44,12 @@ export interface PublisherReport {
   loopMaxMs: number;
   /** Records due by the clock but not committed yet when the generator stopped (it fell behind). */
   behind: number;
+  /** Per acknowledged publish since the last report: row committed -> publish sent -> ack (ms). */
+  hops: Partial<Record<PublisherHop, HopSummary>>;
 }
+
+export const PUBLISHER_HOPS = ['commit_to_send', 'send_to_ack', 'commit_to_ack', 'timer_late'] as const;
+export type PublisherHop = (typeof PUBLISHER_HOPS)[number];
 
 interface LightSite {
   spec: PublisherSite;
@@ -67,13 +73,26 @@ let genStart = 0;
 let timer: NodeJS.Timeout | undefined;
 let behind = 0;
 const loop = monitorEventLoopDelay({ resolution: 10 });
+const hops = new HopLag(PUBLISHER_HOPS);
 let cpuMark = process.cpuUsage();
 let wallMark = Date.now();
 
 function startLink(s: LightSite): void {
   const config = { ...base, enabled: true, servers, user: s.spec.user, password: s.spec.password };
   s.link = new NatsLink(config, s.spec.id, log);
-  s.drain = new OutboxDrain({ ...config, siteId: s.spec.id, outbox: s.outbox, link: s.link, metrics: new Metrics({ defaultMetrics: false }), log });
+  s.drain = new OutboxDrain({
+    ...config,
+    siteId: s.spec.id,
+    outbox: s.outbox,
+    link: s.link,
+    metrics: new Metrics({ defaultMetrics: false }),
+    log,
+    onAck: (committedAt, sentAt, ackedAt) => {
+      hops.add('commit_to_send', sentAt - committedAt);
+      hops.add('send_to_ack', ackedAt - sentAt);
+      hops.add('commit_to_ack', ackedAt - committedAt);
+    },
+  });
   s.link.start();
   s.drain.start();
 }
@@ -134,6 +153,7 @@ function report(): PublisherReport {
     loopP99Ms: loop.percentile(99) / 1e6,
     loopMaxMs: loop.max / 1e6,
     behind,
+    hops: hops.take(),
   };
   cpuMark = process.cpuUsage();
   wallMark = now;
@@ -165,8 +185,12 @@ async function handle(cmd: PublisherCommand): Promise<unknown> {
       active = cmd.sites.map((id) => sites.get(id)!).filter(Boolean);
       for (const s of active) s.base = s.next - 1;
       behind = 0;
+      let lastTick = genStart;
       timer = setInterval(() => {
         const now = Date.now();
+        // how late the generator's tick fired (its records are stamped with the time it did fire)
+        hops.add('timer_late', now - lastTick - 100);
+        lastTick = now;
         for (const s of active) commit(s, now);
       }, 100);
       return null;

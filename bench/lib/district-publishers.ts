@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { PublisherCommand, PublisherReport, PublisherSite } from './district-publishers-child.js';
+import type { HopSummary } from '../../src/district/ingest-lag.js';
+import type { PublisherCommand, PublisherHop, PublisherReport, PublisherSite } from './district-publishers-child.js';
 
 const CHILD = fileURLToPath(new URL('./district-publishers-child.ts', import.meta.url));
 
@@ -73,7 +74,7 @@ export class PublisherPool {
   }
 
   /** Every process's report merged: counts per site, CPU summed (percent of one core), the worst loop delay. */
-  async report(): Promise<{ generated: Map<string, number>; outbox: Map<string, number>; cpuPct: number; perProcessCpuPct: number[]; loopP99Ms: number; loopMaxMs: number; behind: number }> {
+  async report(): Promise<{ generated: Map<string, number>; outbox: Map<string, number>; cpuPct: number; perProcessCpuPct: number[]; loopP99Ms: number; loopMaxMs: number; behind: number; hops: Partial<Record<PublisherHop, HopSummary>> }> {
     const rs = (await this.each(() => ({ op: 'report' }))) as PublisherReport[];
     const perProcessCpuPct = rs.map((r) => (r.cpuMs / Math.max(1, r.wallMs)) * 100);
     return {
@@ -84,6 +85,7 @@ export class PublisherPool {
       loopP99Ms: Math.max(...rs.map((r) => r.loopP99Ms)),
       loopMaxMs: Math.max(...rs.map((r) => r.loopMaxMs)),
       behind: rs.reduce((n, r) => n + r.behind, 0),
+      hops: worstHops(rs.map((r) => r.hops)),
     };
   }
 
@@ -99,4 +101,16 @@ export class PublisherPool {
       }),
     );
   }
+}
+
+/** Per hop, the worst of the processes' percentiles (summaries cannot be merged exactly), counts summed. */
+function worstHops<H extends string>(list: Array<Partial<Record<H, HopSummary>>>): Partial<Record<H, HopSummary>> {
+  const out: Partial<Record<H, HopSummary>> = {};
+  for (const hops of list) {
+    for (const [hop, h] of Object.entries(hops) as Array<[H, HopSummary]>) {
+      const o = out[hop];
+      out[hop] = o ? { n: o.n + h.n, p50: Math.max(o.p50, h.p50), p99: Math.max(o.p99, h.p99), max: Math.max(o.max, h.max) } : { ...h };
+    }
+  }
+  return out;
 }

@@ -178,6 +178,8 @@ const uplinkSchema = z.strictObject({
   noticeGroups: z.array(z.string()),
   /** While connected, the site tells the district it is alive this often (its last contact, without entries). */
   heartbeatMs: z.number().int().min(200).max(600_000).default(15_000),
+  /** The outbox is looked at this often when nothing woke the drain (a safety net: a commit or an ack wakes it). */
+  pollMs: z.number().int().min(50).max(600_000).default(200),
 });
 
 export const configSchema = z.strictObject({

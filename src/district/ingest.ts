@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type pg from 'pg';
 import type { Logger } from '../core/logger.js';
+import { IngestLag } from './ingest-lag.js';
 import { checkRecord, envelopeSchema, writeBatch, type Envelope } from './records.js';
 
 /** Most records in one PostgreSQL transaction (one multi-row INSERT per kind). */
@@ -11,6 +12,14 @@ const MAX_BUFFERED = 4 * MAX_BATCH;
 /** A batch PostgreSQL refused is written again after this, doubling up to RETRY_MAX_MS. */
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
+/** The ingest's lag per hop is logged this often (info), while records arrive. */
+const LAG_LOG_MS = 10_000;
+
+interface Pulled {
+  m: JsMsg;
+  /** When this process received it from the cluster. */
+  at: number;
+}
 
 /**
  * The district's durable consumer of SITES into PostgreSQL. Messages are written in batches of up
@@ -28,14 +37,16 @@ const RETRY_MAX_MS = 10_000;
 export class DistrictIngest {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
-  private buffer: JsMsg[] = [];
+  private buffer: Pulled[] = [];
+  private readonly lag = new IngestLag();
+  private lagTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private stopped = false;
   private retryTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   stored = 0;
   refused = 0;
 
-  constructor(private readonly deps: { pool: pg.Pool; log: Logger }) {}
+  constructor(private readonly deps: { pool: pg.Pool; log: Logger; lagLogMs?: number }) {}
 
   async start(consumer: Consumer): Promise<void> {
     this.stopped = false;
@@ -45,11 +56,18 @@ export class DistrictIngest {
     const messages = this.messages;
     this.loop = (async () => {
       for await (const m of messages) {
-        this.buffer.push(m);
+        this.buffer.push({ m, at: Date.now() });
         if (!this.flushing) this.flushing = this.flushAll();
         else if (this.buffer.length >= MAX_BUFFERED) await this.flushing;
       }
     })().catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'district ingest stopped'));
+    this.lagTimer = setInterval(() => this.logLag(), this.deps.lagLogMs ?? LAG_LOG_MS);
+  }
+
+  /** Where the time between a site's commit and the district's row went, per hop, since the last log. */
+  private logLag(): void {
+    const hops = this.lag.take();
+    if (Object.keys(hops).length) this.deps.log.info({ hops }, 'district ingest lag (ms) per hop');
   }
 
   private async flushAll(): Promise<void> {
@@ -66,11 +84,12 @@ export class DistrictIngest {
    * contact: when the cluster stored its newest message (so records replayed after a district
    * outage do not make a site look online now).
    */
-  private decode(batch: readonly JsMsg[]): { good: Envelope[]; contact: Map<string, number>; refused: Set<JsMsg> } {
-    const good: Envelope[] = [];
+  private decode(batch: readonly Pulled[]): { good: Array<Envelope & { pulled: Pulled }>; contact: Map<string, number>; refused: Set<JsMsg> } {
+    const good: Array<Envelope & { pulled: Pulled }> = [];
     const refused = new Set<JsMsg>();
     const contact = new Map<string, number>();
-    for (const m of batch) {
+    for (const pulled of batch) {
+      const m = pulled.m;
       const [, site = '', kind = ''] = m.subject.split('.');
       if (site) {
         const at = m.time.getTime();
@@ -97,15 +116,16 @@ export class DistrictIngest {
         refused.add(m);
         continue;
       }
-      good.push(envelope);
+      good.push(Object.assign(envelope, { pulled }));
     }
     return { good, contact, refused };
   }
 
-  private async flush(batch: JsMsg[]): Promise<void> {
+  private async flush(batch: Pulled[]): Promise<void> {
     const { good, contact, refused } = this.decode(batch);
     let delay = RETRY_MIN_MS;
     let written = false;
+    const writeStart = Date.now();
     while (!written && !this.stopped) {
       const error = await this.write(good, contact);
       if (!error) {
@@ -118,8 +138,17 @@ export class DistrictIngest {
       delay = Math.min(RETRY_MAX_MS, delay * 2);
     }
     if (!written) return; // stopped before it was written: the cluster redelivers it to the next run
+    const committed = Date.now();
+    this.lag.add('batch_write', committed - writeStart);
     this.stored += good.length;
-    for (const m of batch) if (!refused.has(m)) m.ack();
+    for (const { m } of batch) if (!refused.has(m)) m.ack();
+    for (const e of good) {
+      const streamAt = e.pulled.m.time.getTime();
+      this.lag.add('commit_to_stream', streamAt - e.committedAt);
+      this.lag.add('stream_to_fetch', e.pulled.at - streamAt);
+      this.lag.add('fetch_to_commit', committed - e.pulled.at);
+      this.lag.add('commit_to_commit', committed - e.committedAt);
+    }
   }
 
   /** One transaction: the records and the sites' last contact. Answers an error text, or undefined once committed. */
@@ -157,6 +186,8 @@ export class DistrictIngest {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = undefined;
     if (this.retryTimer) {
       clearTimeout(this.retryTimer.timer);
       this.retryTimer.resolve();

@@ -15,8 +15,12 @@ export interface DrainOptions {
   maxPublishPerSecond: number;
   maxInFlight: number;
   publishTimeoutMs: number;
+  /** When nothing wakes it (no commit, no ack), the drain looks at the outbox this often. */
+  pollMs?: number;
   maxOutboxRows: number;
   warnAtPercent: readonly number[];
+  /** Called for every acknowledged publish: when its row was committed, sent, acknowledged (ms). For measuring the hops. */
+  onAck?: (committedAt: number, sentAt: number, ackedAt: number) => void;
 }
 
 /** What a site publishes: the record with where and when it was committed. */
@@ -98,7 +102,7 @@ export class OutboxDrain {
     this.js = undefined;
   }
 
-  /** New rows were queued, or an ack came back: do not wait for the next poll. */
+  /** New rows were queued (call it after every commit that queued some), or an ack came back: do not wait for the next poll. */
   wake(): void {
     const w = this.waiter;
     if (!w) return;
@@ -172,7 +176,7 @@ export class OutboxDrain {
       }
       if (windowRoom <= 0) await this.wait(1000); // full window: the head's ack wakes us
       else if (room <= 0) await this.wait(Math.ceil(((1 - this.tokens) / this.o.maxPublishPerSecond) * 1000)); // rate bound
-      else await this.wait(this.window.length ? 1000 : 200); // nothing new: a commit or the head's ack wakes us
+      else await this.wait(this.window.length ? 1000 : (this.o.pollMs ?? 200)); // nothing new: a commit or the head's ack wakes us
     }
     // stopping: let the publishes in flight settle, keep what they acknowledged
     while (this.window.some((f) => f.ok === undefined)) await this.wait(100);
@@ -182,11 +186,13 @@ export class OutboxDrain {
   private send(js: JetStreamClient, r: OutboxRow): void {
     const { siteId } = this.o;
     const f: InFlight = { id: r.id, ok: undefined };
+    const sentAt = Date.now();
     this.window.push(f);
     const envelope = `{"site":${JSON.stringify(siteId)},"kind":${JSON.stringify(r.kind)},"id":${JSON.stringify(r.record_id)},"committedAt":${r.created_at},"record":${r.payload}}`;
     js.publish(subjectOf(siteId, r.kind), envelope, { msgID: msgIdOf(siteId, r.kind, r.record_id), timeout: this.o.publishTimeoutMs }).then(
       () => {
         f.ok = true;
+        this.o.onAck?.(r.created_at, sentAt, Date.now());
         if (this.window[0] === f) this.wake();
       },
       (err: unknown) => {

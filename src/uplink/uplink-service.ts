@@ -47,10 +47,19 @@ export class UplinkService implements Service {
         log.error({ err: (err as Error).message }, 'alarms and work orders cannot be sent to the district (their tables do not have the expected columns)');
       }
     }
-    this.offBus = bus.on('device.availability', (e) => {
+    const offAvailability = bus.on('device.availability', (e) => {
       this.outbox.append('availability', `${e.kind}/${e.id}/${e.at}`, { site: siteId, ...e });
       this.drain.wake();
     });
+    // entries are queued by the entry writer's own connection (its worker), in its transaction: the
+    // drain publishes them as soon as that commits, not at its next look at the outbox
+    const offCommitted = bus.on('access.committed', (e) => {
+      if (e.stored > 0) this.drain.wake();
+    });
+    this.offBus = () => {
+      offAvailability();
+      offCommitted();
+    };
     const hourly = () => {
       try {
         if (queueFinishedHours(this.deps.database.db, this.outbox, siteId) > 0) this.drain.wake();

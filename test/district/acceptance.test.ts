@@ -17,8 +17,12 @@ import { DISTRICT_USERS } from './district-env.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const SIM = fileURLToPath(new URL('../fixtures/barrier-sim-process.ts', import.meta.url));
+const SPEAKERS = fileURLToPath(new URL('../fixtures/speaker-sim-process.ts', import.meta.url));
 const SITES = ['east', 'west', 'south'] as const;
-/** The issue's site outage is 5 minutes; here it is shortened (LINK_DOWN_MS), the mechanism is the same. */
+/**
+ * The issue's site outage is 5 minutes: `LINK_DOWN_MS=300000 npx vitest run test/district/acceptance.test.ts`
+ * runs exactly that. In CI it is shortened to 8 s (the mechanism is the same) to keep the suite short.
+ */
 const LINK_DOWN_MS = Number(process.env.LINK_DOWN_MS ?? 8000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,16 +31,20 @@ interface Site {
   dir: string;
   gateway: GatewayProcess;
   sim: Child;
+  speakers: Child;
+  /** Jobs the site's speaker finished playing (from its process's ENDED lines), with their seconds of audio. */
+  played: Array<{ job: string; seconds: number }>;
   links: TcpProxy[];
 }
 
 /**
  * The issue's acceptance on loopback: a 3-node nats-server cluster, PostgreSQL, the district service
- * (the CLI, a child process), three gateways in child processes with their simulated barriers in
- * child processes of their own. Faults one after the other while traffic runs; at the end every
- * entry stored at a site is a row in PostgreSQL, none twice.
+ * (the CLI, a child process), three gateways in child processes with their simulated barriers and
+ * speaker in child processes of their own. Faults one after the other while traffic runs; at the
+ * end every entry stored at a site is a row in PostgreSQL, none twice. A notice sent to every site
+ * while one site's link is down plays once at each site's speaker, at that site after it returns.
  */
-describe('district acceptance: three sites, faults, exactly one row per entry', () => {
+describe('district acceptance: three sites, faults, exactly one row per entry, a notice played once at each site', () => {
   let cluster: RunningNatsCluster | undefined;
   let postgres: RunningPostgres | undefined;
   let district: Child | undefined;
@@ -46,6 +54,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
   afterAll(async () => {
     for (const s of sites) {
       await s.sim.signal('SIGTERM');
+      await s.speakers.signal('SIGTERM');
       await s.gateway.stop();
       for (const l of s.links) await l.close();
     }
@@ -55,7 +64,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('entries = rows after a NATS node kill, a site link down, district SIGKILL and gateway SIGKILL', async () => {
+  it('entries = rows after a NATS node kill, a site link down, district SIGKILL and gateway SIGKILL; the notice plays once everywhere', async () => {
     [cluster, postgres] = await Promise.all([startNatsCluster([...SITES]), startPostgres()]);
     const c = cluster;
     const districtFile = join(root, 'district.json');
@@ -70,9 +79,10 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
         log: { level: 'warn', pretty: false },
       }),
     );
+    let districtUrl = '';
     const startDistrict = async () => {
       const child = startTs(MAIN, ['district', '--config', districtFile]);
-      await child.waitFor(/district is running/, 60_000);
+      districtUrl = (await child.waitFor(/district is running: (\S+)\/district/, 60_000))[1]!;
       return child;
     };
     district = await startDistrict();
@@ -80,6 +90,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
     for (const id of SITES) {
       const dir = join(root, id);
       const { barriers, devices } = barrierDevices(2, `${id}-gate`);
+      const speaker = { id: `${id}-speaker`, password: `pw-${id}-speaker-secret`, groups: ['all'] };
       const mqttPort = await freePort();
       // every site reaches the cluster through relays, so that one site's link can be cut alone
       const links = await Promise.all(c.nodes.map((n) => startTcpProxy(n.port)));
@@ -88,7 +99,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
       const gateway = new GatewayProcess(dir, {
         site: { id, name: id },
         http: { host: '127.0.0.1', port: await freePort() },
-        mqtt: { devices, embedded: { host: '127.0.0.1', port: mqttPort } },
+        mqtt: { devices: [...devices, { id: speaker.id, kind: 'speakers', password: speaker.password, groups: speaker.groups }], embedded: { host: '127.0.0.1', port: mqttPort } },
         storage: { dataDir: join(dir, 'data') },
         log: { level: 'warn', pretty: false },
         uplink: { enabled: true, servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false, user: creds.user, password: creds.password },
@@ -96,7 +107,13 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
       await gateway.start();
       const sim = startTs(SIM, [JSON.stringify({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, barriers, perSecond: 4, dataDir: join(dir, 'sim') })]);
       await sim.waitFor(/READY/);
-      sites.push({ id, dir, gateway, sim, links });
+      const speakers = startTs(SPEAKERS, [JSON.stringify({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, speakers: [speaker], baseTopic: 'community', dataDir: join(dir, 'speakers') })]);
+      await speakers.waitFor(/READY/);
+      const played: Site['played'] = [];
+      speakers.process.stdout!.on('data', (d: Buffer) => {
+        for (const m of d.toString().matchAll(/ENDED \S+ (\S+) finished ([\d.]+)/g)) played.push({ job: m[1]!, seconds: Number(m[2]) });
+      });
+      sites.push({ id, dir, gateway, sim, speakers, played, links });
     }
     const pgRows = async (site?: string) => {
       const client = new pg.Client({ connectionString: postgres!.url });
@@ -119,11 +136,13 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
     await waitFor(async () => (await pgRows()).rows > beforeKill + 20, 45_000, 'rows while a node is down');
     await c.restart(1);
 
-    // 2. one site's link down (shortened outage): it keeps storing locally, the others go on
+    // 2. one site's link down (LINK_DOWN_MS): it keeps storing locally, the others go on
     const east = sites[0]!;
     for (const l of east.links) await l.cut();
+    const eastLocalAtCut = localRows(east).entries;
     // what east published before the cut is in the cluster and still reaches PostgreSQL: wait until
     // its count holds for 1.5 s (bounded), then nothing more may arrive while the link is down
+    const cutAt = Date.now();
     let eastBefore = (await pgRows('east')).rows;
     for (let i = 0; i < 12; i++) {
       await sleep(1500);
@@ -131,10 +150,23 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
       if (n === eastBefore) break;
       eastBefore = n;
     }
-    await sleep(LINK_DOWN_MS);
+    // a notice to every site while east is cut off: the two others play it now
+    const officer = await districtLogin(districtUrl, DISTRICT_USERS[0]!);
+    const noticeId = await sendNotice(districtUrl, officer, { content: { kind: 'tts', text: 'Notice from the street office: the water is off tomorrow.', language: 'en' }, sites: ['*'] });
+    await waitFor(async () => {
+      const d = await deliveries(districtUrl, officer, noticeId);
+      return d.west === 'played' && d.south === 'played';
+    }, 45_000, 'west and south played the notice');
+    expect((await deliveries(districtUrl, officer, noticeId)).east).toBe('sent');
+    const remaining = LINK_DOWN_MS - (Date.now() - cutAt);
+    if (remaining > 0) await sleep(remaining);
     expect((await pgRows('east')).rows).toBe(eastBefore);
+    // east kept working alone: its barriers' entries are stored there and wait in its outbox
+    expect(localRows(east).entries).toBeGreaterThan(eastLocalAtCut);
     expect(localRows(east).outbox).toBeGreaterThan(0);
+    expect(east.played).toEqual([]);
     for (const l of east.links) await l.restore();
+    await waitFor(async () => (await deliveries(districtUrl, officer, noticeId)).east === 'played', 45_000, 'east played the notice on its return');
 
     // 3. the district service killed with SIGKILL and started again
     await sleep(1000);
@@ -165,9 +197,36 @@ describe('district acceptance: three sites, faults, exactly one row per entry', 
     expect(total.rows).toBe(perSite.reduce((n, s) => n + s.local, 0));
     // the same (gate, eventId) set on both sides
     for (const s of sites) expect(await pgIds(postgres.url, s.id)).toEqual(localIds(s));
-    console.log(`district acceptance: ${JSON.stringify(perSite)} entries, ${total.rows} rows, 0 duplicates`);
-  }, 200_000);
+    // the notice played exactly once at each site, after the district and west's gateway were killed too
+    for (const s of sites) {
+      expect(s.played.map((p) => p.job), `${s.id}: jobs its speaker played`).toHaveLength(1);
+      expect(s.played[0]!.seconds).toBeGreaterThan(1);
+    }
+    expect(await deliveries(districtUrl, officer, noticeId)).toEqual({ east: 'played', west: 'played', south: 'played' });
+    console.log(`district acceptance: ${JSON.stringify(perSite)} entries, ${total.rows} rows, 0 duplicates; link down ${LINK_DOWN_MS} ms; the notice played once at each site`);
+  }, 240_000 + LINK_DOWN_MS);
 });
+
+async function districtLogin(url: string, user: { name: string; password: string }): Promise<string> {
+  const res = await fetch(`${url}/api/district/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: user.name, password: user.password }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function sendNotice(url: string, token: string, notice: unknown): Promise<string> {
+  const res = await fetch(`${url}/api/district/notices`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(notice) });
+  const body = (await res.json()) as { id: string; sites: string[] };
+  expect(res.status).toBe(200);
+  expect(body.sites).toEqual([...SITES].sort());
+  return body.id;
+}
+
+async function deliveries(url: string, token: string, id: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/api/district/notices`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { notices: Array<{ id: string; deliveries: Array<{ site: string; state: string }> }> };
+  const n = body.notices.find((x) => x.id === id);
+  return Object.fromEntries((n?.deliveries ?? []).map((d) => [d.site, d.state]));
+}
 
 function openLocal(s: Site) {
   return new BetterSqlite3(join(s.dir, 'data', 'gateway.sqlite'), { readonly: true, fileMustExist: true });

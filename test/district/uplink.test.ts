@@ -177,4 +177,26 @@ describe('uplink: a site\'s entries reach the district once', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it('an entry is published as soon as the site commits it, not at the drain\'s next look at the outbox', async () => {
+    // last in the file: the tests above expect south never to have connected
+    // south looks at its outbox only every 10 minutes and sends no heartbeat meanwhile: only the
+    // commit of the entry (in the entry writer's worker) can wake its drain
+    const south = barrierDevices(1, 'south-gate');
+    const site = await startTestGateway({ config: { ...uplinkConfig(cluster, 'south', { pollMs: 600_000, heartbeatMs: 600_000 }), mqtt: { devices: south.devices } } });
+    const southFleet = makeFleet(south.barriers);
+    try {
+      await southFleet.start(site.mqttUrl);
+      const southOutbox = () => site.gateway.database.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM uplink_outbox').get()!.n;
+      // the barrier's availability went up (it wakes the drain itself)
+      await waitFor(() => southOutbox() === 0 && site.gateway.presence.get('barriers', 'south-gate-1')?.availability === 'online', 15_000, 'south connected, outbox empty');
+      await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM device_availability WHERE site_id = 'south'")) === 1, 15_000, 'south availability');
+      await new Promise((r) => setTimeout(r, 1500)); // the drain is idle now, waiting for its next poll
+      await southFleet.passage('south-gate-1');
+      await waitFor(async () => (await pgCount(postgres.url, "SELECT count(*) AS n FROM entries WHERE site_id = 'south'")) === 1, 15_000, "south's entry in PostgreSQL");
+    } finally {
+      await southFleet.stop();
+      await site.stop();
+    }
+  }, 60_000);
 });
