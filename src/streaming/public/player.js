@@ -1,4 +1,4 @@
-/* global URL, URLSearchParams, location, WebSocket, setTimeout, clearTimeout */
+/* global URL, URLSearchParams, location, WebSocket, setTimeout */
 // The gateway's live player: /player.html?camera=<id>&profile=main|sub&format=auto|webrtc|mse|jsmpeg&lang=zh-CN|en&token=...
 // auto: WebRTC first (WHEP, /api/webrtc/<camera>), then MSE, then JSMpeg over one WebSocket to
 // /api/streams/<camera>; see docs/streaming.md for the protocol. With WebRTC a media-less status
@@ -131,51 +131,33 @@ function connectWebrtc() {
   state.format = 'webrtc';
   state.connects++;
   setStatus('connecting');
-  const start = () => {
-    if (view || gone || state.format !== 'webrtc') return;
-    useView(new WebrtcView(stage, state, {
-      camera, profile, token,
-      onPicture: () => {
-        setStatus('playing');
-        endBridge(true);
-      },
-      onFail: (reason) => {
-        webrtcRefused = true;
-        state.fallbackReason = `WebRTC: ${reason}`;
-        endBridge(false);
-        const old = socket;
-        socket = null;
-        if (old) old.close(1000, 'switching to MSE');
-        connect();
-      },
-    }));
-    if (streamPlaying && view.streamIsPlaying) view.streamIsPlaying();
-  };
-  if (bridgeFirst) bridgeSocket(start);
-  else {
-    start();
-    statusSocket();
-  }
+  useView(new WebrtcView(stage, state, {
+    camera, profile, token,
+    onPicture: () => {
+      setStatus('playing');
+      endBridge(true);
+    },
+    onFail: (reason) => {
+      webrtcRefused = true;
+      state.fallbackReason = `WebRTC: ${reason}`;
+      endBridge(false);
+      const old = socket;
+      socket = null;
+      if (old) old.close(1000, 'switching to MSE');
+      connect();
+    },
+  }));
+  if (bridgeFirst) bridgeSocket();
+  else statusSocket();
 }
 
 // start=mse (the dashboards' tiles): while WebRTC connects (offer, ICE, DTLS), the status socket
 // also carries the stream over MSE, so the tile shows the gateway's cached GOP at once; at WebRTC's
 // first picture the MSE picture goes and a media-less status socket takes over.
-// WebRTC's set-up (offer, ICE, DTLS: the gateway's and the page's CPU) starts after the bridge's
-// first picture, so it does not delay that picture; or after BRIDGE_WAIT_MS without one (a cold
-// stream: WebRTC then waits for the same keyframe).
 const bridgeFirst = params.get('start') === 'mse' && !!MS;
-const BRIDGE_WAIT_MS = 1500;
 let bridge = null;
-/** The gateway said the stream plays (a WebRTC view created later starts its picture clock at once). */
-let streamPlaying = false;
 
-function bridgeSocket(startWebrtc) {
-  const timer = setTimeout(startWebrtc, BRIDGE_WAIT_MS);
-  const startNow = () => {
-    clearTimeout(timer);
-    startWebrtc();
-  };
+function bridgeSocket() {
   // Under the stage: WebRTC's video draws nothing until its first picture, then covers this one
   // (an MSE picture over it would hide WebRTC's, which Chromium may then not present at all).
   const layer = document.createElement('div');
@@ -192,17 +174,13 @@ function bridgeSocket(startWebrtc) {
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'status') {
         onStreamStatus(msg);
-        streamPlaying = msg.state === 'playing';
-        if (streamPlaying && view && view.streamIsPlaying) view.streamIsPlaying();
+        if (msg.state === 'playing' && view && view.streamIsPlaying) view.streamIsPlaying();
       } else if (msg.type === 'mse' && bridge === b && !b.view && MS.isTypeSupported(msg.mime)) {
         state.mime = msg.mime;
         state.width = msg.width;
         state.height = msg.height;
         b.view = new MseView(layer, state, msg.mime);
-        const video = b.view.video;
-        if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(startNow);
-        else startNow();
-      } else if (msg.type === 'jsmpeg') startNow();
+      }
       return;
     }
     if (bridge !== b || !b.view) return;
@@ -217,8 +195,6 @@ function bridgeSocket(startWebrtc) {
     if (ws !== socket) return;
     endBridge(false);
     const fatal = ev.code === 4400 || ev.code === 4404 || ev.code === 1008;
-    if (fatal) clearTimeout(timer);
-    else startNow();
     if (fatal) setStatus('error', ev.code);
     else setTimeout(() => { if (socket === ws && state.format === 'webrtc') statusSocket(); }, 1000);
   };
@@ -249,8 +225,7 @@ function statusSocket() {
     try { msg = JSON.parse(ev.data); } catch { return; }
     if (msg && msg.type === 'status') {
       onStreamStatus(msg);
-      streamPlaying = msg.state === 'playing';
-      if (streamPlaying && view && view.streamIsPlaying) view.streamIsPlaying();
+      if (msg.state === 'playing' && view && view.streamIsPlaying) view.streamIsPlaying();
     }
   };
   ws.onclose = (ev) => {
@@ -262,8 +237,7 @@ function statusSocket() {
 }
 
 // Hang up when the tile goes (a WebRTC session would otherwise wait for its connection to time out).
-let gone = false;
-window.addEventListener('pagehide', () => { gone = true; endBridge(false); if (view) view.destroy(); view = null; });
+window.addEventListener('pagehide', () => { endBridge(false); if (view) view.destroy(); view = null; });
 
 if (!camera) {
   state.status = 'error';
