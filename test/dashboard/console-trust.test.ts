@@ -59,7 +59,7 @@ describe('lost video', () => {
     await wall.goto(`${gw.url}/wall?layout=2x1&cameras=cam-1,cam-3&token=${wallToken}`);
     const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
     await loginThroughForm(phone, `${gw.url}/phone`, 'officer');
-    // A second phone watches the camera that hangs (a phone shows one camera at a time).
+    // A second phone watches the camera that hangs: a phone shows one camera at a time.
     const phoneOfHung = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
     await loginThroughForm(phoneOfHung, `${gw.url}/phone`, 'officer');
     await phoneOfHung.locator('.phone-cameras select').selectOption('cam-3');
@@ -105,7 +105,7 @@ describe('lost video', () => {
     cameras[2]!.control.hangVideo(false);
     for (const [page, sel] of [...tiles, ...hungTiles]) await waitFor(async () => (await lostText(page, sel)) === '', 30_000, `the overlay on ${sel} to clear`);
     for (const page of [consolePage, wall, phone, phoneOfHung]) await page.context().close();
-  }, 120_000);
+  }, 150_000);
 });
 
 describe('any camera in any cell', () => {
