@@ -11,6 +11,8 @@ export interface GatewayProcessOptions {
   logLevel?: string;
   /** Every line the gateway prints (its JSON log at `logLevel`). */
   onLine?: (line: string) => void;
+  /** Extra options for the gateway's Node process (e.g. `--cpu-prof` for a profile). */
+  nodeArgs?: string[];
 }
 
 export async function startGateway(dataDir: string, cameraConfig: Record<string, unknown>, o: GatewayProcessOptions = {}): Promise<{ child: ChildProcess; url: string }> {
@@ -27,7 +29,7 @@ export async function startGateway(dataDir: string, cameraConfig: Record<string,
       ...cameraConfig,
     }),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD } });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     // Generous: on the shared machine under load 20-30, tsx alone takes most of a minute.

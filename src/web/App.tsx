@@ -4,12 +4,16 @@ import { startFeed, stopFeed } from './lib/feed.js';
 import { loadSite } from './lib/site.js';
 import { sessionState, user } from './lib/session.js';
 import { watchSession } from './lib/session-check.js';
+import { prefetchCameraList } from './lib/camera-list-prefetch.js';
 import { Login } from './components/Login.js';
 import { Console } from './pages/Console.js';
-import { District } from './pages/District.js';
 import { Phone } from './pages/Phone.js';
 import { Wall } from './pages/Wall.js';
-import { TrustGateway } from './components/tls/TrustGateway.js';
+import { lazyPanel } from './lib/lazy-panel.js';
+
+// Pages of their own (a district screen, the trust page): their code loads when opened.
+const District = lazyPanel(() => import('./pages/District.js').then((m) => m.District));
+const TrustGateway = lazyPanel(() => import('./components/tls/TrustGateway.js').then((m) => m.TrustGateway));
 
 type View = 'console' | 'wall' | 'phone' | 'trust' | 'district';
 
@@ -26,6 +30,7 @@ export function App() {
   const view = currentView();
   useEffect(() => {
     if (view === 'wall' || view === 'district') return;
+    if (view === 'console') prefetchCameraList();
     return watchSession();
   }, [view]);
   // Keyed on who is logged in, not on the user object: a fresh object for the same login must not

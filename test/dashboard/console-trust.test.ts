@@ -59,7 +59,11 @@ describe('lost video', () => {
     await wall.goto(`${gw.url}/wall?layout=2x1&cameras=cam-1,cam-3&token=${wallToken}`);
     const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
     await loginThroughForm(phone, `${gw.url}/phone`, 'officer');
-    for (const [page, id] of [[consolePage, 'cam-1'], [consolePage, 'cam-3'], [wall, 'cam-1'], [wall, 'cam-3'], [phone, 'cam-1']] as const) await waitForTilePlaying(page, id, 40_000);
+    // A second phone watches the camera that hangs: a phone shows one camera at a time.
+    const phoneOfHung = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
+    await loginThroughForm(phoneOfHung, `${gw.url}/phone`, 'officer');
+    await phoneOfHung.locator('.phone-cameras select').selectOption('cam-3');
+    for (const [page, id] of [[consolePage, 'cam-1'], [consolePage, 'cam-3'], [wall, 'cam-1'], [wall, 'cam-3'], [phone, 'cam-1'], [phoneOfHung, 'cam-3']] as const) await waitForTilePlaying(page, id, 40_000);
     // The tile's info names its path (these test gateways refuse WebRTC, so the players are on MSE).
     await expect.poll(() => consolePage.locator('.tile[data-camera="cam-1"] .tile-path').innerText().catch(() => '')).toBe('MSE');
 
@@ -86,18 +90,22 @@ describe('lost video', () => {
     // Hang: sockets stay open, pictures stop.
     const hungAt = Date.now();
     cameras[2]!.control.hangVideo(true);
-    for (const [page, sel] of [[consolePage, '.grid .tile[data-camera="cam-3"]'], [wall, '.wall-grid .tile[data-camera="cam-3"]']] as const)
-      await waitFor(async () => (await lostText(page, sel)).includes('视频丢失'), 4000, `the hang overlay on ${sel}`);
+    const hungTiles = [
+      [consolePage, '.grid .tile[data-camera="cam-3"]'],
+      [wall, '.wall-grid .tile[data-camera="cam-3"]'],
+      [phoneOfHung, '.phone .tile[data-camera="cam-3"]'],
+    ] as const;
+    for (const [page, sel] of hungTiles) await waitFor(async () => (await lostText(page, sel)).includes('视频丢失'), 4000, `the hang overlay on ${sel}`);
     const hangAfterMs = Date.now() - hungAt;
-    expect(await lostText(consolePage, '.grid .tile[data-camera="cam-3"]')).toContain('停车场');
+    for (const [page, sel] of hungTiles) expect(await lostText(page, sel)).toContain('停车场');
     expect(Math.max(lostAfterMs, hangAfterMs)).toBeLessThan(3500);
 
     // Both come back: the overlays clear by themselves.
     await cameras[0]!.control.goOnline();
     cameras[2]!.control.hangVideo(false);
-    for (const [page, sel] of [...tiles, [consolePage, '.grid .tile[data-camera="cam-3"]'] as const]) await waitFor(async () => (await lostText(page, sel)) === '', 30_000, `the overlay on ${sel} to clear`);
-    for (const page of [consolePage, wall, phone]) await page.context().close();
-  }, 120_000);
+    for (const [page, sel] of [...tiles, ...hungTiles]) await waitFor(async () => (await lostText(page, sel)) === '', 30_000, `the overlay on ${sel} to clear`);
+    for (const page of [consolePage, wall, phone, phoneOfHung]) await page.context().close();
+  }, 150_000);
 });
 
 describe('any camera in any cell', () => {

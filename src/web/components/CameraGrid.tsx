@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { api } from '../lib/api.js';
+import { takePrefetchedCameraList, type CameraListAnswer } from '../lib/camera-list-prefetch.js';
 import { cameras, type CameraView } from '../lib/cameras.js';
 import { GRID_LAYOUTS, SHAPES, cellCount, pageCount, type GridLayout } from '../lib/grid-layouts.js';
 import { enlargedCell, gridLayout, gridPage, loadViews, putCamera, selectedCell, setLayout, showPage, shownCells, swapCells } from '../lib/grid-state.js';
@@ -35,13 +36,16 @@ function useCameraPlaces(): { places: ReadonlyMap<string, CameraPlace>; groups: 
   const [early, setEarly] = useState<CameraView[]>([]);
   const count = cameras.value.length;
   useEffect(() => {
-    api<{ cameras: Array<CameraView & { location: string | null; group?: string | null }> }>('/api/cameras').then(
-      (r) => {
-        setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }])));
-        if (count === 0) setEarly([...r.cameras].sort((a, b) => a.id.localeCompare(b.id)));
-      },
-      () => undefined,
-    );
+    // The first time, the answer asked for alongside the session check (App), if there is one.
+    takePrefetchedCameraList()
+      .then((early) => early ?? api<CameraListAnswer>('/api/cameras'))
+      .then(
+        (r) => {
+          setPlaces(new Map(r.cameras.map((c) => [c.id, { location: c.location ?? null, group: c.group ?? null }])));
+          if (count === 0) setEarly([...r.cameras].sort((a, b) => a.id.localeCompare(b.id)));
+        },
+        () => undefined,
+      );
   }, [count]);
   useEffect(() => {
     api<{ groups: TreeGroup[] }>('/api/camera-groups').then((r) => setGroups(r.groups), () => undefined);

@@ -6,24 +6,28 @@ import { CameraGrid, focused } from '../components/CameraGrid.js';
 import { DeviceHealth } from '../components/DeviceHealth.js';
 import { cameras } from '../lib/cameras.js';
 import { Header } from '../components/Header.js';
-import { BroadcastPanel } from '../components/broadcast/BroadcastPanel.js';
 import { TalkButton } from '../components/broadcast/TalkButton.js';
-import { GatesPanel } from '../components/gates/GatesPanel.js';
 import { PlaybackPanel, playbackRequest } from '../components/playback/PlaybackPanel.js';
-import { AdminPanel } from '../components/admin/AdminPanel.js';
-import { VisionPanel } from '../components/vision/VisionPanel.js';
-import { VisitorsPanel } from '../components/visitors/VisitorsPanel.js';
 
 import { AlarmPopup } from '../components/alarms/AlarmPopup.js';
-import { AlarmsPanel } from '../components/alarms/AlarmsPanel.js';
 import { WorkOrderBoard } from '../components/alarms/WorkOrderBoard.js';
-import { SiteMap } from '../components/alarms/SiteMap.js';
-import { GridsPage } from '../components/alarm-pages/GridsPage.js';
-import { HomesPage } from '../components/alarm-pages/HomesPage.js';
+import { lazyPanel } from '../lib/lazy-panel.js';
+
+// The other tabs' code loads when a tab is first opened (the cameras tab and its first pictures
+// do not wait for it; the whole console was one 350 KB script).
+const GatesPanel = lazyPanel(() => import('../components/gates/GatesPanel.js').then((m) => m.GatesPanel));
+const AdminPanel = lazyPanel(() => import('../components/admin/AdminPanel.js').then((m) => m.AdminPanel));
+const VisionPanel = lazyPanel(() => import('../components/vision/VisionPanel.js').then((m) => m.VisionPanel));
+const VisitorsPanel = lazyPanel(() => import('../components/visitors/VisitorsPanel.js').then((m) => m.VisitorsPanel));
+const BroadcastPanel = lazyPanel(() => import('../components/broadcast/BroadcastPanel.js').then((m) => m.BroadcastPanel));
+const AlarmsPanel = lazyPanel(() => import('../components/alarms/AlarmsPanel.js').then((m) => m.AlarmsPanel));
+const SiteMap = lazyPanel(() => import('../components/alarms/SiteMap.js').then((m) => m.SiteMap));
+const GridsPage = lazyPanel(() => import('../components/alarm-pages/GridsPage.js').then((m) => m.GridsPage));
+const HomesPage = lazyPanel(() => import('../components/alarm-pages/HomesPage.js').then((m) => m.HomesPage));
+const DevicesPage = lazyPanel(() => import('../components/cameras-admin/DevicesPage.js').then((m) => m.DevicesPage));
 
 type Tab = 'cameras' | 'playback' | 'alarms' | 'workorders' | 'sitemap' | 'grids' | 'homes' | 'gates' | 'visitors' | 'broadcast' | 'vision' | 'devices' | 'health' | 'admin';
 const tabs: Tab[] = ['cameras', 'playback', 'alarms', 'workorders', 'sitemap', 'grids', 'homes', 'gates', 'visitors', 'broadcast', 'vision', 'devices', 'health', 'admin'];
-import { DevicesPage } from '../components/cameras-admin/DevicesPage.js';
 
 /** `/#admin` opens the administration tab (the first start's message points there). */
 const active = signal<Tab>(tabs.find((tab) => location.hash === `#${tab}`) ?? 'cameras');

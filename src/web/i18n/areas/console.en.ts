@@ -66,4 +66,5 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.wall.withdrawn': 'This screen\'s access was withdrawn. Please contact an admin.',
   'console.phone.landscape': 'Full screen (landscape)',
   'console.path.hint': 'How this tile gets its video: WebRTC has the lowest delay, then MSE; JSMpeg is the transcoded fallback',
+  'console.tab.loadFailed': 'This page could not be loaded from the gateway. It is tried again when you open the tab again.',
 };

@@ -64,4 +64,5 @@ export const consoleZh = {
   'console.wall.withdrawn': '这块屏幕的访问权限已被收回，请联系管理员。',
   'console.phone.landscape': '横屏全屏观看',
   'console.path.hint': '本画面的传输方式：WebRTC 延迟最低，其次 MSE，JSMpeg 为转码兼容模式',
+  'console.tab.loadFailed': '无法从网关载入此页面。再次打开该标签页时会重试。',
 } as const;
