@@ -60,6 +60,7 @@ export class WebrtcView {
       if (!this.pc) return;
       this.pc.getStats().then((report) => {
         report.forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') state.webrtcAudioStats = { packets: r.packetsReceived, lost: r.packetsLost, level: r.audioLevel, samples: r.totalSamplesReceived };
           if (r.type === 'inbound-rtp' && r.kind === 'video') {
             // Decoded pictures count as pictures even when the page is too busy to paint each one.
             if (r.framesDecoded > this.decoded) {

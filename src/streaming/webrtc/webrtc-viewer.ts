@@ -40,6 +40,10 @@ const MAX_HELD_BYTES = 8 * 1024 * 1024;
  */
 export const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
 const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
+const G711_CODECS = (): RTCRtpCodecParameters[] => [
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1 }),
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, channels: 1 }),
+];
 /** A connection that stays `disconnected` this long is ended. */
 const DISCONNECTED_GRACE_MS = 5000;
 
@@ -129,7 +133,9 @@ export class WebrtcViewer implements StreamSink {
             parameters: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${config.profileLevelId}`,
           }),
         ],
-        audio: withAudio ? [new RTCRtpCodecParameters({ mimeType: `audio/${audio.encoding}`, clockRate: audio.clockRate, channels: 1 })] : [],
+        // G.711 is always offered back (an offer's audio section with no codec in common fails the answer);
+        // a camera without sound gets an inactive audio section.
+        audio: withAudio ? [new RTCRtpCodecParameters({ mimeType: `audio/${audio.encoding}`, clockRate: audio.clockRate, channels: 1 })] : G711_CODECS(),
       },
       headerExtensions: { video: [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })], audio: [] },
     });
@@ -142,6 +148,8 @@ export class WebrtcViewer implements StreamSink {
     if (withAudio) {
       this.audioTrack = new MediaStreamTrack({ kind: 'audio' });
       pc.addTransceiver(this.audioTrack, { direction: 'sendonly' }).sender.streamId = `audio-${this.id}`;
+    } else if (/\r?\nm=audio /.test(offerSdp)) {
+      pc.addTransceiver('audio', { direction: 'inactive' });
     }
     pc.connectionStateChange.subscribe((state) => {
       if (this.lostTimer) clearTimeout(this.lostTimer);
