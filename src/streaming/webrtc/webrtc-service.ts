@@ -64,7 +64,8 @@ export const AUDIO_HEADER = 'X-Camera-Audio';
 interface Session {
   viewer: WebrtcViewer;
   info: Omit<WebrtcSessionInfo, 'connected' | 'sentPictures' | 'cameraRtpPictures' | 'audioPackets'>;
-  timer: NodeJS.Timeout;
+  /** The connect timeout, from the answer on (a cold stream's start has its own limit before). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class WebrtcService implements Service {
@@ -118,10 +119,7 @@ export class WebrtcService implements Service {
       this.sessions.delete(id);
       log.debug({ session: id, camera: cameraId, why, detail }, 'WebRTC viewer ended');
     });
-    const timer = setTimeout(() => {
-      if (!viewer.isConnected) viewer.stop('timeout', 'the browser did not connect in time');
-    }, config.connectTimeoutMs);
-    const session: Session = { viewer, timer, info: { id, camera: cameraId, profile, user, startedAt: new Date().toISOString(), audio: null } };
+    const session: Session = { viewer, timer: undefined, info: { id, camera: cameraId, profile, user, startedAt: new Date().toISOString(), audio: null } };
     this.sessions.set(id, session);
     try {
       const live = manager.attachSink({ cameraId, profile, format: 'mse' }, { viewer, wantsStatus: false });
@@ -138,6 +136,11 @@ export class WebrtcService implements Service {
       session.info.audio = audio;
       if (audio && !audio.carried) log.info({ camera: cameraId, codec: audio.codec, note: audio.note }, 'the camera\'s audio is not carried over WebRTC');
       const answer = await viewer.answer(offer, stream, GATHER_TIMEOUT_MS, audio?.carried && track ? track : undefined);
+      // The browser has connectTimeoutMs from the answer on. (Started before the camera's stream, the
+      // timer closed the connection mid-answer when a cold stream took longer on a loaded machine.)
+      if (this.sessions.has(id)) session.timer = setTimeout(() => {
+        if (!viewer.isConnected) viewer.stop('timeout', 'the browser did not connect in time');
+      }, config.connectTimeoutMs);
       log.debug({ session: id, camera: cameraId, profile, user, audio }, 'WebRTC viewer answered');
       return { id, answer, audio };
     } catch (err) {
