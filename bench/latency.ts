@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- latency [--drift-minutes N (0: none)] [--samples N] [--drift-only] [--paths webrtc,mse,jsmpeg] [--tiles 1,9]`: glass-to-glass latency of live
+ * `npm run bench -- latency [--drift-minutes N (0: none)] [--samples N] [--drift-only] [--paths webrtc,mse,jsmpeg] [--tiles 1,9] [--audio pcmu|pcma]`: glass-to-glass latency of live
  * video in Chromium per path (WebRTC, MSE, JSMpeg) with 1 and 9 tiles, read from the simulator's
  * frame stamps in the pixels (stamp render time -> the moment the page shows it); a PTZ move ->
  * the first picture whose stamp shows the camera turning; the gateway's CPU per viewer per path
- * (its process tree: Node and ffmpeg) against the idle gateway in the same run; and the MSE
+ * (its process tree: Node and ffmpeg) against the idle gateway in the same run, and its memory per
+ * viewer (resident memory of that tree with 9 tiles minus with 1, over 8); and the MSE
  * player's drift over a run of N minutes (default 3), extrapolated linearly to 30 minutes (stated
  * in the table). The browser runs in a network namespace and reaches the gateway on a veth
  * address, as on the guard room's LAN. Writes bench/results/latency.json.
@@ -127,7 +128,10 @@ async function ptzMotion(frame: Frame, clock: FragmentClock, base: string, token
 }
 
 export default async function latency(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'drift-minutes': { type: 'string', default: '3' }, samples: { type: 'string', default: '20' }, 'drift-only': { type: 'boolean', default: false }, paths: { type: 'string', default: PATHS.join(',') }, tiles: { type: 'string', default: '1,9' } } });
+  const { values } = parseArgs({ args: argv, options: { 'drift-minutes': { type: 'string', default: '3' }, samples: { type: 'string', default: '20' }, 'drift-only': { type: 'boolean', default: false }, paths: { type: 'string', default: PATHS.join(',') }, tiles: { type: 'string', default: '1,9' }, audio: { type: 'string' } } });
+  // --audio: the camera sends its G.711 test tone too (WebRTC then carries it: what audio costs).
+  const audio = values.audio === 'pcmu' || values.audio === 'pcma' ? values.audio : false;
+  if (values.audio !== undefined && !audio) throw new Error('--audio takes pcmu or pcma');
   const paths = values.paths.split(',').filter((p): p is Path => (PATHS as string[]).includes(p));
   const tileCounts = values.tiles.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 16);
   const driftMinutes = Number(values['drift-minutes']);
@@ -140,7 +144,7 @@ export default async function latency(argv: string[]): Promise<void> {
   const stops: Array<() => Promise<void> | void> = [() => ns.remove(), () => rmSync(dataDir, { recursive: true, force: true })];
   try {
     // The camera in its own process: the browser driving here cannot hold up its pictures.
-    const camera = await startCameraProcess({ id: 'cam-1', main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2000 }, sub: { width: 640, height: 360, fps: 15, bitrateKbps: 500 }, timingSei: true });
+    const camera = await startCameraProcess({ id: 'cam-1', main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2000 }, sub: { width: 640, height: 360, fps: 15, bitrateKbps: 500 }, timingSei: true, audio });
     stops.unshift(() => camera.stop());
     const gw = await startGatewayProcess(dataDir, ns.hostAddress, {
       cameras: { list: [{ id: 'cam-1', name: 'bench', host: camera.urls.host, port: camera.urls.onvifPort, username: camera.credentials.username, password: camera.credentials.password }] },
@@ -150,7 +154,7 @@ export default async function latency(argv: string[]): Promise<void> {
     stops.unshift(() => gw.stop());
     const browser = await chromium.launch({ executablePath: ns.chromiumLauncher(), headless: true, args: CHROMIUM_ARGS });
     stops.unshift(() => browser.close());
-    const result: Record<string, number | string> = { camera: '1280x720 H.264 15 fps' };
+    const result: Record<string, number | string> = { camera: `1280x720 H.264 15 fps${audio ? `, ${audio.toUpperCase()} audio` : ''}` };
     if (!values['drift-only']) await measurePaths(browser, gw, camera, samples, paths, tileCounts, result);
     if (driftMinutes > 0) await measureDrift(browser, gw, driftMinutes, result);
     console.log(`goals: webrtc p50 < 200 ms (${result.webrtc_p50_ms ?? '-'}), PTZ pointer -> motion p50 < 250 ms (${result.ptz_motion_p50_ms ?? '-'}), MSE drift < 100 ms / 30 min (${result.mse_drift_ms_30min})`);
@@ -180,7 +184,8 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
   const hopTable: Record<string, unknown>[] = [];
   await sleep(2000);
   const idle = await measureUsage([gw.child.pid!], 5000);
-  rows.push({ case: 'idle gateway (baseline)', p50_ms: '-', p95_ms: '-', cpu_pct: round(idle.cpuPct), cpu_per_viewer_pct: '-' });
+  rows.push({ case: 'idle gateway (baseline)', p50_ms: '-', p95_ms: '-', cpu_pct: round(idle.cpuPct), cpu_per_viewer_pct: '-', rss_mb: round(idle.rssMb), rss_per_viewer_mb: '-' });
+  result.idle_rss_mb = round(idle.rssMb);
   for (const path of paths) {
     for (const tiles of tileCounts) {
       const { page, frames, onPath } = await openTiles(browser, gw.url, gw.token, path, tiles);
@@ -192,7 +197,13 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
       const lat = await latencies(frames[0]!, samples);
       const p50 = ms(lat, 50);
       const p95 = ms(lat, 95);
-      rows.push({ case: `${path}, ${tiles} tile${tiles > 1 ? 's' : ''}${onPath < tiles ? ` (${tiles - onPath} fell back)` : ''}`, p50_ms: p50, p95_ms: p95, cpu_pct: round(usage.cpuPct), cpu_per_viewer_pct: round((usage.cpuPct - idle.cpuPct) / tiles) });
+      // Memory per viewer: what the 9-tile run holds beyond the 1-tile run (the stream's ffmpeg and
+      // caches are in both), over the 8 extra viewers; for 1 tile alone, beyond the idle gateway.
+      const rssOne = result[`${path}_x1_rss_mb`];
+      const rssPerViewer = tiles > 1 && typeof rssOne === 'number' ? round((usage.rssMb - rssOne) / (tiles - 1)) : round((usage.rssMb - idle.rssMb) / tiles);
+      result[`${path}_x${tiles}_rss_mb`] = round(usage.rssMb);
+      result[`${path}_x${tiles}_rss_per_viewer_mb`] = rssPerViewer;
+      rows.push({ case: `${path}, ${tiles} tile${tiles > 1 ? 's' : ''}${onPath < tiles ? ` (${tiles - onPath} fell back)` : ''}`, p50_ms: p50, p95_ms: p95, cpu_pct: round(usage.cpuPct), cpu_per_viewer_pct: round((usage.cpuPct - idle.cpuPct) / tiles), rss_mb: round(usage.rssMb), rss_per_viewer_mb: rssPerViewer });
       result[`${path}_x${tiles}_p50_ms`] = p50;
       result[`${path}_x${tiles}_p95_ms`] = p95;
       result[`${path}_x${tiles}_cpu_per_viewer_pct`] = round((usage.cpuPct - idle.cpuPct) / tiles);
@@ -218,8 +229,8 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
         }
         result[`ptz_motion_${path}_p50_ms`] = ms(motion.total, 50);
         result[`ptz_command_${path}_p50_ms`] = ms(motion.command, 50);
-        rows.push({ case: `PTZ move -> moved picture to be seen (${path})`, p50_ms: ms(motion.total, 50), p95_ms: ms(motion.total, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
-        rows.push({ case: `  of which pointer -> moved picture rendered (camera)`, p50_ms: ms(motion.command, 50), p95_ms: ms(motion.command, 95), cpu_pct: '-', cpu_per_viewer_pct: '-' });
+        rows.push({ case: `PTZ move -> moved picture to be seen (${path})`, p50_ms: ms(motion.total, 50), p95_ms: ms(motion.total, 95), cpu_pct: '-', cpu_per_viewer_pct: '-', rss_mb: '-', rss_per_viewer_mb: '-' });
+        rows.push({ case: `  of which pointer -> moved picture rendered (camera)`, p50_ms: ms(motion.command, 50), p95_ms: ms(motion.command, 95), cpu_pct: '-', cpu_per_viewer_pct: '-', rss_mb: '-', rss_per_viewer_mb: '-' });
       }
       await clock?.close();
       await page.close();
@@ -227,13 +238,18 @@ async function measurePaths(browser: Browser, gw: Gw, camera: { encodeMs(): Prom
     }
   }
   printTable('where the time goes, 1 tile (ms since the picture was rendered)', hopTable);
-  printTable('glass-to-glass (frame stamp rendered -> shown in Chromium), gateway CPU (Node + ffmpeg, % of one core)', rows);
+  printTable('glass-to-glass (frame stamp rendered -> shown in Chromium), gateway CPU (Node + ffmpeg, % of one core) and resident memory (MiB; per viewer: 9 tiles minus 1, over 8)', rows);
   Object.assign(result, {
     webrtc_p50_ms: result.webrtc_x1_p50_ms!,
     webrtc_p95_ms: result.webrtc_x1_p95_ms!,
     mse_p50_ms: result.mse_x1_p50_ms!,
     jsmpeg_p50_ms: result.jsmpeg_x1_p50_ms!,
     ptz_motion_p50_ms: result.ptz_motion_webrtc_p50_ms!,
+    // What each path costs per viewer (the closing note asks for WebRTC's): CPU % of one core, resident MiB.
+    ...Object.fromEntries(paths.flatMap((path) => [
+      [`${path}_cpu_per_viewer_pct`, result[`${path}_x9_cpu_per_viewer_pct`] ?? result[`${path}_x1_cpu_per_viewer_pct`] ?? '-'],
+      [`${path}_rss_per_viewer_mb`, result[`${path}_x9_rss_per_viewer_mb`] ?? result[`${path}_x1_rss_per_viewer_mb`] ?? '-'],
+    ])),
   });
 }
 

@@ -12,6 +12,7 @@ import { freePort } from '../../src/core/net.js';
 import { VIDEO_SOURCE_TOKEN, SERVICE_PATHS, type CameraContext, type CameraUrls, type ProfileSpec } from './context.js';
 import { CameraControl, type FaultState } from './control.js';
 import { DigestAuth } from './digest-auth.js';
+import { AudioSource } from './audio-source.js';
 import { DiscoveryResponder } from './discovery.js';
 import { VideoEncoder } from './encoder.js';
 import { resolveOptions, type CameraSimulatorOptions, type ResolvedOptions } from './options.js';
@@ -40,6 +41,8 @@ export class CameraSimulator implements Service {
   readonly backchannelStats: BackchannelStats = { files: [], packets: 0, samples: 0, ignoredPackets: 0 };
   readonly encoders = new Map<string, VideoEncoder>();
   readonly profiles: ProfileSpec[];
+  /** The microphone (option `audio`), shared by every profile's RTSP sessions. */
+  readonly audio: AudioSource | undefined;
   readonly log: Logger;
   readonly control: CameraControl;
   readonly state: CameraState;
@@ -79,6 +82,7 @@ export class CameraSimulator implements Service {
     for (const p of this.profiles) {
       this.encoders.set(p.token, new VideoEncoder({ ffmpegPath: this.ffmpegPath, profile: p, render: (prof, i) => this.renderFrame(prof, i), log: this.log, lingerMs: o.encoderLingerMs, timingSei: o.timingSei, panDeg: () => this.ptz.position().panDeg }));
     }
+    this.audio = o.audio ? new AudioSource(o.audio, o.audioToneHz) : undefined;
     this.control = new CameraControl(this);
     this.state = buildState(this);
     // The motion property exists from the start: every subscriber gets its Initialized state at once.
@@ -147,6 +151,7 @@ export class CameraSimulator implements Service {
       port: rtspPort,
       profiles: this.profiles,
       encoders: this.encoders,
+      ...(this.audio ? { audio: this.audio } : {}),
       digest: new DigestAuth('RTSP Camera', creds, false),
       sessionName: o.name,
       backchannel: { enabled: o.backchannel, dir: o.backchannelDir, stats: this.backchannelStats, cameraName: o.id, codec: o.backchannelCodec },
@@ -190,6 +195,7 @@ export class CameraSimulator implements Service {
     await this.rtsp?.stop();
     await this.http?.stop();
     await Promise.all([...this.encoders.values()].map((e) => e.stop()));
+    this.audio?.stop();
   }
 
   /** Every figure currently in the scene, at its position now. */

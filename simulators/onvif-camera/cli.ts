@@ -21,6 +21,8 @@ export const CAMERA_CLI_USAGE = `usage: community-gateway sim camera [options]
   --data-dir <dir>         keep presets and speaker WAVs here
   --no-backchannel         refuse the ONVIF audio backchannel
   --backchannel-pcma       the backchannel takes G.711 A-law (PCMA) instead of mu-law
+  --audio pcmu|pcma        the camera sends a test tone (its microphone) on RTSP in G.711
+  --audio-tone <hz>        the test tone's frequency (default 1000)
   --discovery              answer WS-Discovery probes on UDP 3702 (unicast)
   --discovery-port <n>     WS-Discovery port (implies --discovery)
   --discovery-multicast    also join 239.255.255.250 and send Hello/Bye (real LAN only)
@@ -54,6 +56,8 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
       'data-dir': { type: 'string' },
       'no-backchannel': { type: 'boolean' },
       'backchannel-pcma': { type: 'boolean' },
+      audio: { type: 'string' },
+      'audio-tone': { type: 'string' },
       discovery: { type: 'boolean' },
       'discovery-port': { type: 'string' },
       'discovery-multicast': { type: 'boolean' },
@@ -69,6 +73,7 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
     console.log(CAMERA_CLI_USAGE);
     return { stop: async () => {}, cameras: [] };
   }
+  if (values.audio !== undefined && values.audio !== 'pcmu' && values.audio !== 'pcma') throw new Error(`--audio takes pcmu or pcma, not "${values.audio}"`);
   const level = (values['log-level'] ?? 'info') as 'info';
   const discoveryPort = int(values['discovery-port'], 'discovery-port');
   const options: CameraSimulatorOptions = {
@@ -84,6 +89,8 @@ export async function runCameraSimulatorCli(argv: string[]): Promise<{ stop(): P
     dataDir: values['data-dir'],
     backchannel: !values['no-backchannel'],
     backchannelCodec: values['backchannel-pcma'] ? 'pcma' : 'pcmu',
+    audio: values.audio === 'pcmu' || values.audio === 'pcma' ? values.audio : false,
+    ...(values['audio-tone'] ? { audioToneHz: Number(values['audio-tone']) } : {}),
     discovery: values.discovery || discoveryPort !== undefined || values['discovery-multicast'] ? { port: discoveryPort ?? 3702, multicast: values['discovery-multicast'] ?? false } : undefined,
     autoMotionEverySec: int(values['auto-motion'], 'auto-motion'),
     behaviours: values.behaviour ?? [],

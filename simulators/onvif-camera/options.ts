@@ -41,6 +41,10 @@ export interface CameraSimulatorOptions {
   backchannelDir?: string;
   /** The G.711 the backchannel takes: `pcmu` (payload type 0, default) or `pcma` (8). */
   backchannelCodec?: 'pcmu' | 'pcma';
+  /** The camera's microphone on RTSP (an audio track in every profile's SDP, a steady test tone): G.711 `pcmu` or `pcma`, or false for none. Default false. */
+  audio?: 'pcmu' | 'pcma' | false;
+  /** The test tone's frequency, Hz. Default 1000. */
+  audioToneHz?: number;
   main?: Partial<StreamOptions>;
   sub?: Partial<StreamOptions>;
   ptzRanges?: Partial<PtzRanges>;
@@ -93,6 +97,7 @@ export function resolveOptions(o: CameraSimulatorOptions, backchannelDefaultDir:
   const ptzRanges = { ...DEFAULT_PTZ_RANGES, ...o.ptzRanges };
   if (ptzRanges.tiltMinDeg >= ptzRanges.tiltMaxDeg) throw new Error(`tilt range ${ptzRanges.tiltMinDeg}..${ptzRanges.tiltMaxDeg} is empty`);
   if (ptzRanges.zoomMin < 1 || ptzRanges.zoomMin >= ptzRanges.zoomMax) throw new Error(`zoom range ${ptzRanges.zoomMin}..${ptzRanges.zoomMax} is invalid`);
+  if (o.audioToneHz !== undefined && !(o.audioToneHz >= 50 && o.audioToneHz <= 3500)) throw new Error(`audio tone ${o.audioToneHz} Hz must be 50..3500 (G.711 carries up to 4 kHz)`);
   const main = { ...DEFAULT_MAIN, ...o.main };
   const sub = { ...DEFAULT_SUB, ...o.sub };
   for (const [label, s] of [['main', main], ['sub', sub]] as const) {
@@ -113,6 +118,8 @@ export function resolveOptions(o: CameraSimulatorOptions, backchannelDefaultDir:
     backchannel: o.backchannel ?? true,
     backchannelDir: o.backchannelDir ?? backchannelDefaultDir,
     backchannelCodec: o.backchannelCodec ?? 'pcmu',
+    audio: o.audio ?? false,
+    audioToneHz: o.audioToneHz ?? 1000,
     main,
     sub,
     ptzRanges,

@@ -29,6 +29,8 @@ export interface CameraState {
   readonly rtspRequests: Readonly<Record<string, number>>;
   /** Ports named in the request URLs of the open RTSP connections (a relay in front of the client names its own). */
   readonly rtspRequestUrlPorts: readonly number[];
+  /** The microphone (option `audio`): its codec, packets made, and the tracks each open RTSP session set up. */
+  readonly audio: { codec: string | null; packets: number; sessionTracks: ReadonlyArray<readonly string[]> };
   readonly encoders: Readonly<Record<string, EncoderState>>;
   readonly eventSubscriptions: number;
   /** The most subscriptions held at once (control.resetPeakSubscriptions() starts again). */
@@ -78,6 +80,9 @@ export function buildState(cam: CameraSimulator): CameraState {
     },
     get rtspRequestUrlPorts() {
       return cam.rtsp?.requestUrlPorts ?? [];
+    },
+    get audio() {
+      return { codec: cam.audio?.codec ?? null, packets: cam.audio?.packetsMade ?? 0, sessionTracks: (cam.rtsp?.sessions ?? []).map((s) => [...s.tracks.keys()]) };
     },
     get encoders() {
       return Object.fromEntries(

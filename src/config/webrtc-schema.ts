@@ -21,6 +21,12 @@ export const webrtcSchema = z.strictObject({
    * pictures later. false: from the fragments only.
    */
   cameraRtp: z.boolean(),
+  /**
+   * Carry the camera's microphone to WebRTC viewers where it sends G.711 (PCMU/PCMA: WebRTC codecs,
+   * passed through untouched); tiles start muted. Needs `cameraRtp` (the relay reads the audio).
+   * Other audio (AAC) is not carried: the tile says so. false: video only, ffmpeg sets no audio up.
+   */
+  audio: z.boolean(),
 });
 
 export type WebrtcConfig = z.infer<typeof webrtcSchema>;

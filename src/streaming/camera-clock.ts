@@ -19,6 +19,39 @@ const NTP_UNIX_OFFSET_S = 2_208_988_800;
 /** RTP clock of H.264 and H.265 video (RFC 6184, RFC 7798). */
 const VIDEO_CLOCK_HZ = 90_000;
 
+/** The camera's audio track as its SDP describes it (what ffmpeg set up through the relay). */
+export interface CameraAudioTrack {
+  /** Encoding name, upper case: PCMU, PCMA, MPEG4-GENERIC (AAC), ... */
+  encoding: string;
+  clockRate: number;
+  channels: number;
+  payloadType: number;
+}
+
+/** Static RTP payload types (RFC 3551) a camera may offer without an rtpmap. */
+const STATIC_AUDIO: Record<number, { encoding: string; clockRate: number }> = { 0: { encoding: 'PCMU', clockRate: 8000 }, 8: { encoding: 'PCMA', clockRate: 8000 } };
+
+/** The first audio track the client receives (not the ONVIF backchannel, `a=sendonly`) in an SDP; null: none. */
+export function sdpAudioTrack(sdp: string): CameraAudioTrack | null {
+  const sections = sdp.split(/\r?\n(?=m=)/).slice(1, 17);
+  for (const section of sections) {
+    const m = /^m=audio \d+ [A-Z/]+ ([\d ]+)/.exec(section);
+    if (!m || /^a=sendonly\s*$/m.test(section)) continue;
+    const payloadType = Number(m[1]!.trim().split(' ')[0]);
+    if (!Number.isInteger(payloadType) || payloadType > 127) continue;
+    const map = new RegExp(`^a=rtpmap:${payloadType} ([^/\\s]+)/(\\d+)(?:/(\\d+))?`, 'm').exec(section);
+    const known = STATIC_AUDIO[payloadType];
+    if (!map && !known) continue;
+    return {
+      encoding: (map?.[1] ?? known!.encoding).toUpperCase().slice(0, 32),
+      clockRate: Number(map?.[2] ?? known!.clockRate),
+      channels: Number(map?.[3] ?? 1),
+      payloadType,
+    };
+  }
+  return null;
+}
+
 export interface SenderReport {
   ntpMs: number;
   rtpTimestamp: number;
@@ -30,6 +63,11 @@ export class InterleavedReader {
   private broken = false;
   private videoPayloadType: number | undefined;
   private videoChannel: number | undefined;
+  private audioChannel: number | undefined;
+  /** The camera's audio track (from the SDP; null: it has none; undefined: no SDP yet). */
+  audio: CameraAudioTrack | null | undefined;
+  /** Each audio RTP packet of the camera's audio track (WebRTC viewers' G.711). */
+  onAudioRtp: ((packet: Buffer) => void) | undefined;
   /** RTP timestamp of the first video packet of this connection. */
   firstRtp: number | undefined;
   report: SenderReport | undefined;
@@ -69,13 +107,18 @@ export class InterleavedReader {
   private sdp(text: string): void {
     const m = /^m=video \d+ [A-Z/]+ (\d+)/m.exec(text);
     if (m) this.videoPayloadType = Number(m[1]);
+    this.audio = sdpAudioTrack(text);
   }
 
   private packet(channel: number, p: Buffer): void {
     if (p.length < 8 || p[0]! >> 6 !== 2) return;
     if (channel % 2 === 0) {
       if (this.videoChannel === undefined && p.length >= 12 && (p[1]! & 0x7f) === this.videoPayloadType) this.videoChannel = channel;
-      if (channel !== this.videoChannel) return;
+      if (channel !== this.videoChannel) {
+        if (this.audioChannel === undefined && this.audio && p.length >= 12 && (p[1]! & 0x7f) === this.audio.payloadType) this.audioChannel = channel;
+        if (channel === this.audioChannel) this.onAudioRtp?.(p);
+        return;
+      }
       if (this.firstRtp === undefined) this.firstRtp = p.readUInt32BE(4);
       this.onVideoRtp?.(p);
       return;
@@ -118,6 +161,13 @@ export class CameraClockRelay {
    * each hold a picture until the next one starts (two frame intervals).
    */
   onVideoRtp: ((packet: Buffer, firstRtp: number) => void) | undefined;
+  /** The camera's audio RTP packets of the connection that streams, as they pass. */
+  onAudioRtp: ((packet: Buffer) => void) | undefined;
+
+  /** The camera's audio track on the connection that streams: null when it has none, undefined before its SDP passed. */
+  get audio(): CameraAudioTrack | null | undefined {
+    return this.reader.audio;
+  }
 
   /** Only plain RTSP over TCP is relayed (RTSPS and UDP carry their RTCP where the relay cannot read it). */
   static applies(rtspUrl: string, transport: 'tcp' | 'udp'): boolean {
@@ -136,6 +186,9 @@ export class CameraClockRelay {
       this.reader = reader;
       reader.onVideoRtp = (packet) => {
         if (this.reader === reader && reader.firstRtp !== undefined) this.onVideoRtp?.(packet, reader.firstRtp);
+      };
+      reader.onAudioRtp = (packet) => {
+        if (this.reader === reader) this.onAudioRtp?.(packet);
       };
       const camera = createConnection({ host, port });
       for (const s of [client, camera]) {

@@ -17,6 +17,7 @@ export const streamingFeature: FeatureFactory = (ctx) => {
     metrics: ctx.metrics,
     log,
     relayVideoRtp: ctx.config.webrtc.enabled && ctx.config.webrtc.cameraRtp,
+    relayAudioRtp: ctx.config.webrtc.audio,
   });
   ctx.capabilities.provide(LIVE_FRAGMENTS, liveFragments(manager));
   const webrtc = new WebrtcService({ manager, config: ctx.config.webrtc, httpHost: ctx.config.http.host, log: log.child({ component: 'webrtc' }) });

@@ -9,6 +9,11 @@ export interface PipelineArgsOptions {
   inputTimeoutMs: number;
   /** MPEG1 bitrate for `jsmpeg`; null: derived from size and rate. */
   jsmpegBitrateKbps: number | null;
+  /**
+   * ffmpeg sets up the camera's audio track too (the relay in front of it passes the audio RTP to
+   * WebRTC viewers; ffmpeg's own output stays video only: `-map 0:v:0`, `-an`). false: video only.
+   */
+  audio?: boolean;
 }
 
 /**
@@ -50,7 +55,12 @@ export function inputList(source: StreamSource, o: PipelineArgsOptions): string 
     `option rtsp_transport ${o.rtspTransport}`,
     `option timeout ${o.inputTimeoutMs * 1000}`,
     'option analyzeduration 0',
-    'option probesize 32',
+    // A camera with a microphone sends audio before its first keyframe: with a 32-byte probe ffmpeg
+    // stopped at the first audio packet, before the video's size was known, and exited ("Output file
+    // does not contain any stream"). With audio: probe until the video's first picture (it stops as
+    // soon as every track is known; the frame-rate count, which would wait 20 pictures, is off).
+    // Without: ffmpeg does not set the audio up at all (the camera sends none).
+    ...(o.audio ? ['option probesize 500000', 'option fpsprobesize 0'] : ['option probesize 32', 'option allowed_media_types video']),
     '',
   ].join('\n');
 }
@@ -60,7 +70,7 @@ export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string
   const kbps = mpeg1BitrateKbps(source.width, source.height, rate, o.jsmpegBitrateKbps);
   return [
     ...inputArgs(),
-    '-c:v', 'mpeg1video', '-r', String(rate), '-g', String(rate), '-bf', '0',
+    '-map', '0:v:0', '-c:v', 'mpeg1video', '-r', String(rate), '-g', String(rate), '-bf', '0',
     '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps / 2)}k`,
     // The camera's size, so the header we send (taken from the profile) is the picture's size.
     '-s', `${source.width}x${source.height}`,
@@ -71,7 +81,8 @@ export function jsmpegArgs(source: StreamSource, o: PipelineArgsOptions): string
 export function mseArgs(source: Pick<StreamSource, 'codec'>): string[] {
   return [
     ...inputArgs(),
-    '-c:v', 'copy',
+    // The camera's video only, untouched: recording, MSE and WebRTC's first pictures come from here.
+    '-map', '0:v:0', '-c:v', 'copy',
     ...(source.codec === 'h265' ? ['-tag:v', 'hvc1'] : []),
     '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame+skip_trailer',
     '-flush_packets', '1', 'pipe:1',

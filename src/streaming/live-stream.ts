@@ -7,7 +7,7 @@
  */
 import type { StreamSource } from '../cameras/stream-sources.js';
 import type { Logger } from '../core/logger.js';
-import type { CameraClockRelay } from './camera-clock.js';
+import type { CameraAudioTrack, CameraClockRelay } from './camera-clock.js';
 import { redactCredentials, type PipelineCommand } from './ffmpeg-args.js';
 import { Fmp4Splitter } from './fmp4-splitter.js';
 import { jsmpegHeader } from './jsmpeg-format.js';
@@ -28,6 +28,8 @@ export interface StreamSink {
   close(code: number, reason: string): void;
   /** The camera's own video RTP as it arrives (streams with a relay only; WebRTC viewers). */
   videoRtp?(packet: Buffer, firstRtp: number): void;
+  /** The camera's own audio RTP as it arrives (streams whose relay passes audio; WebRTC viewers). */
+  audioRtp?(packet: Buffer): void;
 }
 
 export interface LiveStreamOptions {
@@ -83,6 +85,9 @@ export class LiveStream {
     if (o.rtpRelay) {
       o.rtpRelay.onVideoRtp = (packet, firstRtp) => {
         for (const sv of this.viewers) sv.viewer.videoRtp?.(packet, firstRtp);
+      };
+      o.rtpRelay.onAudioRtp = (packet) => {
+        for (const sv of this.viewers) sv.viewer.audioRtp?.(packet);
       };
     }
     const onUnit = (unit: MediaUnit): void => this.onUnit(unit);
@@ -211,6 +216,14 @@ export class LiveStream {
    */
   cameraWallMsAt(mediaSeconds: number): number | undefined {
     return this.o.clock?.wallMsAt(mediaSeconds);
+  }
+
+  /**
+   * The camera's audio track as its SDP (read by the relay) describes it: null when it has none,
+   * undefined while unknown (no relay, or the camera has not answered yet).
+   */
+  get cameraAudio(): CameraAudioTrack | null | undefined {
+    return this.o.rtpRelay?.audio;
   }
 
   /** What viewers are told now (state and reason). */

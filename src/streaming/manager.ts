@@ -26,6 +26,8 @@ export interface StreamManagerDeps {
   log: Logger;
   /** mse streams over RTSP/TCP pass the camera's video RTP to their WebRTC viewers (a relay in front of ffmpeg). */
   relayVideoRtp?: boolean;
+  /** ...and the camera's audio RTP too (G.711 to WebRTC viewers): ffmpeg then sets the camera's audio track up. */
+  relayAudioRtp?: boolean;
 }
 
 const LABELS = ['camera', 'profile', 'format'] as const;
@@ -156,8 +158,11 @@ export class StreamManager implements Service {
       prepare: async () => {
         const source = await this.resolve(key.cameraId, key.profile);
         // mse over RTSP/TCP: ffmpeg reaches the camera through a relay that reads its sender reports and passes its video RTP to WebRTC (camera-clock.ts)
-        const input = relay && CameraClockRelay.applies(source.rtspUrl, c.rtspTransport) ? { ...source, rtspUrl: await relay.open(source.rtspUrl) } : source;
-        return { source, command: pipelineArgs(key.format, input, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps }) };
+        const relayed = relay !== undefined && CameraClockRelay.applies(source.rtspUrl, c.rtspTransport);
+        const input = relayed ? { ...source, rtspUrl: await relay.open(source.rtspUrl) } : source;
+        // The camera's audio is set up only where the relay passes it on to WebRTC viewers.
+        const audio = relayed && this.deps.relayVideoRtp === true && this.deps.relayAudioRtp === true;
+        return { source, command: pipelineArgs(key.format, input, { rtspTransport: c.rtspTransport, inputTimeoutMs: c.stallTimeoutMs, jsmpegBitrateKbps: c.jsmpegBitrateKbps, audio }) };
       },
       ...(clock ? { clock } : {}),
       ...(relay ? { rtpRelay: relay } : {}),

@@ -4,7 +4,6 @@
  * camera's own H.264 without any transcode, sharing the MSE stream's ffmpeg; the player falls back
  * to MSE when WebRTC is refused.
  */
-import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
@@ -12,6 +11,7 @@ import { CHROMIUM_ARGS } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createNetns, netnsUnavailableReason, type TestNetns } from '../helpers/netns.js';
 import { waitFor } from '../helpers/wait.js';
+import { gatewayFfmpegProcesses, gatewayFfmpegs } from './helpers.js';
 import { watchStamps } from './player-stamps.js';
 
 const unavailable = netnsUnavailableReason();
@@ -78,10 +78,12 @@ describe.skipIf(unavailable !== undefined)('WebRTC live video', () => {
     expect(list.map((x) => `${x.profile}/${x.format}`)).toEqual(['main/mse']);
     // two sinks: the WebRTC viewer and the player's status socket
     expect(list[0]!.viewers).toBe(2);
-    const pids = (await import('node:child_process')).execFileSync('pgrep', ['-f', 'ffmpeg'], { encoding: 'utf8' }).trim().split('\n');
-    const ours = pids.map((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; } }).filter((args) => args.includes('mp4') && args.includes('copy'));
-    expect(ours.length).toBeGreaterThanOrEqual(1);
-    for (const args of ours) expect(args.join(' ')).not.toMatch(/libx264|mpeg1video|-c:v (?!copy)/);
+    // The gateway's own ffmpeg children that read this camera (by their sockets): exactly one, copying.
+    const readers = gatewayFfmpegs(camera);
+    expect(readers).toHaveLength(1);
+    const args = gatewayFfmpegProcesses().find((p) => p.pid === readers[0])!.argv.join(' ');
+    expect(args).toContain('-map 0:v:0 -c:v copy');
+    expect(args).not.toMatch(/libx264|mpeg1video|-c:v (?!copy)/);
     const sessions = await gw.api('/api/webrtc/sessions', { token: await gw.login('admin') });
     const [session] = ((await sessions.json()) as { sessions: { connected: boolean; camera: string; sentPictures: number; cameraRtpPictures: number }[] }).sessions;
     expect(session).toMatchObject({ camera: 'cam-1', connected: true });

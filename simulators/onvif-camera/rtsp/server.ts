@@ -9,9 +9,10 @@ import type { Logger } from '../../../src/core/logger.js';
 import type { Service } from '../../../src/core/lifecycle.js';
 import type { ProfileSpec } from '../context.js';
 import type { DigestAuth } from '../digest-auth.js';
+import type { AudioSource } from '../audio-source.js';
 import type { VideoEncoder } from '../encoder.js';
 import { BackchannelRecorder, type BackchannelStats } from './backchannel.js';
-import { BACKCHANNEL_TRACK, buildSdp, VIDEO_TRACK } from './sdp.js';
+import { AUDIO_TRACK, BACKCHANNEL_TRACK, buildSdp, VIDEO_TRACK } from './sdp.js';
 import { bindUdpPair, RtspSession, type Track } from './session.js';
 
 export interface RtspServerDeps {
@@ -19,6 +20,8 @@ export interface RtspServerDeps {
   port: number;
   profiles: readonly ProfileSpec[];
   encoders: ReadonlyMap<string, VideoEncoder>;
+  /** The microphone: every profile's SDP offers its audio track. */
+  audio?: AudioSource;
   digest: DigestAuth;
   sessionName: string;
   backchannel: { enabled: boolean; dir: string; stats: BackchannelStats; cameraName: string; codec?: 'pcmu' | 'pcma' };
@@ -223,6 +226,7 @@ export class RtspServer implements Service {
           host: this.deps.host,
           sessionName: this.deps.sessionName,
           backchannel: wantsBackchannel ? (this.deps.backchannel.codec ?? 'pcmu') : false,
+          audio: this.deps.audio?.codec ?? false,
         });
         return reply(200, { 'Content-Type': 'application/sdp', 'Content-Base': `${target.base}/` }, sdp);
       }
@@ -263,18 +267,19 @@ export class RtspServer implements Service {
   ): Promise<void> {
     if (!target) return reply(404);
     const trackId: Track['id'] | undefined =
-      target.track === undefined || target.track === VIDEO_TRACK ? 'video' : target.track === BACKCHANNEL_TRACK ? 'backchannel' : undefined;
+      target.track === undefined || target.track === VIDEO_TRACK ? 'video' : target.track === BACKCHANNEL_TRACK ? 'backchannel' : target.track === AUDIO_TRACK ? 'audio' : undefined;
     if (!trackId) return reply(404);
+    if (trackId === 'audio' && !this.deps.audio) return reply(404);
     if (trackId === 'backchannel' && !this.deps.backchannel.enabled) return reply(404);
     if (existing && existing.profile.token !== target.profile.token) return reply(459);
     const transportHeader = req.headers.transport ?? '';
-    const session = existing ?? new RtspSession(target.profile, socket, this.deps.encoders.get(target.profile.token)!);
+    const session = existing ?? new RtspSession(target.profile, socket, this.deps.encoders.get(target.profile.token)!, this.deps.audio);
     session.hung = this.hung;
     let transportReply: string;
     const interleaved = /interleaved=(\d+)(?:-(\d+))?/.exec(transportHeader);
     const clientPort = /client_port=(\d+)(?:-(\d+))?/.exec(transportHeader);
     if (/RTP\/AVP\/TCP/i.test(transportHeader)) {
-      const a = interleaved ? Number(interleaved[1]) : trackId === 'video' ? 0 : 2;
+      const a = interleaved ? Number(interleaved[1]) : { video: 0, backchannel: 2, audio: 4 }[trackId];
       const b = interleaved?.[2] ? Number(interleaved[2]) : a + 1;
       session.tracks.set(trackId, { id: trackId, transport: { kind: 'tcp', channels: [a, b] } });
       transportReply = `RTP/AVP/TCP;unicast;interleaved=${a}-${b};ssrc=${session.ssrcHex}`;

@@ -6,6 +6,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ProfileSpec } from '../context.js';
+import { audioRtpMap, type AudioPacket, type AudioSource } from '../audio-source.js';
 import type { EncodedAccessUnit, VideoEncoder } from '../encoder.js';
 import type { BackchannelRecorder } from './backchannel.js';
 import { RtpPacketizer, senderReport } from './rtp.js';
@@ -15,7 +16,7 @@ export type TrackTransport =
   | { kind: 'udp'; clientHost: string; clientPorts: [number, number]; sockets: [UdpSocket, UdpSocket] };
 
 export interface Track {
-  id: 'video' | 'backchannel';
+  id: 'video' | 'backchannel' | 'audio';
   transport: TrackTransport;
 }
 
@@ -38,6 +39,8 @@ export class RtspSession {
   private octetsSent = 0;
   private lastReportAt = -Infinity;
   private hungNow = false;
+  private unsubscribeAudio: (() => void) | undefined;
+  private readonly audioRtp = { seq: randomBytes(2).readUInt16BE(0), ssrc: randomBytes(4).readUInt32BE(0), base: randomBytes(4).readUInt32BE(0), packets: 0, octets: 0, lastReportAt: -Infinity, first: true };
 
   /** A hung camera: the session and its socket stay open but no more video is sent. */
   set hung(on: boolean) {
@@ -49,6 +52,7 @@ export class RtspSession {
     readonly profile: ProfileSpec,
     private readonly connection: Socket,
     private readonly encoder: VideoEncoder,
+    private readonly audio?: AudioSource,
   ) {
     this.packetizer = new RtpPacketizer(profile.codec);
   }
@@ -69,11 +73,14 @@ export class RtspSession {
     if (this.unsubscribe || !this.tracks.has('video')) return;
     this.waitingForKeyframe = true;
     this.unsubscribe = this.encoder.subscribe((au) => this.sendVideo(au));
+    if (this.audio && this.tracks.has('audio')) this.unsubscribeAudio = this.audio.subscribe((p) => this.sendAudio(p));
   }
 
   pause(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeAudio?.();
+    this.unsubscribeAudio = undefined;
   }
 
   close(): void {
@@ -91,6 +98,47 @@ export class RtspSession {
     this.lastSeen = Date.now();
     const bc = this.tracks.get('backchannel');
     if (bc?.transport.kind === 'tcp' && bc.transport.channels[0] === channel) this.recorder?.packet(data);
+  }
+
+  /** 20 ms of the microphone as one RTP packet (RFC 3551), a sender report once a second, on the audio track's transport. */
+  private sendAudio(p: AudioPacket): void {
+    const track = this.tracks.get('audio');
+    if (!track || this.hungNow || !this.audio) return;
+    const a = this.audioRtp;
+    const { payloadType } = audioRtpMap(this.audio.codec);
+    const timestamp = (a.base + p.samples) >>> 0;
+    const header = Buffer.allocUnsafe(12);
+    header[0] = 0x80;
+    header[1] = (a.first ? 0x80 : 0) | payloadType; // marker: the first packet of a talkspurt
+    header.writeUInt16BE(a.seq, 2);
+    header.writeUInt32BE(timestamp, 4);
+    header.writeUInt32BE(a.ssrc, 8);
+    a.first = false;
+    a.seq = (a.seq + 1) & 0xffff;
+    a.packets++;
+    a.octets += p.payload.length;
+    const packet = Buffer.concat([header, p.payload]);
+    const report = p.wallMs - a.lastReportAt >= SENDER_REPORT_MS ? senderReport(a.ssrc, p.wallMs, timestamp, a.packets, a.octets) : undefined;
+    if (report) a.lastReportAt = p.wallMs;
+    this.send(track.transport, packet, report);
+  }
+
+  private send(transport: TrackTransport, packet: Buffer, report: Buffer | undefined): void {
+    if (transport.kind === 'tcp') {
+      if (this.connection.destroyed || this.connection.writableLength > TCP_BACKLOG_LIMIT) return;
+      const frames: Buffer[] = [];
+      for (const [channel, p] of [[transport.channels[0], packet], ...(report ? [[transport.channels[1], report] as const] : [])] as const) {
+        const h = Buffer.allocUnsafe(4);
+        h[0] = 0x24;
+        h[1] = channel;
+        h.writeUInt16BE(p.length, 2);
+        frames.push(h, p);
+      }
+      this.connection.write(Buffer.concat(frames));
+    } else {
+      transport.sockets[0].send(packet, transport.clientPorts[0], transport.clientHost);
+      if (report) transport.sockets[1].send(report, transport.clientPorts[1], transport.clientHost);
+    }
   }
 
   private sendVideo(au: EncodedAccessUnit): void {

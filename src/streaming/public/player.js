@@ -30,6 +30,10 @@ const state = (window.cgPlayer = {
   camera, profile, format: null, status: 'connecting', frames: 0, lastFrameAt: 0, width: 0, height: 0,
   mime: null, fallbackReason: null, error: null, connects: 0, closeCode: null, closeReason: null, element: null,
   stream: null, notice: '',
+  // The camera's sound on WebRTC: { codec, carried, muted } (null: none, or not on WebRTC).
+  audio: null,
+  // The tile's unmute button (a person clicked): false for sound on.
+  setMuted: (muted) => Boolean(view && view.setMuted && view.setMuted(muted)),
 });
 
 // The gateway's {"type":"status"} message: why there is no picture, in plain words (even with badge=0).
@@ -139,6 +143,7 @@ function connectWebrtc() {
     },
     onFail: (reason) => {
       webrtcRefused = true;
+      state.audio = null;
       state.fallbackReason = `WebRTC: ${reason}`;
       endBridge(false);
       const old = socket;

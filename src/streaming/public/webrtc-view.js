@@ -1,6 +1,7 @@
 /* global RTCPeerConnection, MediaStream, fetch, setTimeout, clearTimeout, setInterval, clearInterval */
 // WebRTC player (WHEP): POSTs a receive-only offer to /api/webrtc/<camera>, plays the camera's own
-// H.264 with the smallest jitter buffer. Calls onFail(reason) when the gateway refuses (WebRTC off,
+// H.264 with the smallest jitter buffer, and the camera's G.711 microphone where the gateway carries
+// it, muted until a person unmutes the tile (state.audio, window.cgPlayer.setMuted). Calls onFail(reason) when the gateway refuses (WebRTC off,
 // full, not H.264), when the connection fails, or when no picture came in time: the player then
 // falls back to MSE over the WebSocket.
 
@@ -25,11 +26,19 @@ export class WebrtcView {
     state.element = this.video;
     this.pc = new RTCPeerConnection({ iceServers: [] });
     this.pc.addTransceiver('video', { direction: 'recvonly' });
+    // The camera's microphone, if the gateway carries it: the answer says (X-Camera-Audio).
+    this.pc.addTransceiver('audio', { direction: 'recvonly' });
+    // One element plays both tracks; `muted` silences it (the default), and the tile's button unmutes.
+    this.media = new MediaStream();
     this.pc.ontrack = (ev) => {
       // Play as soon as a picture is decodable: no extra buffering on a LAN.
-      if ('jitterBufferTarget' in ev.receiver) ev.receiver.jitterBufferTarget = 0;
-      if ('playoutDelayHint' in ev.receiver) ev.receiver.playoutDelayHint = 0;
-      this.video.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+      if (ev.track.kind === 'video') {
+        if ('jitterBufferTarget' in ev.receiver) ev.receiver.jitterBufferTarget = 0;
+        if ('playoutDelayHint' in ev.receiver) ev.receiver.playoutDelayHint = 0;
+      }
+      this.media.addTrack(ev.track);
+      if (ev.track.kind === 'audio') state.audioTrack = ev.track;
+      if (this.video.srcObject !== this.media) this.video.srcObject = this.media;
       this.video.play().catch(() => {});
     };
     this.pc.onconnectionstatechange = () => {
@@ -51,6 +60,7 @@ export class WebrtcView {
       if (!this.pc) return;
       this.pc.getStats().then((report) => {
         report.forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') state.webrtcAudioStats = { packets: r.packetsReceived, lost: r.packetsLost, level: r.audioLevel, samples: r.totalSamplesReceived };
           if (r.type === 'inbound-rtp' && r.kind === 'video') {
             // Decoded pictures count as pictures even when the page is too busy to paint each one.
             if (r.framesDecoded > this.decoded) {
@@ -83,6 +93,9 @@ export class WebrtcView {
       throw new Error(reason);
     }
     this.location = res.headers.get('location');
+    // "PCMU; carried", "AAC; not-carried" or "none": for the tile's info and its unmute button.
+    const audio = /^([A-Za-z0-9-]{1,32}); (carried|not-carried)$/.exec(res.headers.get('x-camera-audio') || '');
+    this.state.audio = audio ? { codec: audio[1], carried: audio[2] === 'carried', muted: true } : null;
     const answer = await res.text();
     if (this.failed || !this.pc) return this.hangUp();
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
@@ -118,6 +131,15 @@ export class WebrtcView {
     const headers = this.token ? { authorization: `Bearer ${this.token}` } : {};
     fetch(this.location, { method: 'DELETE', headers, keepalive: true }).catch(() => {});
     this.location = null;
+  }
+
+  /** Sound on or off (the tile's button; a person's click). */
+  setMuted(muted) {
+    if (!this.video || !this.state.audio || !this.state.audio.carried) return false;
+    this.video.muted = muted;
+    if (!muted) this.video.play().catch(() => {});
+    this.state.audio = { ...this.state.audio, muted: this.video.muted };
+    return true;
   }
 
   destroy() {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { StreamProfile } from '../../cameras/stream-sources.js';
 import { UserError } from '../../core/errors.js';
 import { defineRoutes, type RouteModule } from '../../http/route.js';
-import { MAX_OFFER_BYTES, type WebrtcService } from './webrtc-service.js';
+import { AUDIO_HEADER, MAX_OFFER_BYTES, type WebrtcService } from './webrtc-service.js';
 
 async function readOffer(req: Request): Promise<string> {
   if (!/^application\/sdp\b/i.test(String(req.headers['content-type'] ?? ''))) throw new UserError('webrtc.offer-invalid', {}, 415, 'unsupported_media_type');
@@ -33,13 +33,15 @@ export function webrtcRoutes(service: WebrtcService): RouteModule {
       summary:
         'WHEP: live video of a camera over WebRTC, the camera\'s own H.264 without transcoding (?profile=main|sub, default main). ' +
         'Body: the SDP offer (application/sdp, with its candidates). Answers 201 with the SDP answer and Location: the session to DELETE. ' +
-        '503 when WebRTC is off or full, 415 for a camera that is not H.264: the player then uses MSE.',
+        '503 when WebRTC is off or full, 415 for a camera that is not H.264: the player then uses MSE. ' +
+        'The camera\'s G.711 audio (PCMU/PCMA) rides along untouched when the offer has an audio section; X-Camera-Audio says `PCMU; carried`, `AAC; not-carried` or `none`.',
       query: z.object({ profile: z.enum(['main', 'sub']).optional() }),
       handler: async (req, res, ctx) => {
         const profile = (req.query.profile ?? 'main') as StreamProfile;
         const offer = await readOffer(req);
-        const { id, answer } = await service.create(String(req.params.camera), profile, offer, ctx.principal?.name ?? null);
+        const { id, answer, audio } = await service.create(String(req.params.camera), profile, offer, ctx.principal?.name ?? null);
         res.status(201).setHeader('Location', `/api/webrtc/sessions/${id}`);
+        res.setHeader(AUDIO_HEADER, audio ? `${audio.codec}; ${audio.carried ? 'carried' : 'not-carried'}` : 'none');
         res.type('application/sdp').send(answer);
       },
     },

@@ -10,6 +10,7 @@ import type { WebrtcConfig } from '../../config/webrtc-schema.js';
 import { NotFoundError, UserError } from '../../core/errors.js';
 import type { Service } from '../../core/lifecycle.js';
 import type { Logger } from '../../core/logger.js';
+import type { CameraAudioTrack } from '../camera-clock.js';
 import type { StreamManager } from '../manager.js';
 import { icePolicy } from './ice-policy.js';
 import { WebrtcViewer, type IcePolicy } from './webrtc-viewer.js';
@@ -30,12 +31,41 @@ export interface WebrtcSessionInfo {
   sentPictures: number;
   /** Of those, sent from the camera's own RTP as it arrived (`webrtc.cameraRtp`) rather than from ffmpeg's fragments. */
   cameraRtpPictures: number;
+  /** The camera's audio: its codec and whether this session carries it (G.711 only), or null when it sends none. */
+  audio: CameraAudio | null;
+  /** Audio packets passed to the browser. */
+  audioPackets: number;
 }
+
+/** What a WebRTC tile says about the camera's sound. */
+export interface CameraAudio {
+  /** PCMU, PCMA, AAC, ... */
+  codec: string;
+  /** true: passed through to the browser (muted until a person unmutes the tile); false: not carried (why in `note`). */
+  carried: boolean;
+  note?: string;
+}
+
+/** G.711 at 8 kHz mono is a WebRTC codec (RFC 7874): passed through as the camera sends it. */
+const PASSTHROUGH_AUDIO = new Set(['PCMU', 'PCMA']);
+
+/** The camera's audio track as a tile describes it; which tracks this session carries. */
+export function cameraAudio(track: CameraAudioTrack | null | undefined, enabled: boolean): CameraAudio | null {
+  if (!track) return null;
+  const codec = track.encoding === 'MPEG4-GENERIC' || track.encoding === 'MP4A-LATM' ? 'AAC' : track.encoding;
+  if (!enabled) return { codec, carried: false, note: 'audio on WebRTC is turned off (webrtc.audio)' };
+  if (PASSTHROUGH_AUDIO.has(track.encoding) && track.clockRate === 8000 && track.channels === 1) return { codec, carried: true };
+  return { codec, carried: false, note: `${codec} is not a WebRTC codec and the gateway does not transcode audio: only G.711 (PCMU/PCMA) is carried; set the camera's audio to G.711` };
+}
+
+/** The WHEP answer's header that tells the player about the camera's audio: `PCMU; carried`, `AAC; not-carried`, `none`. */
+export const AUDIO_HEADER = 'X-Camera-Audio';
 
 interface Session {
   viewer: WebrtcViewer;
-  info: Omit<WebrtcSessionInfo, 'connected' | 'sentPictures' | 'cameraRtpPictures'>;
-  timer: NodeJS.Timeout;
+  info: Omit<WebrtcSessionInfo, 'connected' | 'sentPictures' | 'cameraRtpPictures' | 'audioPackets'>;
+  /** The connect timeout, from the answer on (a cold stream's start has its own limit before). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class WebrtcService implements Service {
@@ -65,7 +95,7 @@ export class WebrtcService implements Service {
   }
 
   list(): WebrtcSessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({ ...s.info, connected: s.viewer.isConnected, sentPictures: s.viewer.sentPictures, cameraRtpPictures: s.viewer.rtpPicturesSent }));
+    return [...this.sessions.values()].map((s) => ({ ...s.info, connected: s.viewer.isConnected, sentPictures: s.viewer.sentPictures, cameraRtpPictures: s.viewer.rtpPicturesSent, audioPackets: s.viewer.audioPacketsSent }));
   }
 
   owner(id: string): string | null {
@@ -75,7 +105,7 @@ export class WebrtcService implements Service {
   }
 
   /** Answers `offer` for the camera's profile; resolves once the answer (with its candidates) is ready. */
-  async create(cameraId: string, profile: StreamProfile, offer: string, user: string | null): Promise<{ id: string; answer: string }> {
+  async create(cameraId: string, profile: StreamProfile, offer: string, user: string | null): Promise<{ id: string; answer: string; audio: CameraAudio | null }> {
     const { config, manager, log } = this.deps;
     if (!config.enabled || this.stopping || !this.policy) throw new UserError('webrtc.disabled', {}, 503, 'unavailable');
     if (!/^v=0/.test(offer) || !/\r?\nm=video /.test(offer)) throw new UserError('webrtc.offer-invalid');
@@ -89,12 +119,10 @@ export class WebrtcService implements Service {
       this.sessions.delete(id);
       log.debug({ session: id, camera: cameraId, why, detail }, 'WebRTC viewer ended');
     });
-    const timer = setTimeout(() => {
-      if (!viewer.isConnected) viewer.stop('timeout', 'the browser did not connect in time');
-    }, config.connectTimeoutMs);
-    this.sessions.set(id, { viewer, timer, info: { id, camera: cameraId, profile, user, startedAt: new Date().toISOString() } });
+    const session: Session = { viewer, timer: undefined, info: { id, camera: cameraId, profile, user, startedAt: new Date().toISOString(), audio: null } };
+    this.sessions.set(id, session);
     try {
-      manager.attachSink({ cameraId, profile, format: 'mse' }, { viewer, wantsStatus: false });
+      const live = manager.attachSink({ cameraId, profile, format: 'mse' }, { viewer, wantsStatus: false });
       let stream;
       try {
         stream = await viewer.streamConfig(START_TIMEOUT_MS);
@@ -102,9 +130,19 @@ export class WebrtcService implements Service {
         throw new UserError('webrtc.not-started', { camera: cameraId }, 504, 'timeout');
       }
       if (!stream) throw new UserError('webrtc.codec', { camera: cameraId }, 415, 'unsupported_codec');
-      const answer = await viewer.answer(offer, stream, GATHER_TIMEOUT_MS);
-      log.debug({ session: id, camera: cameraId, profile, user }, 'WebRTC viewer answered');
-      return { id, answer };
+      // The relay read the camera's SDP before ffmpeg's first fragment: its audio track is known here.
+      const track = live.cameraAudio;
+      const audio = cameraAudio(track, config.audio && config.cameraRtp);
+      session.info.audio = audio;
+      if (audio && !audio.carried) log.info({ camera: cameraId, codec: audio.codec, note: audio.note }, 'the camera\'s audio is not carried over WebRTC');
+      const answer = await viewer.answer(offer, stream, GATHER_TIMEOUT_MS, audio?.carried && track ? track : undefined);
+      // The browser has connectTimeoutMs from the answer on. (Started before the camera's stream, the
+      // timer closed the connection mid-answer when a cold stream took longer on a loaded machine.)
+      if (this.sessions.has(id)) session.timer = setTimeout(() => {
+        if (!viewer.isConnected) viewer.stop('timeout', 'the browser did not connect in time');
+      }, config.connectTimeoutMs);
+      log.debug({ session: id, camera: cameraId, profile, user, audio }, 'WebRTC viewer answered');
+      return { id, answer, audio };
     } catch (err) {
       viewer.stop('failed', String(err));
       if (err instanceof UserError) throw err;

@@ -14,6 +14,7 @@
  * the camera's next keyframe, so the decoder never sees a gap.
  */
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RtpHeader, RtpPacket } from 'werift';
+import type { CameraAudioTrack } from '../camera-clock.js';
 import type { StreamSink } from '../live-stream.js';
 import type { MediaUnit } from '../types.js';
 import { fragmentSamples, h264Config, type H264Config } from './fmp4-samples.js';
@@ -39,6 +40,10 @@ const MAX_HELD_BYTES = 8 * 1024 * 1024;
  */
 export const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
 const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
+const G711_CODECS = (): RTCRtpCodecParameters[] => [
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1 }),
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, channels: 1 }),
+];
 /** A connection that stays `disconnected` this long is ended. */
 const DISCONNECTED_GRACE_MS = 5000;
 
@@ -78,6 +83,10 @@ export class WebrtcViewer implements StreamSink {
   private rtpBytes = 0;
   /** Pictures sent from the camera's RTP (the rest came from the fragments). */
   rtpPicturesSent = 0;
+  /** The camera's G.711 on its way to the browser (undefined: no audio track in this session). */
+  private audioTrack: MediaStreamTrack | undefined;
+  /** Audio packets passed to the browser. */
+  audioPacketsSent = 0;
 
   constructor(
     readonly id: string,
@@ -101,9 +110,13 @@ export class WebrtcViewer implements StreamSink {
     });
   }
 
-  /** Answers the browser's offer (non-trickle: the answer carries every candidate). */
-  async answer(offerSdp: string, config: H264Config, gatherTimeoutMs: number): Promise<string> {
+  /**
+   * Answers the browser's offer (non-trickle: the answer carries every candidate). `audio`: the
+   * camera's G.711 to pass through (webrtcAudio), or undefined for video only.
+   */
+  async answer(offerSdp: string, config: H264Config, gatherTimeoutMs: number, audio?: CameraAudioTrack): Promise<string> {
     const allowed = new Set(this.ice.addresses);
+    const withAudio = audio !== undefined && /\r?\nm=audio /.test(offerSdp);
     const pc = new RTCPeerConnection({
       iceServers: [],
       iceUseIpv6: false,
@@ -120,13 +133,24 @@ export class WebrtcViewer implements StreamSink {
             parameters: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${config.profileLevelId}`,
           }),
         ],
-        audio: [],
+        // G.711 is always offered back (an offer's audio section with no codec in common fails the answer);
+        // a camera without sound gets an inactive audio section.
+        audio: withAudio ? [new RTCRtpCodecParameters({ mimeType: `audio/${audio.encoding}`, clockRate: audio.clockRate, channels: 1 })] : G711_CODECS(),
       },
       headerExtensions: { video: [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })], audio: [] },
     });
     this.pc = pc;
     this.track = new MediaStreamTrack({ kind: 'video' });
-    pc.addTransceiver(this.track, { direction: 'sendonly' });
+    const video = pc.addTransceiver(this.track, { direction: 'sendonly' });
+    // Apart streams: the browser then plays each at once instead of holding the video back to
+    // keep it in step with the audio (lip sync would add the audio's jitter buffer to the video).
+    video.sender.streamId = `video-${this.id}`;
+    if (withAudio) {
+      this.audioTrack = new MediaStreamTrack({ kind: 'audio' });
+      pc.addTransceiver(this.audioTrack, { direction: 'sendonly' }).sender.streamId = `audio-${this.id}`;
+    } else if (/\r?\nm=audio /.test(offerSdp)) {
+      pc.addTransceiver('audio', { direction: 'inactive' });
+    }
     pc.connectionStateChange.subscribe((state) => {
       if (this.lostTimer) clearTimeout(this.lostTimer);
       this.lostTimer = undefined;
@@ -204,6 +228,20 @@ export class WebrtcViewer implements StreamSink {
       this.source = 'fragments';
     }
     this.depacketizer.push(packet);
+  }
+
+  /** The camera's audio RTP (G.711): passed through as it is; the sender sets its own SSRC and payload type. */
+  audioRtp(packet: Buffer): void {
+    if (this.closed || !this.connected || !this.audioTrack) return;
+    let rtp: RtpPacket;
+    try {
+      rtp = RtpPacket.deSerialize(packet);
+    } catch {
+      return; // a packet that does not parse is dropped, like a lost one
+    }
+    rtp.header.extensions = [];
+    this.audioTrack.writeRtp(rtp);
+    this.audioPacketsSent++;
   }
 
   private onRtpPicture(p: RtpPicture): void {
@@ -324,6 +362,7 @@ export class WebrtcViewer implements StreamSink {
     for (const h of handlers) h();
     for (const w of this.initWaiters.splice(0)) w(undefined);
     this.track?.stop();
+    this.audioTrack?.stop();
     void this.pc?.close().catch(() => {});
     this.onEnd(why, detail);
   }

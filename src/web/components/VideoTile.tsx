@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { locale, t } from '../i18n/index.js';
-import { elapsedParts, useFrameWatch } from '../lib/frame-watch.js';
+import { elapsedParts, setTileMuted, useFrameWatch } from '../lib/frame-watch.js';
 import { token } from '../lib/session.js';
 import { StatusDot } from './DeviceHealth.js';
 import { TileTools } from './TileTools.js';
@@ -91,7 +91,24 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
             {PATH_LABEL[watch.path] ?? watch.path}
           </span>
         )}
+        {watch.audio && (
+          <span class="tile-path tile-audio-codec" data-audio={watch.audio.codec} data-carried={String(watch.audio.carried)} title={watch.audio.carried ? t('tileAudio.codec', { codec: watch.audio.codec }) : t('tileAudio.notCarried', { codec: watch.audio.codec })}>
+            {watch.audio.carried ? watch.audio.codec : `${watch.audio.codec} ✕`}
+          </span>
+        )}
       </figcaption>
+      {/* The camera's sound starts muted; a person turns it on here (the player's iframe takes no clicks). */}
+      {watch.audio?.carried && (
+        <button
+          type="button"
+          class="tile-audio"
+          aria-pressed={!watch.audio.muted}
+          aria-label={t(watch.audio.muted ? 'tileAudio.unmuteOf' : 'tileAudio.muteOf', { name })}
+          onClick={() => setTileMuted(frame.current, !watch.audio!.muted)}
+        >
+          {watch.audio.muted ? `🔇 ${t('tileAudio.unmute')}` : `🔊 ${t('tileAudio.mute')}`}
+        </button>
+      )}
       {onSelect && (
         <button
           type="button"

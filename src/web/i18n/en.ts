@@ -17,6 +17,7 @@ import { toursEn } from './areas/tours.en.js';
 import { playbackEn } from './areas/playback.en.js';
 import { cameraSpeakersEn } from './areas/camera-speakers.en.js';
 import { ptzFeedbackEn } from './areas/ptz-feedback.en.js';
+import { tileAudioEn } from './areas/tile-audio.en.js';
 import type { MessageKey } from './zh-CN.js';
 
 /** English. Same keys as zh-CN (the type checker enforces it). */
@@ -40,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   ...consoleEn,
   ...cameraSpeakersEn,
   ...ptzFeedbackEn,
+  ...tileAudioEn,
   'app.title': 'Community security console',
   'app.language': 'Language',
   'app.logout': 'Log out',

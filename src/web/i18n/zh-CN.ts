@@ -17,6 +17,7 @@ import { toursZh } from './areas/tours.zh-CN.js';
 import { playbackZh } from './areas/playback.zh-CN.js';
 import { cameraSpeakersZh } from './areas/camera-speakers.zh-CN.js';
 import { ptzFeedbackZh } from './areas/ptz-feedback.zh-CN.js';
+import { tileAudioZh } from './areas/tile-audio.zh-CN.js';
 
 /**
  * Simplified Chinese: the default language of the dashboards. Every string the user sees is in a
@@ -42,6 +43,7 @@ export const zhCN = {
   ...consoleZh,
   ...cameraSpeakersZh,
   ...ptzFeedbackZh,
+  ...tileAudioZh,
   'app.title': '社区安防值班台',
   'app.language': '语言',
   'app.logout': '退出登录',

@@ -13,6 +13,16 @@ interface PlayerState {
   frames: number;
   lastFrameAt: number;
   stream: { state: string; reason: { code?: string } | null } | null;
+  /** The camera's sound on WebRTC (null: none). */
+  audio?: TileAudio | null;
+  setMuted?: (muted: boolean) => boolean;
+}
+
+/** The camera's sound as the tile's player has it: its codec, carried (G.711) or not, muted or not. */
+export interface TileAudio {
+  codec: string;
+  carried: boolean;
+  muted: boolean;
 }
 
 export interface FrameWatch {
@@ -25,6 +35,13 @@ export interface FrameWatch {
   frames: number;
   /** webrtc, mse or jsmpeg: what the tile's info shows. */
   path: string | null;
+  /** The camera's sound (WebRTC only): its codec and whether it plays. */
+  audio: TileAudio | null;
+}
+
+/** Sound on (false) or off for a tile's player; false when it has no sound to play. */
+export function setTileMuted(frame: HTMLIFrameElement | null, muted: boolean): boolean {
+  return readPlayer(frame)?.setMuted?.(muted) ?? false;
 }
 
 const BY_CODE: Record<string, MessageKey> = {
@@ -62,7 +79,7 @@ function readPlayer(frame: HTMLIFrameElement | null): PlayerState | undefined {
  * afresh (another camera or profile in the same tile).
  */
 export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
-  const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0, path: null });
+  const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0, path: null, audio: null });
   const cameraRef = { current: camera };
   cameraRef.current = camera;
   useEffect(() => {
@@ -79,9 +96,11 @@ export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camer
       const lost = frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
       const reason = lost ? why : 'console.reason.connecting';
       const path = player?.format ?? null;
+      const audio = path === 'webrtc' && player?.audio ? { codec: String(player.audio.codec), carried: player.audio.carried === true, muted: player.audio.muted !== false } : null;
+      const audioKey = audio ? `${audio.codec}/${audio.carried}/${audio.muted}` : '';
       // Re-render only when something a person sees changes (the "since" text ticks on its own).
-      if (!previous || previous.lost !== lost || previous.reason !== reason || (previous.frames === 0) !== (frames === 0) || (lost && previous.since !== last) || previous.path !== path) {
-        previous = { lost, since: last, reason, frames, path };
+      if (!previous || previous.lost !== lost || previous.reason !== reason || (previous.frames === 0) !== (frames === 0) || (lost && previous.since !== last) || previous.path !== path || (previous.audio ? `${previous.audio.codec}/${previous.audio.carried}/${previous.audio.muted}` : '') !== audioKey) {
+        previous = { lost, since: last, reason, frames, path, audio };
         setWatch(previous);
       }
     };
