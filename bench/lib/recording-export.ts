@@ -30,7 +30,6 @@ export async function makeMinute(file: string): Promise<void> {
 export async function measureExport(minutes = 10, minuteFile?: string): Promise<{ seconds: number; wallS: number; speedX: number; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-export-'));
   try {
-    const ffmpeg = resolveFfmpeg().path;
     const minute = minuteFile ?? join(dir, 'minute.mp4');
     if (!minuteFile) await makeMinute(minute);
     const root = join(dir, 'recordings');
@@ -45,7 +44,7 @@ export async function measureExport(minutes = 10, minuteFile?: string): Promise<
     try {
       const index = new RecordingIndex(db);
       repairRecordings(root, index, silentLogger());
-      const exporter = new Exporter({ root, index, maxExportMinutes: 60, ffmpegPath: () => ffmpeg });
+      const exporter = new Exporter({ root, index, maxExportMinutes: 60 });
       const t0 = performance.now();
       const row = await exporter.create({ camera: 'bench', fromMs: start, toMs: start + minutes * 60_000, by: 'bench' });
       const wallS = (performance.now() - t0) / 1000;
