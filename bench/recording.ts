@@ -1,29 +1,33 @@
 /**
- * `npm run bench -- recording [--cameras=8] [--window=30]`: N simulated 720p15 cameras recorded at
- * once by a gateway in its own process. Baseline in the same run: the same gateway with the same
- * cameras configured and recording off (idle). Measures recording CPU per camera (tree minus
- * idle), container overhead (file bytes against the camera's H.264 payload), seek latency over the
- * playback WebSocket (request -> first fragment; not Chromium) at 20 random instants of a synthetic
- * 24 h index (bench/lib/recording-day-index.ts) while the cameras record, export speed on a 10-minute clip
- * (bench/lib/recording-export.ts: a synthetic index, remux only), the export of the recorded window
- * through the API (with ffmpeg's start-up, for comparison), and the loss window after kill -9 (the
- * repaired index's end against the moment of the kill).
+ * `npm run bench -- recording [--cameras=8] [--window=30] [--only=export]`: N simulated 720p15
+ * cameras (each in a process of its own, bench/lib/camera-child.ts) recorded at once by a gateway
+ * in its own process. Baseline in the same run: the same gateway with the same cameras configured
+ * and recording off (idle). Measures recording CPU per camera (tree minus idle), container
+ * overhead (file bytes against the camera's H.264 payload), seek latency in Chromium (request ->
+ * the picture at the requested instant shown, with the console's playback player;
+ * bench/lib/recording-seek-browser.ts) at 20 random instants of a synthetic 24 h index
+ * (bench/lib/recording-day-index.ts) while the cameras record, export speed on a 10-minute clip
+ * (bench/lib/recording-export.ts: a synthetic index, remux only; wall and CPU time), the export of
+ * the recorded window through the API, and the loss window after kill -9 (the repaired index's
+ * end against the moment of the kill), with the part of it the cameras' own encoders took
+ * (render -> picture sent, which no recorder can shorten). `--only=export`: the 10-minute export
+ * alone (about 15 s; writes bench/results/recording-export.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
-import { startCameraSimulator, type RunningCamera } from '../simulators/onvif-camera/index.js';
 import { silentLogger } from '../src/core/logger.js';
 import { RecordingIndex } from '../src/recording/index-store.js';
 import { recordingMigrations } from '../src/recording/migrations.js';
 import { repairRecordings } from '../src/recording/repair.js';
 import { readBoxes } from '../src/streaming/fmp4-splitter.js';
 import { Database } from '../src/store/database.js';
+import { startCameraProcess, type CameraProcess } from './lib/camera-process.js';
 import { measureUsage } from './lib/process-usage.js';
 import { buildDayIndex } from './lib/recording-day-index.js';
 import { makeMinute, measureExport } from './lib/recording-export.js';
+import { startSeekBrowser } from './lib/recording-seek-browser.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -74,30 +78,43 @@ function overhead(root: string): { fileBytes: number; payloadBytes: number } {
   return { fileBytes, payloadBytes };
 }
 
-async function seekOnce(url: string, token: string, camera: string, at: number): Promise<number> {
-  const t0 = performance.now();
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/playback/${camera}?at=${at}&token=${encodeURIComponent(token)}`);
+function option(name: string): string | undefined {
+  return process.argv.find((x) => x.startsWith(`--${name}=`))?.split('=')[1];
+}
+
+/** `--only=export`: the 10-minute export alone. */
+async function exportOnly(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-rec-export-'));
   try {
-    return await new Promise<number>((resolve, reject) => {
-      let binaries = 0;
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', codecs: ['avc1.640028', 'avc1.42E01E'] })));
-      ws.on('message', (_d, isBinary) => {
-        if (isBinary && ++binaries === 2) resolve(performance.now() - t0);
-      });
-      ws.once('error', reject);
-      ws.once('close', () => reject(new Error('closed')));
-      setTimeout(() => reject(new Error('timeout')), 5_000).unref();
-    });
+    const minute = join(dir, 'minute.mp4');
+    await makeMinute(minute);
+    const load0 = loadavg()[0]!;
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await measureExport(10, minute));
+    const best = [...runs].sort((a, b) => a.wallS - b.wallS)[1]!; // the median of 3
+    const result = {
+      export_speed_x: round(best.speedX, 1),
+      export_seconds: best.seconds,
+      export_wall_s: round(best.wallS, 2),
+      export_cpu_s: round(best.cpuS, 3),
+      export_speed_per_cpu_x: round(best.seconds / best.cpuS, 0),
+      runs: runs.map((r) => round(r.speedX, 1)).join(' / '),
+      load_average: `${round(load0, 1)} / ${round(loadavg()[0]!, 1)}`,
+      notes: 'median of 3 exports of a 10-minute 720p15 clip (synthetic index, remux only, written by the gateway: no ffmpeg); export_cpu_s is the CPU it took',
+    };
+    printTable('recording export (10 minutes, 1280x720@15, 2 Mbit/s)', [result]);
+    console.log(`written ${writeResult('recording-export', result)}`);
   } finally {
-    ws.terminate();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export default async function main(): Promise<void> {
+  if (option('only') === 'export') return exportOnly();
   const n = arg('cameras', 8);
   const windowMs = arg('window', 30) * 1000;
   const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-rec-'));
-  const cams: RunningCamera[] = [];
+  const cams: CameraProcess[] = [];
   const children: ChildProcess[] = [];
   const began = Date.now();
   const load: number[] = [];
@@ -107,7 +124,7 @@ export default async function main(): Promise<void> {
     await makeMinute(minute);
     const day = await buildDayIndex(join(dataDir, 'rec'), DAY_CAMERA, minute);
     load.push(loadavg()[0]!);
-    for (let i = 0; i < n; i++) cams.push(await startCameraSimulator({ name: `Bench ${i + 1}`, main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2048 }, encoderLingerMs: 60_000 }));
+    cams.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startCameraProcess({ name: `Bench ${i + 1}`, main: { width: 1280, height: 720, fps: 15, bitrateKbps: 2048 }, encoderLingerMs: 60_000 })))));
     const sources = cams.map((c, i) => ({
       cameraId: `cam${i + 1}`,
       profile: 'main',
@@ -132,15 +149,21 @@ export default async function main(): Promise<void> {
     const root = join(dataDir, 'rec', 'recordings');
 
     load.push(loadavg()[0]!);
-    // seeks: 20 random instants of the synthetic day, while the cameras record
+    // seeks in Chromium: 20 random instants of the synthetic day, while the cameras record
     const seeks: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const at = day.fromMs + Math.random() * (day.toMs - day.fromMs - 60_000);
-      try {
-        seeks.push(await seekOnce(rec.url, rec.token, DAY_CAMERA, Math.round(at)));
-      } catch {
-        // counted as missing (seeks_measured says how many came)
+    const seekErrors: string[] = [];
+    const browser = await startSeekBrowser(rec.url, rec.token, 1000 / 15);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const at = day.fromMs + Math.random() * (day.toMs - day.fromMs - 60_000);
+        try {
+          seeks.push(await browser.seek(DAY_CAMERA, Math.round(at)));
+        } catch (err) {
+          seekErrors.push((err as Error).message); // counted as missing (seeks_measured says how many came)
+        }
       }
+    } finally {
+      await browser.close();
     }
     // export of everything recorded of camera 1 so far
     const exportFrom = startedAt - 4000;
@@ -155,9 +178,15 @@ export default async function main(): Promise<void> {
     const exported = exportBody.exports?.[0];
     const exportSpeed = exported ? exported.durationMs / 1000 / exportWall : Number.NaN;
 
-    // kill -9 and measure what the repair finds
+    // kill -9 while recording (after 3 s of recording only, not on the heels of the export) and
+    // measure what the repair finds; the cameras' own encode times of the last pictures say how
+    // much of it passed before a picture even left the camera
+    await sleep(2000);
+    await Promise.all(cams.map((c) => c.encodeMs()));
+    await sleep(1000);
     const killedAt = Date.now();
     await stopChild(rec.child, 'SIGKILL');
+    const encodeMs = await Promise.all(cams.map(async (c) => percentile(await c.encodeMs(), 50)));
     await sleep(500);
     const db = new Database({ dataDir: join(dataDir, 'rec'), migrations: [recordingMigrations], log: silentLogger() });
     await db.start();
@@ -165,7 +194,9 @@ export default async function main(): Promise<void> {
     repairRecordings(root, index, silentLogger());
     const ends = sources.map((s) => index.lastSegment(s.cameraId)?.endMs ?? 0);
     await db.stop();
-    const lossWindow = Math.max(...ends.map((e) => killedAt - e));
+    const losses = ends.map((e) => killedAt - e);
+    const lossWindow = Math.max(...losses);
+    const gatewayLoss = Math.max(...losses.map((l, i) => l - encodeMs[i]!));
     const o = overhead(root);
     // after the cameras: the 10-minute export of the issue, on a synthetic index
     for (const c of cams.splice(0)) await c.stop();
@@ -180,17 +211,22 @@ export default async function main(): Promise<void> {
       seek_p95_ms: round(percentile(seeks, 95), 1),
       export_speed_x: round(tenMinutes.speedX, 1),
       loss_window_ms: lossWindow,
+      loss_window_gateway_ms: gatewayLoss,
+      camera_encode_ms_p50: round(percentile(encodeMs, 50), 0),
+      loss_per_camera_ms: losses.join(' '),
       baseline_idle_cpu_pct: round(idleUsage.cpuPct, 2),
       recording_cpu_pct: round(recUsage.cpuPct, 2),
       seeks_measured: seeks.length,
+      ...(seekErrors.length ? { seek_errors: [...new Set(seekErrors)].join('; ') } : {}),
       export_seconds: tenMinutes.seconds,
       export_wall_s: round(tenMinutes.wallS, 2),
+      export_cpu_s: round(tenMinutes.cpuS, 3),
       window_export_speed_x: round(exportSpeed, 1),
       window_exported_seconds: exported ? exported.durationMs / 1000 : null,
       window_s: windowMs / 1000,
       run_s: Math.round((Date.now() - began) / 1000),
       load_average: load.map((l) => round(l, 1)).join(' / '),
-      notes: 'baseline: the same gateway and cameras with recording off, in the same run; seek latency is request -> first fragment over the playback WebSocket (not Chromium), at 20 random instants of a synthetic 24 h index (1,440 one-minute segments) while the cameras record; export_speed_x is a 10-minute clip (synthetic index, remux only); window_export_speed_x is the short recorded window through the API',
+      notes: 'baseline: the same gateway and cameras with recording off, in the same run; seek latency is request -> the picture at the requested instant shown in Chromium (the console playback player, requestVideoFrameCallback), at 20 random instants of a synthetic 24 h index (1,440 one-minute segments) while the cameras record; export_speed_x is a 10-minute clip (synthetic index, remux only, export_cpu_s its CPU); loss_window_ms is kill -> end of the repaired recording, worst camera; loss_window_gateway_ms takes off the own encode time of each camera (render -> sent, median of its last second); window_export_speed_x is the short recorded window through the API',
     };
     printTable(`recording benchmark (${n} cameras 1280x720@15, ${windowMs / 1000} s window)`, [result]);
     console.log(`written ${writeResult('recording', result)}`);

@@ -3,7 +3,6 @@
  * live fMP4 stream), the SQLite index, retention, playback over the MSE player protocol, exports.
  */
 import { join } from 'node:path';
-import { resolveFfmpeg } from '../core/ffmpeg.js';
 import type { FeatureFactory } from '../feature.js';
 import { Exporter } from './export.js';
 import { RecordingIndex } from './index-store.js';
@@ -26,8 +25,7 @@ export function createRecordingFeature(options: RecordingFeatureOptions = {}): F
     const root = config.dir ?? join(ctx.config.storage.dataDir, 'recordings');
     const index = new RecordingIndex(ctx.database);
     const recorder = new Recorder({ root, config, index, capabilities: ctx.capabilities, bus: ctx.bus, probe: options.probe ?? statfsProbe, log });
-    let ffmpegPath: string | undefined;
-    const exporter = new Exporter({ root, index, maxExportMinutes: config.maxExportMinutes, ffmpegPath: () => (ffmpegPath ??= resolveFfmpeg({ configured: ctx.config.ffmpeg.path }).path) });
+    const exporter = new Exporter({ root, index, maxExportMinutes: config.maxExportMinutes });
     const states = ['starting', 'recording', 'waiting', 'error', 'stopped'] as const;
     ctx.metrics.gauge('recording_state', 'Recording state per camera (1 for the current state)', ['camera', 'state'], (g) => {
       g.reset();

@@ -122,12 +122,21 @@ export function scanSegment(buf: Buffer): ScannedSegment | undefined {
   } catch {
     return undefined;
   }
-  const flags = trexDefaultFlags(init);
+  const { fragments, validBytes } = scanFragments(buf, trexDefaultFlags(init), moov.end, boxes);
+  return { init: Buffer.from(init), timescale, fragments, validBytes: fragments.length > 0 ? validBytes : moov.end };
+}
+
+/**
+ * The complete moof + mdat pairs of `buf` from byte `from` on (fragments only, no init segment
+ * needed: `trexFlags` are the track's default sample flags). `validBytes` is the end of the last
+ * complete fragment (`from` when none is).
+ */
+export function scanFragments(buf: Buffer, trexFlags: number | undefined, from = 0, boxes = readBoxes(buf, from)): { fragments: ScannedFragment[]; validBytes: number } {
   const fragments: ScannedFragment[] = [];
-  let validBytes = moov.end;
+  let validBytes = from;
   let moof: Box | undefined;
   for (const box of boxes) {
-    if (box.start < moov.end) continue;
+    if (box.start < from) continue;
     if (box.type === 'moof') moof = box;
     else if (box.type === 'mdat' && moof) {
       const frag = buf.subarray(moof.start, box.end);
@@ -137,10 +146,10 @@ export function scanSegment(buf: Buffer): ScannedSegment | undefined {
       } catch {
         break;
       }
-      fragments.push({ offset: moof.start, length: box.end - moof.start, tfdt, duration: durationOf(frag), keyframe: moofStartsWithKeyframe(buf, moof, flags) });
+      fragments.push({ offset: moof.start, length: box.end - moof.start, tfdt, duration: durationOf(frag), keyframe: moofStartsWithKeyframe(buf, moof, trexFlags) });
       validBytes = box.end;
       moof = undefined;
     }
   }
-  return { init: Buffer.from(init), timescale, fragments, validBytes };
+  return { fragments, validBytes };
 }

@@ -11,7 +11,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingIndex, SegmentRow } from './index-store.js';
-import { scanSegment, tfdtOf } from './mp4-time.js';
+import { scanFragments, scanSegment, tfdtOf, trexDefaultFlags } from './mp4-time.js';
 
 export interface RecordedFragment {
   init: Buffer;
@@ -22,6 +22,9 @@ export interface RecordedFragment {
   keyframe: boolean;
   data: Buffer;
   segmentId: number;
+  /** The segment file (absolute path) and the byte offset of the fragment in it. */
+  file: string;
+  offset: number;
 }
 
 /** The first piece after a seek (about 4 s at 2 Mbit/s): the first picture comes quickly. */
@@ -34,6 +37,8 @@ interface OpenRead {
   seg: SegmentRow;
   init: Buffer;
   timescale: number;
+  /** The track's default sample flags (trex), for telling keyframes. */
+  trexFlags: number | undefined;
   /** Decode time of the segment's first fragment: picture times count from it. */
   tfdt0: number;
   /** Byte offset in the file of the next fragment to read. */
@@ -51,6 +56,8 @@ export class SegmentReader {
     private readonly index: RecordingIndex,
     private readonly camera: string,
     private readonly fromMs: number,
+    /** Bytes per read after the first: larger for a sequential read of many segments (export). */
+    private readonly pieceBytes = PIECE_BYTES,
   ) {}
 
   /** The next fragment, or undefined when nothing more is recorded (yet). */
@@ -66,7 +73,7 @@ export class SegmentReader {
       const again = this.index.segmentById(cur.seg.id);
       if (again && again.bytes > cur.next) {
         cur.seg = again;
-        return this.readPiece(cur, PIECE_BYTES);
+        return this.readPiece(cur, this.pieceBytes);
       }
       const after = this.index.segmentAfter(this.camera, cur.seg.startMs);
       if (!after) return;
@@ -85,7 +92,7 @@ export class SegmentReader {
     try {
       head = await readRange(join(this.root, seg.file), 0, Math.min(seg.bytes || Infinity, (first?.[1] ?? 0) + MOOF_PROBE_BYTES));
     } catch {
-      this.current = { seg, init: Buffer.alloc(0), timescale: 1, tfdt0: 0, next: Infinity };
+      this.current = { seg, init: Buffer.alloc(0), timescale: 1, trexFlags: undefined, tfdt0: 0, next: Infinity };
       return;
     }
     const scan = first ? scanSegment(head.subarray(0, first[1])) : undefined;
@@ -99,9 +106,9 @@ export class SegmentReader {
       // not indexed by keyframes (or not as indexed): the whole file, scanned
       return this.readWhole(seg, seeking);
     }
-    const read: OpenRead = { seg, init: scan.init, timescale: scan.timescale, tfdt0, next: kf[1] };
+    const read: OpenRead = { seg, init: scan.init, timescale: scan.timescale, trexFlags: trexDefaultFlags(scan.init), tfdt0, next: kf[1] };
     this.current = read;
-    await this.readPiece(read, seeking ? FIRST_PIECE_BYTES : PIECE_BYTES);
+    await this.readPiece(read, seeking ? FIRST_PIECE_BYTES : this.pieceBytes);
   }
 
   /** Reads from `read.next` at least one complete fragment (more bytes while none is complete). */
@@ -116,10 +123,10 @@ export class SegmentReader {
         return;
       }
       if (piece.length === 0) return;
-      const scan = scanSegment(Buffer.concat([read.init, piece]));
-      if (scan && scan.fragments.length > 0) {
-        const base = read.next - read.init.length;
-        this.enqueue(read, scan.fragments.map((f) => ({ ...f, data: piece.subarray(f.offset - read.init.length, f.offset - read.init.length + f.length) })));
+      const scan = scanFragments(piece, read.trexFlags);
+      if (scan.fragments.length > 0) {
+        const base = read.next;
+        this.enqueue(read, scan.fragments.map((f) => ({ ...f, offset: base + f.offset, data: piece.subarray(f.offset, f.offset + f.length) })));
         read.next = base + scan.validBytes;
         return;
       }
@@ -128,7 +135,7 @@ export class SegmentReader {
   }
 
   private async readWhole(seg: SegmentRow, seeking: boolean): Promise<void> {
-    this.current = { seg, init: Buffer.alloc(0), timescale: 1, tfdt0: 0, next: Infinity };
+    this.current = { seg, init: Buffer.alloc(0), timescale: 1, trexFlags: undefined, tfdt0: 0, next: Infinity };
     let buf: Buffer;
     try {
       buf = await readRange(join(this.root, seg.file), 0, seg.bytes || Infinity);
@@ -138,7 +145,7 @@ export class SegmentReader {
     const scan = scanSegment(buf);
     const first = scan?.fragments[0];
     if (!scan || !first) return;
-    const read: OpenRead = { seg, init: scan.init, timescale: scan.timescale, tfdt0: first.tfdt, next: Infinity };
+    const read: OpenRead = { seg, init: scan.init, timescale: scan.timescale, trexFlags: trexDefaultFlags(scan.init), tfdt0: first.tfdt, next: Infinity };
     let frags = scan.fragments.map((f) => ({ ...f, data: buf.subarray(f.offset, f.offset + f.length) }));
     if (seeking) {
       let startAt = 0;
@@ -152,7 +159,8 @@ export class SegmentReader {
     this.enqueue(read, frags);
   }
 
-  private enqueue(read: OpenRead, frags: Array<{ tfdt: number; duration: number; keyframe: boolean; data: Buffer }>): void {
+  private enqueue(read: OpenRead, frags: Array<{ tfdt: number; duration: number; keyframe: boolean; data: Buffer; offset: number }>): void {
+    const file = join(this.root, read.seg.file);
     const out = frags
       .map((f) => ({
         init: read.init,
@@ -162,6 +170,8 @@ export class SegmentReader {
         keyframe: f.keyframe,
         data: f.data,
         segmentId: read.seg.id,
+        file,
+        offset: f.offset,
       }))
       .filter((f) => this.first || f.timeMs > this.lastFragmentMs + 0.5);
     this.first = false;
@@ -176,7 +186,7 @@ async function readRange(file: string, from: number, to: number): Promise<Buffer
   const fh = await open(file, 'r');
   try {
     const size = Number.isFinite(to) ? to - from : Math.max(0, (await fh.stat()).size - from);
-    const buf = Buffer.alloc(Math.max(0, size));
+    const buf = Buffer.allocUnsafe(Math.max(0, size)); // every byte returned is read from the file
     let at = 0;
     while (at < buf.length) {
       const { bytesRead } = await fh.read(buf, at, buf.length - at, from + at);

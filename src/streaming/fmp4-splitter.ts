@@ -19,7 +19,8 @@ export function readBoxes(buf: Buffer, from = 0, to = buf.length): Box[] {
   let at = from;
   while (at + 8 <= to) {
     let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
+    // four latin1 characters (String.fromCharCode: several times cheaper than toString per box)
+    const type = String.fromCharCode(buf[at + 4]!, buf[at + 5]!, buf[at + 6]!, buf[at + 7]!);
     let body = at + 8;
     if (size === 1) {
       if (at + 16 > to) break;
