@@ -15,6 +15,7 @@ import { CameraPipeline } from '../../src/vision/pipeline.js';
 import type { Zone } from '../../src/vision/zones.js';
 import { sceneFrame, SCENE_H, SCENE_W } from '../../test/vision/photo-scene.js';
 import { percentile, round } from './report.js';
+import { sumShares, threadTimes } from './thread-time.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const BENCH_ZONE: Zone = { id: 'z', cameraId: 'cam', preset: 'A', name: 'Lane', kind: 'intrusion', enabled: true, points: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], classes: ['person'], schedule: null, thresholdSec: 30, maxPersons: 5 };
@@ -28,8 +29,14 @@ export function setDetectorNice(nice: number): void {
   detectorNice = nice;
 }
 
+let perThread = 2;
+/** Frames handed to one detector thread at once (the pool's `perThread`; 1 = the last round's pool). */
+export function setPerThread(n: number): void {
+  perThread = n;
+}
+
 export function newPool(threads: number, input: InputSize): DetectorPool {
-  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input, nice: detectorNice });
+  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input, nice: detectorNice, perThread });
 }
 
 interface Cams { pipelines: CameraPipeline[]; stop: () => Promise<void>; offered: number[] }
@@ -69,7 +76,11 @@ function runCameras(pool: DetectorPool, n: number): Cams {
   };
 }
 
-export type CapacityRow = { threads: number; input: string; cameras: number; window_s: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number; cpu_cores_used: number };
+/**
+ * `detectors_*`: the detector threads' time added up, in cores (running; runnable but waiting for a
+ * core; asleep, i.e. waiting for a frame); `main_*`: this (the gateway's) thread's.
+ */
+export type CapacityRow = { threads: number; per_thread: number; input: string; cameras: number; window_s: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number; detector_cpu_ms_per_frame: number; cpu_cores_used: number; detectors_running: number; detectors_waiting_for_core: number; detectors_asleep: number; main_running: number; main_waiting_for_core: number };
 
 /** N cameras for `windowMs` after a 3 s start (not counted): one row. */
 async function capacityStep(pool: DetectorPool, threads: number, input: InputSize, n: number, windowMs: number): Promise<CapacityRow> {
@@ -78,8 +89,12 @@ async function capacityStep(pool: DetectorPool, threads: number, input: InputSiz
   const base = cams.pipelines.map((p) => ({ ...p.stats }));
   const offered0 = [...cams.offered];
   const cpu0 = process.cpuUsage();
+  const detectorTimes = threadTimes(pool.threadIds);
+  const mainTime = threadTimes([process.pid]);
   await sleep(windowMs);
   const cpu = process.cpuUsage(cpu0);
+  const detectors = sumShares(detectorTimes());
+  const main = mainTime()[0];
   const analysed = cams.pipelines.map((p, i) => p.stats.detectedFrames - base[i]!.detectedFrames);
   const offered = cams.offered.map((o, i) => o - offered0[i]!);
   const dropped = cams.pipelines.reduce((s, p, i) => s + p.stats.droppedFrames - base[i]!.droppedFrames, 0);
@@ -88,7 +103,15 @@ async function capacityStep(pool: DetectorPool, threads: number, input: InputSiz
   const frames = analysed.reduce((s, v) => s + v, 0);
   // Served: every camera had at least 95 % of the frames it sampled analysed (1.9 of 2 a second).
   const served = analysed.every((a, i) => a >= 0.95 * offered[i]!);
-  return { threads, input: `${input.width}x${input.height}`, cameras: n, window_s: windowMs / 1000, served, min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped, detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0), cpu_cores_used: round((cpu.user + cpu.system) / 1000 / windowMs, 2) };
+  return {
+    threads, per_thread: pool.perThreadDepth, input: `${input.width}x${input.height}`, cameras: n, window_s: windowMs / 1000, served,
+    min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped,
+    detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0),
+    detector_cpu_ms_per_frame: round((detectors.running * windowMs) / Math.max(1, frames), 0),
+    cpu_cores_used: round((cpu.user + cpu.system) / 1000 / windowMs, 2),
+    detectors_running: detectors.running, detectors_waiting_for_core: detectors.waiting_for_core, detectors_asleep: detectors.asleep,
+    main_running: main?.running ?? 0, main_waiting_for_core: main?.waiting_for_core ?? 0,
+  };
 }
 
 /**
