@@ -83,7 +83,7 @@ export default async function main(argv: string[]): Promise<void> {
   printTable('static scene, 20 frames: detector CPU with the gate and without', [gate]);
 
   const sampler = [await samplerCost(1, 8000), await samplerCost(4, 8000)];
-  printTable('frame sampler: one ffmpeg per camera on the simulator sub stream (decode, 2x fps filter, scale, RGB)', sampler);
+  printTable('frame sampler: one ffmpeg per camera on the simulator sub stream (decode, scale and RGB of every frame; one kept every 500 ms)', sampler);
 
   const stepMs = Number(values['step-s']) * 1000;
   const capacity = [];
