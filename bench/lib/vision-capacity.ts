@@ -15,6 +15,7 @@ import { CameraPipeline } from '../../src/vision/pipeline.js';
 import type { Zone } from '../../src/vision/zones.js';
 import { sceneFrame, SCENE_H, SCENE_W } from '../../test/vision/photo-scene.js';
 import { percentile, round } from './report.js';
+import { sumShares, threadTimes } from './thread-time.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const BENCH_ZONE: Zone = { id: 'z', cameraId: 'cam', preset: 'A', name: 'Lane', kind: 'intrusion', enabled: true, points: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], classes: ['person'], schedule: null, thresholdSec: 30, maxPersons: 5 };
@@ -28,14 +29,20 @@ export function setDetectorNice(nice: number): void {
   detectorNice = nice;
 }
 
+let perThread = 2;
+/** Frames handed to one detector thread at once (the pool's `perThread`; 1 = the last round's pool). */
+export function setPerThread(n: number): void {
+  perThread = n;
+}
+
 export function newPool(threads: number, input: InputSize): DetectorPool {
-  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input, nice: detectorNice });
+  return new DetectorPool({ threads, backend: 'wasm', minScore: 0.4, input, nice: detectorNice, perThread });
 }
 
 interface Cams { pipelines: CameraPipeline[]; stop: () => Promise<void>; offered: number[] }
 
 /** N cameras fed at 2 fps (phases spread over the 500 ms), each showing the walker. */
-function runCameras(pool: DetectorPool, n: number): Cams {
+export function runCameras(pool: DetectorPool, n: number): Cams {
   const pipelines = Array.from({ length: n }, (_, i) => {
     const p = new CameraPipeline({ cameraId: `c${i}`, detector: pool, zones: () => [BENCH_ZONE], onEvent: () => {}, settleMs: 0 });
     p.setPose(false, 'A', 0);
@@ -69,7 +76,11 @@ function runCameras(pool: DetectorPool, n: number): Cams {
   };
 }
 
-export type CapacityRow = { threads: number; input: string; cameras: number; window_s: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number; cpu_cores_used: number };
+/**
+ * `detectors_*`: the detector threads' time added up, in cores (running; runnable but waiting for a
+ * core; asleep, i.e. waiting for a frame); `main_*`: this (the gateway's) thread's.
+ */
+export type CapacityRow = { threads: number; per_thread: number; input: string; cameras: number; window_s: number; served: boolean; min_analysed_fps: number; dropped: number; detector_wall_ms_per_frame: number; detector_cpu_ms_per_frame: number; cpu_cores_used: number; detectors_running: number; detectors_waiting_for_core: number; detectors_asleep: number; main_running: number; main_waiting_for_core: number };
 
 /** N cameras for `windowMs` after a 3 s start (not counted): one row. */
 async function capacityStep(pool: DetectorPool, threads: number, input: InputSize, n: number, windowMs: number): Promise<CapacityRow> {
@@ -78,8 +89,12 @@ async function capacityStep(pool: DetectorPool, threads: number, input: InputSiz
   const base = cams.pipelines.map((p) => ({ ...p.stats }));
   const offered0 = [...cams.offered];
   const cpu0 = process.cpuUsage();
+  const detectorTimes = threadTimes(pool.threadIds);
+  const mainTime = threadTimes([process.pid]);
   await sleep(windowMs);
   const cpu = process.cpuUsage(cpu0);
+  const detectors = sumShares(detectorTimes());
+  const main = mainTime()[0];
   const analysed = cams.pipelines.map((p, i) => p.stats.detectedFrames - base[i]!.detectedFrames);
   const offered = cams.offered.map((o, i) => o - offered0[i]!);
   const dropped = cams.pipelines.reduce((s, p, i) => s + p.stats.droppedFrames - base[i]!.droppedFrames, 0);
@@ -88,7 +103,15 @@ async function capacityStep(pool: DetectorPool, threads: number, input: InputSiz
   const frames = analysed.reduce((s, v) => s + v, 0);
   // Served: every camera had at least 95 % of the frames it sampled analysed (1.9 of 2 a second).
   const served = analysed.every((a, i) => a >= 0.95 * offered[i]!);
-  return { threads, input: `${input.width}x${input.height}`, cameras: n, window_s: windowMs / 1000, served, min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped, detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0), cpu_cores_used: round((cpu.user + cpu.system) / 1000 / windowMs, 2) };
+  return {
+    threads, per_thread: pool.perThreadDepth, input: `${input.width}x${input.height}`, cameras: n, window_s: windowMs / 1000, served,
+    min_analysed_fps: round(Math.min(...analysed) / (windowMs / 1000), 2), dropped,
+    detector_wall_ms_per_frame: round(inference / Math.max(1, frames), 0),
+    detector_cpu_ms_per_frame: round((detectors.running * windowMs) / Math.max(1, frames), 0),
+    cpu_cores_used: round((cpu.user + cpu.system) / 1000 / windowMs, 2),
+    detectors_running: detectors.running, detectors_waiting_for_core: detectors.waiting_for_core, detectors_asleep: detectors.asleep,
+    main_running: main?.running ?? 0, main_waiting_for_core: main?.waiting_for_core ?? 0,
+  };
 }
 
 /**
@@ -165,27 +188,30 @@ export async function eventLoopDelay(threads: number, input: InputSize, cameras:
   let idleMax = 0;
   let busyMax = 0;
   let analysed = 0;
-  const window = async (): Promise<{ p99: number; max: number }> => {
+  const mainWait: { idle: number[]; busy: number[] } = { idle: [], busy: [] };
+  const window = async (side: 'idle' | 'busy'): Promise<{ p99: number; max: number }> => {
     const h = monitorEventLoopDelay({ resolution: 10 });
+    const main = threadTimes([process.pid]);
     h.enable();
     await sleep(windowMs);
     h.disable();
+    mainWait[side].push(main()[0]?.waiting_for_core ?? 0);
     return { p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
   };
   try {
     for (let r = 0; r < rounds; r++) {
-      const a = await window();
+      const a = await window('idle');
       idle.push(a.p99);
       idleMax = Math.max(idleMax, a.max);
       const cams = runCameras(pool, cameras);
       await sleep(1000);
-      const b = await window();
+      const b = await window('busy');
       await cams.stop();
       busy.push(b.p99);
       busyMax = Math.max(busyMax, b.max);
       analysed += cams.pipelines.reduce((s, p) => s + p.stats.detectedFrames, 0);
     }
-    return { idle_p99_ms: round(percentile(idle, 50), 1), idle_max_ms: round(idleMax, 1), detecting_p99_ms: round(percentile(busy, 50), 1), detecting_max_ms: round(busyMax, 1), idle_p99_each: idle.map((v) => round(v, 1)).join(' '), detecting_p99_each: busy.map((v) => round(v, 1)).join(' '), cameras, rounds, frames_analysed: analysed };
+    return { idle_p99_ms: round(percentile(idle, 50), 1), idle_max_ms: round(idleMax, 1), detecting_p99_ms: round(percentile(busy, 50), 1), detecting_max_ms: round(busyMax, 1), idle_p99_each: idle.map((v) => round(v, 1)).join(' '), detecting_p99_each: busy.map((v) => round(v, 1)).join(' '), cameras, rounds, frames_analysed: analysed, main_waiting_for_core_idle: round(percentile(mainWait.idle, 50), 3), main_waiting_for_core_detecting: round(percentile(mainWait.busy, 50), 3) };
   } finally {
     await pool.stop();
   }

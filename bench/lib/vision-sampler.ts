@@ -1,7 +1,7 @@
 /**
  * The vision bench's sampler measure: `cameras` frame samplers (one ffmpeg each, as the gateway
  * runs them) on the camera simulator's sub stream for `windowMs`: the CPU of each sampler ffmpeg
- * (decode of every camera frame, the 2x fps filter, scale, RGB) and how late a sampled frame is
+ * (decode, scale and RGB of every camera frame; the sampler keeps one every 1/fps) and how late a sampled frame is
  * behind the camera (the simulator's frame stamp), beside ffmpeg passing every frame.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -23,6 +23,8 @@ export class Detector {
   backendInUse: Backend | undefined;
   /** The warm-up frame's time in the thread (ms), before it said ready. */
   warmupMs: number | undefined;
+  /** The thread's Linux task id (for /proc/<pid>/task/<tid>/schedstat), undefined elsewhere. */
+  threadId: number | undefined;
 
   constructor(private readonly o: { backend: Backend; minScore: number; maxQueued?: number; input?: InputSize; /** The thread's nice value (default 10). */ nice?: number }) {}
 
@@ -38,6 +40,7 @@ export class Detector {
         if (m.type === 'ready') {
           this.backendInUse = m.backend;
           this.warmupMs = m.warmupMs;
+          this.threadId = m.tid;
           resolve();
         } else if (m.type === 'load-failed') reject(new Error(`the detector could not load its model: ${m.error}`));
         else this.onMessage(m);

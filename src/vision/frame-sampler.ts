@@ -1,6 +1,6 @@
 /**
  * Small raw frames of a camera's sub stream at a few fps: one ffmpeg per camera decodes the RTSP
- * stream, drops to `fps` and scales to width x height RGB on its stdout. The camera URL (with its
+ * stream and scales every frame to width x height RGB on its stdout; one every 1/fps is kept. The camera URL (with its
  * password) reaches ffmpeg on stdin as a one-entry ffconcat list, never on its command line (as in
  * src/streaming). Restarts with back-off whenever ffmpeg ends or stalls; nothing runs before
  * start() or after stop().
@@ -30,25 +30,41 @@ function quoted(value: string): string {
 }
 
 /**
- * ffmpeg 5.1 hands a frame to its output only when the next one comes out of the filters, so at
- * `fps` 2 each frame reached us one whole sample late (500 ms; measured against the simulator's
- * frame stamps: 1,008 ms camera -> frame at 2 fps, 308 ms with every frame passed). The filter
- * therefore keeps twice the wanted rate (the hold is half as long) and `FrameSampler` passes on
- * every frame that comes at least 3/4 of a sample after the last one it passed. `low_delay`, no
- * probing (the SDP has the parameter sets) and one decoder thread (no frame-threading delay; one
- * thread per camera is also the cheapest way to decode many small streams) as in src/streaming.
+ * Every decoded frame leaves ffmpeg (scaled, RGB) and `FrameSampler` keeps one every 1/fps: any
+ * filter that drops frames in ffmpeg 5.1 (`fps`, `select`) made each kept frame wait in ffmpeg for
+ * several input frames, and the rawvideo output held a frame's last bytes in its write buffer
+ * until the next one. Measured on the simulator's 10 fps sub stream against its frame stamps
+ * (camera -> frame in Node, median): every frame passed with `-flush_packets 1` 210 ms; `fps=2`
+ * 713 ms; `fps=4` (the last round's sampler) 471-507 ms; `select` every 0.45 s 613 ms.
+ * The frames not kept are counted and thrown away as they arrive, never copied.
+ * `low_delay`, no probing (the SDP has the parameter sets) and one decoder thread (no
+ * frame-threading delay; one thread per camera is also the cheapest way to decode many small
+ * streams) as in src/streaming.
  */
-export const SAMPLER_OVERSAMPLE = 2;
-
-export function samplerArgs(o: Pick<FrameSamplerOptions, 'width' | 'height' | 'fps'>): string[] {
+export function samplerArgs(o: Pick<FrameSamplerOptions, 'width' | 'height'>): string[] {
   return [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
     '-f', 'concat', '-safe', '0', '-auto_convert', '0', '-protocol_whitelist', 'pipe,rtsp,rtsps,rtp,tcp,udp,tls',
     '-flags', 'low_delay', '-analyzeduration', '0', '-probesize', '32', '-threads', '1',
     '-i', 'pipe:0', '-an', '-sn', '-dn',
-    '-vf', `fps=${o.fps * SAMPLER_OVERSAMPLE},scale=${o.width}:${o.height}`,
-    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-vf', `scale=${o.width}:${o.height}`,
+    '-pix_fmt', 'rgb24', '-flush_packets', '1', '-f', 'rawvideo', 'pipe:1',
   ];
+}
+
+/**
+ * Which frames to keep: the first that starts arriving at most `slackMs` before the next due time,
+ * then one every 1000/fps ms after it (a late stream restarts the clock instead of bursting).
+ */
+export class FrameThinner {
+  private due = -Infinity;
+  constructor(private readonly periodMs: number, private readonly slackMs = 40) {}
+
+  keep(now: number): boolean {
+    if (now < this.due - this.slackMs) return false;
+    this.due = (now - this.due > this.periodMs ? now : this.due) + this.periodMs;
+    return true;
+  }
 }
 
 export class FrameSampler {
@@ -58,7 +74,6 @@ export class FrameSampler {
   private watchdog: NodeJS.Timeout | undefined;
   private delayMs = 500;
   private lastOutput = 0;
-  private lastPassed = -Infinity;
   frames = 0;
   restarts = 0;
 
@@ -108,24 +123,24 @@ export class FrameSampler {
     const child = spawn(this.o.ffmpegPath, samplerArgs(this.o), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.lastOutput = Date.now();
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    const thinner = new FrameThinner(1000 / this.o.fps);
+    /** The frame being received: its bytes so far, and where they go (null: a frame not kept). */
+    let filled = 0;
+    let frame: Uint8Array | null = null;
     child.stdout.on('data', (chunk: Buffer) => {
       this.lastOutput = Date.now();
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= frameBytes) {
-        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-        const rest = all.subarray(frameBytes);
-        pending = rest.length ? [rest] : [];
-        pendingBytes = rest.length;
+      for (let off = 0; off < chunk.length;) {
+        if (filled === 0) frame = thinner.keep(Date.now()) ? new Uint8Array(frameBytes) : null;
+        const n = Math.min(frameBytes - filled, chunk.length - off);
+        frame?.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled < frameBytes) break;
+        filled = 0;
         this.delayMs = 500;
-        const now = Date.now();
-        if (now - this.lastPassed < 750 / this.o.fps) continue; // the oversampled frame in between
-        this.lastPassed = now;
-        const frame = new Uint8Array(all.buffer, all.byteOffset, frameBytes).slice();
+        if (!frame) continue;
         this.frames++;
-        this.o.onFrame({ rgb: frame, width: this.o.width, height: this.o.height, at: now });
+        this.o.onFrame({ rgb: frame, width: this.o.width, height: this.o.height, at: Date.now() });
       }
     });
     let errText = '';

@@ -1,8 +1,9 @@
 /**
  * Accuracy of the shipped detector on real photographs with a clear licence (test/vision/photos,
- * from Debian's python3-skimage; see labels.json): every labelled person found with IoU >= 0.5,
- * nothing watched found where nothing is. Runs the real model on the wasm backend, in the
- * detector's own thread for one photo (the path the gateway uses).
+ * from Debian's python3-skimage and opencv-doc; see labels.json): every labelled person found with
+ * IoU >= 0.5 at the default score, the labelled car at 0.25, nothing watched found where nothing
+ * is. Runs the real model on the wasm backend, in the detector's own thread for one photo (the
+ * path the gateway uses).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,20 +43,37 @@ describe('detector accuracy on labelled photographs', () => {
   }, 60_000);
   afterAll(() => core?.dispose());
 
-  it('finds the labelled persons (IoU >= 0.5) and nothing watched in the empty scenes', async () => {
+  /** Every photo scored at `minScore`, per class (person, car) and over the set. */
+  async function scoreSet(minScore: number): Promise<{ all: ReturnType<typeof summarise>; byClass: Record<string, ReturnType<typeof summarise>> }> {
     const counts: AccuracyCount[] = [];
+    const byClass: Record<string, AccuracyCount[]> = { person: [], car: [] };
     for (const img of labels.images) {
       const { rgb, width, height } = decode(img.file);
-      const found = await core.detect(rgb, width, height, 0.4);
+      const found = await core.detect(rgb, width, height, minScore);
       const expected = img.objects.map((o) => ({ label: o.label, box: { x: o.box[0] / width, y: o.box[1] / height, w: o.box[2] / width, h: o.box[3] / height } }));
       const c = scoreImage(expected, found);
       counts.push(c);
-      console.log(`${img.file}: expected ${expected.length}, found ${found.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', ') || 'nothing'}, IoU ${c.matchedIou.map((v) => v.toFixed(2)).join(' ')}`);
+      for (const label of Object.keys(byClass)) byClass[label]!.push(scoreImage(expected.filter((e) => e.label === label), found.filter((d) => d.label === label)));
+      console.log(`minScore ${minScore} ${img.file}: expected ${expected.map((e) => e.label).join(', ') || 'nothing'}, found ${found.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', ') || 'nothing'}, IoU ${c.matchedIou.map((v) => v.toFixed(2)).join(' ')}`);
     }
-    const s = summarise(counts);
-    console.log(`recall ${s.recall.toFixed(2)} precision ${s.precision.toFixed(2)} (TP ${s.truePositives}, FP ${s.falsePositives}, FN ${s.falseNegatives})`);
-    expect(s.recall).toBe(1);
-    expect(s.precision).toBe(1);
+    const all = summarise(counts);
+    console.log(`minScore ${minScore}: recall ${all.recall.toFixed(2)} precision ${all.precision.toFixed(2)} (TP ${all.truePositives}, FP ${all.falsePositives}, FN ${all.falseNegatives})`);
+    return { all, byClass: Object.fromEntries(Object.entries(byClass).map(([k, v]) => [k, summarise(v)])) };
+  }
+
+  it('finds the labelled persons (IoU >= 0.5) and nothing watched in the empty scenes at the default score (0.4)', async () => {
+    const s = await scoreSet(0.4);
+    expect(s.byClass.person!.recall).toBe(1);
+    expect(s.all.precision).toBe(1);
+    // The blurred car scores 0.30 at the default 320x192 input: missed at 0.4 (docs/vision.md).
+    expect(s.byClass.car!.truePositives + s.byClass.car!.falseNegatives).toBe(1);
+  }, 120_000);
+
+  it('finds the labelled car and the persons (IoU >= 0.5) at score 0.25, still with nothing watched in the empty scenes', async () => {
+    const s = await scoreSet(0.25);
+    expect(s.byClass.car!.recall).toBe(1);
+    expect(s.byClass.person!.recall).toBe(1);
+    expect(s.all.precision).toBe(1);
   }, 120_000);
 
   it('gives the same answer from its own thread', async () => {

@@ -117,4 +117,22 @@ describe('vision pipeline on a photographed person', () => {
       await pool.stop();
     }
   }, 60_000);
+
+  it('hands a busy detector thread its next frame at once (it starts on it without waiting for this thread), and answers in order', async () => {
+    const pool = new DetectorPool({ threads: 1, backend: 'wasm', minScore: 0.4, input: { width: 320, height: 192 } });
+    await pool.start();
+    try {
+      const frames = [sceneFrame({ x: 0.3, y: 0.9 }), sceneFrame(null)];
+      const order: number[] = [];
+      const results = frames.map((rgb, i) => pool.detect(rgb, SCENE_W, SCENE_H).then((r) => (order.push(i), r)));
+      // Both frames are with the thread: none waits in the pool for the first result to come back.
+      expect(pool.waiting).toBe(0);
+      const [withPerson, empty] = await Promise.all(results);
+      expect(order).toEqual([0, 1]);
+      expect(withPerson!.detections.some((d) => d.label === 'person')).toBe(true);
+      expect(empty!.detections.some((d) => d.label === 'person')).toBe(false);
+    } finally {
+      await pool.stop();
+    }
+  }, 60_000);
 });
