@@ -37,6 +37,8 @@ function quoted(value: string): string {
  * (camera -> frame in Node, median): every frame passed with `-flush_packets 1` 210 ms; `fps=2`
  * 713 ms; `fps=4` (the last round's sampler) 471-507 ms; `select` every 0.45 s 613 ms.
  * The frames not kept are counted and thrown away as they arrive, never copied.
+ * Only the video track is set up (`allowed_media_types video`): a camera that also sends sound
+ * would otherwise stop the 32-byte probe at its first audio packet, before the first picture.
  * `low_delay`, no probing (the SDP has the parameter sets) and one decoder thread (no
  * frame-threading delay; one thread per camera is also the cheapest way to decode many small
  * streams) as in src/streaming.
@@ -148,7 +150,7 @@ export class FrameSampler {
       if (errText.length < 2000) errText += c.toString();
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(['ffconcat version 1.0', `file ${quoted(source.rtspUrl)}`, `option rtsp_transport ${this.o.rtspTransport ?? 'tcp'}`, 'option timeout 5000000', 'option analyzeduration 0', 'option probesize 32', ''].join('\n'));
+    child.stdin.end(['ffconcat version 1.0', `file ${quoted(source.rtspUrl)}`, `option rtsp_transport ${this.o.rtspTransport ?? 'tcp'}`, 'option timeout 5000000', 'option analyzeduration 0', 'option probesize 32', 'option allowed_media_types video', ''].join('\n'));
     child.once('close', (code) => {
       if (this.child === child) this.child = undefined;
       if (!this.running) return;

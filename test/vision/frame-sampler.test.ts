@@ -85,4 +85,31 @@ describe('frame sampler', () => {
     expect(median(gaps)).toBeLessThanOrEqual(550);
     expect(median(steady) - median(baseline)).toBeLessThan(100);
   }, 40_000);
+
+  it('samples a camera that also sends sound (its audio track is not set up)', async () => {
+    const withAudio = await startCameraSimulator({ name: 'Gate mic', audio: 'pcmu', sub: { width: 640, height: 360, fps: 10, bitrateKbps: 512 } });
+    try {
+      const micUrl = withAudio.urls.rtsp.sub!.replace('rtsp://', `rtsp://${withAudio.credentials.username}:${withAudio.credentials.password}@`);
+      let frames = 0;
+      const sampler = new FrameSampler({
+        cameraId: 'gate-mic',
+        resolve: () => Promise.resolve({ rtspUrl: micUrl } as never),
+        ffmpegPath: resolveFfmpeg().path,
+        width: W,
+        height: H,
+        fps: 2,
+        log: silentLogger(),
+        onFrame: (f) => {
+          if (decodeFrameStampRgb(f.rgb, f.width, f.height)) frames++;
+        },
+      });
+      sampler.start();
+      const until = Date.now() + 15_000;
+      while (frames < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      await sampler.stop();
+      expect(frames).toBeGreaterThanOrEqual(3);
+    } finally {
+      await withAudio.stop();
+    }
+  }, 30_000);
 });
