@@ -168,25 +168,33 @@ describe('playback in Chromium', () => {
     // 8x for a few seconds of wall time needs half a minute of recording ahead of T (not the live edge)
     await waitFor(() => Date.now() > recordedFrom + 36_000, 40_000);
     const T = Math.round(recordedFrom + 1000);
-    await open(`cameras=east&at=${T}&speed=8`);
-    // measured from a picture of this playback once it moves (not the paused picture of the test before)
-    let first: Awaited<ReturnType<typeof shownStamps>> | undefined;
-    await waitFor(async () => {
-      const s = await shownStamps(page);
-      const w = s.stamps.east?.wallMs ?? 0;
-      if (w < T + 800 || w > T + 8000) return false;
-      first = s;
-      return true;
-    }, 15_000, 'playing at 8x from T');
-    await new Promise((r) => setTimeout(r, 2500));
-    const last = await shownStamps(page);
-    const from = first!.stamps.east!.wallMs;
-    const to = last.stamps.east!.wallMs;
-    const rate = (to - from) / (last.at - first!.at);
-    const where = `stamps T+${from - T} -> T+${to - T} ms in ${last.at - first!.at} ms; recorded up to ${last.at - T} ms after T`;
+    // Chromium decodes 120 pictures a second at 8x; on a machine busy with other tests it can stall
+    // for a moment. Up to three tries from T, 2.5 s each: the rate must be right in one of them (a
+    // player that plays at the wrong speed is wrong in all three).
+    const tries: string[] = [];
+    let rate = 0;
+    for (let i = 0; i < 3 && !(rate > 7 && rate < 9); i++) {
+      await open(`cameras=east&at=${T}&speed=8&try=${i}`); // a new link each try (the same one would not change the hash)
+      // measured from a picture of this playback once it moves (not the paused picture of the test before)
+      let first: Awaited<ReturnType<typeof shownStamps>> | undefined;
+      await waitFor(async () => {
+        const s = await shownStamps(page);
+        const w = s.stamps.east?.wallMs ?? 0;
+        if (w < T + 800 || w > T + 8000) return false;
+        first = s;
+        return true;
+      }, 15_000, 'playing at 8x from T');
+      await new Promise((r) => setTimeout(r, 2500));
+      const last = await shownStamps(page);
+      const from = first!.stamps.east!.wallMs;
+      const to = last.stamps.east!.wallMs;
+      rate = (to - from) / (last.at - first!.at);
+      tries.push(`stamps T+${from - T} -> T+${to - T} ms in ${last.at - first!.at} ms (recorded up to ${last.at - T} ms after T)`);
+    }
+    const where = tries.join('; ');
     expect(rate, where).toBeGreaterThan(7);
     expect(rate, where).toBeLessThan(9);
-  }, 90_000);
+  }, 150_000);
 
   it('two cameras played together show pictures stamped within 100 ms of each other', async () => {
     // Two cameras in step show stamps one frame interval apart at most, where both cameras took
