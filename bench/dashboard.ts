@@ -9,7 +9,7 @@
  * The first picture is timed with the grid's streams warm (the goal) and cold (a baseline), with
  * the 1-minute load average before and after. Writes bench/results/dashboard.json.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { build } from 'vite';
 import { launchChromium } from '../test/helpers/browser.js';
 import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
 import { cellChangeMs, firstTileMs, lostOverlayMs, pageSwitchGapsMs, waitUntil } from './lib/console-timings.js';
-import { login, startGateway } from './lib/dashboard-gateway.js';
+import { login, startGateway, stopDashboardRun } from './lib/dashboard-gateway.js';
 import { measureUsage } from './lib/process-usage.js';
 import { keepStreamsWarm } from './lib/stream-keepers.js';
 import { percentile, printTable, round, writeResult } from './lib/report.js';
@@ -148,10 +148,6 @@ export default async function dashboardBench(args: string[]): Promise<void> {
     ]);
     console.log(`wrote ${writeResult('dashboard', result)}`);
   } finally {
-    await browser.close();
-    gateway.child.kill('SIGTERM');
-    await new Promise((r) => gateway.child.once('exit', r));
-    await Promise.all(cameras.map((c) => c.stop()));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopDashboardRun({ browser, gateway, cameras, dataDir });
   }
 }

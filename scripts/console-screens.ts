@@ -6,12 +6,12 @@
  * (a saved view, 夜班大门 with the 9th camera in cell 1, restored after a reload). Default folder:
  * /work/screens. Not a test: it checks only that what it photographs is on the page.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitUntil } from '../bench/lib/console-timings.js';
-import { login, startGateway } from '../bench/lib/dashboard-gateway.js';
+import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startCameras } from '../test/dashboard/helpers.js';
 
@@ -63,10 +63,6 @@ try {
   console.log(`console-saved-view.png: after reload the view "${chosen}" with cell 1 = ${await page.locator('.grid .cell[data-cell="0"] .tile').getAttribute('data-camera')}`);
   await context.close();
 } finally {
-  await browser.close();
-  gateway.child.kill('SIGTERM');
-  await new Promise((r) => gateway.child.once('exit', r));
-  await Promise.all(cameras.map((c) => c.stop()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopDashboardRun({ browser, gateway, cameras, dataDir });
 }
 process.exit(0);

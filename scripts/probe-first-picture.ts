@@ -7,12 +7,12 @@
  * gateway took to answer a static file meanwhile (its event loop's delay). A diagnostic, not a
  * benchmark: `npm run bench -- dashboard` gives the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
-import { login, startGateway } from '../bench/lib/dashboard-gateway.js';
+import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { percentile } from '../bench/lib/report.js';
 import { keepStreamsWarm, type StreamKeepers } from '../bench/lib/stream-keepers.js';
 import { launchChromium } from '../test/helpers/browser.js';
@@ -102,10 +102,6 @@ try {
   console.log(`drawn first by: ${drawnBy.join(' ')}`);
   console.log(`static file from the gateway, idle console ms: ${f(idle.delays)}; while consoles open: ${f(openDelays)}`);
 } finally {
-  await browser.close();
-  gateway.child.kill('SIGTERM');
-  await new Promise((r) => gateway.child.once('exit', r));
-  await Promise.all(cameras.map((c) => c.stop()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopDashboardRun({ browser, gateway, cameras, dataDir });
 }
 process.exit(0);

@@ -7,11 +7,11 @@
  * player of each camera open, so the gateway's streams already run (the GOP cache is served).
  * A diagnostic, not a benchmark: `npm run bench -- dashboard` gives the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
-import { login, startGateway } from '../bench/lib/dashboard-gateway.js';
+import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startCameras } from '../test/dashboard/helpers.js';
 
@@ -96,10 +96,6 @@ try {
   }
   for (const p of warmPages) await p.close();
 } finally {
-  await browser.close();
-  gateway.child.kill('SIGTERM');
-  await new Promise((r) => gateway.child.once('exit', r));
-  await Promise.all(cameras.map((c) => c.stop()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopDashboardRun({ browser, gateway, cameras, dataDir });
 }
 process.exit(0);

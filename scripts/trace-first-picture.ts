@@ -6,12 +6,12 @@
  * states and the first picture), relative to `page.goto`, then the median of each hop over the
  * runs. A diagnostic, not a benchmark: `npm run bench -- dashboard` gives the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
-import { login, startGateway } from '../bench/lib/dashboard-gateway.js';
+import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
 
@@ -126,10 +126,6 @@ try {
   console.log(`\n--- medians over ${runs} runs (ms after page.goto)`);
   for (const [what, at] of [...hops].sort((a, b) => median(a[1]) - median(b[1]))) if (at.length >= runs / 2) console.log(`${String(Math.round(median(at))).padStart(6)}  ${what}`);
 } finally {
-  await browser.close();
-  gateway.child.kill('SIGTERM');
-  await new Promise((r) => gateway.child.once('exit', r));
-  await Promise.all(cameras.map((c) => c.stop()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopDashboardRun({ browser, gateway, cameras, dataDir });
 }
 process.exit(0);

@@ -1,6 +1,6 @@
 /** The gateway as its own process for the dashboard bench and trace (a config file with the given cameras). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../../src/core/net.js';
@@ -60,3 +60,12 @@ export async function login(url: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
+
+/** Ends a dashboard run: the browser, then the gateway (SIGTERM, waits for its exit), the cameras, and the data folder. */
+export async function stopDashboardRun(run: { browser: { close(): Promise<void> }; gateway: { child: ChildProcess }; cameras: ReadonlyArray<{ stop(): Promise<void> }>; dataDir: string }): Promise<void> {
+  await run.browser.close();
+  run.gateway.child.kill('SIGTERM');
+  await new Promise((r) => run.gateway.child.once('exit', r));
+  await Promise.all(run.cameras.map((c) => c.stop()));
+  rmSync(run.dataDir, { recursive: true, force: true });
+}

@@ -13,11 +13,16 @@ import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif
 import { decodeFrameStampRgb } from '../../simulators/onvif-camera/scene.js';
 import { resolveFfmpeg } from '../../src/core/ffmpeg.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { FrameSampler } from '../../src/vision/frame-sampler.js';
+import { FrameSampler, type FrameSamplerOptions } from '../../src/vision/frame-sampler.js';
 
 const W = 512;
 const H = 288;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+/** A 2 fps sampler of the camera at `url`, scaled to W x H. */
+function samplerOf(cameraId: string, url: string, onFrame: FrameSamplerOptions['onFrame']): FrameSampler {
+  return new FrameSampler({ cameraId, resolve: () => Promise.resolve({ rtspUrl: url } as never), ffmpegPath: resolveFfmpeg().path, width: W, height: H, fps: 2, log: silentLogger(), onFrame });
+}
 
 describe('frame sampler', () => {
   let sim: RunningCamera;
@@ -52,19 +57,10 @@ describe('frame sampler', () => {
   it('passes frames at the asked rate, as late as the stream itself (within 100 ms)', async () => {
     const lags: number[] = [];
     const arrivals: number[] = [];
-    const sampler = new FrameSampler({
-      cameraId: 'lane',
-      resolve: () => Promise.resolve({ rtspUrl: url } as never),
-      ffmpegPath: resolveFfmpeg().path,
-      width: W,
-      height: H,
-      fps: 2,
-      log: silentLogger(),
-      onFrame: (f) => {
-        arrivals.push(f.at);
-        const stamp = decodeFrameStampRgb(f.rgb, f.width, f.height);
-        if (stamp) lags.push(f.at - stamp.wallMs);
-      },
+    const sampler = samplerOf('lane', url, (f) => {
+      arrivals.push(f.at);
+      const stamp = decodeFrameStampRgb(f.rgb, f.width, f.height);
+      if (stamp) lags.push(f.at - stamp.wallMs);
     });
     // Both at once, so that the machine's load falls on both alike.
     sampler.start();
@@ -91,17 +87,8 @@ describe('frame sampler', () => {
     try {
       const micUrl = withAudio.urls.rtsp.sub!.replace('rtsp://', `rtsp://${withAudio.credentials.username}:${withAudio.credentials.password}@`);
       let frames = 0;
-      const sampler = new FrameSampler({
-        cameraId: 'gate-mic',
-        resolve: () => Promise.resolve({ rtspUrl: micUrl } as never),
-        ffmpegPath: resolveFfmpeg().path,
-        width: W,
-        height: H,
-        fps: 2,
-        log: silentLogger(),
-        onFrame: (f) => {
-          if (decodeFrameStampRgb(f.rgb, f.width, f.height)) frames++;
-        },
+      const sampler = samplerOf('gate-mic', micUrl, (f) => {
+        if (decodeFrameStampRgb(f.rgb, f.width, f.height)) frames++;
       });
       sampler.start();
       const until = Date.now() + 15_000;
