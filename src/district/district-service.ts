@@ -30,6 +30,7 @@ export class DistrictService implements Service {
   private jsm: JetStreamManager | undefined;
   private server: Server | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private notices: NoticeSender | undefined;
 
   constructor(private readonly deps: { config: DistrictConfig; log: Logger; staticDir?: string }) {}
 
@@ -69,15 +70,15 @@ export class DistrictService implements Service {
     this.ingest = new DistrictIngest({ pool, log });
     await this.ingest.start(await this.js.consumers.get(SITES_STREAM, INGEST_CONSUMER));
     const clips = new DistrictClips({ pool, js: () => this.js!, jsm: () => this.jsm!, ffmpeg: () => resolveFfmpeg().path, maxSeconds: config.clips.maxSeconds, timeoutMs: config.clips.convertTimeoutMs });
-    const notices = new NoticeSender({
+    const notices = (this.notices = new NoticeSender({
       pool,
       js: () => this.js!,
       jsm: () => this.jsm!,
       clips,
       knownSites: async () => (await pool.query<{ id: string }>('SELECT id FROM sites ORDER BY id')).rows.map((r) => r.id),
       log,
-    });
-    await notices.republishPending();
+    }));
+    await notices.start();
     const app = districtApp({ pool, users, notices, clips, config, log, ...(this.deps.staticDir ? { staticDir: this.deps.staticDir } : {}) });
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
@@ -108,6 +109,7 @@ export class DistrictService implements Service {
       server.closeAllConnections();
       await closed;
     }
+    await this.notices?.stop();
     await this.ingest?.stop();
     await this.nc?.drain().catch(() => {});
     this.nc = undefined;

@@ -51,6 +51,12 @@ export interface NoticeMessage {
  * reports back through its own uplink (kind notice-state).
  */
 export class NoticeSender {
+  private stopped = true;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = 0;
+  private retryAgain = false;
+  private retrying: Promise<void> | undefined;
+
   constructor(private readonly deps: { pool: pg.Pool; js: () => JetStreamClient; jsm: () => JetStreamManager; clips: DistrictClips; knownSites: () => Promise<string[]>; log: Logger }) {}
 
   async send(request: NoticeRequest, by: string): Promise<{ id: string; sites: string[] }> {
@@ -98,31 +104,85 @@ export class NoticeSender {
     return { id, sites };
   }
 
-  /** Publishes to every site still `pending` (at send, and again at start for any a crash left). */
-  async publish(message: NoticeMessage, sites: readonly string[]): Promise<void> {
+  /**
+   * Hands the notice to the cluster for each site (its delivery goes from `pending` to `sent`);
+   * true when every site's copy was taken. A republish is safe: the Nats-Msg-Id makes JetStream
+   * drop a second copy.
+   */
+  private async publish(message: NoticeMessage, sites: readonly string[]): Promise<boolean> {
+    let all = true;
     for (const site of sites) {
       try {
         await ensureSiteConsumer(this.deps.jsm(), site);
         await this.deps.js().publish(`notice.${site}`, JSON.stringify(message), { msgID: `notice/${message.id}/${site}` });
         await this.deps.pool.query(`UPDATE notice_deliveries SET state = 'sent', rank = 1, updated_at = now() WHERE notice_id = $1 AND site_id = $2 AND rank < 1`, [message.id, site]);
       } catch (err) {
+        all = false;
         this.deps.log.warn({ notice: message.id, site, err: String(err) }, 'notice not yet handed to the cluster; tried again later');
       }
     }
+    if (!all) this.retryLater();
+    return all;
   }
 
-  /** Notices whose hand-over to the cluster did not happen (the district stopped in between). */
-  async republishPending(): Promise<void> {
+  /**
+   * While the cluster refuses (a node just killed, a leader being elected, the link down), every
+   * pending hand-over is tried again after 1 s, then 2, 4 … up to 15 s apart, until none is left.
+   */
+  private retryLater(): void {
+    if (this.stopped) return;
+    if (this.retrying || this.retryTimer) {
+      this.retryAgain = true;
+      return;
+    }
+    this.retryMs = Math.min(Math.max(this.retryMs * 2, 1000), 15_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.retryAgain = false;
+      this.retrying = this.handOverPending()
+        .catch((err: unknown) => {
+          this.deps.log.warn({ err: String(err) }, 'pending notices not readable; tried again later');
+          return false;
+        })
+        .then((done) => {
+          this.retrying = undefined;
+          if (done && !this.retryAgain) this.retryMs = 0;
+          else this.retryLater();
+        });
+    }, this.retryMs);
+  }
+
+  /** At the district's start: hands over what a crash left pending, then retries until it is all taken. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.handOverPending().catch((err: unknown) => {
+      this.deps.log.warn({ err: String(err) }, 'pending notices not readable; tried again later');
+      this.retryLater();
+    });
+  }
+
+  /** Stops the retries (the district is stopping); waits for one in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    await this.retrying;
+  }
+
+  /** Notices whose hand-over to the cluster did not happen (the district stopped in between, or the cluster refused). */
+  private async handOverPending(): Promise<boolean> {
     const { rows } = await this.deps.pool.query<{ id: string; created_by: string; content: NoticeContent & { repeat: number }; groups: string[]; priority: 'normal' | 'urgent'; play_at: Date | null; expires_at: Date; sites: string[] }>(
       `SELECT n.id, n.created_by, n.content, n.groups, n.priority, n.play_at, n.expires_at, array_agg(d.site_id) AS sites
        FROM notices n JOIN notice_deliveries d ON d.notice_id = n.id WHERE d.rank = 0 AND n.expires_at > now() GROUP BY n.id`,
     );
+    let all = true;
     for (const r of rows) {
       const { repeat, ...content } = r.content;
-      await this.publish(
+      all = (await this.publish(
         { id: r.id, content: content as NoticeContent, groups: r.groups, priority: r.priority, repeat, playAt: r.play_at?.toISOString() ?? null, expiresAt: r.expires_at.toISOString(), createdBy: r.created_by },
         r.sites,
-      );
+      )) && all;
     }
+    return all;
   }
 }

@@ -8,7 +8,13 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/barrier-gateway.ts', import.m
 /** A gateway in a child process (for SIGKILL tests): same config file and data directory on every start. */
 export class GatewayProcess {
   private child: ChildProcess | undefined;
+  private said = '';
   url = '';
+
+  /** The last 20 KB its process wrote (its log), for a failing test's message. */
+  get output(): string {
+    return this.said;
+  }
 
   constructor(
     private readonly dir: string,
@@ -21,7 +27,8 @@ export class GatewayProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, join(this.dir, 'gateway.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let err = '';
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const keep = (d: Buffer) => (this.said = (this.said + d.toString()).slice(-20_000));
+    child.stderr?.on('data', (d: Buffer) => ((err += d.toString()), keep(d)));
     this.url = await new Promise<string>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`gateway process did not start: ${err}`)), 60_000); // a loaded CI machine can take > 20 s to start a gateway in a fresh process
@@ -39,7 +46,7 @@ export class GatewayProcess {
       });
     });
     child.stdout?.removeAllListeners('data');
-    child.stdout?.resume();
+    child.stdout?.on('data', keep);
   }
 
   /** SIGKILL: no chance to flush, acknowledge or say goodbye. */

@@ -76,7 +76,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry, a
         http: { host: '127.0.0.1', port: await freePort() },
         users: DISTRICT_USERS,
         sites: SITES.map((id) => ({ id, name: id })),
-        log: { level: 'warn', pretty: false },
+        log: { level: 'info', pretty: false },
       }),
     );
     let districtUrl = '';
@@ -101,7 +101,7 @@ describe('district acceptance: three sites, faults, exactly one row per entry, a
         http: { host: '127.0.0.1', port: await freePort() },
         mqtt: { devices: [...devices, { id: speaker.id, kind: 'speakers', password: speaker.password, groups: speaker.groups }], embedded: { host: '127.0.0.1', port: mqttPort } },
         storage: { dataDir: join(dir, 'data') },
-        log: { level: 'warn', pretty: false },
+        log: { level: 'info', pretty: false },
         uplink: { enabled: true, servers: links.map((l) => `nats://127.0.0.1:${l.port}`), discoverServers: false, user: creds.user, password: creds.password },
       });
       await gateway.start();
@@ -156,7 +156,12 @@ describe('district acceptance: three sites, faults, exactly one row per entry, a
     await waitFor(async () => {
       const d = await deliveries(districtUrl, officer, noticeId);
       return d.west === 'played' && d.south === 'played';
-    }, 45_000, 'west and south played the notice');
+    }, 45_000, 'west and south played the notice').catch(async (err: Error) => {
+      // what each side said, so that a failure in CI tells where the notice stopped
+      const states = JSON.stringify(await deliveries(districtUrl, officer, noticeId));
+      const said = [`district: ${district!.stdout.slice(-3000)}`, ...sites.map((s) => `${s.id}: ${s.gateway.output.slice(-3000)} speaker: ${s.speakers.stdout.slice(-1000)}`)];
+      throw new Error(`${err.message}; deliveries ${states}\n${said.join('\n')}`);
+    });
     expect((await deliveries(districtUrl, officer, noticeId)).east).toBe('sent');
     const remaining = LINK_DOWN_MS - (Date.now() - cutAt);
     if (remaining > 0) await sleep(remaining);

@@ -192,4 +192,24 @@ describe('notices from the district play once at every site', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
+
+  it('a notice the cluster refuses at sending (two of three nodes down) is handed over once it answers again, without a restart of the district', async () => {
+    const officer = (await call('/api/district/login', { json: { name: DISTRICT_USERS[0]!.name, password: DISTRICT_USERS[0]!.password } })).body.token as string;
+    const before = plays(north);
+    await cluster.kill(1);
+    await cluster.kill(2);
+    try {
+      const sent = await call('/api/district/notices', { token: officer, json: { content: { kind: 'tts', text: 'Notice from the street office: sent while the cluster was down.', language: 'en' }, sites: ['north'] } });
+      // stored at the district: the officer's notice is not lost, it waits to be handed over
+      expect(sent.status).toBe(200);
+      const id = sent.body.id as string;
+      expect((await deliveries(officer, id)).north).toBe('pending');
+      await cluster.restart(1);
+      await cluster.restart(2);
+      await waitFor(async () => (await deliveries(officer, id)).north === 'played', 60_000, 'north played the notice once the cluster answered');
+      expect(plays(north)).toBe(before + 1);
+    } finally {
+      for (const i of [1, 2]) if (cluster.nodes[i]!.pid === undefined) await cluster.restart(i);
+    }
+  }, 120_000);
 });

@@ -8,6 +8,8 @@ export interface Child {
   /** Sends the signal and waits for the exit. */
   signal(signal: NodeJS.Signals): Promise<void>;
   readonly stderr: string;
+  /** The last 100 KB of its standard output (for a failing test's message). */
+  readonly stdout: string;
 }
 
 /** A TypeScript module or the CLI in a child process of its own (tsx), its output kept for waits. */
@@ -22,6 +24,9 @@ export function startTs(file: string, args: string[], options: { cwd?: string; n
     process: child,
     get stderr() {
       return err;
+    },
+    get stdout() {
+      return out;
     },
     async waitFor(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

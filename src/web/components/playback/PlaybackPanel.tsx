@@ -55,6 +55,9 @@ export function PlaybackPanel() {
   const players = useRef<Record<string, PlaybackPlayer>>({});
   const videos = useRef<Record<string, HTMLVideoElement | null>>({});
   const origin = useRef(Date.now() - 8 * 86_400_000);
+  /** Counts requests after the first: the same link (or alarm) opened again plays from its moment again. */
+  const [request, setRequest] = useState(0);
+  const firstRequest = useRef(playbackRequest.value);
 
   useEffect(() => {
     const r = playbackRequest.value;
@@ -63,6 +66,7 @@ export function PlaybackPanel() {
       setAt(r.at);
       setSpeed(r.speed ?? 1);
       setPaused(r.paused ?? false);
+      if (r !== firstRequest.current) setRequest((n) => n + 1);
     }
   }, [playbackRequest.value]);
 
@@ -121,7 +125,7 @@ export function PlaybackPanel() {
       for (const p of Object.values(players.current)) p.close();
       players.current = {};
     };
-  }, [picked.join(','), at]);
+  }, [picked.join(','), at, request]);
 
   const all = (f: (p: PlaybackPlayer) => void): void => Object.values(players.current).forEach(f);
   const seek = (ms: number): void => all((p) => p.seek(ms));
