@@ -17,7 +17,10 @@ export interface MotionGateOptions {
   blockFraction?: number;
   /** Changed fraction of the picture over which the change is taken for lighting. Default 0.6. */
   lightingFraction?: number;
-  /** Background learning rate per frame. Default 0.05. */
+  /**
+   * Background learning rate per 500 ms (one frame at 2 fps): a gate fed frames with their times
+   * learns at the same pace whatever the frame rate. Default 0.05.
+   */
   learnRate?: number;
 }
 
@@ -35,6 +38,7 @@ const NONE: MotionResult = { motion: false, changedFraction: 0, regions: [], lig
 
 export class MotionGate {
   private background: Float32Array | undefined;
+  private lastAt: number | undefined;
   private gridW = 0;
   private gridH = 0;
   private readonly o: Required<MotionGateOptions>;
@@ -46,12 +50,18 @@ export class MotionGate {
   /** Forget the background (after the camera moved: the old picture means nothing). */
   reset(): void {
     this.background = undefined;
+    this.lastAt = undefined;
   }
 
-  /** `rgb`: width x height x 3 bytes. The first frame after a reset only learns. */
-  feed(rgb: Uint8Array, width: number, height: number): MotionResult {
+  /**
+   * `rgb`: width x height x 3 bytes; `at`: when it was taken (ms; without it, each frame counts as
+   * 500 ms for the background's learning). The first frame after a reset only learns.
+   */
+  feed(rgb: Uint8Array, width: number, height: number, at?: number): MotionResult {
     const grey = this.shrink(rgb, width, height);
     const bg = this.background;
+    const sinceMs = at !== undefined && this.lastAt !== undefined ? Math.min(5000, Math.max(0, at - this.lastAt)) : 500;
+    this.lastAt = at;
     if (!bg || bg.length !== grey.length) {
       this.background = Float32Array.from(grey);
       return NONE;
@@ -79,7 +89,7 @@ export class MotionGate {
       this.background = Float32Array.from(grey);
       return { motion: false, changedFraction, regions: [], lightingChange: true };
     }
-    const rate = this.o.learnRate;
+    const rate = sinceMs === 500 ? this.o.learnRate : 1 - (1 - this.o.learnRate) ** (sinceMs / 500);
     for (let i = 0; i < grey.length; i++) bg[i] = bg[i]! + (grey[i]! - bg[i]!) * rate;
     const regions = connectedRegions(moved, bw, bh).map((r) => ({ x: (r.x0 * b) / gridW, y: (r.y0 * b) / gridH, w: Math.min(1, ((r.x1 + 1) * b) / gridW) - (r.x0 * b) / gridW, h: Math.min(1, ((r.y1 + 1) * b) / gridH) - (r.y0 * b) / gridH }));
     return { motion: regions.length > 0, changedFraction, regions, lightingChange: false };

@@ -6,9 +6,21 @@
  */
 import type { DetectionResult } from './detector.js';
 import { MotionGate, type MotionGateOptions } from './motion-gate.js';
+import { MotionOnsets } from './motion-onset.js';
 import { Tracker, type Track } from './tracker.js';
 import { ZoneRules, type ZoneEvent } from './zone-rules.js';
 import { scheduleAllows, type Zone } from './zones.js';
+
+/** How early a frame may come and still count as due for the detector (a 10 fps stream's jitter). */
+const THIN_SLACK_MS = 40;
+/**
+ * For this long after motion began somewhere new (`MotionOnsets`), until a look finds something,
+ * the detector looks every ONSET_LOOK_MS instead of every `detectEveryMs`: the first pictures of a sudden arrival are often
+ * smeared by the camera's encoder and missed, and the next look 500 ms later made the event
+ * latency's tail.
+ */
+const ONSET_MS = 1000;
+const ONSET_LOOK_MS = 200;
 
 export interface Frame {
   rgb: Uint8Array;
@@ -29,6 +41,8 @@ export interface PipelineStats {
   frames: number;
   pausedFrames: number;
   gatedFrames: number;
+  /** Frames with motion that came within `detectEveryMs` of the last one sent to the detector. */
+  thinnedFrames: number;
   detectedFrames: number;
   droppedFrames: number;
   inferenceMs: number;
@@ -46,6 +60,15 @@ export interface PipelineDeps {
   settleMs?: number;
   /** While objects are tracked and nothing moves: detect at most this often. Default 1000 ms. */
   trackedDetectEveryMs?: number;
+  /**
+   * Detect at most this often (1000 / `vision.fps`), counted from the last frame sent to the
+   * detector. The motion gate looks at every frame fed; the first frame with motion somewhere new
+   * (something comes into the picture) goes to the detector at once, not at the next 2 fps tick
+   * (up to 500 ms later), and for a second after it the detector looks every 200 ms until it
+   * finds something.
+   * Default 0: every frame with motion (the caller thins them).
+   */
+  detectEveryMs?: number;
   motion?: MotionGateOptions;
   debounceMs?: number;
 }
@@ -63,7 +86,13 @@ export class CameraPipeline {
   /** The newest frame with motion that came while the detector worked on this camera's previous one. */
   private waiting: Frame | undefined;
   private lastDetect = -Infinity;
-  readonly stats: PipelineStats = { frames: 0, pausedFrames: 0, gatedFrames: 0, detectedFrames: 0, droppedFrames: 0, inferenceMs: 0 };
+  /** When the frame last sent to the detector was taken (the detection budget counts from it). */
+  private lastSent = -Infinity;
+  private readonly onsets = new MotionOnsets();
+  /** When motion last began somewhere new, and whether a look since has found something. */
+  private onsetAt = -Infinity;
+  private onsetAnswered = false;
+  readonly stats: PipelineStats = { frames: 0, pausedFrames: 0, gatedFrames: 0, thinnedFrames: 0, detectedFrames: 0, droppedFrames: 0, inferenceMs: 0 };
 
   constructor(private readonly d: PipelineDeps) {
     this.gate = new MotionGate(d.motion);
@@ -91,6 +120,9 @@ export class CameraPipeline {
   private forget(): void {
     this.generation++;
     this.waiting = undefined;
+    this.lastSent = -Infinity;
+    this.onsets.reset();
+    this.onsetAt = -Infinity;
     this.gate.reset();
     this.tracker.clear();
     this.rules.reset();
@@ -103,10 +135,21 @@ export class CameraPipeline {
       this.stats.pausedFrames++;
       return;
     }
-    const motion = this.gate.feed(frame.rgb, frame.width, frame.height);
+    const motion = this.gate.feed(frame.rgb, frame.width, frame.height, frame.at);
     const tracking = this.tracker.active.length > 0 && frame.at - this.lastDetect >= (this.d.trackedDetectEveryMs ?? 1000);
     if (!motion.motion && !tracking) {
       this.stats.gatedFrames++;
+      return;
+    }
+    if (this.onsets.feed(motion.regions, frame.at)) {
+      this.onsetAt = frame.at;
+      this.onsetAnswered = false;
+    }
+    const every = this.d.detectEveryMs ?? 0;
+    const onset = frame.at - this.onsetAt < ONSET_MS && !this.onsetAnswered;
+    // a frame may come up to THIN_SLACK_MS early (the stream's own jitter) and still be due
+    if (frame.at - this.lastSent < (onset ? Math.min(every, ONSET_LOOK_MS) : every) - THIN_SLACK_MS) {
+      this.stats.thinnedFrames++;
       return;
     }
     if (this.busy) {
@@ -136,6 +179,7 @@ export class CameraPipeline {
   }
 
   private async analyse(frame: Frame): Promise<void> {
+    this.lastSent = frame.at;
     const pending = this.d.detector.detect(frame.rgb, frame.width, frame.height);
     if (!pending) {
       this.stats.droppedFrames++;
@@ -148,6 +192,7 @@ export class CameraPipeline {
       return;
     }
     this.lastDetect = frame.at;
+    if (result.detections.length > 0 && frame.at >= this.onsetAt) this.onsetAnswered = true;
     this.stats.detectedFrames++;
     this.stats.inferenceMs += result.inferenceMs;
     if (generation !== this.generation || this.moving) return; // the camera moved meanwhile: the picture is gone

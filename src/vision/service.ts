@@ -69,6 +69,7 @@ export class VisionService implements Service {
         const s = w.pipeline.stats;
         g.set({ camera: id, outcome: 'paused' }, s.pausedFrames);
         g.set({ camera: id, outcome: 'gated' }, s.gatedFrames);
+        g.set({ camera: id, outcome: 'thinned' }, s.thinnedFrames);
         g.set({ camera: id, outcome: 'detected' }, s.detectedFrames);
         g.set({ camera: id, outcome: 'dropped' }, s.droppedFrames);
       }
@@ -137,6 +138,7 @@ export class VisionService implements Service {
       },
       settleMs: c.settleMs,
       debounceMs: c.debounceMs,
+      detectEveryMs: 1000 / c.fps,
     });
     w.sampler = new FrameSampler({
       cameraId,
@@ -144,7 +146,8 @@ export class VisionService implements Service {
       ffmpegPath: this.d.ffmpegPath(),
       width: c.frameWidth,
       height: c.frameHeight,
-      fps: c.fps,
+      // the motion gate sees every frame up to motionFps; the pipeline sends at most fps of them to the detector
+      fps: Math.max(c.fps, c.motionFps),
       rtspTransport: this.d.config.streaming.rtspTransport,
       log: this.d.log,
       onFrame: (frame) => void w.pipeline.feed(frame).catch((err: unknown) => this.d.log.warn({ camera: cameraId, err: err instanceof Error ? err.message : String(err) }, 'vision: a frame could not be analysed')),

@@ -24,6 +24,23 @@ describe('motion gate', () => {
     expect(box.x + box.w).toBeLessThan(0.9);
   });
 
+  it('learns a person who stays into the background after the same picture time at 2 and at 10 frames a second', () => {
+    /** Picture time (ms) until a person standing still stops being motion, fed every `stepMs`. */
+    const absorbedAfter = (stepMs: number): number => {
+      const gate = new MotionGate();
+      gate.feed(sceneFrame(null), SCENE_W, SCENE_H, 0);
+      const standing = sceneFrame({ x: 0.7, y: 0.9 });
+      for (let at = stepMs; at < 120_000; at += stepMs) if (!gate.feed(standing, SCENE_W, SCENE_H, at).motion) return at;
+      return Infinity;
+    };
+    const at2 = absorbedAfter(500);
+    const at10 = absorbedAfter(100);
+    expect(at2).toBeGreaterThan(3000);
+    expect(at2).toBeLessThan(120_000);
+    // within a tenth (the frames fall on different moments); learning per frame would take a fifth of the time at 10 fps
+    expect(Math.abs(at10 - at2) / at2, `${at2} ms at 2 fps, ${at10} ms at 10 fps`).toBeLessThan(0.1);
+  });
+
   it('takes a global lighting change for lighting, not motion', () => {
     const gate = new MotionGate();
     const empty = sceneFrame(null);

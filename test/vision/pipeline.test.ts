@@ -102,6 +102,22 @@ describe('vision pipeline on a photographed person', () => {
     expect(p.tracks.map((t) => Number(t.point.x.toFixed(1)))).toEqual([0.6]);
   }, 60_000);
 
+  it('at 10 frames a second with a 2 fps budget: the first frame that shows the person goes to the detector at once, then one every 500 ms', async () => {
+    const events: PipelineEvent[] = [];
+    const p = new CameraPipeline({ cameraId: 'cam', detector, zones: () => [RIGHT_HALF], onEvent: (e) => events.push(e), settleMs: 0, detectEveryMs: 500 });
+    p.setPose(false, 'A', 0);
+    const t0 = 1_000_000;
+    // two seconds of the empty view at 10 fps: nothing for the detector
+    for (let i = 0; i < 20; i++) await p.feed({ rgb: sceneFrame(null), width: SCENE_W, height: SCENE_H, at: t0 + i * 100 });
+    expect(p.stats.detectedFrames).toBe(0);
+    // he appears in the zone at t0 + 2030 (between two 2 fps ticks): that very frame is detected
+    const appears = t0 + 2030;
+    for (let i = 0; i < 10; i++) await p.feed({ rgb: sceneFrame({ x: 0.7 + i * 0.005, y: 0.9 }), width: SCENE_W, height: SCENE_H, at: appears + i * 100 });
+    expect(events.map((e) => [e.kind, e.frame.at])).toEqual([['intrusion', appears]]);
+    // one second of a moving person at 10 fps: the first frame and the one 500 ms after it reach the detector
+    expect(p.stats).toMatchObject({ detectedFrames: 2, thinnedFrames: 8 });
+  }, 60_000);
+
   it('lets a camera\'s frame wait for a shared detector thread that another camera keeps busy, instead of dropping it', async () => {
     const pool = new DetectorPool({ threads: 1, backend: 'wasm', minScore: 0.4, input: { width: 320, height: 192 } });
     await pool.start();
