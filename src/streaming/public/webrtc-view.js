@@ -56,8 +56,12 @@ export class WebrtcView {
     };
     if ('requestVideoFrameCallback' in this.video) this.video.requestVideoFrameCallback(onFrame);
     // Receiver figures for the tile's info and for tests: packets, pictures decoded, keyframes, PLIs.
+    let polledAt = Date.now();
     this.statsTimer = setInterval(() => {
       if (!this.pc) return;
+      // pictures decoded since the last poll came after it: the earliest they can have come
+      const since = polledAt;
+      polledAt = Date.now();
       this.pc.getStats().then((report) => {
         report.forEach((r) => {
           if (r.type === 'inbound-rtp' && r.kind === 'audio') state.webrtcAudioStats = { packets: r.packetsReceived, lost: r.packetsLost, level: r.audioLevel, samples: r.totalSamplesReceived };
@@ -66,7 +70,8 @@ export class WebrtcView {
             if (r.framesDecoded > this.decoded) {
               this.decoded = r.framesDecoded;
               this.firstPicture();
-              state.lastFrameAt = Math.max(state.lastFrameAt, Date.now());
+              // not "now": a tile whose camera hung would otherwise look alive up to a poll longer
+              state.lastFrameAt = Math.max(state.lastFrameAt, since);
             }
             state.webrtcStats = { packets: r.packetsReceived, lost: r.packetsLost, decoded: r.framesDecoded, keyframes: r.keyFramesDecoded, dropped: r.framesDropped, pli: r.pliCount, nack: r.nackCount, jitterBufferMs: r.jitterBufferEmittedCount ? Math.round((r.jitterBufferDelay / r.jitterBufferEmittedCount) * 1000) : null };
           }

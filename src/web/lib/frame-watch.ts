@@ -3,6 +3,12 @@ import type { MessageKey } from '../i18n/index.js';
 
 /** Pictures missing for longer than this make a tile say "video lost" (by frame arrival, not socket state). */
 export const LOST_AFTER_MS = 2000;
+/**
+ * Pictures missing this long while the gateway itself says why (the camera is offline, its stream
+ * failed) make the tile say "video lost" without waiting for LOST_AFTER_MS: a stream restarting
+ * in passing does not flash the overlay, a camera that went away is shown as such at once.
+ */
+export const EXPLAINED_LOST_AFTER_MS = 700;
 const CHECK_MS = 250;
 
 /** What the gateway's player page (`/player.html`, same origin) exposes as `window.cgPlayer`. */
@@ -66,6 +72,18 @@ export function lostReason(player: PlayerState | undefined, camera: { online: bo
   return 'console.reason.noFrames';
 }
 
+/**
+ * Whether a tile whose pictures stopped `quiet` ms ago says "video lost": at once (after
+ * EXPLAINED_LOST_AFTER_MS) when the gateway says why, after LOST_AFTER_MS when only the pictures
+ * tell, and after twice that for a tile that never had a picture and is only connecting (a cold
+ * camera needs ~1.5 s).
+ */
+export function isLost(player: Pick<PlayerState, 'stream'> | undefined, frames: number, quiet: number, why: MessageKey): boolean {
+  const stream = player?.stream;
+  if (stream && stream.state !== 'playing' && stream.reason?.code) return quiet > EXPLAINED_LOST_AFTER_MS;
+  return frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
+}
+
 function readPlayer(frame: HTMLIFrameElement | null): PlayerState | undefined {
   try {
     return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
@@ -91,9 +109,7 @@ export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camer
       const last = frames > 0 && player ? player.lastFrameAt : openedAt;
       const quiet = Date.now() - last;
       const why = lostReason(player, cameraRef.current);
-      // A tile that never had a picture waits longer while it is only connecting (a cold camera
-      // needs ~1.5 s); one the gateway or the camera state explains is lost at once.
-      const lost = frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
+      const lost = isLost(player, frames, quiet, why);
       const reason = lost ? why : 'console.reason.connecting';
       const path = player?.format ?? null;
       const audio = path === 'webrtc' && player?.audio ? { codec: String(player.audio.codec), carried: player.audio.carried === true, muted: player.audio.muted !== false } : null;
