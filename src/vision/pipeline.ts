@@ -113,6 +113,11 @@ export class CameraPipeline {
     return this.moving || this.preset === null || at - this.stillSince < (this.d.settleMs ?? 1000);
   }
 
+  /** The preset the camera stands at (its pose as last read); null while it moves or stands at none. */
+  get atPreset(): string | null {
+    return this.moving ? null : this.preset;
+  }
+
   get tracks(): readonly Track[] {
     return this.tracker.active;
   }

@@ -106,13 +106,13 @@ export class VisionService implements Service {
     this.pool = undefined;
   }
 
-  status(): { enabled: boolean; backend: string; model: string; cameras: Array<{ id: string; paused: boolean; frames: number; restarts: number; stats: CameraPipeline['stats'] }> } {
+  status(): { enabled: boolean; backend: string; model: string; cameras: Array<{ id: string; paused: boolean; preset: string | null; frames: number; restarts: number; stats: CameraPipeline['stats'] }> } {
     const now = Date.now();
     return {
       enabled: this.enabled,
       backend: this.d.config.vision.backend,
       model: this.model,
-      cameras: [...this.watched].map(([id, w]) => ({ id, paused: w.pipeline.paused(now), frames: w.sampler.frames, restarts: w.sampler.restarts, stats: w.pipeline.stats })),
+      cameras: [...this.watched].map(([id, w]) => ({ id, paused: w.pipeline.paused(now), preset: w.pipeline.atPreset, frames: w.sampler.frames, restarts: w.sampler.restarts, stats: w.pipeline.stats })),
     };
   }
 

@@ -161,4 +161,34 @@ describe('vision pages (Chromium, zh-CN)', () => {
     await page.getByRole('button', { name: 'Live boxes' }).click();
     await walk;
   }, 90_000);
+
+  it('zone editor at another preset: says the picture is not that preset\'s view, and turns the camera there on request', async () => {
+    // a second preset, looking the other way; the camera stays where it is (at 北门)
+    sim!.control.setPosition({ panDeg: 120, tiltDeg: 0, zoom: 1 });
+    const made = await gw!.api('/api/cameras/lane/presets', { method: 'POST', token: admin, json: { name: '南门' } });
+    expect(made.status).toBeLessThan(300);
+    const south = ((await made.json()) as { token: string }).token;
+    sim!.control.setPosition({ panDeg: 0, tiltDeg: 0, zoom: 1 });
+    // saving a preset took control of the camera for the test's own session: give it back
+    expect((await gw!.api('/api/cameras/lane/lock', { method: 'DELETE', token: admin })).status).toBeLessThan(300);
+    await page.locator('label.language select').selectOption('zh-CN'); // the test before ends in English
+    await page.reload();
+    await page.getByRole('tab', { name: '智能分析' }).click();
+    const panel = page.locator('.vision-panel');
+    const note = panel.locator('.vision-not-at-preset');
+    await waitFor(async () => (await panel.getByLabel('预置位').locator('option').count()) === 2, 10_000, 'both presets listed');
+    await panel.getByLabel('预置位').selectOption({ label: '北门' });
+    await new Promise((r) => setTimeout(r, 6000)); // the editor reads where the camera stands (every 5 s)
+    expect(await note.count()).toBe(0);
+    await panel.getByLabel('预置位').selectOption({ label: '南门' });
+    await note.waitFor({ timeout: 10_000 });
+    expect(await note.textContent()).toContain('摄像机现在不在这个预置位');
+    await note.getByRole('button', { name: '转到该预置位' }).click();
+    await waitFor(() => Math.abs(sim!.state.ptz.panDeg - 120) < 1, 10_000, 'the camera at 南门').catch(async (err: Error) => {
+      throw new Error(`${err.message}: pan ${sim!.state.ptz.panDeg}; the page says ${await panel.locator('.error, [role=alert]').allTextContents()}`);
+    });
+    await note.waitFor({ state: 'detached', timeout: 15_000 });
+    // the picture is reloaded for the new view
+    expect(await panel.locator('.vision-editor img').getAttribute('src')).toContain(`at=${encodeURIComponent(south)}`);
+  }, 60_000);
 });

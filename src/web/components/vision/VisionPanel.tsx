@@ -51,10 +51,33 @@ export function VisionPanel() {
   const [shot, setShot] = useState(0);
   const [live, setLive] = useState(false);
   const [scheduling, setScheduling] = useState('');
+  /** The preset the camera stands at now (from the analysis; undefined: not known, vision off). */
+  const [standsAt, setStandsAt] = useState<string | null | undefined>(undefined);
 
   const fail = (err: unknown): void => setError(t('vision.error', { message: err instanceof Error ? err.message : String(err) }));
+  const readPose = (): Promise<string | null | undefined> =>
+    api<{ enabled: boolean; cameras: Array<{ id: string; preset: string | null }> }>('/api/vision/status').then(
+      (s) => {
+        const at = s.cameras.find((c) => c.id === camera);
+        setStandsAt(at ? at.preset : undefined);
+        return at?.preset;
+      },
+      () => undefined,
+    );
+  /** Turns the camera to the preset being drawn on; the picture follows once it stands there. */
+  const goToPreset = (): void => {
+    const target = preset;
+    api(`/api/cameras/${encodeURIComponent(camera)}/presets/${encodeURIComponent(target)}/goto`, { method: 'POST', body: {} }).then(async () => {
+      setStandsAt(null);
+      for (let n = 0; n < 20; n++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if ((await readPose()) === target) return;
+      }
+    }, fail);
+  };
   const reload = (): void => {
     if (!camera) return;
+    void readPose();
     api<{ zones: Zone[] }>(`/api/vision/zones?camera=${encodeURIComponent(camera)}`).then((r) => setZones(r.zones), fail);
     api<{ events: VisionEvent[] }>(`/api/vision/events?camera=${encodeURIComponent(camera)}&limit=20`).then((r) => setEvents(r.events), fail);
   };
@@ -124,10 +147,16 @@ export function VisionPanel() {
           {presets.map((p) => <option key={p.token} value={p.token}>{p.name}</option>)}
         </select>
       </label>
+      {standsAt !== undefined && preset && standsAt !== preset && (
+        <p class="vision-not-at-preset" role="status">
+          {t('vision.notAtPreset')}{' '}
+          <button type="button" onClick={goToPreset}>{t('vision.gotoPreset')}</button>
+        </p>
+      )}
       <p>{t('vision.editor')}</p>
       <label><input type="checkbox" checked={live} onChange={() => setLive(!live)} /> {t('vision.liveBoxes')}</label>
       <div class="vision-editor" style={{ position: 'relative', maxWidth: '640px' }} onClick={onPicture}>
-        {camera && <img src={`/api/cameras/${encodeURIComponent(camera)}/snapshot?profile=sub&n=${shot}`} alt="" style={{ width: '100%', display: 'block' }} onError={() => shot < 5 && setTimeout(() => setShot(shot + 1), 2000)} />}
+        {camera && <img src={`/api/cameras/${encodeURIComponent(camera)}/snapshot?profile=sub&n=${shot}&at=${encodeURIComponent(standsAt ?? '')}`} alt="" style={{ width: '100%', display: 'block' }} onError={() => shot < 5 && setTimeout(() => setShot(shot + 1), 2000)} />}
         <svg viewBox="0 0 100 100" preserveAspectRatio="none" style={{ position: 'absolute', inset: '0', width: '100%', height: '100%' }}>
           {zones.filter((z) => z.preset === preset).map((z) => <polygon key={z.id} points={poly(z.points)} fill={z.enabled ? 'rgba(255,0,0,0.15)' : 'none'} stroke="red" stroke-width="0.5" />)}
           {points.length > 0 && <polyline points={poly(points)} fill="rgba(255,200,0,0.2)" stroke="orange" stroke-width="0.7" />}

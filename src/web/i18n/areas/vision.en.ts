@@ -8,6 +8,8 @@ export const visionEn: Record<keyof typeof visionZh, string> = {
   'vision.camera': 'Camera',
   'vision.preset': 'Preset',
   'vision.noPreset': '(no preset)',
+  'vision.notAtPreset': 'The camera is not at this preset: the picture below is its current view. Draw the zone on this preset\'s view:',
+  'vision.gotoPreset': 'Go to this preset',
   'vision.editor': 'Draw a zone: click its corners on the picture (two points for a counting line)',
   'vision.name': 'Name',
   'vision.kind': 'Kind',

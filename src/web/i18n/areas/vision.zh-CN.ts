@@ -6,6 +6,8 @@ export const visionZh = {
   'vision.camera': '摄像机',
   'vision.preset': '预置位',
   'vision.noPreset': '（无预置位）',
+  'vision.notAtPreset': '摄像机现在不在这个预置位，下面是它当前的画面。区域要画在这个预置位的画面上：',
+  'vision.gotoPreset': '转到该预置位',
   'vision.editor': '画区域：在画面上依次点击各个角（越界线点两个点）',
   'vision.name': '名称',
   'vision.kind': '类型',
