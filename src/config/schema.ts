@@ -364,8 +364,8 @@ export const configSchema = z.strictObject({
     /** Frames analysed per second per camera (from the sub stream). */
     fps: z.number().min(0.2).max(10),
     /**
-     * Frames per second the motion gate looks at (every frame of a 10 fps sub stream): the first
-     * frame with motion after a quiet spell goes to the detector at once, not at the next 1/fps tick.
+     * Frames per second the motion gate looks at (every frame of a 10 fps sub stream): motion
+     * somewhere new goes to the detector at once, not at the next 1/fps tick.
      */
     motionFps: z.number().min(0.2).max(30),
     frameWidth: z.number().int().min(64).max(1920),

@@ -15,9 +15,9 @@ import { scheduleAllows, type Zone } from './zones.js';
 const THIN_SLACK_MS = 40;
 /**
  * For this long after motion began somewhere new (`MotionOnsets`), until a look finds something,
- * the detector looks every ONSET_LOOK_MS instead of every `detectEveryMs`: the first pictures of a sudden arrival are often
- * smeared by the camera's encoder and missed, and the next look 500 ms later made the event
- * latency's tail.
+ * the detector looks every ONSET_LOOK_MS instead of every `detectEveryMs`: the first pictures of
+ * a sudden arrival are often smeared by the camera's encoder and missed, and the next look 500 ms
+ * later made the event latency's tail.
  */
 const ONSET_MS = 1000;
 const ONSET_LOOK_MS = 200;
