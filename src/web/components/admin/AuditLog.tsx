@@ -45,6 +45,9 @@ function query(f: Filters): URLSearchParams {
 /** The audit log with filters, paging backwards, and a CSV export of the same filters (times in the site's zone). */
 export function AuditLog() {
   const [filters, setFilters] = useState<Filters>({ area: 'all', user: '', outcome: 'all', from: '', to: '' });
+  // What is typed in the user field, kept across renders (a list refresh while typing would
+  // otherwise put the field back to the applied filter); applied on change (Enter, Tab, leaving it).
+  const [userDraft, setUserDraft] = useState('');
   const q = query(filters);
   const first = useApi<{ entries: AuditEntry[] }>(`/api/audit?limit=${PAGE}&${q}`);
   const [older, setOlder] = useState<{ key: string; entries: AuditEntry[] }>({ key: '', entries: [] });
@@ -56,7 +59,8 @@ export function AuditLog() {
     if (!last) return;
     api<{ entries: AuditEntry[] }>(`/api/audit?limit=${PAGE}&before=${last.id}&${q}`).then((answer) => setOlder({ key, entries: [...extra, ...answer.entries] }), () => undefined);
   };
-  const set = (change: Partial<Filters>) => setFilters({ ...filters, ...change });
+  // from the newest filters, not this render's: two changes before the next render (a name typed, then an outcome picked) both count
+  const set = (change: Partial<Filters>) => setFilters((current) => ({ ...current, ...change }));
   return (
     <section class="card admin-audit" aria-labelledby="admin-audit-title">
       <h2 id="admin-audit-title">{t('admin.audit.title')}</h2>
@@ -73,7 +77,7 @@ export function AuditLog() {
         </label>
         <label>
           {t('admin.audit.user')}
-          <input value={filters.user} maxLength={64} onChange={(e) => set({ user: e.currentTarget.value })} />
+          <input value={userDraft} maxLength={64} onInput={(e) => setUserDraft(e.currentTarget.value)} onChange={(e) => set({ user: e.currentTarget.value })} />
         </label>
         <label>
           {t('admin.audit.outcome')}
