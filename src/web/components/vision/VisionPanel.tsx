@@ -117,7 +117,12 @@ export function VisionPanel() {
   };
   const toggle = (z: Zone): void => {
     const { id, ...rest } = z;
-    api(`/api/vision/zones/${id}`, { method: 'PUT', body: { ...rest, enabled: !z.enabled } }).then(reload, fail);
+    // shown switched at once: a redraw before the gateway answers would otherwise flip the box back
+    setZones((all) => all.map((x) => (x.id === id ? { ...x, enabled: !z.enabled } : x)));
+    api(`/api/vision/zones/${id}`, { method: 'PUT', body: { ...rest, enabled: !z.enabled } }).then(reload, (err: unknown) => {
+      fail(err);
+      reload();
+    });
   };
   const schedule = (z: Zone, value: ZoneScheduleValue | null): void => {
     const { id, ...rest } = z;
