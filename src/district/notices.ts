@@ -138,27 +138,30 @@ export class NoticeSender {
     this.retryMs = Math.min(Math.max(this.retryMs * 2, 1000), 15_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.retryAgain = false;
-      this.retrying = this.handOverPending()
-        .catch((err: unknown) => {
-          this.deps.log.warn({ err: String(err) }, 'pending notices not readable; tried again later');
-          return false;
-        })
-        .then((done) => {
-          this.retrying = undefined;
-          if (done && !this.retryAgain) this.retryMs = 0;
-          else this.retryLater();
-        });
+      void this.attempt();
     }, this.retryMs);
+  }
+
+  /** One hand-over of everything pending; a refusal (or an unreadable table) asks for the next. */
+  private attempt(): Promise<void> {
+    this.retryAgain = false;
+    this.retrying = this.handOverPending()
+      .catch((err: unknown) => {
+        this.deps.log.warn({ err: String(err) }, 'pending notices not readable; tried again later');
+        return false;
+      })
+      .then((done) => {
+        this.retrying = undefined;
+        if (done && !this.retryAgain) this.retryMs = 0;
+        else this.retryLater();
+      });
+    return this.retrying;
   }
 
   /** At the district's start: hands over what a crash left pending, then retries until it is all taken. */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.handOverPending().catch((err: unknown) => {
-      this.deps.log.warn({ err: String(err) }, 'pending notices not readable; tried again later');
-      this.retryLater();
-    });
+    await this.attempt();
   }
 
   /** Stops the retries (the district is stopping); waits for one in progress. */
