@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '../test/helpers/browser.js';
-import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
+import { playerPagePlays, playingTiles, startCameras } from '../test/dashboard/helpers.js';
 import { cellChangeMs, firstTileMs, lostOverlayMs, pageSwitchGapsMs, waitUntil } from './lib/console-timings.js';
 import { login, startGateway, stopDashboardRun } from './lib/dashboard-gateway.js';
 import { measureUsage } from './lib/process-usage.js';
@@ -94,7 +94,7 @@ export default async function dashboardBench(args: string[]): Promise<void> {
       await page.goto(`${gateway.url}/player.html?camera=cam-${i}&profile=sub&token=${token}`);
       bare.push(page);
     }
-    await waitUntil(async () => (await Promise.all(bare.map((p) => playingTiles(p).catch(() => 0)))).reduce((a, b) => a + b, 0) === 9, 30_000, 'nine bare players');
+    await waitUntil(async () => (await Promise.all(bare.map(playerPagePlays))).every(Boolean), 30_000, 'nine bare players');
     await new Promise((r) => setTimeout(r, 3000));
     const direct = await measureUsage([gateway.child.pid!], seconds * 1000);
     await Promise.all(bare.map((p) => p.close()));

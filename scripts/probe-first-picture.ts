@@ -16,7 +16,7 @@ import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-ga
 import { percentile } from '../bench/lib/report.js';
 import { keepStreamsWarm, type StreamKeepers } from '../bench/lib/stream-keepers.js';
 import { launchChromium } from '../test/helpers/browser.js';
-import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
+import { playerPagePlays, startCameras } from '../test/dashboard/helpers.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 8);
@@ -59,7 +59,7 @@ try {
       await p.goto(`${gateway.url}/player.html?camera=cam-${i}&profile=sub&format=${warmFormat === 'webrtc' ? 'auto' : warmFormat}&token=${token}`);
       warm.push(p);
     }
-    await waitUntil(async () => (await Promise.all(warm.map((p) => playingTiles(p)))).reduce((a, b) => a + b, 0) === 4, 60_000, 'four warm streams', 100);
+    await waitUntil(async () => (await Promise.all(warm.map(playerPagePlays))).every(Boolean), 60_000, 'four warm streams', 100);
   }
   const idle = await staticDelays(new Promise((r) => setTimeout(r, 3000)));
   const times: number[] = [];
@@ -74,16 +74,14 @@ try {
         await page.goto(`${gateway.url}/${arg('tile') ? `?${arg('tile')}` : ''}`);
         await waitUntil(
           async () => {
-            for (const f of page.frames().filter((x) => x.url().includes('/player.html'))) {
-              // What drew the first picture: the MSE bridge (its layer is still there) or WebRTC itself.
-              const at = (await f.evaluate("window.cgPlayer && window.cgPlayer.frames > 0 ? [Date.now(), document.querySelector('.bridge') ? 'mse-bridge' : window.cgPlayer.format] : null").catch(() => null)) as [number, string] | null;
-              if (Array.isArray(at)) {
-                times.push(at[0] - started);
-                drawnBy.push(at[1]);
-                return true;
-              }
-            }
-            return false;
+            // What drew the first picture: the MSE bridge (its layer is still there) or WebRTC itself.
+            const at = (await page
+              .evaluate("(() => { for (const h of document.querySelectorAll('.tile .tile-video')) { const p = h.cgPlayer; if (p && p.frames > 0) return [Date.now(), h.querySelector('.cg-bridge') ? 'mse-bridge' : p.format]; } return null; })()")
+              .catch(() => null)) as [number, string] | null;
+            if (!Array.isArray(at)) return false;
+            times.push(at[0] - started);
+            drawnBy.push(at[1]);
+            return true;
           },
           30_000,
           'the first picture',

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
 import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { launchChromium } from '../test/helpers/browser.js';
-import { startCameras } from '../test/dashboard/helpers.js';
+import { startCameras, tilePlayers } from '../test/dashboard/helpers.js';
 
 const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 3);
 const warm = process.argv.includes('--warm');
@@ -73,14 +73,10 @@ try {
     await page.goto(gateway.url);
     await waitUntil(
       async () => {
-        for (const frame of page.frames().filter((f) => f.url().includes('/player.html'))) {
-          const cam = new URL(frame.url()).searchParams.get('camera') ?? '?';
-          if (seen.has(cam)) continue;
-          const frames = (await frame.evaluate(() => (window as unknown as { cgPlayer?: { frames: number } }).cgPlayer?.frames ?? 0).catch(() => 0)) as number;
-          if (frames > 0) {
-            seen.add(cam);
-            mark(`tile ${cam} first picture`);
-          }
+        for (const state of await tilePlayers(page)) {
+          if (seen.has(state.camera) || state.frames === 0) continue;
+          seen.add(state.camera);
+          mark(`tile ${state.camera} first picture`);
         }
         return seen.size >= 4;
       },

@@ -13,7 +13,7 @@ import type { Frame, Page } from 'playwright-core';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
 import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { launchChromium } from '../test/helpers/browser.js';
-import { playingTiles, startCameras } from '../test/dashboard/helpers.js';
+import { playerPagePlays, startCameras, tilePlayers } from '../test/dashboard/helpers.js';
 
 const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
 /** `--player=webrtc|mse`: a bare player page of cam-1 in that format instead of the console. */
@@ -88,30 +88,23 @@ try {
     await p.goto(`${gateway.url}/player.html?camera=cam-${i}&profile=sub&token=${token}`);
     warm.push(p);
   }
-  await waitUntil(async () => (await Promise.all(warm.map((p) => playingTiles(p)))).reduce((a, b) => a + b, 0) === 4, 60_000, 'four warm streams', 100);
+  await waitUntil(async () => (await Promise.all(warm.map(playerPagePlays))).every(Boolean), 60_000, 'four warm streams', 100);
   for (let run = 1; run <= runs; run++) {
     const context = await loggedIn(browser, gateway.url, token);
     await context.addInitScript(INIT);
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(playerFormat ? `${gateway.url}/player.html?camera=cam-1&profile=sub&format=${playerFormat}&badge=0` : gateway.url);
-    let first: Frame | undefined;
+    // The player page's one player, or the console's tiles (they play in its own page).
     await waitUntil(
-      async () => {
-        for (const f of page.frames().filter((x) => x.url().includes('/player.html'))) {
-          if (first) break;
-          const n = await f.evaluate(() => (window as unknown as { cgPlayer?: { frames: number } }).cgPlayer?.frames ?? 0).catch(() => 0);
-          if (n > 0) first = f;
-        }
-        return first !== undefined;
-      },
+      async () => (playerFormat ? await playerPagePlays(page) : (await tilePlayers(page)).some((p) => p.frames > 0)),
       30_000,
       'the first picture',
       20,
     );
     const total = Date.now() - started;
     await page.waitForTimeout(300); // the init script's own "first picture" mark (next animation frame)
-    const marks = [...(await documentMarks(page.mainFrame(), '')), ...(first === page.mainFrame() ? [] : await documentMarks(first!, `[${new URL(first!.url()).searchParams.get('camera')}] `))].sort((a, b) => a[0] - b[0]);
+    const marks = (await documentMarks(page.mainFrame(), '')).sort((a, b) => a[0] - b[0]);
     console.log(`\n--- run ${run}: first picture after ${total} ms (load ${loadavg()[0]!.toFixed(2)})`);
     for (const [at, what] of marks) {
       console.log(`${String(Math.round(at - started)).padStart(6)} ms  ${what}`);

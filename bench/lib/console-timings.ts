@@ -21,12 +21,12 @@ export async function loggedIn(browser: Browser, url: string, token: string, vie
   return context;
 }
 
-/** Pictures drawn by the player in the first tile matched by `selector` (0 when none yet); read from the page (same origin). */
+/** Pictures drawn by the player in the first tile matched by `selector` (0 when none yet); read from the page (the tiles play in it). */
 export async function tileFrames(page: Page, selector: string): Promise<number> {
   return page
     .evaluate((sel) => {
-      const frame = document.querySelector<HTMLIFrameElement>(`${sel} iframe`);
-      return (frame?.contentWindow as (Window & { cgPlayer?: { frames: number } }) | null)?.cgPlayer?.frames ?? 0;
+      const host = document.querySelector(`${sel} .tile-video`);
+      return (host as (Element & { cgPlayer?: { frames: number } }) | null)?.cgPlayer?.frames ?? 0;
     }, selector)
     .catch(() => 0);
 }
@@ -34,7 +34,7 @@ export async function tileFrames(page: Page, selector: string): Promise<number> 
 /** Tiles of the page with at least one picture. */
 async function tilesWithPictures(page: Page): Promise<number> {
   return page
-    .evaluate(() => [...document.querySelectorAll<HTMLIFrameElement>('.tile iframe')].filter((f) => ((f.contentWindow as (Window & { cgPlayer?: { frames: number } }) | null)?.cgPlayer?.frames ?? 0) > 0).length)
+    .evaluate(() => [...document.querySelectorAll('.tile .tile-video')].filter((f) => ((f as Element & { cgPlayer?: { frames: number } }).cgPlayer?.frames ?? 0) > 0).length)
     .catch(() => 0);
 }
 

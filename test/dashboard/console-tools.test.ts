@@ -54,18 +54,18 @@ describe('tile tools', () => {
 
     // Digital zoom on cam-2: the picture grows, the camera receives no PTZ command.
     const wheelAt = Date.now();
-    const frameBefore = (await page.locator(`${tile('cam-2')} iframe`).boundingBox())!;
+    const frameBefore = (await page.locator(`${tile('cam-2')} .tile-video`).boundingBox())!;
     const t2 = (await page.locator(tile('cam-2')).boundingBox())!;
     await page.mouse.move(t2.x + t2.width * 0.3, t2.y + t2.height * 0.3);
     for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -120);
     await page.locator(`${tile('cam-2')} .tile-tool`, { hasText: '×' }).waitFor({ timeout: 3000 });
-    const frameAfter = (await page.locator(`${tile('cam-2')} iframe`).boundingBox())!;
+    const frameAfter = (await page.locator(`${tile('cam-2')} .tile-video`).boundingBox())!;
     expect(frameAfter.width).toBeGreaterThan(frameBefore.width * 1.5);
     await page.waitForTimeout(500);
     expect(ptzCallsSince(1, wheelAt)).toEqual([]);
     // The zoom button puts the picture back.
     await page.click(`${tile('cam-2')} .tile-tool:has-text("×")`);
-    expect((await page.locator(`${tile('cam-2')} iframe`).boundingBox())!.width).toBeCloseTo(frameBefore.width, 0);
+    expect((await page.locator(`${tile('cam-2')} .tile-video`).boundingBox())!.width).toBeCloseTo(frameBefore.width, 0);
 
     // Snapshot of cam-2 (西门): a JPEG download named after the camera and the time.
     const download = page.waitForEvent('download');

@@ -308,7 +308,7 @@ describe('TV wall', () => {
     // The next page's tiles load behind the current ones (10 s ahead); mark their frames to see that
     // the switch keeps the same players (no reload, no black start).
     await waitFor(async () => (await wall.locator('.wall-grid .tile.preload').count()) === 2, 20_000, 'the next page preloading');
-    await wall.evaluate(() => document.querySelectorAll<HTMLIFrameElement>('.wall-grid .tile.preload iframe').forEach((f) => (f.dataset.preloaded = '1')));
+    await wall.evaluate(() => document.querySelectorAll<HTMLElement & { cgPlayer?: { preloaded?: boolean } }>('.wall-grid .tile.preload .tile-video').forEach((f) => f.cgPlayer && (f.cgPlayer.preloaded = true)));
     await waitFor(async () => (await wall.evaluate(() => (window as unknown as { cgWall: { switches: unknown[] } }).cgWall.switches.length)) >= 1, 40_000, 'a page switch');
     const switches = await wall.evaluate(() => (window as unknown as { cgWall: { switches: Array<{ at: number; tiles: Array<{ camera: string; frames: number; lastFrameAt: number; stream: string }> }> } }).cgWall.switches);
     const detail = JSON.stringify(switches);
@@ -324,14 +324,14 @@ describe('TV wall', () => {
     }
     for (const tile of switches[0]!.tiles.filter((t) => t.stream !== 'playing'))
       await waitFor(async () => (await lostText(wall, `.wall-grid .tile[data-camera="${tile.camera}"]`)).includes('视频丢失') || (await wall.locator(`.wall-grid .tile[data-camera="${tile.camera}"][data-frames="yes"]`).count()) === 1, 5000, `${tile.camera} to play or say video lost`);
-    expect(await wall.locator('.wall-grid .tile.current iframe[data-preloaded="1"]').count()).toBe(2);
+    expect(await wall.evaluate(() => [...document.querySelectorAll<HTMLElement & { cgPlayer?: { preloaded?: boolean } }>('.wall-grid .tile.current .tile-video')].filter((f) => f.cgPlayer?.preloaded === true).length)).toBe(2);
     // Revoked: sockets closed and the withdrawal shown at once (no minute-long wait).
     const revokedAt = Date.now();
     expect((await gw.api(`/api/wall-tokens/${created.id}`, { method: 'DELETE', token: admin })).status).toBeLessThan(300);
     await wall.locator('.wall.withdrawn').waitFor({ timeout: 3000 });
     expect(Date.now() - revokedAt).toBeLessThan(3000);
     expect(await wall.textContent('.wall.withdrawn')).toContain('访问权限已被收回');
-    expect(await wall.locator('iframe').count()).toBe(0);
+    expect(await wall.locator('.tile-video, video').count()).toBe(0);
     await wall.context().close();
   }, 90_000);
 });

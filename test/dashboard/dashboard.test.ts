@@ -6,7 +6,7 @@ import type { RunningCamera } from '../../simulators/onvif-camera/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
-import { SCREENSHOTS, loginThroughForm, playingTiles, startCameras, waitForTilePlaying } from './helpers.js';
+import { SCREENSHOTS, loginThroughForm, playingTiles, startCameras, tilePlayers, waitForTilePlaying } from './helpers.js';
 
 let cameras: RunningCamera[];
 let gw: TestGateway;
@@ -112,7 +112,7 @@ describe('TV wall', () => {
     reusedDataDir = dataDir;
     gw = await startTestGateway({ dataDir, config: { http: { port }, cameras: config.cameras, streaming: { graceMs: 1000 } } });
     await waitFor(async () => {
-      const states = await Promise.all(page.frames().filter((f) => f.url().includes('/player.html')).map((f) => f.evaluate(() => (window as unknown as { cgPlayer: { connects: number; status: string } }).cgPlayer)));
+      const states = await tilePlayers(page);
       return states.length === 9 && states.every((s) => s.connects >= 2 && s.status === 'playing');
     }, 40_000, 'every tile to reconnect and play again');
     await page.close();
@@ -121,7 +121,7 @@ describe('TV wall', () => {
     await refused.goto(`${gw.url}/wall?layout=3x3&token=not-a-valid-token`);
     await refused.waitForSelector('.wall.refused');
     expect(await refused.textContent('.wall.refused')).toContain('电视墙链接无效');
-    expect(await refused.locator('iframe').count()).toBe(0);
+    expect(await refused.locator('.tile-video, video').count()).toBe(0);
     await refused.close();
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
 import { TEST_USERS } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
@@ -45,19 +45,53 @@ export async function loginThroughForm(page: Page, url: string, user: keyof type
   await page.click('button[type=submit]');
 }
 
-function playerFrame(page: Page, cameraId: string): Frame | undefined {
-  return page.frames().find((f) => f.url().includes('/player.html') && new URL(f.url()).searchParams.get('camera') === cameraId);
+/** What a tile's player knows (live-player.js state; the fields the tests read). */
+export interface TilePlayerState {
+  camera: string;
+  status: string;
+  format: string | null;
+  frames: number;
+  lastFrameAt: number;
+  connects: number;
+  notice: string;
+  stream: { state: string; reason: { code?: string } | null } | null;
+  audio: { codec: string; carried: boolean; muted: boolean } | null;
+  webrtcState?: string;
+  webrtcStats?: Record<string, number | null>;
+  webrtcAudioStats?: Record<string, number>;
+  webrtcError?: string;
+  fallbackReason?: string | null;
+}
+
+/**
+ * The players of the page's tiles (`.tile[data-camera] .tile-video`), in page order; `cameraId`:
+ * that camera's only. Read from the page itself: the tiles play in it, not in frames of their own.
+ */
+export async function tilePlayers(page: Page, cameraId?: string): Promise<TilePlayerState[]> {
+  return page
+    .evaluate((camera) => {
+      const selector = camera === null ? '.tile[data-camera] .tile-video' : `.tile[data-camera="${CSS.escape(camera)}"] .tile-video`;
+      return [...document.querySelectorAll(selector)].flatMap((host) => {
+        const p = (host as Element & { cgPlayer?: Record<string, unknown> }).cgPlayer;
+        if (!p) return [];
+        // Only what a structured clone carries (no elements, tracks, functions).
+        const { element: _e, audioTrack: _a, setMuted: _s, ...plain } = p;
+        return [JSON.parse(JSON.stringify(plain)) as Record<string, unknown>];
+      });
+    }, cameraId ?? null)
+    .catch(() => []) as Promise<TilePlayerState[]>;
+}
+
+/** The player of a camera's (first) tile on the page; undefined when none plays there. */
+export async function tilePlayer(page: Page, cameraId: string): Promise<TilePlayerState | undefined> {
+  return (await tilePlayers(page, cameraId))[0];
 }
 
 /** Waits until the tile of a camera plays (the gateway's player reports frames). */
 export async function waitForTilePlaying(page: Page, cameraId: string, timeoutMs = 20_000): Promise<void> {
   await waitFor(
     async () => {
-      const frame = playerFrame(page, cameraId);
-      if (!frame) return false;
-      const state = (await frame.evaluate(() => (window as unknown as { cgPlayer?: { status: string; frames: number } }).cgPlayer).catch(() => undefined)) as
-        | { status: string; frames: number }
-        | undefined;
+      const state = await tilePlayer(page, cameraId);
       return state?.status === 'playing' && state.frames > 0;
     },
     timeoutMs,
@@ -65,14 +99,13 @@ export async function waitForTilePlaying(page: Page, cameraId: string, timeoutMs
   );
 }
 
-/** Number of player frames on the page that are playing. */
+/** Number of tile players on the page that are playing. */
 export async function playingTiles(page: Page): Promise<number> {
-  let playing = 0;
-  for (const frame of page.frames().filter((f) => f.url().includes('/player.html'))) {
-    const state = (await frame.evaluate(() => (window as unknown as { cgPlayer?: { status: string; frames: number } }).cgPlayer).catch(() => undefined)) as
-      | { status: string; frames: number }
-      | undefined;
-    if (state?.status === 'playing' && state.frames > 0) playing++;
-  }
-  return playing;
+  return (await tilePlayers(page)).filter((s) => s.status === 'playing' && s.frames > 0).length;
+}
+
+/** Whether a `/player.html` page (one player, `window.cgPlayer`) plays. */
+export async function playerPagePlays(page: Page): Promise<boolean> {
+  const state = (await page.evaluate(() => (window as unknown as { cgPlayer?: { status: string; frames: number } }).cgPlayer).catch(() => undefined)) as { status: string; frames: number } | undefined;
+  return state?.status === 'playing' && state.frames > 0;
 }

@@ -3,7 +3,6 @@
  * real gateway with simulated barriers, speakers and an ONVIF camera. Video tiles are not loaded
  * (the player page is answered with an empty page): these tests are about the panels.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,6 @@ import { cameraEntry, fastCameraConfig } from '../cameras/helpers.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SPEAKERS = [
   { id: 'gate-east-speaker', password: 'pw-gate-east-speaker-1', groups: ['all', 'gate-east'] },
   { id: 'lobby-speaker', password: 'pw-lobby-speaker-1', groups: ['all'] },
@@ -45,8 +43,8 @@ describe('console panels in Chromium', () => {
   const job = (id: string) => api<JobView>(`/api/broadcast/jobs/${id}`);
 
   beforeAll(async () => {
-    // The dashboards the gateway serves (src/web/dist) are built from this tree once.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+    // The dashboards (src/web/dist) are built once by test/global-setup.ts: a rebuild here emptied
+    // the folder under the other browser tests running at the same time (their pages got a 503).
     camera = await startCameraSimulator({ name: 'East gate' });
     gw = await startTestGateway({
       config: {

@@ -114,8 +114,8 @@ describe.each(['jsmpeg', 'mse'] as const)('status, %s', (format) => {
         const state = await playerState(page);
         expect(state.stream?.state).toBe('failed');
         expect(state.error).toBeNull();
-        expect(await page.textContent('#notice')).toMatch(words);
-        expect(await page.isVisible('#notice')).toBe(true);
+        expect(await page.textContent('.cg-notice')).toMatch(words);
+        expect(await page.isVisible('.cg-notice')).toBe(true);
       }
       // a camera that plays: the status frames went past the decoder and the notice is gone
       await page.goto(`${gw.url}/player.html?camera=gate&profile=sub&format=${format}&token=${encodeURIComponent(token)}`);
@@ -123,7 +123,7 @@ describe.each(['jsmpeg', 'mse'] as const)('status, %s', (format) => {
       const state = await playerState(page);
       expect(state.stream?.state).toBe('playing');
       expect(state.error).toBeNull();
-      expect(await page.isVisible('#notice')).toBe(false);
+      expect(await page.isVisible('.cg-notice')).toBe(false);
     } finally {
       await page.close();
     }

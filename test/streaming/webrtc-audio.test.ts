@@ -5,11 +5,11 @@
  * audio that reached the page (a WebAudio analyser's peak, the inbound-rtp audio level). A camera
  * without a microphone plays its video as before, with no sound button.
  */
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCameraSimulator, type RunningCamera } from '../../simulators/onvif-camera/index.js';
-import { loginThroughForm } from '../dashboard/helpers.js';
+import { loginThroughForm, tilePlayer } from '../dashboard/helpers.js';
 import { CHROMIUM_ARGS } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createNetns, netnsUnavailableReason, type TestNetns } from '../helpers/netns.js';
@@ -27,24 +27,19 @@ interface PlayerAudio {
   muted: boolean | null;
 }
 
-function playerFrame(page: Page, cameraId: string): Frame | undefined {
-  return page.frames().find((f) => f.url().includes('/player.html') && new URL(f.url()).searchParams.get('camera') === cameraId);
-}
-
 async function playerAudio(page: Page, cameraId: string): Promise<PlayerAudio | undefined> {
-  const frame = playerFrame(page, cameraId);
-  if (!frame) return undefined;
-  return (await frame
-    .evaluate(() => {
-      const p = (window as unknown as { cgPlayer?: { format: string | null; frames: number; audio: PlayerAudio['audio']; element: HTMLVideoElement | null } }).cgPlayer;
+  return (await page
+    .evaluate((camera) => {
+      const host = document.querySelector(`.tile[data-camera="${CSS.escape(camera)}"] .tile-video`);
+      const p = (host as (Element & { cgPlayer?: { format: string | null; frames: number; audio: PlayerAudio['audio']; element: HTMLVideoElement | null } }) | null)?.cgPlayer;
       return p ? { format: p.format, frames: p.frames, audio: p.audio, muted: p.element ? p.element.muted : null } : undefined;
-    })
+    }, cameraId)
     .catch(() => undefined)) as PlayerAudio | undefined;
 }
 
-/** In the tile's player: the strongest frequency of the received audio track over ~1.5 s, and the inbound-rtp audio figures. */
-const LISTEN = `(async () => {
-  const p = window.cgPlayer;
+/** In the camera's tile: the strongest frequency of the received audio track over ~1.5 s. */
+const listen = (cameraId: string): string => `(async () => {
+  const p = document.querySelector('.tile[data-camera="${cameraId}"] .tile-video').cgPlayer;
   const ctx = new AudioContext();
   await ctx.resume();
   const source = ctx.createMediaStreamSource(new MediaStream([p.audioTrack]));
@@ -111,12 +106,11 @@ describe.skipIf(unavailable !== undefined)('camera audio on WebRTC', () => {
     expect(await playerAudio(page, 'cam-mic')).toMatchObject({ audio: { muted: false }, muted: false });
     expect(await button.textContent()).toContain('静音');
     // The camera's tone, decoded by the browser: a peak at 1 kHz (analyser bins are ~12 Hz wide at 48 kHz).
-    const frame = playerFrame(page, 'cam-mic')!;
-    const peaks = (await frame.evaluate(LISTEN)) as Array<{ hz: number; db: number }>;
+    const peaks = (await page.evaluate(listen('cam-mic'))) as Array<{ hz: number; db: number }>;
     const atTone = peaks.filter((p) => Math.abs(p.hz - TONE_HZ) < 30 && p.db > -60);
     expect(atTone.length, JSON.stringify(peaks)).toBeGreaterThanOrEqual(10);
     // The inbound-rtp audio figures: packets and a level well above silence (the tone's peak is 0.24 of full scale).
-    const stats = (await frame.evaluate(() => (window as unknown as { cgPlayer: { webrtcAudioStats?: { packets: number; level: number } } }).cgPlayer.webrtcAudioStats)) as { packets: number; level: number } | undefined;
+    const stats = (await tilePlayer(page, 'cam-mic'))?.webrtcAudioStats as { packets: number; level: number } | undefined;
     expect(stats?.packets).toBeGreaterThan(50);
     expect(stats?.level).toBeGreaterThan(0.05);
     // And the gateway passed the camera's packets through (no transcode: G.711 as the camera sent it).
@@ -130,8 +124,7 @@ describe.skipIf(unavailable !== undefined)('camera audio on WebRTC', () => {
 
     // The camera without a microphone: video on WebRTC, no sound button, no audio codec.
     await waitFor(async () => (await playerAudio(page, 'cam-silent'))?.format === 'webrtc' && (await playerAudio(page, 'cam-silent'))!.frames > 5, 30_000, 'the silent camera on WebRTC').catch(async (err: unknown) => {
-      const f = playerFrame(page, 'cam-silent');
-      throw new Error(`${String(err)}: ${JSON.stringify(f ? await f.evaluate(() => ({ ...(window as unknown as { cgPlayer: object }).cgPlayer, element: undefined, audioTrack: undefined })) : page.frames().map((x) => x.url()))}`);
+      throw new Error(`${String(err)}: ${JSON.stringify((await tilePlayer(page, 'cam-silent')) ?? 'no player in the tile')}`);
     });
     expect((await playerAudio(page, 'cam-silent'))!.audio).toBeNull();
     expect(await page.locator('.tile[data-camera="cam-silent"] button.tile-audio').count()).toBe(0);

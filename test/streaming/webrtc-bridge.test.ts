@@ -28,7 +28,7 @@ const FIRST_PICTURE_PROBE = `(() => {
   const look = () => {
     const p = window.cgPlayer;
     if (p && p.frames > 0) {
-      window.__firstPicture = { byBridge: document.querySelector('.bridge video') !== null, webrtcState: p.webrtcState || 'new' };
+      window.__firstPicture = { byBridge: document.querySelector('.cg-bridge video') !== null, webrtcState: p.webrtcState || 'new' };
       return;
     }
     requestAnimationFrame(look);
@@ -83,7 +83,7 @@ describe.skipIf(unavailable !== undefined)('WebRTC tiles start on MSE (start=mse
 
     // WebRTC takes over: the MSE picture goes, pictures go on, and the gateway counts the WebRTC
     // viewer and a status socket for this page (plus the first page's two).
-    await waitFor(async () => (await player(page)).webrtcState === 'connected' && (await page.locator('.bridge').count()) === 0, 20_000, 'WebRTC to take over');
+    await waitFor(async () => (await player(page)).webrtcState === 'connected' && (await page.locator('.cg-bridge').count()) === 0, 20_000, 'WebRTC to take over');
     const s = await player(page);
     expect(s).toMatchObject({ format: 'webrtc', status: 'playing', fallbackReason: null });
     const frames = s.frames;
@@ -109,8 +109,8 @@ describe.skipIf(unavailable !== undefined)('WebRTC tiles start on MSE (start=mse
       return s.format === 'mse' && s.frames > 3;
     }, 20_000, 'MSE frames after the refusal');
     expect((await player(page)).fallbackReason).toContain('webrtc.disabled');
-    expect(await page.locator('.bridge').count()).toBe(0);
-    expect(await page.locator('#stage video').count()).toBe(1);
+    expect(await page.locator('.cg-bridge').count()).toBe(0);
+    expect(await page.locator('.cg-stage video').count()).toBe(1);
     await page.close();
   }, 40_000);
 });

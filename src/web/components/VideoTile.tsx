@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { locale, t } from '../i18n/index.js';
-import { elapsedParts, setTileMuted, useFrameWatch } from '../lib/frame-watch.js';
+import { createPlayer, type LivePlayerState } from '../../streaming/public/live-player.js';
+import { elapsedParts, useFrameWatch } from '../lib/frame-watch.js';
 import { token } from '../lib/session.js';
 import { StatusDot } from './DeviceHealth.js';
 import { TileTools } from './TileTools.js';
@@ -48,18 +49,27 @@ function LostOverlay({ name, since, reason }: { name: string; since: number; rea
 const PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', mse: 'MSE', jsmpeg: 'JSMpeg' };
 
 /**
- * One live picture: the gateway's player page (MSE where the browser can, JSMpeg otherwise) in a
- * frame. When pictures stop arriving for more than ~2 s the tile says so over the dimmed last
+ * One live picture: the gateway's player (live-player.js: WebRTC, MSE while it connects or where
+ * it cannot, JSMpeg where MSE cannot) in the tile itself, no document of its own. When pictures stop arriving for more than ~2 s the tile says so over the dimmed last
  * picture (video lost, the camera's name, the gateway's reason, since when) and clears by itself.
  */
 export function VideoTile({ cameraId, name, online, status, profile, selected, onSelect, onDoubleClick, tools, children, class: extra, style }: VideoTileProps) {
-  const frame = useRef<HTMLIFrameElement>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const player = useRef<LivePlayerState | null>(null);
   const [zoom, setZoom] = useState({ scale: 1, x: 50, y: 50 });
-  const watch = useFrameWatch(frame, { online, ...(status ? { status } : {}) }, `${cameraId}/${profile}`);
+  const watch = useFrameWatch(player, { online, ...(status ? { status } : {}) }, `${cameraId}/${profile}`);
   useEffect(() => setZoom({ scale: 1, x: 50, y: 50 }), [cameraId]);
-  // The player page says why there is no picture (the gateway's status message) in this language;
-  // start=mse: it shows the stream's cached pictures over MSE at once while WebRTC connects.
-  const src = `/player.html?camera=${encodeURIComponent(cameraId)}&profile=${profile}&start=mse&badge=0&lang=${locale.value}${token.value ? `&token=${encodeURIComponent(token.value)}` : ''}`;
+  // The player says why there is no picture (the gateway's status message) in this language;
+  // start 'mse': it shows the stream's cached pictures over MSE at once while WebRTC connects.
+  useEffect(() => {
+    if (!host.current) return;
+    const live = createPlayer(host.current, { camera: cameraId, profile, start: 'mse', badge: false, lang: locale.value, token: token.value });
+    player.current = live.state;
+    return () => {
+      live.destroy();
+      player.current = null;
+    };
+  }, [cameraId, profile, locale.value, token.value]);
   const onWheel = (e: WheelEvent) => {
     if (!tools) return;
     e.preventDefault();
@@ -75,12 +85,11 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
       style={style}
       onWheel={onWheel}
     >
-      <iframe
-        ref={frame}
-        src={src}
-        title={t('cameras.videoOf', { name })}
-        loading="eager"
-        allow="autoplay"
+      <div
+        ref={host}
+        class="tile-video"
+        role="img"
+        aria-label={t('cameras.videoOf', { name })}
         style={zoom.scale > 1 ? { transform: `scale(${zoom.scale})`, transformOrigin: `${zoom.x}% ${zoom.y}%` } : undefined}
       />
       {watch.lost && <LostOverlay name={name} since={watch.since} reason={watch.reason} />}
@@ -97,14 +106,14 @@ export function VideoTile({ cameraId, name, online, status, profile, selected, o
           </span>
         )}
       </figcaption>
-      {/* The camera's sound starts muted; a person turns it on here (the player's iframe takes no clicks). */}
+      {/* The camera's sound starts muted; a person turns it on here (the picture itself takes no clicks). */}
       {watch.audio?.carried && (
         <button
           type="button"
           class="tile-audio"
           aria-pressed={!watch.audio.muted}
           aria-label={t(watch.audio.muted ? 'tileAudio.unmuteOf' : 'tileAudio.muteOf', { name })}
-          onClick={() => setTileMuted(frame.current, !watch.audio!.muted)}
+          onClick={() => player.current?.setMuted(!watch.audio!.muted)}
         >
           {watch.audio.muted ? `🔇 ${t('tileAudio.unmute')}` : `🔊 ${t('tileAudio.mute')}`}
         </button>

@@ -1,4 +1,5 @@
 import { useEffect, useState, type MutableRef } from 'preact/hooks';
+import type { LivePlayerState } from '../../streaming/public/live-player.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** Pictures missing for longer than this make a tile say "video lost" (by frame arrival, not socket state). */
@@ -11,18 +12,8 @@ export const LOST_AFTER_MS = 2000;
 export const EXPLAINED_LOST_AFTER_MS = 700;
 const CHECK_MS = 250;
 
-/** What the gateway's player page (`/player.html`, same origin) exposes as `window.cgPlayer`. */
-interface PlayerState {
-  status: string;
-  /** The path the tile plays on: webrtc, mse or jsmpeg (null until chosen). */
-  format?: string | null;
-  frames: number;
-  lastFrameAt: number;
-  stream: { state: string; reason: { code?: string } | null } | null;
-  /** The camera's sound on WebRTC (null: none). */
-  audio?: TileAudio | null;
-  setMuted?: (muted: boolean) => boolean;
-}
+/** What the tile's player (live-player.js) knows; the fields read here. */
+type PlayerState = Pick<LivePlayerState, 'status' | 'format' | 'frames' | 'lastFrameAt' | 'stream' | 'audio'>;
 
 /** The camera's sound as the tile's player has it: its codec, carried (G.711) or not, muted or not. */
 export interface TileAudio {
@@ -43,11 +34,6 @@ export interface FrameWatch {
   path: string | null;
   /** The camera's sound (WebRTC only): its codec and whether it plays. */
   audio: TileAudio | null;
-}
-
-/** Sound on (false) or off for a tile's player; false when it has no sound to play. */
-export function setTileMuted(frame: HTMLIFrameElement | null, muted: boolean): boolean {
-  return readPlayer(frame)?.setMuted?.(muted) ?? false;
 }
 
 const BY_CODE: Record<string, MessageKey> = {
@@ -84,19 +70,12 @@ export function isLost(player: Pick<PlayerState, 'stream'> | undefined, frames: 
   return frames > 0 || why !== 'console.reason.connecting' ? quiet > LOST_AFTER_MS : quiet > 2 * LOST_AFTER_MS;
 }
 
-function readPlayer(frame: HTMLIFrameElement | null): PlayerState | undefined {
-  try {
-    return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Watches a tile's player for arriving pictures, four times a second. `resetKey` starts the watch
+ * Watches a tile's player (`tilePlayer.current`, null until it exists) for arriving pictures, four
+ * times a second. `resetKey` starts the watch
  * afresh (another camera or profile in the same tile).
  */
-export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
+export function useFrameWatch(tilePlayer: MutableRef<PlayerState | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
   const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0, path: null, audio: null });
   const cameraRef = { current: camera };
   cameraRef.current = camera;
@@ -104,7 +83,7 @@ export function useFrameWatch(frame: MutableRef<HTMLIFrameElement | null>, camer
     const openedAt = Date.now();
     let previous: FrameWatch | undefined;
     const check = () => {
-      const player = readPlayer(frame.current);
+      const player = tilePlayer.current ?? undefined;
       const frames = player?.frames ?? 0;
       const last = frames > 0 && player ? player.lastFrameAt : openedAt;
       const quiet = Date.now() - last;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LivePlayerState } from '../../streaming/public/live-player.js';
 import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { cameras, type CameraView } from '../lib/cameras.js';
@@ -43,20 +44,9 @@ interface SwitchRecord {
 /** Frame stamps of each page switch, for tests and the benchmark (`window.cgWall`). */
 const record = ((window as unknown as { cgWall?: { switches: SwitchRecord[] } }).cgWall = { switches: [] as SwitchRecord[] });
 
-interface PlayerState {
-  frames: number;
-  lastFrameAt: number;
-  status: string;
-  stream: { state: string } | null;
-}
-
-function playerOf(cameraId: string): PlayerState | undefined {
-  const frame = document.querySelector<HTMLIFrameElement>(`.wall-grid .tile[data-camera="${CSS.escape(cameraId)}"] iframe`);
-  try {
-    return (frame?.contentWindow as (Window & { cgPlayer?: PlayerState }) | null)?.cgPlayer;
-  } catch {
-    return undefined;
-  }
+function playerOf(cameraId: string): LivePlayerState | undefined {
+  const host = document.querySelector(`.wall-grid .tile[data-camera="${CSS.escape(cameraId)}"] .tile-video`);
+  return (host as (Element & { cgPlayer?: LivePlayerState }) | null)?.cgPlayer;
 }
 
 /** The TV wall: read-only, opened with a wall token in the URL, no controls. */
@@ -136,7 +126,7 @@ export function Wall() {
   if (state === 'checking') return <p class="loading">{t('app.loading')}</p>;
   const profile = tileProfile(layout, window.innerWidth, window.devicePixelRatio);
   // Current and (while preloading) next page in one list, in camera order: the same elements stay
-  // in place across a switch (moving an iframe would reload it), only their placement changes.
+  // in place across a switch (a player moved or made anew would start over), only their placement changes.
   const place = new Map<string, { index: number; preload: boolean }>();
   shown.items.forEach((c, index) => place.set(c.id, { index, preload: false }));
   if (preloading && next.page !== shown.page) next.items.forEach((c, index) => !place.has(c.id) && place.set(c.id, { index, preload: true }));
