@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/trace-first-picture.ts [runs]`: where the time goes between opening the console
- * and its first picture, with the grid's four streams already running (kept warm by bare players).
- * Per run it prints the hops of the page and of the first tile's player frame, from the browser's
+ * and its first picture, with the grid's four streams already running (kept warm by WebSocket viewers).
+ * Per run it prints the hops of the page and of its tiles' players, from the browser's
  * own clocks (navigation and resource timing, an init script that notes the RTCPeerConnection's
  * states and the first picture), relative to `page.goto`, then the median of each hop over the
  * runs. A diagnostic, not a benchmark: `npm run bench -- dashboard` gives the figures.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
 import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
+import { keepStreamsWarm } from '../bench/lib/stream-keepers.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { playerPagePlays, startCameras, tilePlayers } from '../test/dashboard/helpers.js';
 
@@ -19,7 +20,7 @@ const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
 /** `--player=webrtc|mse`: a bare player page of cam-1 in that format instead of the console. */
 const playerFormat = process.argv.find((a) => a.startsWith('--player='))?.slice('--player='.length);
 
-/** Runs in every document (the console and each player frame) before its own scripts. */
+/** Runs in the document (the console, or the player page) before its own scripts. */
 const INIT = `(() => {
   const marks = (window.__cgMarks = []);
   const mark = (what) => marks.push([performance.timeOrigin + performance.now(), what]);
@@ -48,7 +49,8 @@ const INIT = `(() => {
     }
   };
   const watch = () => {
-    const p = window.cgPlayer;
+    // the player page's one player, or the first console tile with a picture
+    const p = window.cgPlayer || [...document.querySelectorAll('.tile-video')].map((h) => h.cgPlayer).find((x) => x && x.frames > 0);
     if (p && p.frames > 0) return mark('first picture (' + p.format + ')');
     requestAnimationFrame(watch);
   };
@@ -82,13 +84,9 @@ const hops = new Map<string, number[]>();
 try {
   const token = await login(gateway.url);
   await new Promise((r) => setTimeout(r, 3000));
-  const warm: Page[] = [];
-  for (let i = 1; i <= 4; i++) {
-    const p = await browser.newPage({ viewport: { width: 320, height: 180 } });
-    await p.goto(`${gateway.url}/player.html?camera=cam-${i}&profile=sub&token=${token}`);
-    warm.push(p);
-  }
-  await waitUntil(async () => (await Promise.all(warm.map(playerPagePlays))).every(Boolean), 60_000, 'four warm streams', 100);
+  // The grid's four streams kept running by WebSocket viewers in this process (as the bench does):
+  // players in the same Chromium would share the page's browser.
+  const keepers = await keepStreamsWarm(gateway.url, token, ['cam-1', 'cam-2', 'cam-3', 'cam-4']);
   for (let run = 1; run <= runs; run++) {
     const context = await loggedIn(browser, gateway.url, token);
     await context.addInitScript(INIT);
@@ -115,6 +113,7 @@ try {
     await context.close();
     await new Promise((r) => setTimeout(r, 1000));
   }
+  keepers.close();
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   console.log(`\n--- medians over ${runs} runs (ms after page.goto)`);
   for (const [what, at] of [...hops].sort((a, b) => median(a[1]) - median(b[1]))) if (at.length >= runs / 2) console.log(`${String(Math.round(median(at))).padStart(6)}  ${what}`);

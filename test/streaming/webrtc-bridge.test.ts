@@ -100,9 +100,11 @@ describe.skipIf(unavailable !== undefined)('WebRTC tiles start on MSE (start=mse
     await first.close();
   }, 90_000);
 
-  it('stays on MSE when the gateway refuses WebRTC, with no second picture left behind', async () => {
+  it('stays on MSE when the gateway refuses WebRTC, with no second picture left behind and no second start of the stream', async () => {
     const token = await refusing.login('viewer');
     const page = await browser.newPage();
+    const sockets: Array<{ url: string; closed: () => boolean }> = [];
+    page.on('websocket', (ws) => sockets.push({ url: ws.url(), closed: () => ws.isClosed() }));
     await page.goto(`http://${ns.hostAddress}:${refusing.gateway.http.port}/player.html?camera=cam-1&profile=sub&lang=en&start=mse&token=${token}`);
     await waitFor(async () => {
       const s = await player(page);
@@ -111,6 +113,10 @@ describe.skipIf(unavailable !== undefined)('WebRTC tiles start on MSE (start=mse
     expect((await player(page)).fallbackReason).toContain('webrtc.disabled');
     expect(await page.locator('.cg-bridge').count()).toBe(0);
     expect(await page.locator('.cg-stage video').count()).toBe(1);
+    // WebRTC starts after the bridge's first picture; refused, the bridge's socket goes on as the
+    // tile's MSE socket (a new socket would start the picture again: a cold camera twice).
+    expect(sockets.map((x) => `${/media=0/.test(x.url) ? 'status' : 'media'} ${x.closed() ? 'closed' : 'open'}`)).toEqual(['media open']);
+    expect((await player(page)).connects).toBe(1);
     await page.close();
   }, 40_000);
 });

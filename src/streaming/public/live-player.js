@@ -193,10 +193,34 @@ export function createPlayer(host, options) {
     };
   }
 
+  // start: 'mse' (the dashboards' tiles): the tile's first socket carries the stream over MSE, so it
+  // shows the gateway's cached pictures at once (the "bridge"). WebRTC's set-up (offer, ICE, DTLS:
+  // work for the gateway and the page) starts after the bridge's first picture, so it does not
+  // delay that picture, or after WEBRTC_WAIT_MS without one (a cold stream). At WebRTC's first
+  // picture the MSE picture goes and a media-less status socket takes over. If WebRTC fails, the
+  // bridge goes on as the tile's MSE player: no second start of the stream.
+  const bridgeFirst = options.start === 'mse' && !!MS;
+  const WEBRTC_WAIT_MS = 1500;
+  let webrtcStarted = false;
+  /** The gateway said the stream plays (a WebRTC view made later starts its picture clock at once). */
+  let streamPlaying = false;
+
   function connectWebrtc() {
     state.format = 'webrtc';
     state.connects++;
     setStatus('connecting');
+    if (!bridgeFirst) {
+      startWebrtc();
+      statusSocket();
+      return;
+    }
+    bridgeSocket();
+    later(startWebrtc, WEBRTC_WAIT_MS);
+  }
+
+  function startWebrtc() {
+    if (destroyed || webrtcStarted || state.format !== 'webrtc') return;
+    webrtcStarted = true;
     useView(new WebrtcView(stage, state, {
       camera, profile, token,
       onPicture: () => {
@@ -208,6 +232,7 @@ export function createPlayer(host, options) {
         webrtcRefused = true;
         state.audio = null;
         state.fallbackReason = `WebRTC: ${reason}`;
+        if (keepBridge()) return;
         endBridge(false);
         const old = socket;
         socket = null;
@@ -215,14 +240,23 @@ export function createPlayer(host, options) {
         connect();
       },
     }));
-    if (bridgeFirst) bridgeSocket();
-    else statusSocket();
+    if (streamPlaying && view.streamIsPlaying) view.streamIsPlaying();
   }
 
-  // start: 'mse' (the dashboards' tiles): while WebRTC connects (offer, ICE, DTLS), the status
-  // socket also carries the stream over MSE, so the tile shows the gateway's cached GOP at once; at
-  // WebRTC's first picture the MSE picture goes and a media-less status socket takes over.
-  const bridgeFirst = options.start === 'mse' && !!MS;
+  /** WebRTC failed while the bridge is up: the bridge becomes the tile's MSE player (its picture moves onto the stage). */
+  function keepBridge() {
+    const b = bridge;
+    if (!b || b.refused || socket !== b.ws) return false;
+    bridge = null;
+    b.kept = true;
+    if (view) view.destroy();
+    view = b.view;
+    state.format = 'mse';
+    stage.replaceChildren(...(b.view ? [b.view.video] : []));
+    b.layer.remove();
+    if (b.view) state.element = b.view.video;
+    return true;
+  }
 
   function bridgeSocket() {
     // Under the stage: WebRTC's video draws nothing until its first picture, then covers this one
@@ -230,8 +264,9 @@ export function createPlayer(host, options) {
     const layer = document.createElement('div');
     layer.className = 'cg-bridge';
     stage.before(layer);
-    const b = (bridge = { layer, view: null });
     const ws = openSocket('mse');
+    const b = (bridge = { layer, ws, view: null, kept: false, refused: false });
+    const live = () => bridge === b || b.kept;
     ws.onopen = () => hello(ws);
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
@@ -239,28 +274,47 @@ export function createPlayer(host, options) {
         if (!msg) return;
         if (msg.type === 'status') {
           onStreamStatus(msg);
-          if (msg.state === 'playing' && view && view.streamIsPlaying) view.streamIsPlaying();
-        } else if (msg.type === 'mse' && bridge === b && !b.view && MS.isTypeSupported(msg.mime)) {
+          streamPlaying = msg.state === 'playing';
+          if (streamPlaying && view && view.streamIsPlaying) view.streamIsPlaying();
+        } else if (msg.type === 'mse' && live() && !b.view && MS.isTypeSupported(msg.mime)) {
           state.mime = msg.mime;
           state.width = msg.width;
           state.height = msg.height;
-          b.view = new MseView(layer, state, msg.mime);
+          b.view = new MseView(b.kept ? stage : layer, state, msg.mime, { onPicture: () => later(startWebrtc, 0) });
+          if (b.kept) view = b.view;
+        } else if (msg.type === 'jsmpeg' || msg.type === 'mse') {
+          // Not playable over MSE here: WebRTC (H.264) decides, or the plain path after it.
+          b.refused = true;
+          later(startWebrtc, 0);
         }
         return;
       }
-      if (bridge !== b || !b.view) return;
+      if (!live() || !b.view) return;
       try {
         b.view.push(ev.data);
         if (state.status !== 'playing') setStatus('playing');
-      } catch {
-        endBridge(true);
+      } catch (err) {
+        if (!b.kept) return endBridge(true);
+        state.error = String(err);
+        ws.close(4000, 'player fell behind');
       }
     };
     ws.onclose = (ev) => {
       if (ws !== socket) return;
+      const fatal = fatalClose(ev.code);
+      if (b.kept) {
+        // As the plain MSE socket: reconnect after a drop.
+        state.closeCode = ev.code;
+        state.closeReason = ev.reason;
+        setStatus(fatal ? 'error' : 'reconnecting', ev.code);
+        if (!fatal) later(connect, RECONNECT_MS);
+        return;
+      }
       endBridge(false);
-      if (fatalClose(ev.code)) setStatus('error', ev.code);
-      else later(() => { if (socket === ws && state.format === 'webrtc') statusSocket(); }, RECONNECT_MS);
+      if (fatal) return setStatus('error', ev.code);
+      later(() => { if (socket === ws && state.format === 'webrtc') statusSocket(); }, RECONNECT_MS);
+      // No picture came on the bridge: WebRTC need not wait any longer.
+      later(startWebrtc, 0);
     };
   }
 

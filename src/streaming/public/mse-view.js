@@ -21,7 +21,8 @@ function concat(chunks, bytes) {
 }
 
 export class MseView {
-  constructor(stage, state, mime) {
+  /** `onPicture`: called once, at the first picture shown (the player's bridge starts WebRTC then). */
+  constructor(stage, state, mime, { onPicture } = {}) {
     this.state = state;
     this.mime = mime;
     this.pending = [];
@@ -47,6 +48,11 @@ export class MseView {
     const onFrame = () => {
       state.frames++;
       state.lastFrameAt = Date.now();
+      if (onPicture) {
+        const first = onPicture;
+        onPicture = undefined;
+        first();
+      }
       if (this.video) this.video.requestVideoFrameCallback(onFrame);
     };
     if ('requestVideoFrameCallback' in this.video) this.video.requestVideoFrameCallback(onFrame);
