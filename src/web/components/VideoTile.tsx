@@ -50,8 +50,9 @@ const PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', mse: 'MSE', jsmpe
 
 /**
  * One live picture: the gateway's player (live-player.js: WebRTC, MSE while it connects or where
- * it cannot, JSMpeg where MSE cannot) in the tile itself, no document of its own. When pictures stop arriving for more than ~2 s the tile says so over the dimmed last
- * picture (video lost, the camera's name, the gateway's reason, since when) and clears by itself.
+ * it cannot, JSMpeg where MSE cannot) in the tile itself, no document of its own. When pictures
+ * stop arriving for more than ~2 s the tile says so over the dimmed last picture (video lost, the
+ * camera's name, the gateway's reason, since when) and clears by itself.
  */
 export function VideoTile({ cameraId, name, online, status, profile, selected, onSelect, onDoubleClick, tools, children, class: extra, style }: VideoTileProps) {
   const host = useRef<HTMLDivElement>(null);

@@ -72,8 +72,7 @@ export function isLost(player: Pick<PlayerState, 'stream'> | undefined, frames: 
 
 /**
  * Watches a tile's player (`tilePlayer.current`, null until it exists) for arriving pictures, four
- * times a second. `resetKey` starts the watch
- * afresh (another camera or profile in the same tile).
+ * times a second. `resetKey` starts the watch afresh (another camera or profile in the same tile).
  */
 export function useFrameWatch(tilePlayer: MutableRef<PlayerState | null>, camera: { online: boolean; status?: string } | undefined, resetKey: string): FrameWatch {
   const [watch, setWatch] = useState<FrameWatch>({ lost: false, since: Date.now(), reason: 'console.reason.connecting', frames: 0, path: null, audio: null });
