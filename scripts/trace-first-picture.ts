@@ -9,7 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { loggedIn, waitUntil } from '../bench/lib/console-timings.js';
 import { login, startGateway, stopDashboardRun } from '../bench/lib/dashboard-gateway.js';
 import { keepStreamsWarm } from '../bench/lib/stream-keepers.js';

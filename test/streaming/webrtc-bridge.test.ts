@@ -19,6 +19,7 @@ interface PlayerState {
   format: string | null;
   status: string;
   frames: number;
+  connects: number;
   fallbackReason: string | null;
   webrtcState?: string;
 }

@@ -23,6 +23,8 @@ export interface LivePlayerState {
   profile: string;
   /** webrtc, mse or jsmpeg (null until chosen). */
   format: string | null;
+  /** The MSE bridge draws the picture while WebRTC connects (start 'mse'). */
+  bridging: boolean;
   status: string;
   frames: number;
   lastFrameAt: number;

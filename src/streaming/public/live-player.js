@@ -84,6 +84,8 @@ export function createPlayer(host, options) {
     camera, profile, format: null, status: 'connecting', frames: 0, lastFrameAt: 0, width: 0, height: 0,
     mime: null, fallbackReason: null, error: null, connects: 0, closeCode: null, closeReason: null, element: null,
     stream: null, notice: '',
+    // The MSE bridge draws the picture while WebRTC (format) connects.
+    bridging: false,
     // The camera's sound on WebRTC: { codec, carried, muted } (null: none, or not on WebRTC).
     audio: null,
     // The tile's unmute button (a person clicked): false for sound on.
@@ -248,6 +250,7 @@ export function createPlayer(host, options) {
     const b = bridge;
     if (!b || b.refused || socket !== b.ws) return false;
     bridge = null;
+    state.bridging = false;
     b.kept = true;
     if (view) view.destroy();
     view = b.view;
@@ -266,6 +269,7 @@ export function createPlayer(host, options) {
     stage.before(layer);
     const ws = openSocket('mse');
     const b = (bridge = { layer, ws, view: null, kept: false, refused: false });
+    state.bridging = true;
     const live = () => bridge === b || b.kept;
     ws.onopen = () => hello(ws);
     ws.onmessage = (ev) => {
@@ -323,6 +327,7 @@ export function createPlayer(host, options) {
     const b = bridge;
     if (!b) return;
     bridge = null;
+    state.bridging = false;
     if (b.view) b.view.destroy();
     b.layer.remove();
     if (view && view.video) state.element = view.video;

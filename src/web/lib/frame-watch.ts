@@ -13,7 +13,7 @@ export const EXPLAINED_LOST_AFTER_MS = 700;
 const CHECK_MS = 250;
 
 /** What the tile's player (live-player.js) knows; the fields read here. */
-type PlayerState = Pick<LivePlayerState, 'status' | 'format' | 'frames' | 'lastFrameAt' | 'stream' | 'audio'>;
+type PlayerState = Pick<LivePlayerState, 'status' | 'format' | 'bridging' | 'frames' | 'lastFrameAt' | 'stream' | 'audio'>;
 
 /** The camera's sound as the tile's player has it: its codec, carried (G.711) or not, muted or not. */
 export interface TileAudio {
@@ -89,7 +89,8 @@ export function useFrameWatch(tilePlayer: MutableRef<PlayerState | null>, camera
       const why = lostReason(player, cameraRef.current);
       const lost = isLost(player, frames, quiet, why);
       const reason = lost ? why : 'console.reason.connecting';
-      const path = player?.format ?? null;
+      // what draws the picture: MSE's bridge while WebRTC connects
+      const path = player?.bridging ? 'mse' : (player?.format ?? null);
       const audio = path === 'webrtc' && player?.audio ? { codec: String(player.audio.codec), carried: player.audio.carried === true, muted: player.audio.muted !== false } : null;
       const audioKey = audio ? `${audio.codec}/${audio.carried}/${audio.muted}` : '';
       // Re-render only when something a person sees changes (the "since" text ticks on its own).
