@@ -7,7 +7,9 @@
  * (/player.html, the direct client) showing the same streams without the dashboard around them.
  * The gateway runs in its own process; the camera simulators and Chromium are not counted.
  * The first picture is timed with the grid's streams warm (the goal) and cold (a baseline), with
- * the 1-minute load average before and after. Writes bench/results/dashboard.json.
+ * the 1-minute load average before and after; "first picture" is when the page showed it, by the
+ * page's own note (`firstFrameAt`), not when a poll through the busy page saw it (up to ~0.5 s
+ * later). Writes bench/results/dashboard.json.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -31,10 +31,17 @@ export async function tileFrames(page: Page, selector: string): Promise<number> 
     .catch(() => 0);
 }
 
-/** Tiles of the page with at least one picture. */
-async function tilesWithPictures(page: Page): Promise<number> {
+/**
+ * When the first of the page's tiles (or of those matched by `selector`) showed its first picture,
+ * by the page's own clock (epoch ms; 0 when none yet). The page notes it as the picture is shown, so
+ * a poll that gets through a busy page late does not count its own delay.
+ */
+async function firstPictureAt(page: Page, selector = '.tile'): Promise<number> {
   return page
-    .evaluate(() => [...document.querySelectorAll('.tile .tile-video')].filter((f) => ((f as Element & { cgPlayer?: { frames: number } }).cgPlayer?.frames ?? 0) > 0).length)
+    .evaluate((sel) => {
+      const times = [...document.querySelectorAll(`${sel} .tile-video`)].map((f) => (f as Element & { cgPlayer?: { firstFrameAt?: number } }).cgPlayer?.firstFrameAt ?? 0).filter((t) => t > 0);
+      return times.length ? Math.min(...times) : 0;
+    }, selector)
     .catch(() => 0);
 }
 
@@ -42,12 +49,12 @@ async function tilesWithPictures(page: Page): Promise<number> {
 export async function firstTileMs(browser: Browser, url: string, token: string): Promise<number> {
   const context = await loggedIn(browser, url, token);
   const page = await context.newPage();
-  const started = performance.now();
+  const started = Date.now();
   await page.goto(url);
-  await waitUntil(async () => (await tilesWithPictures(page)) > 0, 90_000, 'the first tile');
-  const elapsed = performance.now() - started;
+  let shownAt = 0;
+  await waitUntil(async () => (shownAt = await firstPictureAt(page)) > 0, 90_000, 'the first tile');
   await context.close();
-  return elapsed;
+  return shownAt - started;
 }
 
 /** A camera put from the list into cell 1 -> its first picture there, for each camera in turn. */
@@ -61,10 +68,11 @@ export async function cellChangeMs(browser: Browser, url: string, token: string,
   for (const id of cameraIds) {
     // Cell 1 is the selected cell: a click on the camera in the list puts it there (as a drag does).
     await page.locator('.grid .cell[data-cell="0"] .tile-select').click();
-    const started = performance.now();
+    const started = Date.now();
     await page.locator(`.camera-list .camera-item[data-camera="${id}"]`).click();
-    await waitUntil(async () => (await tileFrames(page, `.grid .cell[data-cell="0"] .tile[data-camera="${id}"]`)) > 0, 90_000, `${id} in cell 1`);
-    times.push(performance.now() - started);
+    let shownAt = 0;
+    await waitUntil(async () => (shownAt = await firstPictureAt(page, `.grid .cell[data-cell="0"] .tile[data-camera="${id}"]`)) > 0, 90_000, `${id} in cell 1`);
+    times.push(shownAt - started);
   }
   await context.close();
   return times;

@@ -25,6 +25,8 @@ export interface StreamSink {
   raw(data: Buffer): void;
   resync(): void;
   unit(unit: MediaUnit): boolean;
+  /** Sends what `send` sends in one write, where the sink has a socket (the cached GOP). */
+  batch?(send: () => void): void;
   close(code: number, reason: string): void;
   /** The camera's own video RTP as it arrives (streams with a relay only; WebRTC viewers). */
   videoRtp?(packet: Buffer, firstRtp: number): void;
@@ -161,7 +163,12 @@ export class LiveStream {
     } else if (this.init && !this.offerInit(sv, this.init)) {
       return;
     }
-    for (const unit of this.gop) sv.viewer.unit(unit);
+    const gop = this.gop;
+    const sendGop = () => {
+      for (const unit of gop) sv.viewer.unit(unit);
+    };
+    if (sv.viewer.batch) sv.viewer.batch(sendGop);
+    else sendGop();
     this.pipeline.start();
   }
 

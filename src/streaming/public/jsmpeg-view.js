@@ -69,7 +69,7 @@ export class JsmpegView {
         preserveDrawingBuffer: true, // lets snapshots (and tests) read the canvas
         pauseWhenHidden: false,
         videoBufferSize: 2 * 1024 * 1024,
-        onVideoDecode: () => { state.frames++; state.lastFrameAt = Date.now(); },
+        onVideoDecode: () => { state.frames++; state.lastFrameAt = Date.now(); state.firstFrameAt ||= state.lastFrameAt; },
       });
       for (const data of this.waiting.splice(0)) this.player.source.write(data);
       this.waitingBytes = 0;

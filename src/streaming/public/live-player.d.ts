@@ -27,6 +27,8 @@ export interface LivePlayerState {
   bridging: boolean;
   status: string;
   frames: number;
+  /** When the first picture was shown (epoch ms; 0 before). */
+  firstFrameAt: number;
   lastFrameAt: number;
   width: number;
   height: number;

@@ -81,7 +81,7 @@ export function createPlayer(host, options) {
   };
 
   const state = {
-    camera, profile, format: null, status: 'connecting', frames: 0, lastFrameAt: 0, width: 0, height: 0,
+    camera, profile, format: null, status: 'connecting', frames: 0, firstFrameAt: 0, lastFrameAt: 0, width: 0, height: 0,
     mime: null, fallbackReason: null, error: null, connects: 0, closeCode: null, closeReason: null, element: null,
     stream: null, notice: '',
     // The MSE bridge draws the picture while WebRTC (format) connects.

@@ -48,6 +48,7 @@ export class MseView {
     const onFrame = () => {
       state.frames++;
       state.lastFrameAt = Date.now();
+      state.firstFrameAt ||= state.lastFrameAt;
       if (onPicture) {
         const first = onPicture;
         onPicture = undefined;

@@ -49,6 +49,7 @@ export class WebrtcView {
     this.seen = false;
     const onFrame = () => {
       state.frames++;
+      state.firstFrameAt ||= Date.now();
       this.firstPicture();
       if (state.status !== 'playing' && !this.failed) this.onPicture();
       state.lastFrameAt = Date.now();
