@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createNetns, netnsUnavailableReason, type TestNetns } from '../helpers/netns.js';
 import { waitFor } from '../helpers/wait.js';
+import { gatewayFfmpegs } from './helpers.js';
 
 const unavailable = netnsUnavailableReason();
 if (unavailable) console.warn(`WebRTC bridge test skipped: ${unavailable}`);
@@ -118,6 +119,14 @@ describe.skipIf(unavailable !== undefined)('WebRTC tiles start on MSE (start=mse
     // tile's MSE socket (a new socket would start the picture again: a cold camera twice).
     expect(sockets.map((x) => `${/media=0/.test(x.url) ? 'status' : 'media'} ${x.closed() ? 'closed' : 'open'}`)).toEqual(['media open']);
     expect((await player(page)).connects).toBe(1);
+    // The stream starts again (its ffmpeg killed): the kept socket gets a new init segment, and the
+    // tile plays on from it on the same socket.
+    for (const pid of gatewayFfmpegs(camera)) process.kill(pid, 'SIGKILL');
+    const before = (await player(page)).frames;
+    await waitFor(async () => (await player(page)).frames > before + 10, 20_000, 'pictures after the stream started again').catch(async (err: unknown) => {
+      throw new Error(`${String(err)}: ${JSON.stringify({ ...(await player(page)), element: undefined })}`);
+    });
+    expect(await player(page)).toMatchObject({ format: 'mse', status: 'playing', connects: 1 });
     await page.close();
-  }, 40_000);
+  }, 60_000);
 });

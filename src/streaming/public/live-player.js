@@ -280,14 +280,18 @@ export function createPlayer(host, options) {
           onStreamStatus(msg);
           streamPlaying = msg.state === 'playing';
           if (streamPlaying && view && view.streamIsPlaying) view.streamIsPlaying();
-        } else if (msg.type === 'mse' && live() && !b.view && MS.isTypeSupported(msg.mime)) {
+        } else if (msg.type === 'mse' && live() && MS.isTypeSupported(msg.mime)) {
           state.mime = msg.mime;
           state.width = msg.width;
           state.height = msg.height;
+          // A second init (the stream started again, perhaps with other parameters): a new picture.
+          if (b.view) b.view.destroy();
           b.view = new MseView(b.kept ? stage : layer, state, msg.mime, { onPicture: () => later(startWebrtc, 0) });
           if (b.kept) view = b.view;
-        } else if (msg.type === 'jsmpeg' || msg.type === 'mse') {
-          // Not playable over MSE here: WebRTC (H.264) decides, or the plain path after it.
+        } else if (live() && (msg.type === 'jsmpeg' || msg.type === 'mse')) {
+          // Not playable over MSE here. Kept as the tile's socket: the plain path starts again
+          // (it plays JSMpeg); still a bridge: WebRTC (H.264) decides, or the plain path after it.
+          if (b.kept) return ws.close(4000, 'not playable over MSE');
           b.refused = true;
           later(startWebrtc, 0);
         }
