@@ -184,10 +184,11 @@ export class TourRunner implements Service {
           continue;
         }
         const step = steps[index]!;
+        let arrivedAt = Date.now();
         this.setPhase(cameraId, run, 'moving', index);
         try {
           await this.deps.ptz.forTour(cameraId, (d) => d.gotoPreset(step.presetToken, step.speed));
-          await this.waitArrival(cameraId, signal);
+          arrivedAt = await this.waitArrival(cameraId, signal);
         } catch (err) {
           if (err instanceof Aborted || signal.aborted) throw new Aborted();
           this.deps.log.warn({ camera: cameraId, tour: run.tour.name, err: errorMessage(err) }, 'tour step failed; retrying');
@@ -196,7 +197,8 @@ export class TourRunner implements Service {
           continue;
         }
         this.setPhase(cameraId, run, 'dwelling', index);
-        await sleep(step.dwellMs, signal);
+        // The dwell counts from the camera's arrival, not from when a poll noticed it.
+        await sleep(Math.max(0, step.dwellMs - (Date.now() - arrivedAt)), signal);
         index++;
         if (index >= steps.length) {
           if (!run.tour.loop) {
@@ -213,25 +215,34 @@ export class TourRunner implements Service {
     }
   }
 
-  /** Until the camera reports IDLE (or, if it never reports MoveStatus, its position stops changing). */
-  private async waitArrival(cameraId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Until the camera reports IDLE (or, if it never reports MoveStatus, its position stops
+   * changing). Returns when it arrived, as well as the polls tell: midway between the last answer
+   * that said moving and the question that found it idle (a poll's gap and round trip would
+   * otherwise lengthen every dwell by ~50-150 ms).
+   */
+  private async waitArrival(cameraId: string, signal: AbortSignal): Promise<number> {
     const cam = this.deps.registry.get(cameraId);
     const deadline = Date.now() + this.deps.config.tours.maxTravelMs;
     let last: string | undefined;
     let stableCount = 0;
+    let movingUntil: number | undefined;
     await sleep(this.deps.config.tours.arrivalPollMs, signal);
     while (Date.now() < deadline) {
+      const askedAt = Date.now();
       const s = await cam.driver.status();
       cam.notePtz(s.position, s.moving);
-      if (s.moving === false) return;
+      if (s.moving === false) return movingUntil === undefined ? askedAt : (movingUntil + askedAt) / 2;
+      movingUntil = Date.now();
       const key = `${s.position.x.toFixed(4)},${s.position.y.toFixed(4)},${s.position.zoom.toFixed(4)}`;
       if (s.moving === undefined) {
         stableCount = key === last ? stableCount + 1 : 0;
-        if (stableCount >= 2) return;
+        if (stableCount >= 2) return askedAt;
       }
       last = key;
       await sleep(this.deps.config.tours.arrivalPollMs, signal);
     }
+    return Date.now();
   }
 
   private setPhase(cameraId: string, run: Run, phase: TourPhase, index?: number): void {

@@ -90,6 +90,7 @@ describe('tours', () => {
       await waitFor(() => visits.filter((v) => v.left !== undefined).length >= 4, 15_000, 'four completed visits');
       const done = visits.filter((v) => v.left !== undefined).slice(0, 4);
       expect(done.map((v) => v.pan % 360)).toEqual([90, 0, 270, 90]);
+      console.log(`tour dwell at the simulator minus ${dwellMs} ms: ${done.map((v) => Math.round(v.left! - v.arrived - dwellMs)).join(', ')} ms`);
       for (const v of done) expect(Math.abs(v.left! - v.arrived - dwellMs)).toBeLessThan(dwellMs * 0.1);
       const running = (await (await api('/api/cameras/gate/tour')).json()) as { running: { name: string; step: number; stepCount: number; loops: number } };
       expect(running.running).toMatchObject({ name: '日间巡逻', stepCount: 3 });
