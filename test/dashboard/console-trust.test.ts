@@ -305,9 +305,10 @@ describe('TV wall', () => {
     const created = (await (await gw.api('/api/wall-tokens', { method: 'POST', token: admin, json: { label: 'rotation wall' } })).json()) as { id: string; token: string };
     const wall = await newPage({ width: 1280, height: 720 });
     await wall.goto(`${gw.url}/wall?layout=2x1&cameras=cam-5,cam-6,cam-7,cam-8&rotate=20&token=${created.token}`);
-    // The next page's tiles load behind the current ones (10 s ahead); mark their frames to see that
-    // the switch keeps the same players (no reload, no black start).
-    await waitFor(async () => (await wall.locator('.wall-grid .tile.preload').count()) === 2, 20_000, 'the next page preloading');
+    // The next page's tiles load behind the current ones (10 s ahead); mark their players to see that
+    // the switch keeps the same players (no reload, no black start). A tile's player is made in an
+    // effect just after the tile is drawn: wait for both players, not only the tiles.
+    await waitFor(async () => (await wall.evaluate(() => [...document.querySelectorAll<HTMLElement & { cgPlayer?: object }>('.wall-grid .tile.preload .tile-video')].filter((f) => f.cgPlayer).length)) === 2, 20_000, 'the next page preloading');
     await wall.evaluate(() => document.querySelectorAll<HTMLElement & { cgPlayer?: { preloaded?: boolean } }>('.wall-grid .tile.preload .tile-video').forEach((f) => f.cgPlayer && (f.cgPlayer.preloaded = true)));
     await waitFor(async () => (await wall.evaluate(() => (window as unknown as { cgWall: { switches: unknown[] } }).cgWall.switches.length)) >= 1, 40_000, 'a page switch');
     const switches = await wall.evaluate(() => (window as unknown as { cgWall: { switches: Array<{ at: number; tiles: Array<{ camera: string; frames: number; lastFrameAt: number; stream: string }> }> } }).cgWall.switches);

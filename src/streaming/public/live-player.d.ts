@@ -44,8 +44,8 @@ export interface LivePlayerState {
 }
 
 export interface LivePlayer {
+  /** Also `host.cgPlayer`; `state.setMuted(false)` turns the camera's sound on. */
   state: LivePlayerState;
-  setMuted: (muted: boolean) => boolean;
   /** Closes every socket, timer and WebRTC session of the player. */
   destroy: () => void;
 }

@@ -14,6 +14,8 @@ import { WebrtcView } from './webrtc-view.js';
 const CANDIDATES = ['avc1.42E01E', 'avc1.42C01F', 'avc1.4D401F', 'avc1.640028', 'avc1.640033',
   'hvc1.1.6.L93.B0', 'hvc1.1.6.L120.90', 'hvc1.1.6.L150.90', 'hev1.1.6.L93.B0', 'hvc1.2.4.L120.90'];
 const RECONNECT_MS = 1000;
+// start: 'mse': WebRTC's set-up waits this long for the MSE bridge's first picture at most.
+const WEBRTC_WAIT_MS = 1500;
 
 // The player's own look, once per document (player.html and the dashboards alike).
 const CSS = `
@@ -45,7 +47,7 @@ const fatalClose = (code) => code === 4400 || code === 4404 || code === 1008;
 /**
  * Plays `options.camera` in `host` (its children are replaced): { camera, profile = 'main',
  * format = 'auto' | 'webrtc' | 'mse' | 'jsmpeg', token, lang = 'zh-CN' | 'en', badge = true,
- * gl = true, start = 'mse' | undefined, webrtc = true }. Returns { state, setMuted, destroy }:
+ * gl = true, start = 'mse' | undefined, webrtc = true }. Returns { state, destroy }:
  * `state` is what `window.cgPlayer` is on player.html (also `host.cgPlayer`); destroy() closes
  * every socket, timer and WebRTC session of the player.
  */
@@ -92,7 +94,6 @@ export function createPlayer(host, options) {
     setMuted: (muted) => Boolean(view && view.setMuted && view.setMuted(muted)),
   };
   host.cgPlayer = state;
-  root.cgPlayer = state;
 
   // The gateway's {"type":"status"} message: why there is no picture, in plain words (even with badge off).
   function onStreamStatus(msg) {
@@ -202,7 +203,6 @@ export function createPlayer(host, options) {
   // picture the MSE picture goes and a media-less status socket takes over. If WebRTC fails, the
   // bridge goes on as the tile's MSE player: no second start of the stream.
   const bridgeFirst = options.start === 'mse' && !!MS;
-  const WEBRTC_WAIT_MS = 1500;
   let webrtcStarted = false;
   /** The gateway said the stream plays (a WebRTC view made later starts its picture clock at once). */
   let streamPlaying = false;
@@ -382,5 +382,5 @@ export function createPlayer(host, options) {
     if (showBadge) badge.textContent = badgeText('no-camera', lang);
   } else connect();
 
-  return { state, setMuted: state.setMuted, destroy };
+  return { state, destroy };
 }
